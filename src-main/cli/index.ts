@@ -1,0 +1,175 @@
+// `sentinel`: the engine host, headless, for scripts, benchmarks and CI.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { CaseInfo, DataFormat } from '../../src-shared/domain';
+import { formatError, type AppError, type Result } from '../../src-shared/result';
+import { EngineHost } from '../engine/host';
+import { startServer, UploadStore } from '../serve/server';
+import { checkFlags, parseArgs, str, UsageError, type Args } from './args';
+
+const USAGE = `usage: sentinel <command> [options]
+  demo    --case FILE [--json]                       create the demo case
+  ingest  FILE --case FILE [--dataset NAME] [--format csv|tsv|jsonl] [--time-column COL] [--json]
+  info    --case FILE [--json]                       schema version and datasets
+  serve   --case FILE [--port N] [--demo]            serve the workstation on 127.0.0.1
+                                                     (--demo: build the demo case there if missing)`;
+
+class CliFailure extends Error {
+  constructor(readonly error: AppError) {
+    super(error.message);
+  }
+}
+
+const unwrap = <T>(r: Result<T>): T => {
+  if (!r.ok) throw new CliFailure(r.error);
+  return r.value;
+};
+
+const print = (json: boolean, value: unknown, text: string) => process.stdout.write((json ? JSON.stringify(value) : text) + '\n');
+
+function progressPrinter(host: EngineHost, quiet: boolean): void {
+  if (quiet || !process.stderr.isTTY) return;
+  host.on('job.progress', (p) => {
+    const pct = p.totalBytes ? ` ${((p.bytes / p.totalBytes) * 100).toFixed(0)}%` : '';
+    process.stderr.write(`\r${p.label}: ${p.phase}${pct} ${p.rows.toLocaleString('en-US')} rows (${Math.round(p.rowsPerSecond).toLocaleString('en-US')}/s)   `);
+  });
+  host.on('job.finished', () => process.stderr.write('\n'));
+}
+
+function summary(info: CaseInfo) {
+  return {
+    path: info.path,
+    schemaVersion: info.schemaVersion,
+    datasets: info.datasets.map((d) => ({ id: d.id, name: d.name, rows: d.rows, format: d.format, columns: d.columns.length, timeColumn: d.timeColumn })),
+  };
+}
+
+function infoText(info: CaseInfo): string {
+  const lines = [`${info.path} (schema ${info.schemaVersion})`];
+  for (const d of info.datasets) lines.push(`  ${d.id}  ${d.name}  ${d.rows.toLocaleString('en-US')} rows  ${d.columns.length} columns  ${d.format}`);
+  if (!info.datasets.length) lines.push('  (no datasets)');
+  return lines.join('\n');
+}
+
+async function run(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const args: Args = parseArgs(rest);
+  const json = args.flags.get('json') === true;
+  switch (command) {
+    case 'demo': {
+      checkFlags(args, ['case', 'json']);
+      const file = str(args, 'case', true);
+      const host = new EngineHost({ shell: 'cli' });
+      progressPrinter(host, json);
+      try {
+        const started = await host.createDemo(file);
+        if ('error' in started) throw new CliFailure(started.error);
+        const info = unwrap(await started.done);
+        print(json, summary(info), infoText(info));
+      } finally {
+        await host.close();
+      }
+      return 0;
+    }
+    case 'ingest': {
+      checkFlags(args, ['case', 'dataset', 'format', 'time-column', 'json']);
+      const file = args.positional[0];
+      if (!file) throw new UsageError('ingest needs the data file to read');
+      const casePath = str(args, 'case', true);
+      const format = str(args, 'format') as DataFormat | undefined;
+      if (format && !['csv', 'tsv', 'jsonl'].includes(format)) throw new UsageError(`--format must be csv, tsv or jsonl, not "${format}"`);
+      const host = new EngineHost({ shell: 'cli' });
+      progressPrinter(host, json);
+      try {
+        unwrap(existsSync(casePath) ? await host.openCase(casePath) : await host.createCase(casePath));
+        const params: Record<string, unknown> = { path: path.resolve(file) };
+        const name = str(args, 'dataset');
+        const timeColumn = str(args, 'time-column');
+        if (name) params.name = name;
+        if (format) params.format = format;
+        if (timeColumn) params.timeColumn = timeColumn;
+        // Through the contract's validation, like every other shell.
+        const started = unwrap(await host.handle('ingest.start', params)) as { jobId: string };
+        const result = await new Promise<Result<{ dataset: { name: string; columns: { name: string; type: string; role: string | null }[] }; rows: number; bytes: number; seconds: number }>>((resolve) => {
+          const off = host.on('job.finished', (f) => {
+            if (f.jobId !== started.jobId) return;
+            off();
+            resolve(f.ok ? { ok: true, value: f.result as never } : { ok: false, error: f.error });
+          });
+        });
+        const r = unwrap(result);
+        const out = {
+          dataset: r.dataset.name,
+          rows: r.rows,
+          columns: r.dataset.columns.map((c) => ({ name: c.name, type: c.type, role: c.role })),
+          bytes: r.bytes,
+          seconds: r.seconds,
+        };
+        print(json, out, `${out.dataset}: ${out.rows.toLocaleString('en-US')} rows, ${out.columns.length} columns in ${out.seconds.toFixed(2)} s`);
+      } finally {
+        await host.close();
+      }
+      return 0;
+    }
+    case 'info': {
+      checkFlags(args, ['case', 'json']);
+      const host = new EngineHost({ shell: 'cli' });
+      try {
+        const info = unwrap(await host.openCase(str(args, 'case', true)));
+        print(json, summary(info), infoText(info));
+      } finally {
+        await host.close();
+      }
+      return 0;
+    }
+    case 'serve': {
+      checkFlags(args, ['case', 'port', 'demo', 'json']);
+      const casePath = path.resolve(str(args, 'case', true));
+      const portArg = str(args, 'port');
+      const port = portArg === undefined ? 0 : Number(portArg);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, not "${portArg}"`);
+      const uploads = new UploadStore();
+      const host = new EngineHost({ shell: 'serve', resolveUpload: uploads.get, releaseUpload: (id) => uploads.drop(id) });
+      let demo: Promise<unknown> | null = null;
+      if (existsSync(casePath)) unwrap(await host.openCase(casePath));
+      else if (args.flags.get('demo') === true) {
+        const started = await host.createDemo(casePath);
+        if ('error' in started) throw new CliFailure(started.error);
+        demo = started.done;
+      } else unwrap(await host.openCase(casePath));
+      const rendererDir = path.join(__dirname, '..', 'renderer');
+      const server = await startServer(host, uploads, { port, rendererDir });
+      print(json, { url: server.url }, `SentinelRisk is serving ${path.basename(casePath)} at ${server.url}`);
+      const stop = async () => {
+        await server.close();
+        await host.close();
+        uploads.clear();
+        process.exit(0);
+      };
+      process.on('SIGINT', () => void stop());
+      process.on('SIGTERM', () => void stop());
+      if (demo) {
+        const r = (await demo) as Result<CaseInfo>;
+        if (!r.ok) process.stderr.write(`sentinel: demo case: ${formatError(r.error)}\n`);
+      }
+      return new Promise<number>(() => undefined); // serve until stopped
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+      process.stdout.write(USAGE + '\n');
+      return command === undefined ? 2 : 0;
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+run(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    if (e instanceof CliFailure) process.stderr.write(`sentinel: ${formatError(e.error)}\n`);
+    else if (e instanceof UsageError) process.stderr.write(`sentinel: ${e.message}\n${USAGE}\n`);
+    else process.stderr.write(`sentinel: internal error: ${(e as Error).stack ?? String(e)}\n`);
+    process.exit(e instanceof UsageError ? 2 : 1);
+  },
+);

@@ -1,0 +1,138 @@
+// An open case inside the DB worker: the one writer connection, a reader connection for
+// queries (WAL lets it read while an ingest is writing), and a queue that serialises writes.
+import type { MessagePort } from 'node:worker_threads';
+import type { CaseInfo, DatasetInfo, EventsPage, EventsQuery } from '../../../src-shared/domain';
+import { fail } from '../../../src-shared/result';
+import { caseInfo, listDatasets, tableOf } from './case-store';
+import { buildPageSql } from './events-query';
+import { receiveIngest, type IngestDone, type IngestMeta } from './ingest-writer';
+import { closeCaseDb, openCaseDb, type DB } from './open-case';
+import type Database from 'better-sqlite3';
+
+const COUNT_CACHE_MAX = 256;
+
+export class CaseSession {
+  private readonly writer: DB;
+  private readonly reader: DB;
+  private writeChain: Promise<unknown> = Promise.resolve();
+  private writing = 0;
+  private datasets: DatasetInfo[] = [];
+  private readonly counts = new Map<string, number>();
+  private readonly statements = new Map<string, Database.Statement>();
+  private readonly indexed = new Set<string>();
+
+  constructor(
+    readonly path: string,
+    create: boolean,
+  ) {
+    this.writer = openCaseDb(path, { create });
+    try {
+      this.reader = openCaseDb(path, { readonly: true });
+    } catch (e) {
+      closeCaseDb(this.writer);
+      throw e;
+    }
+    this.refresh();
+  }
+
+  info(): CaseInfo {
+    return caseInfo(this.reader, this.path);
+  }
+
+  private refresh(): void {
+    this.datasets = listDatasets(this.reader);
+  }
+
+  dataset(id: number): DatasetInfo {
+    const ds = this.datasets.find((d) => d.id === id);
+    if (!ds) return fail('BAD_REQUEST', `no dataset with id ${id} in this case`);
+    return ds;
+  }
+
+  /** Runs write work one at a time, in arrival order. */
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.writeChain.then(async () => {
+      this.writing++;
+      try {
+        return await work();
+      } finally {
+        this.writing--;
+      }
+    });
+    this.writeChain = run.catch(() => undefined);
+    return run;
+  }
+
+  ingest(
+    port: MessagePort,
+    meta: IngestMeta,
+    cancel: Int32Array,
+    onProgress: (rows: number, bytes: number, phase: string) => void,
+  ): Promise<IngestDone & { dataset: DatasetInfo }> {
+    return this.exclusive(async () => {
+      const done = await receiveIngest(this.writer, port, meta, cancel, onProgress);
+      this.refresh();
+      this.scheduleCheckpoint();
+      return { ...done, dataset: this.dataset(done.datasetId) };
+    });
+  }
+
+  private statement(sql: string): Database.Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.reader.prepare(sql);
+      if (this.statements.size > 500) this.statements.clear();
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  page(q: EventsQuery): EventsPage {
+    const started = performance.now();
+    const ds = this.dataset(q.datasetId);
+    const sql = buildPageSql(ds, q);
+    for (const col of sql.indexColumns.slice(0, 2)) this.ensureIndex(ds, col);
+    let total = ds.rows;
+    if (sql.count) {
+      const key = `${ds.id}|${JSON.stringify(q.filters)}`;
+      const cached = this.counts.get(key);
+      if (cached !== undefined) total = cached;
+      else {
+        total = this.statement(sql.count.sql).pluck().get(...sql.count.params) as number;
+        if (this.counts.size >= COUNT_CACHE_MAX) this.counts.clear();
+        this.counts.set(key, total);
+      }
+    }
+    const rows = this.statement(sql.rows.sql).raw().all(...sql.rows.params) as EventsPage['rows'];
+    return { datasetId: ds.id, total, offset: q.offset, columns: sql.columns, rows, elapsedMs: performance.now() - started };
+  }
+
+  private checkpointTimer: NodeJS.Timeout | null = null;
+
+  /** Copies the WAL into the case file shortly after a write, when nothing else is writing. */
+  private scheduleCheckpoint(): void {
+    if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
+    this.checkpointTimer = setTimeout(() => {
+      this.checkpointTimer = null;
+      if (this.writing > 0) return this.scheduleCheckpoint();
+      this.writer.pragma('wal_checkpoint(TRUNCATE)');
+    }, 250);
+    this.checkpointTimer.unref();
+  }
+
+  /** Creates an index for a sorted or filtered column, unless a write is under way. */
+  private ensureIndex(ds: DatasetInfo, column: string): void {
+    if (column === 'id' || column === 'ts') return;
+    const name = `${tableOf(ds.id)}_${column}`;
+    if (this.indexed.has(name) || this.writing > 0) return;
+    this.writer.exec(`CREATE INDEX IF NOT EXISTS "${name}" ON ${tableOf(ds.id)}("${column}")`);
+    this.indexed.add(name);
+  }
+
+  close(): void {
+    if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
+    this.statements.clear();
+    closeCaseDb(this.reader);
+    closeCaseDb(this.writer);
+  }
+}

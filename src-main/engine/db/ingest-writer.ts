@@ -1,0 +1,167 @@
+// The DB side of an ingest: one transaction from schema to commit. The dataset becomes
+// visible only at COMMIT; a failure or cancel rolls everything back, leaving the case as it was.
+import type { MessagePort } from 'node:worker_threads';
+import type { ColumnInfo, DatasetInfo } from '../../../src-shared/domain';
+import { AppFailure, type AppError } from '../../../src-shared/result';
+import type { DbToParse, ParseToDb } from '../ingest/protocol';
+import { isCancelled } from '../ingest/protocol';
+import { tableOf } from './case-store';
+import type { DB } from './open-case';
+
+export interface IngestMeta {
+  name: string;
+  sourceFile: string | null;
+}
+
+export interface IngestDone {
+  datasetId: number;
+  rows: number;
+  bytes: number;
+  seconds: number;
+}
+
+export function uniqueName(db: DB, wanted: string): string {
+  const exists = db.prepare('SELECT 1 FROM datasets WHERE name = ?').pluck();
+  if (!exists.get(wanted)) return wanted;
+  for (let k = 2; ; k++) {
+    const name = `${wanted} (${k})`;
+    if (!exists.get(name)) return name;
+  }
+}
+
+const VIEW_ROLES = ['entity', 'src_ip', 'action', 'amount', 'status', 'resource', 'latency', 'label'] as const;
+
+function createTables(db: DB, id: number, columns: ColumnInfo[]): void {
+  const table = tableOf(id);
+  const defs = columns.map((c) => `"${c.sqlName}" ${c.type === 'TEXT' ? 'TEXT' : c.type}`);
+  db.exec(`CREATE TABLE ${table} (_id INTEGER PRIMARY KEY, _ts INTEGER, ${defs.join(', ')}) STRICT`);
+}
+
+function finish(db: DB, id: number, columns: ColumnInfo[]): void {
+  const table = tableOf(id);
+  db.exec(`CREATE INDEX ${table}_ts ON ${table}(_ts)`);
+  const byRole = new Map(columns.filter((c) => c.role).map((c) => [c.role, c.sqlName]));
+  const canonical = VIEW_ROLES.map((r) => (byRole.has(r) ? `"${byRole.get(r)}" AS ${r}` : `NULL AS ${r}`));
+  const own = columns.map((c) => `"${c.sqlName}"`);
+  db.exec(`CREATE VIEW events_${id} AS SELECT _id AS id, _ts AS ts, ${canonical.join(', ')}, ${own.join(', ')} FROM ${table}`);
+  const insert = db.prepare(
+    'INSERT INTO dataset_columns (dataset_id, ordinal, name, sql_name, type, role) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+  columns.forEach((c, i) => insert.run(id, i, c.name, c.sqlName, c.type, c.role));
+}
+
+/**
+ * Receives schema, batches and end from a parse worker over `port` and writes them.
+ * Resolves with the new dataset's id; rejects with an AppFailure (the transaction rolled back).
+ */
+export function receiveIngest(
+  db: DB,
+  port: MessagePort,
+  meta: IngestMeta,
+  cancel: Int32Array,
+  onProgress: (rows: number, bytes: number, phase: string) => void,
+): Promise<IngestDone> {
+  const started = performance.now();
+  return new Promise<IngestDone>((resolve, reject) => {
+    let id = 0;
+    let columns: ColumnInfo[] = [];
+    let insert: ((params: unknown[]) => void) | null = null;
+    let rows = 0;
+    let bytes = 0;
+    let open = false;
+    let settled = false;
+
+    const abort = (error: AppError) => {
+      if (settled) return;
+      settled = true;
+      if (open && db.inTransaction) db.exec('ROLLBACK');
+      open = false;
+      port.close();
+      reject(new AppFailure(error));
+    };
+    const ack = () => port.postMessage({ type: 'ack' } satisfies DbToParse);
+
+    port.on('close', () => abort({ code: 'INTERNAL', message: 'the parser stopped before the end of the file' }));
+    let busy = 0;
+    port.on('message', (msg: ParseToDb) => {
+      if (settled) return;
+      const b0 = performance.now();
+      try {
+        if (isCancelled(cancel) && msg.type !== 'fail') {
+          abort({ code: 'CANCELLED', message: 'ingest cancelled' });
+          return;
+        }
+        switch (msg.type) {
+          case 'schema': {
+            db.exec('BEGIN IMMEDIATE');
+            open = true;
+            columns = msg.columns;
+            const name = uniqueName(db, meta.name);
+            id = Number(
+              db
+                .prepare(
+                  'INSERT INTO datasets (name, format, source_file, row_count, time_column, created_at) VALUES (?, ?, ?, 0, ?, ?)',
+                )
+                .run(name, msg.format, meta.sourceFile, msg.timeColumn, new Date().toISOString()).lastInsertRowid,
+            );
+            createTables(db, id, columns);
+            const stmt = db.prepare(
+              `INSERT INTO ${tableOf(id)} (_ts, ${columns.map((c) => `"${c.sqlName}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')}, ?)`,
+            );
+            insert = (params) => stmt.run(params);
+            onProgress(0, 0, 'writing');
+            break;
+          }
+          case 'batch': {
+            if (!insert) throw new Error('batch before schema');
+            const n = msg.rows;
+            const cols = msg.cols;
+            const ts = msg.ts;
+            const nc = cols.length;
+            const params = new Array<unknown>(nc + 1);
+            for (let r = 0; r < n; r++) {
+              const t = ts[r];
+              params[0] = t !== t ? null : t;
+              for (let c = 0; c < nc; c++) {
+                const v = cols[c][r];
+                params[c + 1] = v !== v ? null : v; // NaN marks NULL in numeric columns
+              }
+              insert(params);
+            }
+            rows += n;
+            busy += performance.now() - b0;
+            bytes = msg.bytes;
+            ack();
+            onProgress(rows, bytes, 'writing');
+            break;
+          }
+          case 'end': {
+            if (!open) throw new Error('end before schema');
+            onProgress(rows, msg.bytes, 'indexing');
+            finish(db, id, columns);
+            db.prepare('UPDATE datasets SET row_count = ?, ingest_seconds = ? WHERE id = ?').run(
+              rows,
+              (performance.now() - started) / 1000,
+              id,
+            );
+            db.exec('COMMIT');
+            const seconds = (performance.now() - started) / 1000;
+            if (process.env.SENTINEL_TRACE) console.error(`ingest: busy ${busy.toFixed(0)} ms of ${(seconds * 1000).toFixed(0)} ms`);
+            open = false;
+            settled = true;
+            port.close();
+            resolve({ datasetId: id, rows, bytes: msg.bytes, seconds });
+            break;
+          }
+          case 'fail':
+            abort(msg.error);
+            break;
+        }
+      } catch (e) {
+        abort(e instanceof AppFailure ? e.appError : { code: 'INTERNAL', message: (e as Error).message });
+      }
+    });
+  });
+}
+
+export type { DatasetInfo };

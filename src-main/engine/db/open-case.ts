@@ -1,0 +1,102 @@
+// Opening a case file: pragmas, identity check, migrations.
+import Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
+import { fail } from '../../../src-shared/result';
+import { LATEST_VERSION, MIGRATIONS, type Migration } from './migrations';
+
+/** 'SNTL': marks a SQLite file as a SentinelRisk case. */
+export const APPLICATION_ID = 0x534e544c;
+const PAGE_SIZE = 65536;
+
+export type DB = Database.Database;
+
+export interface OpenOptions {
+  create?: boolean;
+  readonly?: boolean;
+  migrations?: Migration[];
+}
+
+export function openCaseDb(path: string, opts: OpenOptions = {}): DB {
+  const exists = existsSync(path);
+  if (!exists && !opts.create) fail('IO', 'no such case file', { file: path });
+  if (exists && opts.create) fail('IO', 'a file already exists there', { file: path });
+  let db: DB;
+  try {
+    db = new Database(path, { readonly: !!opts.readonly, fileMustExist: !opts.create });
+  } catch (e) {
+    return fail('IO', `cannot open the case (${(e as Error).message})`, { file: path });
+  }
+  try {
+    if (opts.create) db.pragma(`page_size = ${PAGE_SIZE}`);
+    checkIdentity(db, path, !!opts.create);
+    if (!opts.readonly) {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+    }
+    db.pragma('foreign_keys = ON');
+    db.pragma(`cache_size = ${opts.readonly ? -16384 : -32768}`); // KiB
+    // Checkpoints run when the case is idle (see CaseSession), not inside a big commit.
+    if (!opts.readonly) db.pragma('wal_autocheckpoint = 0');
+    db.pragma('temp_store = MEMORY');
+    db.pragma('busy_timeout = 5000');
+    if (!opts.readonly) migrate(db, path, opts.migrations ?? MIGRATIONS);
+    else checkVersion(db, path, (opts.migrations ?? MIGRATIONS).at(-1)!.version);
+    return db;
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}
+
+function checkIdentity(db: DB, path: string, creating: boolean): void {
+  let appId: number;
+  let tables: number;
+  try {
+    appId = db.pragma('application_id', { simple: true }) as number;
+    tables = (db.prepare('SELECT count(*) AS n FROM sqlite_schema').get() as { n: number }).n;
+  } catch (e) {
+    return fail('NOT_A_CASE', `not a SentinelRisk case (${(e as Error).message})`, { file: path });
+  }
+  if (appId === APPLICATION_ID) return;
+  if (creating || (appId === 0 && tables === 0)) {
+    db.pragma(`application_id = ${APPLICATION_ID}`);
+    return;
+  }
+  fail('NOT_A_CASE', 'this SQLite file is not a SentinelRisk case', { file: path });
+}
+
+function checkVersion(db: DB, path: string, latest: number): number {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > latest) {
+    fail(
+      'CASE_TOO_NEW',
+      `this case was saved by a newer SentinelRisk (schema ${version}; this version reads up to ${latest}). Update the workstation to open it.`,
+      { file: path },
+    );
+  }
+  return version;
+}
+
+/** Runs every pending migration in one transaction; the case is untouched if any fails. */
+export function migrate(db: DB, path: string, migrations: Migration[]): number {
+  const latest = migrations.at(-1)!.version;
+  const version = checkVersion(db, path, latest);
+  const pending = migrations.filter((m) => m.version > version);
+  if (!pending.length) return version;
+  db.transaction(() => {
+    for (const m of pending) db.exec(m.up);
+    db.pragma(`user_version = ${latest}`);
+  })();
+  return latest;
+}
+
+export const SCHEMA_VERSION = LATEST_VERSION;
+
+export function closeCaseDb(db: DB): void {
+  if (!db.open) return;
+  try {
+    if (!db.readonly) db.pragma('optimize');
+  } finally {
+    db.close();
+  }
+}

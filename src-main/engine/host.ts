@@ -1,0 +1,337 @@
+// The engine host: one per shell. Owns the DB worker of the open case, runs jobs in worker
+// threads (parse, demo), validates every request against the contract, and pushes events.
+// Plain Node: nothing here knows about Electron, HTTP or the terminal.
+import { EventEmitter } from 'node:events';
+import { mkdtempSync, openSync, readSync, closeSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { MessageChannel } from 'node:worker_threads';
+import { randomUUID } from 'node:crypto';
+import { isMethod, parseRequest, type EventMap, type EventName, type JobFinished, type Method, type ResultOf } from '../../src-shared/contract';
+import type { AppState, CaseInfo, DataFormat, IngestResult, JobKind, JobProgress } from '../../src-shared/domain';
+import { err, ok, type AppError, type Result } from '../../src-shared/result';
+import { DbClient, type DbProgress } from './db-client';
+import type { DemoFile } from './demo/demo-data';
+import { requestCancel } from './ingest/protocol';
+import { spawnWorker } from './worker-spawn';
+import type { Worker } from 'node:worker_threads';
+import type { z } from 'zod';
+import type { ingestStartSchema } from '../../src-shared/contract';
+
+export type IngestParams = z.output<typeof ingestStartSchema>;
+
+export interface HostOptions {
+  shell: AppState['shell'] | 'cli';
+  /** Serve mode: where an uploaded file was stored. */
+  resolveUpload?: (uploadId: string) => { path: string; fileName: string } | null;
+  /** Serve mode: the upload has been ingested (or refused) and can be deleted. */
+  releaseUpload?: (uploadId: string) => void;
+}
+
+interface Job {
+  progress: JobProgress;
+  started: number;
+  cancel: Int32Array;
+  workers: Set<Worker>;
+  /** Rows finished by earlier steps of a multi-file job. */
+  baseRows: number;
+  baseBytes: number;
+}
+
+const PROGRESS_EVERY_MS = 200;
+
+export function detectFormat(file: string): DataFormat {
+  const ext = path.extname(file).toLowerCase();
+  if (ext === '.csv') return 'csv';
+  if (ext === '.tsv' || ext === '.tab') return 'tsv';
+  if (ext === '.jsonl' || ext === '.ndjson' || ext === '.json') return 'jsonl';
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(4096);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    const head = buf.subarray(0, n).toString('utf8').replace(/^\uFEFF/, '');
+    if (head.trimStart().startsWith('{')) return 'jsonl';
+    const first = head.split('\n')[0];
+    return (first.match(/\t/g)?.length ?? 0) > (first.match(/,/g)?.length ?? 0) ? 'tsv' : 'csv';
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export class EngineHost {
+  private readonly emitter = new EventEmitter();
+  private db: DbClient | null = null;
+  private current: CaseInfo | null = null;
+  private readonly jobs = new Map<string, Job>();
+  private ticker: NodeJS.Timeout | null = null;
+
+  constructor(private readonly options: HostOptions) {
+    this.emitter.setMaxListeners(100);
+  }
+
+  on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void {
+    this.emitter.on(event, listener);
+    return () => this.emitter.off(event, listener);
+  }
+
+  private emit<E extends EventName>(event: E, payload: EventMap[E]): void {
+    this.emitter.emit(event, payload);
+  }
+
+  get caseInfo(): CaseInfo | null {
+    return this.current;
+  }
+
+  /** The one entry point for requests from any shell: validates, then dispatches. */
+  async handle(method: unknown, params: unknown): Promise<Result<unknown>> {
+    if (!isMethod(method)) return err('BAD_REQUEST', `unknown method ${JSON.stringify(String(method)).slice(0, 80)}`);
+    const parsed = parseRequest(method, params);
+    if (!parsed.ok) return parsed;
+    try {
+      return await this.dispatch(method, parsed.value);
+    } catch (e) {
+      return { ok: false, error: { code: 'INTERNAL', message: (e as Error).message } };
+    }
+  }
+
+  private async dispatch<M extends Method>(method: M, p: unknown): Promise<Result<ResultOf<M> | unknown>> {
+    switch (method) {
+      case 'app.state':
+        return ok(this.state());
+      case 'case.info':
+        return this.current ? ok(this.current) : err('NO_CASE', 'no case is open');
+      case 'case.open':
+        return this.openCase((p as { path: string }).path);
+      case 'case.create':
+        return this.createCase((p as { path: string }).path);
+      case 'events.page': {
+        if (!this.db) return err('NO_CASE', 'no case is open');
+        return this.db.request({ type: 'page', query: p as never });
+      }
+      case 'ingest.start': {
+        const started = this.startIngest(p as IngestParams);
+        return started.ok ? ok({ jobId: started.value.jobId }) : started;
+      }
+      case 'job.cancel':
+        return ok({ cancelled: this.cancel((p as { jobId: string }).jobId) });
+    }
+    return err('BAD_REQUEST', `unhandled method ${method}`);
+  }
+
+  state(): AppState {
+    return {
+      shell: this.options.shell === 'electron' ? 'electron' : 'serve',
+      case: this.current,
+      jobs: [...this.jobs.values()].map((j) => this.snapshot(j)),
+    };
+  }
+
+  private client(): DbClient {
+    this.db ??= new DbClient((p) => this.onDbProgress(p));
+    return this.db;
+  }
+
+  async openCase(file: string): Promise<Result<CaseInfo>> {
+    return this.open(path.resolve(file), false);
+  }
+
+  async createCase(file: string): Promise<Result<CaseInfo>> {
+    return this.open(path.resolve(file), true);
+  }
+
+  private async open(file: string, create: boolean): Promise<Result<CaseInfo>> {
+    if (this.jobs.size) return err('BUSY', 'wait for the running jobs to finish (or cancel them) before switching cases');
+    const r = await this.client().request({ type: 'open', path: file, create });
+    if (r.ok) {
+      this.current = r.value;
+      this.emit('case.changed', r.value);
+    }
+    return r;
+  }
+
+  private async refreshCase(): Promise<void> {
+    if (!this.db) return;
+    const r = await this.db.request({ type: 'info' });
+    if (r.ok) {
+      this.current = r.value;
+      this.emit('case.changed', r.value);
+    }
+  }
+
+  // ---- jobs --------------------------------------------------------------------------
+
+  private newJob(kind: JobKind, label: string): [string, Job] {
+    const jobId = randomUUID().replace(/-/g, '').slice(0, 16);
+    const job: Job = {
+      progress: { jobId, kind, label, phase: 'starting', rows: 0, bytes: 0, totalBytes: null, rowsPerSecond: 0, elapsedMs: 0 },
+      started: performance.now(),
+      cancel: new Int32Array(new SharedArrayBuffer(4)),
+      workers: new Set(),
+      baseRows: 0,
+      baseBytes: 0,
+    };
+    this.jobs.set(jobId, job);
+    this.ticker ??= setInterval(() => this.tick(), PROGRESS_EVERY_MS);
+    this.ticker.unref?.();
+    return [jobId, job];
+  }
+
+  private snapshot(job: Job): JobProgress {
+    const elapsedMs = performance.now() - job.started;
+    return { ...job.progress, elapsedMs, rowsPerSecond: elapsedMs > 0 ? (job.progress.rows / elapsedMs) * 1000 : 0 };
+  }
+
+  private tick(): void {
+    for (const job of this.jobs.values()) this.emit('job.progress', this.snapshot(job));
+  }
+
+  private onDbProgress(p: DbProgress): void {
+    const job = this.jobs.get(p.jobId) ?? [...this.jobs.values()].find((j) => j.progress.jobId === p.jobId.split(':')[0]);
+    if (!job) return;
+    job.progress.rows = job.baseRows + p.rows;
+    job.progress.bytes = job.baseBytes + p.bytes;
+    job.progress.phase = p.phase;
+  }
+
+  private endJob(jobId: string, finished: JobFinished): void {
+    const job = this.jobs.get(jobId);
+    if (!job) return;
+    for (const w of job.workers) void w.terminate();
+    this.jobs.delete(jobId);
+    if (!this.jobs.size && this.ticker) {
+      clearInterval(this.ticker);
+      this.ticker = null;
+    }
+    this.emit('job.finished', finished);
+  }
+
+  cancel(jobId: string): boolean {
+    const job = this.jobs.get(jobId);
+    if (!job) return false;
+    requestCancel(job.cancel);
+    job.progress.phase = 'cancelling';
+    return true;
+  }
+
+  // ---- ingest ------------------------------------------------------------------------
+
+  private resolveSource(p: IngestParams): Result<{ path: string; fileName: string }> {
+    if (p.uploadId) {
+      const up = this.options.resolveUpload?.(p.uploadId);
+      return up ? ok(up) : err('BAD_REQUEST', 'that upload is unknown or has expired');
+    }
+    const file = path.resolve(p.path!);
+    return ok({ path: file, fileName: path.basename(file) });
+  }
+
+  startIngest(p: IngestParams): Result<{ jobId: string; done: Promise<Result<IngestResult>> }> {
+    if (!this.db || !this.current) return err('NO_CASE', 'open or create a case before importing data');
+    const src = this.resolveSource(p);
+    if (!src.ok) return src;
+    const { path: file, fileName } = src.value;
+    let size: number;
+    try {
+      const st = statSync(file);
+      if (!st.isFile()) return err('IO', 'not a regular file', { file: fileName });
+      size = st.size;
+    } catch (e) {
+      return err('IO', `cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file: fileName });
+    }
+    const format = p.format ?? detectFormat(file);
+    const name = p.name ?? fileName.replace(/\.(csv|tsv|tab|jsonl|ndjson|json|txt)$/i, '');
+    const [jobId, job] = this.newJob('ingest', `Importing ${fileName}`);
+    job.progress.totalBytes = size;
+    const done = this.ingestFile(jobId, job, { file, fileName, format, name, timeColumn: p.timeColumn, roles: p.roles }).then(
+      async (r) => {
+        if (p.uploadId) this.options.releaseUpload?.(p.uploadId);
+        if (r.ok) await this.refreshCase();
+        this.endJob(jobId, r.ok ? { jobId, kind: 'ingest', label: job.progress.label, ok: true, result: r.value } : { jobId, kind: 'ingest', label: job.progress.label, ok: false, error: r.error });
+        return r;
+      },
+    );
+    return ok({ jobId, done });
+  }
+
+  /** One file through a parse worker into the DB worker. */
+  private async ingestFile(
+    jobId: string,
+    job: Job,
+    f: { file: string; fileName: string; format: DataFormat; name: string; timeColumn?: string; roles?: IngestParams['roles'] },
+  ): Promise<Result<IngestResult>> {
+    const { port1, port2 } = new MessageChannel();
+    const parser = spawnWorker('parse-worker', {
+      workerData: { path: f.file, file: f.fileName, format: f.format, timeColumn: f.timeColumn, roles: f.roles, cancel: job.cancel.buffer, port: port1 },
+      transferList: [port1],
+    });
+    job.workers.add(parser);
+    let crashed: AppError | null = null;
+    parser.on('error', (e) => (crashed = { code: 'INTERNAL', message: `the parser failed: ${e.message}`, file: f.fileName }));
+    const r = await this.db!.request(
+      { type: 'ingest', jobId, port: port2, name: f.name, sourceFile: f.fileName, cancel: job.cancel.buffer as SharedArrayBuffer },
+      [port2],
+    );
+    job.workers.delete(parser);
+    void parser.terminate();
+    if (!r.ok) return { ok: false, error: crashed ?? r.error };
+    return ok({ dataset: r.value.dataset, rows: r.value.rows, bytes: r.value.bytes, seconds: r.value.seconds });
+  }
+
+  // ---- demo --------------------------------------------------------------------------
+
+  /** Creates the demo case at `file` in worker threads and opens it. */
+  async createDemo(file: string): Promise<{ jobId: string; done: Promise<Result<CaseInfo>> } | { error: AppError }> {
+    const created = await this.createCase(file);
+    if (!created.ok) return { error: created.error };
+    const [jobId, job] = this.newJob('demo', 'Building the demo case');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sentinel-demo-'));
+    const label = job.progress.label;
+    const done = (async (): Promise<Result<CaseInfo>> => {
+      try {
+        job.progress.phase = 'generating';
+        const files = await new Promise<DemoFile[]>((resolve, reject) => {
+          const w = spawnWorker('demo-worker', { workerData: { dir } });
+          job.workers.add(w);
+          w.on('message', (m: { type: string; name?: string; files?: DemoFile[]; error?: AppError }) => {
+            if (m.type === 'file') job.progress.phase = `generating ${m.name}`;
+            if (m.type === 'done') resolve(m.files!);
+            if (m.type === 'error') reject(m.error);
+          });
+          w.on('error', reject);
+        });
+        for (const f of files) {
+          if (job.cancel[0]) return err('CANCELLED', 'demo cancelled');
+          const r = await this.ingestFile(jobId, job, { file: f.file, fileName: path.basename(f.file), format: f.format, name: f.name });
+          if (!r.ok) return r;
+          job.baseRows += r.value.rows;
+          job.baseBytes += r.value.bytes;
+        }
+        await this.refreshCase();
+        return ok(this.current!);
+      } catch (e) {
+        return { ok: false, error: (e as AppError).code ? (e as AppError) : { code: 'INTERNAL', message: String(e) } };
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    })().then(async (r) => {
+      if (!r.ok) await this.discardCase(file);
+      this.endJob(jobId, r.ok ? { jobId, kind: 'demo', label, ok: true, result: { datasets: r.value.datasets.length } } : { jobId, kind: 'demo', label, ok: false, error: r.error });
+      return r;
+    });
+    return { jobId, done };
+  }
+
+  /** Closes and deletes a case this host created (a demo that did not finish). */
+  private async discardCase(file: string): Promise<void> {
+    await this.db?.request({ type: 'close' });
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+    this.current = null;
+    this.emit('case.changed', null);
+  }
+
+  async close(): Promise<void> {
+    for (const id of [...this.jobs.keys()]) this.cancel(id);
+    if (this.ticker) clearInterval(this.ticker);
+    await this.db?.close();
+    this.db = null;
+  }
+}

@@ -1,0 +1,159 @@
+// Streaming CSV/TSV tokenizer (RFC 4180 quoting, embedded newlines, CRLF, BOM).
+// Feed decoded text with push(); records come out through the callback with the physical
+// line they start on (1-based). Unquoted records take a fast path through String.split.
+import { fail } from '../../../src-shared/result';
+
+/** A record longer than this is refused: usually an unterminated quote swallowing the file. */
+export const MAX_RECORD_CHARS = 64 * 1024 * 1024;
+
+export type RecordSink = (fields: string[], line: number) => void;
+
+export type LineSink = (buf: string, start: number, end: number, line: number) => void;
+
+export class CsvParser {
+  /** When set, unquoted lines go here as a range of the buffer instead of split fields. */
+  fastLine: LineSink | null = null;
+  private buf = '';
+  private line = 1; // physical line at the start of buf
+  private first = true;
+
+  constructor(
+    private readonly delimiter: string,
+    private readonly file: string,
+    private readonly sink: RecordSink,
+  ) {}
+
+  get currentLine(): number {
+    return this.line;
+  }
+
+  push(text: string): void {
+    if (this.first) {
+      this.first = false;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    this.buf = this.buf.length ? this.buf + text : text;
+    this.drain(false);
+  }
+
+  end(): void {
+    if (this.buf.length) this.drain(true);
+  }
+
+  private drain(final: boolean): void {
+    const buf = this.buf;
+    const d = this.delimiter;
+    const n = buf.length;
+    let p = 0;
+    let line = this.line;
+    let nextQuote = buf.indexOf('"');
+    if (nextQuote < 0) nextQuote = n;
+    while (p < n) {
+      let e = buf.indexOf('\n', p);
+      if (e < 0) {
+        if (!final) break;
+        e = n;
+      }
+      if (nextQuote < p) {
+        nextQuote = buf.indexOf('"', p);
+        if (nextQuote < 0) nextQuote = n;
+      }
+      if (nextQuote >= e) {
+        // Fast path: no quote in this line.
+        const end = e > p && buf.charCodeAt(e - 1) === 13 ? e - 1 : e;
+        if (end > p) {
+          if (this.fastLine) this.fastLine(buf, p, end, line);
+          else this.sink(buf.slice(p, end).split(d), line);
+        }
+        line++;
+        p = e + 1;
+        continue;
+      }
+      const r = this.parseQuoted(buf, p, final, line);
+      if (r === null) break; // incomplete: wait for more text
+      if (r.fields.length > 1 || r.fields[0] !== '') this.sink(r.fields, line);
+      line += r.lines;
+      p = r.next;
+    }
+    this.buf = p >= n ? '' : buf.slice(p);
+    this.line = line;
+    if (!final && this.buf.length > MAX_RECORD_CHARS) {
+      fail('MALFORMED_INPUT', `a record longer than ${MAX_RECORD_CHARS / 1048576} MiB starts here (unterminated quote?)`, {
+        file: this.file,
+        line,
+      });
+    }
+  }
+
+  /** Character-by-character parse of one record that contains quotes. Null when the record is incomplete. */
+  private parseQuoted(
+    buf: string,
+    start: number,
+    final: boolean,
+    startLine: number,
+  ): { fields: string[]; next: number; lines: number } | null {
+    const d = this.delimiter.charCodeAt(0);
+    const fields: string[] = [];
+    const n = buf.length;
+    let p = start;
+    let lines = 0;
+    for (;;) {
+      // start of a field
+      if (p < n && buf.charCodeAt(p) === 34) {
+        let value = '';
+        let q = p + 1;
+        for (;;) {
+          const close = buf.indexOf('"', q);
+          if (close < 0) {
+            if (!final) return null;
+            fail('MALFORMED_INPUT', 'unterminated quoted field', { file: this.file, line: startLine + lines });
+          }
+          value += buf.slice(q, close);
+          if (close + 1 < n && buf.charCodeAt(close + 1) === 34) {
+            value += '"';
+            q = close + 2;
+            continue;
+          }
+          if (close + 1 >= n && !final) return null; // cannot tell "" from " yet
+          p = close + 1;
+          break;
+        }
+        for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) === 10) lines++;
+        fields.push(value);
+        const c = p < n ? buf.charCodeAt(p) : -1;
+        if (c === d) {
+          p++;
+          continue;
+        }
+        if (c === 13 && p + 1 < n && buf.charCodeAt(p + 1) === 10) p++;
+        else if (c === 13 && p + 1 >= n && !final) return null;
+        if (c === -1 || buf.charCodeAt(p) === 10 || c === 13) {
+          return { fields, next: p + 1, lines: lines + 1 };
+        }
+        fail('MALFORMED_INPUT', `unexpected character ${JSON.stringify(buf[p])} after a closing quote`, {
+          file: this.file,
+          line: startLine + lines,
+        });
+      }
+      // unquoted field: up to the delimiter or end of line
+      let q = p;
+      while (q < n) {
+        const c = buf.charCodeAt(q);
+        if (c === d || c === 10) break;
+        if (c === 34) {
+          fail('MALFORMED_INPUT', 'a quote inside an unquoted field', { file: this.file, line: startLine + lines });
+        }
+        q++;
+      }
+      if (q >= n && !final) return null;
+      let end = q;
+      if (end > p && buf.charCodeAt(end - 1) === 13 && (q >= n || buf.charCodeAt(q) === 10)) end--;
+      fields.push(buf.slice(p, end));
+      if (q < n && buf.charCodeAt(q) === d) {
+        p = q + 1;
+        continue;
+      }
+      return { fields, next: q + 1, lines: lines + 1 };
+    }
+  }
+}

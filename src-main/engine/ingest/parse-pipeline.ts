@@ -1,0 +1,303 @@
+// The parse side of an ingest: file → records → inferred schema → typed column batches.
+// Runs in a parse worker; the DB worker writes what it sends. Memory is bounded by the
+// sample, one chunk of text and a few batches in flight.
+import type { ColumnInfo, DataFormat } from '../../../src-shared/domain';
+import { AppFailure, fail, toAppError } from '../../../src-shared/result';
+import type { CanonicalRole } from '../../../src-shared/domain';
+import { CsvParser } from './csv-parser';
+import {
+  chooseTimeColumn,
+  inferColumns,
+  makeConverter,
+  makeTimeConverter,
+  sqlNames,
+  type Converter,
+  type InferredColumn,
+} from './infer';
+import { JsonlParser } from './jsonl-parser';
+import type { BatchColumn, ParseToDb } from './protocol';
+import { isCancelled } from './protocol';
+import { assignRoles } from './roles';
+import { parseNumberAt, type Cursor } from './fast-number';
+import { readTextChunks } from './text-source';
+
+export const SAMPLE_ROWS = 10_000;
+export const BATCH_ROWS = 8192;
+const MAX_COLUMNS = 2000;
+
+export interface ParseOptions {
+  path: string;
+  /** Name used in error messages. */
+  file: string;
+  format: DataFormat;
+  timeColumn?: string;
+  roles?: Partial<Record<CanonicalRole, string>>;
+  cancel: Int32Array;
+}
+
+export interface ParseOutput {
+  send(msg: ParseToDb, transfer?: ArrayBuffer[]): void;
+  /** Resolves when fewer than the allowed number of batches are in flight. */
+  ready(): Promise<void>;
+}
+
+const EXTRA = '(extra fields)';
+
+export async function runParse(opts: ParseOptions, out: ParseOutput): Promise<void> {
+  try {
+    await parse(opts, out);
+  } catch (e) {
+    const error = e instanceof AppFailure ? e.appError : toAppError(e);
+    out.send({ type: 'fail', error });
+  }
+}
+
+async function parse(opts: ParseOptions, out: ParseOutput): Promise<void> {
+  const { file, format } = opts;
+  let header: string[] | null = null;
+  const sample: { values: unknown[]; line: number }[] = [];
+  let jsonKeys: Map<string, number> | null = format === 'jsonl' ? new Map() : null;
+  let builder: BatchBuilder | null = null;
+  let rows = 0;
+  let bytes = 0;
+
+  const csvRecord = (fields: string[], line: number) => {
+    if (header === null) {
+      if (fields.length > MAX_COLUMNS) fail('MALFORMED_INPUT', `more than ${MAX_COLUMNS} columns`, { file, line });
+      header = fields.map((f, i) => f.trim() || `column_${i + 1}`);
+      return;
+    }
+    if (fields.length !== header.length) {
+      fail('MALFORMED_INPUT', `expected ${header.length} fields, found ${fields.length}`, { file, line });
+    }
+    record(fields, line);
+  };
+  const jsonRecord = (obj: Record<string, unknown>, line: number) => {
+    if (builder === null) {
+      sample.push({ values: [obj], line });
+      for (const k of Object.keys(obj)) {
+        if (!jsonKeys!.has(k)) {
+          if (jsonKeys!.size >= MAX_COLUMNS) fail('MALFORMED_INPUT', `more than ${MAX_COLUMNS} fields`, { file, line });
+          jsonKeys!.set(k, jsonKeys!.size);
+        }
+      }
+      if (sample.length >= SAMPLE_ROWS) startBatches();
+      return;
+    }
+    builder.addObject(obj, line);
+  };
+  const record = (values: unknown[], line: number) => {
+    if (builder === null) {
+      sample.push({ values, line });
+      if (sample.length >= SAMPLE_ROWS) startBatches();
+      return;
+    }
+    builder.add(values, line);
+  };
+
+  const startBatches = () => {
+    let names: string[];
+    let rowsOf: (s: { values: unknown[] }) => unknown[];
+    if (jsonKeys) {
+      names = [...jsonKeys.keys()];
+      rowsOf = (s) => {
+        const o = s.values[0] as Record<string, unknown>;
+        return names.map((k) => o[k]);
+      };
+    } else {
+      if (header === null) fail('MALFORMED_INPUT', 'the file is empty (no header row)', { file });
+      names = header!;
+      rowsOf = (s) => s.values;
+    }
+    const sampleRows = sample.map(rowsOf);
+    const inferred = inferColumns(names, sampleRows);
+    const t = chooseTimeColumn(inferred, opts.timeColumn, file);
+    if (jsonKeys) inferred.push({ name: EXTRA, type: 'TEXT', time: null });
+    const roles = assignRoles(inferred, opts.roles ?? {}, t >= 0 ? inferred[t].name : null);
+    const sql = sqlNames(inferred.map((c) => c.name));
+    const columns: ColumnInfo[] = inferred.map((c, i) => ({
+      name: c.name,
+      sqlName: c.name === EXTRA && jsonKeys ? '_extra' : sql[i],
+      type: c.type,
+      role: roles[i],
+    }));
+    out.send({ type: 'schema', columns, timeColumn: t >= 0 ? inferred[t].name : null, format });
+    builder = new BatchBuilder(inferred, t, file, jsonKeys ? names : null);
+    for (const s of sample) {
+      if (jsonKeys) builder.addObject(s.values[0] as Record<string, unknown>, s.line);
+      else builder.add(s.values, s.line);
+    }
+    sample.length = 0;
+    if (csv) {
+      const b = builder;
+      const delim = format === 'tsv' ? '\t' : ',';
+      csv.fastLine = (buf, start, end, line) => b.addLine(buf, start, end, line, delim);
+    }
+  };
+
+  const csv = format === 'jsonl' ? null : new CsvParser(format === 'tsv' ? '\t' : ',', file, csvRecord);
+  const jsonl = format === 'jsonl' ? new JsonlParser(file, jsonRecord) : null;
+  const currentLine = () => (csv ? csv.currentLine : jsonl!.currentLine);
+
+  const flush = async (all: boolean) => {
+    if (!builder) return;
+    if (all) builder.seal();
+    for (let b = builder.next(); b; b = builder.next()) {
+      if (isCancelled(opts.cancel)) fail('CANCELLED', 'ingest cancelled');
+      await out.ready();
+      b.bytes = bytes;
+      rows += b.rows;
+      out.send(b, b.cols.filter((c): c is Float64Array => c instanceof Float64Array).map((c) => c.buffer as ArrayBuffer).concat(b.ts.buffer as ArrayBuffer));
+    }
+  };
+
+  for await (const chunk of readTextChunks(opts.path, file, currentLine)) {
+    if (isCancelled(opts.cancel)) fail('CANCELLED', 'ingest cancelled');
+    bytes += chunk.bytes;
+    if (csv) csv.push(chunk.text);
+    else jsonl!.push(chunk.text);
+    await flush(false);
+  }
+  if (csv) csv.end();
+  else jsonl!.end();
+  if (builder === null) startBatches();
+  await flush(true);
+  out.send({ type: 'end', rows, bytes });
+}
+
+/** Accumulates converted rows column by column. */
+class BatchBuilder {
+  private n = 0;
+  private ts!: Float64Array;
+  private cols!: BatchColumn[];
+  private readonly convert: Converter[];
+  private readonly toTime: ((v: unknown, line: number) => number | null) | null;
+  private readonly extraIndex: Map<string, number> | null;
+  private readonly integer: boolean[];
+  private readonly cursor: Cursor = { end: 0 };
+
+  constructor(
+    private readonly columns: InferredColumn[],
+    private readonly timeIndex: number,
+    private readonly file: string,
+    jsonNames: string[] | null,
+  ) {
+    this.integer = columns.map((c) => c.type === 'INTEGER');
+    this.convert = columns.map((c) => makeConverter(c, file));
+    this.toTime = timeIndex >= 0 ? makeTimeConverter(columns[timeIndex], file) : null;
+    this.extraIndex = jsonNames ? new Map(jsonNames.map((k, i) => [k, i])) : null;
+    this.reset();
+  }
+
+  private reset(): void {
+    this.n = 0;
+    this.ts = new Float64Array(BATCH_ROWS);
+    this.cols = this.columns.map((c) => (c.type === 'TEXT' ? new Array<string | null>(BATCH_ROWS) : new Float64Array(BATCH_ROWS)));
+  }
+
+  private readonly done: Extract<ParseToDb, { type: 'batch' }>[] = [];
+
+  /** The oldest complete batch, if any. */
+  next(): Extract<ParseToDb, { type: 'batch' }> | undefined {
+    return this.done.shift();
+  }
+
+  /** Closes the partial batch at the end of the input. */
+  seal(): void {
+    if (this.n > 0) this.done.push(this.take());
+  }
+
+  /**
+   * Fast path for an unquoted CSV line buf[start, end): numbers are parsed in place,
+   * only text fields become strings. Same results and errors as add(line.split(delim)).
+   */
+  addLine(buf: string, start: number, end: number, line: number, delimiter: string): void {
+    if (this.n === BATCH_ROWS) this.done.push(this.take());
+    const d = delimiter.charCodeAt(0);
+    const cursor = this.cursor;
+    const i = this.n;
+    const cols = this.cols;
+    const nc = cols.length;
+    let pos = start;
+    let timeValue: unknown = null;
+    for (let c = 0; c < nc; c++) {
+      if (c > 0) {
+        if (pos >= end || buf.charCodeAt(pos) !== d) this.ragged(buf, start, end, line, delimiter);
+        pos++;
+      }
+      const col = cols[c];
+      if (col instanceof Float64Array) {
+        let v = parseNumberAt(buf, pos, end, d, cursor);
+        if (v === undefined || (this.integer[c] && !Number.isSafeInteger(v) && v === v)) {
+          let j = buf.indexOf(delimiter, pos);
+          if (j < 0 || j > end) j = end;
+          const r = this.convert[c](buf.slice(pos, j), line);
+          v = r === null ? NaN : (r as number);
+          cursor.end = j;
+        }
+        col[i] = v;
+        if (c === this.timeIndex) timeValue = v !== v ? null : v;
+        pos = cursor.end;
+      } else {
+        let j = buf.indexOf(delimiter, pos);
+        if (j < 0 || j > end) j = end;
+        const s = j > pos ? buf.slice(pos, j) : null;
+        col[i] = s;
+        if (c === this.timeIndex) timeValue = s;
+        pos = j;
+      }
+    }
+    if (pos !== end) this.ragged(buf, start, end, line, delimiter);
+    const t = this.toTime ? this.toTime(timeValue, line) : null;
+    this.ts[i] = t === null ? NaN : t;
+    this.n++;
+  }
+
+  private ragged(buf: string, start: number, end: number, line: number, delimiter: string): never {
+    const found = buf.slice(start, end).split(delimiter).length;
+    return fail('MALFORMED_INPUT', `expected ${this.cols.length} fields, found ${found}`, { file: this.file, line });
+  }
+
+  add(values: unknown[], line: number): void {
+    if (this.n === BATCH_ROWS) this.done.push(this.take());
+    const i = this.n;
+    const cols = this.cols;
+    const convert = this.convert;
+    for (let c = 0; c < cols.length; c++) {
+      const v = convert[c](values[c], line);
+      const col = cols[c];
+      if (col instanceof Float64Array) col[i] = v === null ? NaN : (v as number);
+      else col[i] = v as string | null;
+    }
+    const t = this.toTime ? this.toTime(values[this.timeIndex], line) : null;
+    this.ts[i] = t === null ? NaN : t;
+    this.n++;
+  }
+
+  addObject(obj: Record<string, unknown>, line: number): void {
+    const keys = this.extraIndex!;
+    const values = new Array<unknown>(this.columns.length);
+    let extra: Record<string, unknown> | null = null;
+    for (const k in obj) {
+      const i = keys.get(k);
+      if (i !== undefined) values[i] = obj[k];
+      else (extra ??= {})[k] = obj[k];
+    }
+    values[this.columns.length - 1] = extra ? JSON.stringify(extra) : null;
+    this.add(values, line);
+  }
+
+  private take(): Extract<ParseToDb, { type: 'batch' }> {
+    const n = this.n;
+    const trim = <T extends BatchColumn>(c: T): T => (c instanceof Float64Array ? (c.subarray(0, n).slice() as T) : ((c as (string | null)[]).slice(0, n) as T));
+    const batch = {
+      type: 'batch' as const,
+      rows: n,
+      bytes: 0,
+      ts: n === BATCH_ROWS ? this.ts : this.ts.slice(0, n),
+      cols: n === BATCH_ROWS ? this.cols : this.cols.map(trim),
+    };
+    this.reset();
+    return batch;
+  }
+}

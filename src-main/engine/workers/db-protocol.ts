@@ -1,0 +1,23 @@
+// Requests to the DB worker, the one writer of an open case.
+import type { MessagePort } from 'node:worker_threads';
+import type { CaseInfo, DatasetInfo, EventsPage, EventsQuery } from '../../../src-shared/domain';
+import type { Result } from '../../../src-shared/result';
+
+export type DbRequest =
+  | { type: 'open'; path: string; create: boolean }
+  | { type: 'info' }
+  | { type: 'page'; query: EventsQuery }
+  | { type: 'ingest'; jobId: string; port: MessagePort; name: string; sourceFile: string | null; cancel: SharedArrayBuffer }
+  | { type: 'close' };
+
+export interface DbResults {
+  open: CaseInfo;
+  info: CaseInfo;
+  page: EventsPage;
+  ingest: { dataset: DatasetInfo; rows: number; bytes: number; seconds: number };
+  close: null;
+}
+
+export type DbReply =
+  | { seq: number; result: Result<unknown> }
+  | { type: 'progress'; jobId: string; rows: number; bytes: number; phase: string };

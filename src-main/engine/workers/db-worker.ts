@@ -1,0 +1,48 @@
+// DB worker: owns the open case's SQLite connections. Messages are {seq, request}.
+import { parentPort } from 'node:worker_threads';
+import { fail, ok, toAppError } from '../../../src-shared/result';
+import { CaseSession } from '../db/case-session';
+import type { DbReply, DbRequest } from './db-protocol';
+
+let session: CaseSession | null = null;
+const port = parentPort!;
+const post = (m: DbReply) => port.postMessage(m);
+
+const need = (): CaseSession => session ?? fail('NO_CASE', 'no case is open');
+
+async function handle(req: DbRequest): Promise<unknown> {
+  switch (req.type) {
+    case 'open': {
+      const next = new CaseSession(req.path, req.create);
+      session?.close();
+      session = next;
+      return next.info();
+    }
+    case 'info':
+      return need().info();
+    case 'page':
+      return need().page(req.query);
+    case 'ingest': {
+      const cancel = new Int32Array(req.cancel);
+      let last = 0;
+      const done = await need().ingest(req.port, { name: req.name, sourceFile: req.sourceFile }, cancel, (rows, bytes, phase) => {
+        const now = performance.now();
+        if (now - last < 100 && phase === 'writing') return;
+        last = now;
+        post({ type: 'progress', jobId: req.jobId, rows, bytes, phase });
+      });
+      return { dataset: done.dataset, rows: done.rows, bytes: done.bytes, seconds: done.seconds };
+    }
+    case 'close':
+      session?.close();
+      session = null;
+      return null;
+  }
+}
+
+port.on('message', (msg: { seq: number; request: DbRequest }) => {
+  handle(msg.request).then(
+    (value) => post({ seq: msg.seq, result: ok(value) }),
+    (e: unknown) => post({ seq: msg.seq, result: { ok: false, error: toAppError(e) } }),
+  );
+});

@@ -1,0 +1,211 @@
+// Serve mode: the same engine host behind HTTP + WebSocket, bound to 127.0.0.1 only.
+// Every request needs the per-launch token (given once in the URL, then held in an HttpOnly
+// cookie); WebSocket upgrades and uploads also need our own Origin; Host is checked against
+// DNS rebinding.
+import { createReadStream, createWriteStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { pipeline } from 'node:stream/promises';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { EVENT_NAMES, type WireMessage } from '../../src-shared/contract';
+import type { EngineHost } from '../engine/host';
+
+export interface ServeOptions {
+  port?: number;
+  rendererDir: string;
+}
+
+export interface Server {
+  url: string;
+  origin: string;
+  token: string;
+  close(): Promise<void>;
+}
+
+const COOKIE = 'sentinel_token';
+const MAX_WS_MESSAGE = 1 << 20;
+const MAX_UPLOAD_BYTES = 20 * 1024 ** 3;
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+};
+
+/** Uploaded files, by id, for `ingest.start {uploadId}`. */
+export class UploadStore {
+  readonly dir = mkdtempSync(path.join(os.tmpdir(), 'sentinel-uploads-'));
+  private readonly files = new Map<string, { path: string; fileName: string }>();
+  add(fileName: string): { id: string; path: string } {
+    const id = randomBytes(16).toString('hex');
+    const p = path.join(this.dir, id);
+    this.files.set(id, { path: p, fileName });
+    return { id, path: p };
+  }
+  get = (id: string) => this.files.get(id) ?? null;
+  drop(id: string): void {
+    const f = this.files.get(id);
+    if (f) rmSync(f.path, { force: true });
+    this.files.delete(id);
+  }
+  clear(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+function sameToken(a: string | undefined, b: string): boolean {
+  if (!a || a.length !== b.length) return false;
+  return timingSafeEqual(Buffer.from(a), Buffer.from(b));
+}
+
+function cookieToken(req: http.IncomingMessage): string | undefined {
+  const header = req.headers.cookie ?? '';
+  for (const part of header.split(';')) {
+    const [k, v] = part.trim().split('=');
+    if (k === COOKIE) return v;
+  }
+  return undefined;
+}
+
+export async function startServer(host: EngineHost, uploads: UploadStore, opts: ServeOptions): Promise<Server> {
+  const token = randomBytes(24).toString('hex');
+  const server = http.createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as { port: number }).port;
+  const origin = `http://127.0.0.1:${port}`;
+  const allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+
+  const authorised = (req: http.IncomingMessage, url: URL): boolean =>
+    sameToken(cookieToken(req), token) ||
+    sameToken(url.searchParams.get('token') ?? undefined, token) ||
+    sameToken(req.headers.authorization?.replace(/^Bearer /, ''), token);
+  const originOk = (req: http.IncomingMessage): boolean => {
+    const o = req.headers.origin;
+    return o === undefined ? false : o === origin || o === `http://localhost:${port}`;
+  };
+
+  const send = (res: http.ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8') => {
+    res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+    res.end(body);
+  };
+  const sendJson = (res: http.ServerResponse, status: number, value: unknown) => send(res, status, JSON.stringify(value), 'application/json');
+
+  server.on('request', (req, res) => {
+    void (async () => {
+      if (!allowedHosts.has(req.headers.host ?? '')) return send(res, 403, 'Forbidden: unexpected Host header');
+      const url = new URL(req.url ?? '/', origin);
+      if (!authorised(req, url)) {
+        return send(res, 403, 'Forbidden: open the URL printed by `sentinel serve` (it carries this launch\'s token).');
+      }
+      if (url.searchParams.has('token')) {
+        res.writeHead(302, {
+          'Set-Cookie': `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+          Location: url.pathname,
+          'Cache-Control': 'no-store',
+        });
+        return res.end();
+      }
+      if (url.pathname === '/api/upload') {
+        if (req.method !== 'POST') return sendJson(res, 405, { ok: false, error: { code: 'BAD_REQUEST', message: 'POST a file body' } });
+        if (req.headers.origin !== undefined && !originOk(req)) {
+          return sendJson(res, 403, { ok: false, error: { code: 'FORBIDDEN', message: 'cross-origin upload refused' } });
+        }
+        const name = (url.searchParams.get('name') ?? 'upload').replace(/[\\/\0]/g, '_').slice(0, 255) || 'upload';
+        const length = Number(req.headers['content-length'] ?? 0);
+        if (length > MAX_UPLOAD_BYTES) return sendJson(res, 413, { ok: false, error: { code: 'IO', message: 'file too large' } });
+        const up = uploads.add(name);
+        try {
+          await pipeline(req, createWriteStream(up.path));
+        } catch (e) {
+          uploads.drop(up.id);
+          return sendJson(res, 500, { ok: false, error: { code: 'IO', message: `upload failed: ${(e as Error).message}`, file: name } });
+        }
+        return sendJson(res, 200, { ok: true, value: { uploadId: up.id } });
+      }
+      if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed');
+      // Static renderer files.
+      const rel = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
+      const file = path.resolve(opts.rendererDir, '.' + rel);
+      if (!file.startsWith(path.resolve(opts.rendererDir) + path.sep) || !existsSync(file) || !statSync(file).isFile()) {
+        return send(res, 404, 'Not found');
+      }
+      res.writeHead(200, {
+        'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+        'Content-Security-Policy': CSP,
+        'X-Content-Type-Options': 'nosniff',
+        'Cache-Control': 'no-store',
+      });
+      if (req.method === 'HEAD') return res.end();
+      createReadStream(file).pipe(res);
+    })().catch((e: unknown) => {
+      if (!res.headersSent) send(res, 500, `Internal error: ${(e as Error).message}`);
+      else res.destroy();
+    });
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE });
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', origin);
+    if (url.pathname !== '/ws' || !allowedHosts.has(req.headers.host ?? '') || !originOk(req) || !authorised(req, url)) {
+      socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+
+  const sockets = new Set<WebSocket>();
+  const post = (ws: WebSocket, m: WireMessage) => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m));
+  };
+  const unsubscribe = EVENT_NAMES.map((event) =>
+    host.on(event, (payload) => {
+      for (const ws of sockets) post(ws, { kind: 'event', event, payload });
+    }),
+  );
+  wss.on('connection', (ws: WebSocket) => {
+    sockets.add(ws);
+    ws.on('close', () => sockets.delete(ws));
+    ws.on('message', (data, isBinary) => {
+      let msg: { id?: unknown; method?: unknown; params?: unknown };
+      try {
+        if (isBinary) throw new Error('binary');
+        msg = JSON.parse(String(data)) as typeof msg;
+        if (typeof msg !== 'object' || msg === null) throw new Error('not an object');
+      } catch {
+        post(ws, { kind: 'result', id: -1, result: { ok: false, error: { code: 'BAD_REQUEST', message: 'messages must be JSON objects {id, method, params}' } } });
+        return;
+      }
+      const id = typeof msg.id === 'number' && Number.isSafeInteger(msg.id) ? msg.id : -1;
+      if (id < 0) {
+        post(ws, { kind: 'result', id: -1, result: { ok: false, error: { code: 'BAD_REQUEST', message: 'a request needs a numeric id' } } });
+        return;
+      }
+      void host.handle(msg.method, msg.params).then((result) => post(ws, { kind: 'result', id, result }));
+    });
+  });
+
+  return {
+    url: `${origin}/?token=${token}`,
+    origin,
+    token,
+    close: async () => {
+      unsubscribe.forEach((u) => u());
+      for (const ws of sockets) ws.terminate();
+      wss.close();
+      server.closeAllConnections?.();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}

@@ -1,0 +1,369 @@
+// Renderer state: what the engine told us (case, datasets, jobs), what the analyst chose
+// (dataset, sort, filters, theme), and what to tell the analyst (errors, notes).
+import { create } from 'zustand';
+import type { Bridge, JobFinished } from '../../src-shared/contract';
+import type { AppState, CaseInfo, DatasetInfo, EventFilter, IngestResult, JobProgress } from '../../src-shared/domain';
+import { formatError, type AppError } from '../../src-shared/result';
+import { getBridge, isConnectedBridge, type ConnectionState } from './bridge';
+import { formatCount, formatInt } from './format';
+
+export type Theme = 'dark' | 'light';
+export type SortState = { column: string; desc: boolean } | null;
+
+export interface QueryState {
+  sort: SortState;
+  filters: EventFilter[];
+}
+
+export interface BannerMessage {
+  id: number;
+  text: string;
+  /** `info` for things the analyst did on purpose (a cancelled import). */
+  tone: 'error' | 'info';
+  /** What to do about it, when we know. */
+  hint?: string;
+}
+
+export interface Notice {
+  id: number;
+  text: string;
+}
+
+export interface Upload {
+  id: number;
+  fileName: string;
+}
+
+/** What the events table last learnt about its query, for the status and filter bars. */
+export interface TableStatus {
+  datasetId: number;
+  total: number | null;
+  elapsedMs: number | null;
+  loading: boolean;
+  error: AppError | null;
+}
+
+export interface StoreState {
+  /** `app.state` has answered (or failed) at least once. */
+  ready: boolean;
+  shell: AppState['shell'] | null;
+  /** Serve mode's socket; `null` in Electron, where there is nothing to lose. */
+  connection: ConnectionState | null;
+  /** Bumped on every reconnect, so views refetch what they lost. */
+  connectionEpoch: number;
+  caseInfo: CaseInfo | null;
+  selectedDatasetId: number | null;
+  jobs: Record<string, JobProgress>;
+  lastFinished: JobFinished | null;
+  uploads: Upload[];
+  errors: BannerMessage[];
+  notices: Notice[];
+  queries: Record<number, QueryState>;
+  tableStatus: TableStatus | null;
+  theme: Theme;
+}
+
+const THEME_KEY = 'sentinel.theme';
+export const EMPTY_QUERY: QueryState = Object.freeze({ sort: null, filters: [] }) as QueryState;
+
+export function readStoredTheme(): Theme {
+  try {
+    return localStorage.getItem(THEME_KEY) === 'light' ? 'light' : 'dark';
+  } catch {
+    return 'dark';
+  }
+}
+
+export function applyTheme(theme: Theme): void {
+  document.documentElement.dataset.theme = theme;
+  document.documentElement.style.colorScheme = theme;
+}
+
+export const useStore = create<StoreState>()(() => ({
+  ready: false,
+  shell: null,
+  connection: null,
+  connectionEpoch: 0,
+  caseInfo: null,
+  selectedDatasetId: null,
+  jobs: {},
+  lastFinished: null,
+  uploads: [],
+  errors: [],
+  notices: [],
+  queries: {},
+  tableStatus: null,
+  theme: readStoredTheme(),
+}));
+
+const set = useStore.setState;
+const get = useStore.getState;
+
+let bridge: Bridge | null = null;
+const b = (): Bridge => (bridge ??= getBridge());
+
+let nextMessageId = 1;
+/** Jobs that already finished, so a late progress tick cannot bring them back. */
+const finishedJobs = new Set<string>();
+
+// ---- selectors ---------------------------------------------------------------------------
+
+export const selectDataset = (s: StoreState): DatasetInfo | null =>
+  s.caseInfo?.datasets.find((d) => d.id === s.selectedDatasetId) ?? null;
+
+/** The demo job, when the main area should show it instead of a case. */
+export const selectDemoJob = (s: StoreState): JobProgress | null => {
+  if (s.caseInfo && s.caseInfo.datasets.length > 0) return null;
+  return Object.values(s.jobs).find((j) => j.kind === 'demo') ?? null;
+};
+
+// ---- messages ----------------------------------------------------------------------------
+
+const HINTS: Partial<Record<AppError['code'], string>> = {
+  MALFORMED_INPUT: 'Fix the file at that spot and import it again.',
+  NO_CASE: 'Open or create a case first.',
+  NOT_A_CASE: 'Choose a .sentinel case file.',
+  CASE_TOO_NEW: 'Update SentinelRisk Workstation to open this case.',
+  BUSY: 'Wait for the running job to finish, or cancel it.',
+  FORBIDDEN: 'Reload the page from the address `sentinel serve` printed.',
+};
+
+export function showError(error: AppError, context?: string): void {
+  const text = context ? `${context}: ${formatError(error)}` : formatError(error);
+  const hint = HINTS[error.code];
+  set((s) => {
+    // The same failure twice in a row (e.g. a retry) is one message, not two.
+    if (s.errors.some((e) => e.text === text)) return s;
+    return { errors: [...s.errors, { id: nextMessageId++, text, tone: 'error', hint }].slice(-5) };
+  });
+}
+
+export function showInfo(text: string): void {
+  set((s) => ({ errors: [...s.errors, { id: nextMessageId++, text, tone: 'info' as const }].slice(-5) }));
+}
+
+export function dismissErrors(): void {
+  set({ errors: [] });
+}
+
+export function dismissError(id: number): void {
+  set((s) => ({ errors: s.errors.filter((e) => e.id !== id) }));
+}
+
+const NOTICE_MS = 5000;
+
+export function showNotice(text: string): void {
+  const id = nextMessageId++;
+  set((s) => ({ notices: [...s.notices, { id, text }].slice(-3) }));
+  setTimeout(() => dismissNotice(id), NOTICE_MS);
+}
+
+export function dismissNotice(id: number): void {
+  set((s) => ({ notices: s.notices.filter((n) => n.id !== id) }));
+}
+
+// ---- case and datasets -------------------------------------------------------------------
+
+function setCase(info: CaseInfo | null): void {
+  set((s) => {
+    if (!info) return { caseInfo: null, selectedDatasetId: null, queries: {}, tableStatus: null };
+    const ids = info.datasets.map((d) => d.id);
+    const sameCase = s.caseInfo?.path === info.path;
+    let selected = sameCase ? s.selectedDatasetId : null;
+    if (selected === null || !ids.includes(selected)) selected = ids[0] ?? null;
+    return { caseInfo: info, selectedDatasetId: selected, queries: sameCase ? s.queries : {} };
+  });
+}
+
+export function selectDatasetId(id: number): void {
+  if (get().selectedDatasetId !== id) set({ selectedDatasetId: id });
+}
+
+export async function openCase(path: string, create: boolean): Promise<boolean> {
+  const r = await b().invoke(create ? 'case.create' : 'case.open', { path });
+  if (!r.ok) {
+    showError(r.error, create ? 'Could not create the case' : 'Could not open the case');
+    return false;
+  }
+  setCase(r.value);
+  return true;
+}
+
+// ---- events-table query ------------------------------------------------------------------
+
+function updateQuery(datasetId: number, f: (q: QueryState) => QueryState): void {
+  set((s) => ({ queries: { ...s.queries, [datasetId]: f(s.queries[datasetId] ?? EMPTY_QUERY) } }));
+}
+
+export function setSort(datasetId: number, sort: SortState): void {
+  updateQuery(datasetId, (q) => ({ ...q, sort }));
+}
+
+export function addFilter(datasetId: number, filter: EventFilter): void {
+  updateQuery(datasetId, (q) => {
+    const same = q.filters.some((f) => f.column === filter.column && f.op === filter.op && f.value === filter.value);
+    return same ? q : { ...q, filters: [...q.filters, filter] };
+  });
+}
+
+export function removeFilter(datasetId: number, index: number): void {
+  updateQuery(datasetId, (q) => ({ ...q, filters: q.filters.filter((_, i) => i !== index) }));
+}
+
+export function clearFilters(datasetId: number): void {
+  updateQuery(datasetId, (q) => ({ ...q, filters: [] }));
+}
+
+export function setTableStatus(status: TableStatus | null): void {
+  const prev = get().tableStatus;
+  if (
+    prev &&
+    status &&
+    prev.datasetId === status.datasetId &&
+    prev.total === status.total &&
+    prev.elapsedMs === status.elapsedMs &&
+    prev.loading === status.loading &&
+    prev.error === status.error
+  )
+    return;
+  set({ tableStatus: status });
+}
+
+// ---- theme -------------------------------------------------------------------------------
+
+export function toggleTheme(): void {
+  const theme: Theme = get().theme === 'dark' ? 'light' : 'dark';
+  try {
+    localStorage.setItem(THEME_KEY, theme);
+  } catch {
+    // Private windows may refuse storage; the theme still applies to this session.
+  }
+  applyTheme(theme);
+  set({ theme });
+}
+
+// ---- jobs --------------------------------------------------------------------------------
+
+function onProgress(p: JobProgress): void {
+  if (finishedJobs.has(p.jobId)) return;
+  set((s) => ({ jobs: { ...s.jobs, [p.jobId]: p } }));
+}
+
+const isIngestResult = (r: IngestResult | { datasets: number }): r is IngestResult => 'dataset' in r;
+
+function onFinished(f: JobFinished): void {
+  finishedJobs.add(f.jobId);
+  if (finishedJobs.size > 500) finishedJobs.delete(finishedJobs.values().next().value!);
+  set((s) => {
+    const jobs = { ...s.jobs };
+    delete jobs[f.jobId];
+    return { jobs, lastFinished: f };
+  });
+  if (!f.ok) {
+    if (f.error.code === 'CANCELLED') showInfo(f.kind === 'demo' ? 'Demo build cancelled' : 'Import cancelled');
+    else showError(f.error, `${f.label} failed`);
+    return;
+  }
+  if (isIngestResult(f.result)) {
+    const { dataset, rows, seconds } = f.result;
+    // The case normally arrives first (case.changed); if not, add the dataset ourselves.
+    const c = get().caseInfo;
+    if (c && !c.datasets.some((d) => d.id === dataset.id)) set({ caseInfo: { ...c, datasets: [...c.datasets, dataset] } });
+    if (get().caseInfo?.datasets.some((d) => d.id === dataset.id)) set({ selectedDatasetId: dataset.id });
+    const secs = seconds < 10 ? seconds.toFixed(1) : formatInt(seconds);
+    showNotice(`Imported ${formatCount(rows, 'row')} into “${dataset.name}” in ${secs} s`);
+  } else {
+    showNotice(`Demo case ready: ${formatCount(f.result.datasets, 'dataset')}`);
+  }
+}
+
+export async function cancelJob(jobId: string): Promise<void> {
+  const r = await b().invoke('job.cancel', { jobId });
+  if (!r.ok) showError(r.error, 'Could not cancel the job');
+  else if (r.value.cancelled) set((s) => (s.jobs[jobId] ? { jobs: { ...s.jobs, [jobId]: { ...s.jobs[jobId], phase: 'cancelling' } } } : s));
+}
+
+/** Stages each file and starts its ingest job. Progress then arrives as `job.progress`. */
+export async function importFiles(files: Iterable<File>): Promise<void> {
+  for (const file of files) {
+    const upload: Upload = { id: nextMessageId++, fileName: file.name };
+    set((s) => ({ uploads: [...s.uploads, upload] }));
+    try {
+      const staged = await b().stageFile(file);
+      if (!staged.ok) {
+        showError(staged.error, `Could not import ${file.name}`);
+        continue;
+      }
+      const { path, uploadId, fileName } = staged.value;
+      const started = await b().invoke(
+        'ingest.start',
+        uploadId !== undefined ? { uploadId, fileName } : { path, fileName },
+      );
+      if (!started.ok) {
+        showError(started.error, `Could not import ${file.name}`);
+        continue;
+      }
+      const { jobId } = started.value;
+      // Show the job at once; the first progress tick may be 200 ms away.
+      if (!finishedJobs.has(jobId) && !get().jobs[jobId]) {
+        onProgress({
+          jobId,
+          kind: 'ingest',
+          label: `Importing ${fileName}`,
+          phase: 'starting',
+          rows: 0,
+          bytes: 0,
+          totalBytes: file.size || null,
+          rowsPerSecond: 0,
+          elapsedMs: 0,
+        });
+      }
+    } catch (e) {
+      showError({ code: 'INTERNAL', message: (e as Error).message || String(e) }, `Could not import ${file.name}`);
+    } finally {
+      set((s) => ({ uploads: s.uploads.filter((u) => u.id !== upload.id) }));
+    }
+  }
+}
+
+// ---- startup -----------------------------------------------------------------------------
+
+async function loadState(): Promise<void> {
+  const r = await b().invoke('app.state', {});
+  if (!r.ok) {
+    showError(r.error, 'Could not load the workstation state');
+    set({ ready: true });
+    return;
+  }
+  const jobs: Record<string, JobProgress> = {};
+  for (const j of r.value.jobs) if (!finishedJobs.has(j.jobId)) jobs[j.jobId] = j;
+  set({ ready: true, shell: r.value.shell, jobs });
+  setCase(r.value.case);
+}
+
+let started = false;
+
+/** Connects the store to the engine: loads the state, then follows its events. Idempotent. */
+export function startApp(withBridge: Bridge = getBridge()): void {
+  if (started) return;
+  started = true;
+  bridge = withBridge;
+  withBridge.on('job.progress', onProgress);
+  withBridge.on('job.finished', onFinished);
+  withBridge.on('case.changed', setCase);
+  if (isConnectedBridge(withBridge)) {
+    let everOpen = withBridge.connection === 'open';
+    set({ connection: withBridge.connection });
+    withBridge.onConnection((state) => {
+      set({ connection: state });
+      if (state !== 'open') return;
+      if (everOpen) {
+        // Events were missed while the socket was down: resync, and let views refetch.
+        set((s) => ({ connectionEpoch: s.connectionEpoch + 1 }));
+        void loadState();
+      }
+      everOpen = true;
+    });
+  }
+  void loadState();
+}

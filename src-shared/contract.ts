@@ -1,0 +1,134 @@
+// The one contract between the renderer and the engine host, whichever shell carries it
+// (Electron IPC, serve-mode WebSocket, or the CLI calling the host directly).
+import { z } from 'zod';
+import type {
+  AppState,
+  CaseInfo,
+  EventsPage,
+  IngestResult,
+  JobKind,
+  JobProgress,
+} from './domain';
+import { CANONICAL_ROLES, FILTER_OPS } from './domain';
+import type { AppError, Result } from './result';
+
+const caseFilePath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((p) => !p.includes('\0'), 'path contains a NUL byte');
+
+const cellValue = z.union([z.string().max(10_000), z.number().finite(), z.null()]);
+
+/** Identifier of a column in a dataset table: what `ColumnInfo.sqlName` can be. */
+const columnId = z.string().regex(/^[a-z_][a-z0-9_]{0,63}$/, 'not a column identifier');
+
+export const eventsQuerySchema = z
+  .object({
+    datasetId: z.number().int().positive(),
+    offset: z.number().int().min(0).max(1e12),
+    limit: z.number().int().min(1).max(2000),
+    sort: z.object({ column: columnId, desc: z.boolean() }).strict().nullish(),
+    filters: z
+      .array(z.object({ column: columnId, op: z.enum(FILTER_OPS), value: cellValue.optional() }).strict())
+      .max(32)
+      .optional(),
+  })
+  .strict();
+
+export const ingestStartSchema = z
+  .object({
+    path: caseFilePath.optional(),
+    uploadId: z
+      .string()
+      .regex(/^[a-f0-9]{32}$/)
+      .optional(),
+    /** Name shown for the file when it came by upload. */
+    fileName: z.string().min(1).max(255).optional(),
+    name: z
+      .string()
+      .min(1)
+      .max(120)
+      .regex(/^[^\0]+$/)
+      .optional(),
+    format: z.enum(['csv', 'tsv', 'jsonl']).optional(),
+    timeColumn: z.string().min(1).max(255).optional(),
+    roles: z.record(z.enum(CANONICAL_ROLES), z.string().min(1).max(255)).optional(),
+  })
+  .strict()
+  .refine((p) => (p.path === undefined) !== (p.uploadId === undefined), {
+    message: 'give exactly one of path or uploadId',
+  });
+
+const empty = z.object({}).strict();
+
+/** Method → params schema. The result types are in `RequestResults`. */
+export const requestSchemas = {
+  'app.state': empty,
+  'case.info': empty,
+  'case.open': z.object({ path: caseFilePath }).strict(),
+  'case.create': z.object({ path: caseFilePath }).strict(),
+  'events.page': eventsQuerySchema,
+  'ingest.start': ingestStartSchema,
+  'job.cancel': z.object({ jobId: z.string().min(1).max(64) }).strict(),
+} as const;
+
+export type Method = keyof typeof requestSchemas;
+export type Params<M extends Method> = z.input<(typeof requestSchemas)[M]>;
+
+export interface RequestResults {
+  'app.state': AppState;
+  'case.info': CaseInfo;
+  'case.open': CaseInfo;
+  'case.create': CaseInfo;
+  'events.page': EventsPage;
+  'ingest.start': { jobId: string };
+  'job.cancel': { cancelled: boolean };
+}
+export type ResultOf<M extends Method> = RequestResults[M];
+
+export const METHODS = Object.keys(requestSchemas) as Method[];
+export const isMethod = (m: unknown): m is Method =>
+  typeof m === 'string' && Object.prototype.hasOwnProperty.call(requestSchemas, m);
+
+export type JobFinished =
+  | { jobId: string; kind: JobKind; label: string; ok: true; result: IngestResult | { datasets: number } }
+  | { jobId: string; kind: JobKind; label: string; ok: false; error: AppError };
+
+/** Events pushed from the engine host to every renderer. */
+export interface EventMap {
+  'job.progress': JobProgress;
+  'job.finished': JobFinished;
+  'case.changed': CaseInfo | null;
+}
+export type EventName = keyof EventMap;
+export const EVENT_NAMES: EventName[] = ['job.progress', 'job.finished', 'case.changed'];
+
+/** Validates a request's params at a boundary; the error names the offending field. */
+export function parseRequest<M extends Method>(
+  method: M,
+  params: unknown,
+): Result<z.output<(typeof requestSchemas)[M]>> {
+  const parsed = requestSchemas[method].safeParse(params ?? {});
+  if (parsed.success) return { ok: true, value: parsed.data as z.output<(typeof requestSchemas)[M]> };
+  const issue = parsed.error.issues[0];
+  const field = issue && issue.path.length ? issue.path.join('.') : '(params)';
+  return {
+    ok: false,
+    error: { code: 'BAD_REQUEST', message: `${method}: ${field}: ${issue?.message ?? 'invalid'}` },
+  };
+}
+
+/** What a shell gives the renderer. The renderer only ever talks to this. */
+export interface Bridge {
+  invoke<M extends Method>(method: M, params: Params<M>): Promise<Result<ResultOf<M>>>;
+  on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void;
+  /** Makes a user-chosen file available to `ingest.start` (a path in Electron, an upload in serve mode). */
+  stageFile(file: File): Promise<Result<{ path?: string; uploadId?: string; fileName: string }>>;
+}
+
+/** Wire messages of the serve-mode WebSocket (and the same shapes over Electron IPC). */
+export type WireRequest = { id: number; method: Method; params: unknown };
+export type WireMessage =
+  | { kind: 'result'; id: number; result: Result<unknown> }
+  | { kind: 'event'; event: EventName; payload: unknown };

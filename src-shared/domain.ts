@@ -1,0 +1,106 @@
+// Domain types shared by the engine, the shells and the renderer.
+
+export type ColumnType = 'INTEGER' | 'REAL' | 'TEXT';
+
+/** Canonical meaning of a source column, so later stages can find "the time", "the entity", … */
+export const CANONICAL_ROLES = [
+  'time',
+  'entity',
+  'src_ip',
+  'action',
+  'amount',
+  'status',
+  'resource',
+  'latency',
+  'label',
+] as const;
+export type CanonicalRole = (typeof CANONICAL_ROLES)[number];
+
+export type DataFormat = 'csv' | 'tsv' | 'jsonl';
+
+export interface ColumnInfo {
+  /** Name as it appears in the source file. */
+  name: string;
+  /** Safe SQL identifier ([a-z0-9_]) of the column in the dataset's table. */
+  sqlName: string;
+  type: ColumnType;
+  role: CanonicalRole | null;
+}
+
+export interface DatasetInfo {
+  id: number;
+  name: string;
+  format: DataFormat;
+  sourceFile: string | null;
+  rows: number;
+  columns: ColumnInfo[];
+  /** Source column used as event time (normalised to epoch ms in the `ts` column), if any. */
+  timeColumn: string | null;
+  createdAt: string;
+  ingestSeconds: number | null;
+}
+
+export interface CaseInfo {
+  path: string;
+  schemaVersion: number;
+  datasets: DatasetInfo[];
+}
+
+export const FILTER_OPS = ['eq', 'neq', 'lt', 'lte', 'gt', 'gte', 'contains', 'prefix', 'isnull', 'notnull'] as const;
+export type FilterOp = (typeof FILTER_OPS)[number];
+
+export interface EventFilter {
+  /** A column's `sqlName`, or `ts` / `id`. */
+  column: string;
+  op: FilterOp;
+  value?: string | number | null;
+}
+
+export interface EventsQuery {
+  datasetId: number;
+  offset: number;
+  limit: number;
+  sort?: { column: string; desc: boolean } | null;
+  filters?: EventFilter[];
+}
+
+export type CellValue = string | number | null;
+
+export interface EventsPage {
+  datasetId: number;
+  total: number;
+  offset: number;
+  /** `id`, `ts`, then the dataset's columns by sqlName. */
+  columns: string[];
+  rows: CellValue[][];
+  /** Time the engine spent answering, in milliseconds. */
+  elapsedMs: number;
+}
+
+export type JobKind = 'ingest' | 'demo';
+
+export interface JobProgress {
+  jobId: string;
+  kind: JobKind;
+  label: string;
+  phase: string;
+  rows: number;
+  bytes: number;
+  totalBytes: number | null;
+  /** Rows per second since the job started. */
+  rowsPerSecond: number;
+  elapsedMs: number;
+}
+
+export interface IngestResult {
+  dataset: DatasetInfo;
+  rows: number;
+  bytes: number;
+  seconds: number;
+}
+
+export interface AppState {
+  shell: 'electron' | 'serve';
+  case: CaseInfo | null;
+  jobs: JobProgress[];
+}

@@ -1,0 +1,68 @@
+// Results cross every boundary (worker, IPC, WebSocket, CLI) as plain data, never class instances.
+
+export type ErrorCode =
+  | 'BAD_REQUEST' // a request failed schema validation or named something that does not exist
+  | 'NO_CASE' // no case is open
+  | 'NOT_A_CASE' // the file is not a SentinelRisk case (or not SQLite at all)
+  | 'CASE_TOO_NEW' // the case was written by a newer version of the workstation
+  | 'MALFORMED_INPUT' // a data file could not be parsed
+  | 'CANCELLED' // the user cancelled a job
+  | 'BUSY' // another job holds what this one needs
+  | 'IO' // a file could not be read or written
+  | 'FORBIDDEN' // a sender or token was refused
+  | 'INTERNAL'; // a bug: the message says what happened
+
+export interface AppError {
+  code: ErrorCode;
+  message: string;
+  /** Where the problem is, when it is in a file. Lines are 1-based; column is a column name. */
+  file?: string;
+  line?: number;
+  column?: string;
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError };
+
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+export const err = <T = never>(
+  code: ErrorCode,
+  message: string,
+  where?: Pick<AppError, 'file' | 'line' | 'column'>,
+): Result<T> => ({ ok: false, error: { code, message, ...where } });
+
+/** An error carrying an AppError through `throw` inside one process; converted to data at the boundary. */
+export class AppFailure extends Error {
+  constructor(readonly appError: AppError) {
+    super(appError.message);
+  }
+}
+
+export const fail = (code: ErrorCode, message: string, where?: Pick<AppError, 'file' | 'line' | 'column'>): never => {
+  throw new AppFailure({ code, message, ...where });
+};
+
+/** Turns anything thrown into plain AppError data. */
+export function toAppError(e: unknown): AppError {
+  if (e instanceof AppFailure) return e.appError;
+  if (isAppError(e)) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  return { code: 'INTERNAL', message };
+}
+
+export function isAppError(v: unknown): v is AppError {
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as AppError).code === 'string' &&
+    typeof (v as AppError).message === 'string'
+  );
+}
+
+/** One line for humans: "file:line, column "x": message". */
+export function formatError(e: AppError): string {
+  const where: string[] = [];
+  if (e.file) where.push(e.line ? `${e.file}:${e.line}` : e.file);
+  else if (e.line) where.push(`line ${e.line}`);
+  if (e.column) where.push(`column "${e.column}"`);
+  return where.length ? `${where.join(', ')}: ${e.message}` : e.message;
+}
