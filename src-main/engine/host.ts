@@ -14,6 +14,7 @@ import { DbClient, type DbProgress } from './db-client';
 import type { DemoFile } from './demo/demo-data';
 import { requestCancel } from './ingest/protocol';
 import { spawnWorker } from './worker-spawn';
+import type { ParseTask } from './workers/parse-worker';
 import type { Worker } from 'node:worker_threads';
 import type { z } from 'zod';
 import type { ingestStartSchema } from '../../src-shared/contract';
@@ -145,6 +146,7 @@ export class EngineHost {
     if (r.ok) {
       this.current = r.value;
       this.emit('case.changed', r.value);
+      this.warmParser();
     }
     return r;
   }
@@ -202,6 +204,7 @@ export class EngineHost {
       clearInterval(this.ticker);
       this.ticker = null;
     }
+    if (!this.jobs.size) this.warmParser();
     this.emit('job.finished', finished);
   }
 
@@ -214,6 +217,25 @@ export class EngineHost {
   }
 
   // ---- ingest ------------------------------------------------------------------------
+
+  private spareParser: Worker | null = null;
+
+  /** A started parse worker: the spare if there is one (a new spare starts when the job ends). */
+  private takeParser(): Worker {
+    const w = this.spareParser ?? spawnWorker('parse-worker');
+    this.spareParser = null;
+    return w;
+  }
+
+  private warmParser(): void {
+    if (this.spareParser || !this.db) return;
+    const w = spawnWorker('parse-worker');
+    w.unref();
+    w.on('error', () => {
+      if (this.spareParser === w) this.spareParser = null;
+    });
+    this.spareParser = w;
+  }
 
   private resolveSource(p: IngestParams): Result<{ path: string; fileName: string }> {
     if (p.uploadId) {
@@ -259,10 +281,9 @@ export class EngineHost {
     f: { file: string; fileName: string; format: DataFormat; name: string; timeColumn?: string; roles?: IngestParams['roles'] },
   ): Promise<Result<IngestResult>> {
     const { port1, port2 } = new MessageChannel();
-    const parser = spawnWorker('parse-worker', {
-      workerData: { path: f.file, file: f.fileName, format: f.format, timeColumn: f.timeColumn, roles: f.roles, cancel: job.cancel.buffer, port: port1 },
-      transferList: [port1],
-    });
+    const parser = this.takeParser();
+    const task: ParseTask = { path: f.file, file: f.fileName, format: f.format, timeColumn: f.timeColumn, roles: f.roles, cancel: job.cancel.buffer as SharedArrayBuffer, port: port1 };
+    parser.postMessage(task, [port1]);
     job.workers.add(parser);
     let crashed: AppError | null = null;
     parser.on('error', (e) => (crashed = { code: 'INTERNAL', message: `the parser failed: ${e.message}`, file: f.fileName }));
@@ -331,6 +352,8 @@ export class EngineHost {
   async close(): Promise<void> {
     for (const id of [...this.jobs.keys()]) this.cancel(id);
     if (this.ticker) clearInterval(this.ticker);
+    await this.spareParser?.terminate();
+    this.spareParser = null;
     await this.db?.close();
     this.db = null;
   }

@@ -22,7 +22,9 @@ export function openCaseDb(path: string, opts: OpenOptions = {}): DB {
   if (exists && opts.create) fail('IO', 'a file already exists there', { file: path });
   let db: DB;
   try {
-    db = new Database(path, { readonly: !!opts.readonly, fileMustExist: !opts.create });
+    // Under Electron, better-sqlite3 must be the build for Electron's ABI (kept apart from Node's).
+    const nativeBinding = process.env.SENTINEL_SQLITE_BINDING || undefined;
+    db = new Database(path, { readonly: !!opts.readonly, fileMustExist: !opts.create, nativeBinding });
   } catch (e) {
     return fail('IO', `cannot open the case (${(e as Error).message})`, { file: path });
   }

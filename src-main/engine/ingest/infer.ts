@@ -5,6 +5,36 @@ import { isTimeName } from './roles';
 
 const NUMBER_RE = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/;
 const INT_RE = /^\s*[-+]?\d+\s*$/;
+
+const INT = 1;
+const REAL = 2;
+const TEXT = 3;
+
+/** Classifies text as an integer, a real or other text: a hand-written scan, regexes as fallback. */
+export function classify(v: string): number {
+  const n = v.length;
+  let i = 0;
+  let c = v.charCodeAt(0);
+  if (c === 45 || c === 43) c = v.charCodeAt(++i);
+  let digits = 0;
+  while (i < n && c >= 48 && c <= 57) {
+    digits++;
+    c = v.charCodeAt(++i);
+  }
+  if (i === n) return digits > 0 && digits <= 15 ? INT : classifySlow(v);
+  if (c !== 46) return classifySlow(v);
+  c = v.charCodeAt(++i);
+  while (i < n && c >= 48 && c <= 57) {
+    digits++;
+    c = v.charCodeAt(++i);
+  }
+  return i === n && digits > 0 ? REAL : classifySlow(v);
+}
+
+function classifySlow(v: string): number {
+  if (INT_RE.test(v)) return Number.isSafeInteger(Number(v)) ? INT : TEXT;
+  return NUMBER_RE.test(v) ? REAL : TEXT;
+}
 const ISO_RE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 export type TimeKind = 'iso' | 'epoch_s' | 'epoch_ms';
@@ -28,6 +58,7 @@ export function inferColumns(names: string[], sample: Raw[][]): InferredColumn[]
     let texts = 0;
     let isos = 0;
     let maxAbs = 0;
+    const timeCandidate = isTimeName(name);
     for (const row of sample) {
       const v = row[c];
       if (isEmpty(v)) continue;
@@ -38,12 +69,13 @@ export function inferColumns(names: string[], sample: Raw[][]): InferredColumn[]
       } else if (typeof v === 'boolean') {
         ints++;
       } else if (typeof v === 'string') {
-        if (INT_RE.test(v) && Number.isSafeInteger(Number(v))) {
+        const kind = classify(v);
+        if (kind === INT) {
           ints++;
           maxAbs = Math.max(maxAbs, Math.abs(Number(v)));
-        } else if (NUMBER_RE.test(v) && !INT_RE.test(v)) {
+        } else if (kind === REAL) {
           reals++;
-          maxAbs = Math.max(maxAbs, Math.abs(Number(v)));
+          if (timeCandidate) maxAbs = Math.max(maxAbs, Math.abs(Number(v)));
         } else {
           texts++;
           if (ISO_RE.test(v) && !Number.isNaN(Date.parse(normaliseIso(v)))) isos++;
@@ -142,6 +174,7 @@ export function sqlNames(names: string[]): string[] {
     let s = raw
       .toLowerCase()
       .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
       .replace(/[^a-z0-9_]+/g, '_')
       .replace(/^_+|_+$/g, '')
       .slice(0, 48);

@@ -56,7 +56,7 @@ async function parse(opts: ParseOptions, out: ParseOutput): Promise<void> {
   const { file, format } = opts;
   let header: string[] | null = null;
   const sample: { values: unknown[]; line: number }[] = [];
-  let jsonKeys: Map<string, number> | null = format === 'jsonl' ? new Map() : null;
+  const jsonKeys: Map<string, number> | null = format === 'jsonl' ? new Map() : null;
   let builder: BatchBuilder | null = null;
   let rows = 0;
   let bytes = 0;

@@ -1,0 +1,104 @@
+import Database from 'better-sqlite3';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { APPLICATION_ID, closeCaseDb, openCaseDb } from '../../src-main/engine/db/open-case';
+import { LATEST_VERSION, MIGRATIONS } from '../../src-main/engine/db/migrations';
+import { AppFailure } from '../../src-shared/result';
+import { EngineHost } from '../../src-main/engine/host';
+import { tempDir, writeFile } from './helpers';
+
+const failure = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof AppFailure) return e.appError;
+    throw e;
+  }
+  throw new Error('expected a failure');
+};
+
+describe('case files', () => {
+  it('creates a case in WAL mode with foreign keys, STRICT tables and the latest schema', () => {
+    const file = path.join(tempDir(), 'new.sentinel');
+    const db = openCaseDb(file, { create: true });
+    try {
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+      expect(db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
+      expect(db.pragma('application_id', { simple: true })).toBe(APPLICATION_ID);
+      const tables = db.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'table'").all() as { name: string; sql: string }[];
+      expect(tables.map((t) => t.name).sort()).toEqual(['case_meta', 'dataset_columns', 'datasets', 'labels', 'notes']);
+      for (const t of tables) expect(t.sql).toMatch(/STRICT$/);
+    } finally {
+      closeCaseDb(db);
+    }
+  });
+
+  it('migration 1: datasets cascade to their columns, labels and notes', () => {
+    const file = path.join(tempDir(), 'm1.sentinel');
+    const db = openCaseDb(file, { create: true });
+    try {
+      db.prepare("INSERT INTO datasets (id, name, format, created_at) VALUES (1, 'd', 'csv', 'now')").run();
+      db.prepare("INSERT INTO dataset_columns VALUES (1, 0, 'a', 'a', 'TEXT', 'entity')").run();
+      db.prepare("INSERT INTO labels (dataset_id, event_id, verdict, created_at) VALUES (1, 5, 'confirmed', 'now')").run();
+      db.prepare("INSERT INTO notes (dataset_id, event_id, body, created_at) VALUES (1, 5, 'looks bad', 'now')").run();
+      expect(() => db.prepare("INSERT INTO dataset_columns VALUES (1, 1, 'b', 'b', 'BLOB', NULL)").run()).toThrow(/CHECK/);
+      expect(() => db.prepare("INSERT INTO labels (dataset_id, event_id, verdict, created_at) VALUES (9, 1, 'confirmed', 'now')").run()).toThrow(/FOREIGN KEY/);
+      db.prepare('DELETE FROM datasets WHERE id = 1').run();
+      for (const t of ['dataset_columns', 'labels', 'notes']) expect(db.prepare(`SELECT count(*) FROM ${t}`).pluck().get()).toBe(0);
+    } finally {
+      closeCaseDb(db);
+    }
+  });
+
+  it('refuses a case written by a newer version, with a clear message, and leaves it untouched', () => {
+    const file = path.join(tempDir(), 'future.sentinel');
+    closeCaseDb(openCaseDb(file, { create: true }));
+    const raw = new Database(file);
+    raw.pragma(`user_version = ${LATEST_VERSION + 1}`);
+    raw.close();
+    const e = failure(() => openCaseDb(file));
+    expect(e.code).toBe('CASE_TOO_NEW');
+    expect(e.message).toMatch(/newer SentinelRisk/);
+    const check = new Database(file, { readonly: true });
+    expect(check.pragma('user_version', { simple: true })).toBe(LATEST_VERSION + 1);
+    check.close();
+  });
+
+  it('refuses files that are not cases: another SQLite database, a text file', () => {
+    const dir = tempDir();
+    const other = path.join(dir, 'other.db');
+    const raw = new Database(other);
+    raw.exec('CREATE TABLE t (x)');
+    raw.close();
+    expect(failure(() => openCaseDb(other))).toMatchObject({ code: 'NOT_A_CASE' });
+    const text = writeFile(dir, 'notes.sentinel', 'this is not a database, just text '.repeat(200));
+    expect(failure(() => openCaseDb(text))).toMatchObject({ code: 'NOT_A_CASE', file: text });
+    expect(failure(() => openCaseDb(path.join(dir, 'missing.sentinel')))).toMatchObject({ code: 'IO' });
+  });
+
+  it('runs pending migrations in one transaction: a failing migration leaves the case as it was', () => {
+    const file = path.join(tempDir(), 'mig.sentinel');
+    closeCaseDb(openCaseDb(file, { create: true }));
+    const broken = [...MIGRATIONS, { version: LATEST_VERSION + 1, up: 'CREATE TABLE extra (x INTEGER) STRICT;' }, { version: LATEST_VERSION + 2, up: 'THIS IS NOT SQL;' }];
+    expect(() => openCaseDb(file, { migrations: broken })).toThrow();
+    const check = new Database(file, { readonly: true });
+    expect(check.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
+    expect(check.prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'extra'").pluck().get()).toBe(0);
+    check.close();
+    const good = [...MIGRATIONS, { version: LATEST_VERSION + 1, up: 'CREATE TABLE extra (x INTEGER) STRICT;' }];
+    const db = openCaseDb(file, { migrations: good });
+    expect(db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION + 1);
+    closeCaseDb(db);
+  });
+
+  it('the host reports a case error as data', async () => {
+    const host = new EngineHost({ shell: 'cli' });
+    try {
+      const r = await host.handle('case.open', { path: path.join(tempDir(), 'nope.sentinel') });
+      expect(r).toMatchObject({ ok: false, error: { code: 'IO' } });
+    } finally {
+      await host.close();
+    }
+  });
+});

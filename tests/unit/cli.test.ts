@@ -1,0 +1,64 @@
+// The built CLI (`npm test` builds first). Run `npm run build` before running this file alone.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir, writeFile } from './helpers';
+
+const cli = path.resolve(__dirname, '../../bin/sentinel.cjs');
+const built = existsSync(path.resolve(__dirname, '../../out/main/cli.js'));
+
+function sentinel(...args: string[]) {
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe.runIf(built)('sentinel CLI', () => {
+  it('ingests into a new case and describes it, as JSON', () => {
+    const dir = tempDir();
+    const data = writeFile(dir, 'tx.csv', 'Time,V1,Amount,Class\n0,-1.5,10.25,0\n1,2.25,3.5,1\n');
+    const casePath = path.join(dir, 'c.sentinel');
+    const ing = sentinel('ingest', data, '--case', casePath, '--dataset', 'cards', '--json');
+    expect(ing.code).toBe(0);
+    const out = JSON.parse(ing.stdout) as { dataset: string; rows: number; columns: { name: string; type: string }[]; seconds: number };
+    expect(out).toMatchObject({ dataset: 'cards', rows: 2, seconds: expect.any(Number) });
+    expect(out.columns.map((c) => c.type)).toEqual(['INTEGER', 'REAL', 'REAL', 'INTEGER']);
+    const info = sentinel('info', '--case', casePath, '--json');
+    expect(info.code).toBe(0);
+    expect(JSON.parse(info.stdout)).toMatchObject({ schemaVersion: 1, datasets: [{ name: 'cards', rows: 2 }] });
+  });
+
+  it('fails with a non-zero status and one line naming what and where', () => {
+    const dir = tempDir();
+    const casePath = path.join(dir, 'c.sentinel');
+    const bad = writeFile(dir, 'bad.csv', 'a,b\n1,2\n3\n');
+    const r = sentinel('ingest', bad, '--case', casePath, '--json');
+    expect(r.code).not.toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/bad\.csv:3: expected 2 fields, found 1/);
+    const missing = sentinel('info', '--case', path.join(dir, 'missing.sentinel'));
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toMatch(/missing\.sentinel: no such case file/);
+    const usage = sentinel('ingest', bad, '--case', casePath, '--format', 'xml');
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toMatch(/--format must be csv, tsv or jsonl/);
+  });
+
+  it('serve prints a 127.0.0.1 URL with a token', async () => {
+    const dir = tempDir();
+    const casePath = path.join(dir, 'c.sentinel');
+    sentinel('ingest', writeFile(dir, 'a.csv', 'a\n1\n'), '--case', casePath);
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [cli, 'serve', '--case', casePath, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        child.stdout.once('data', (d) => resolve(String(d)));
+        child.once('exit', (code) => reject(new Error(`exited ${code}`)));
+      });
+      expect(JSON.parse(line).url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[a-f0-9]+$/);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+});

@@ -1,0 +1,43 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { EngineHost } from '../../src-main/engine/host';
+import type { CaseInfo, EventsPage } from '../../src-shared/domain';
+import type { JobProgress } from '../../src-shared/domain';
+import { tempDir } from './helpers';
+
+async function buildDemo(file: string, progress?: JobProgress[]): Promise<{ info: CaseInfo; pages: EventsPage[] }> {
+  const host = new EngineHost({ shell: 'cli' });
+  try {
+    if (progress) host.on('job.progress', (p) => progress.push(p));
+    const started = await host.createDemo(file);
+    if ('error' in started) throw new Error(started.error.message);
+    const r = await started.done;
+    if (!r.ok) throw new Error(r.error.message);
+    const pages: EventsPage[] = [];
+    for (const d of r.value.datasets) {
+      const p = await host.handle('events.page', { datasetId: d.id, offset: Math.floor(d.rows / 2), limit: 50, sort: { column: 'ts', desc: true } });
+      if (!p.ok) throw new Error(p.error.message);
+      pages.push({ ...(p.value as EventsPage), elapsedMs: 0 });
+    }
+    return { info: r.value, pages };
+  } finally {
+    await host.close();
+  }
+}
+
+describe('demo case', () => {
+  it('is built in workers with progress, has four kinds of events and 100,000+ of them, and is deterministic', async () => {
+    const dir = tempDir();
+    const progress: JobProgress[] = [];
+    const a = await buildDemo(path.join(dir, 'a.sentinel'), progress);
+    const b = await buildDemo(path.join(dir, 'b.sentinel'));
+    expect(a.info.datasets.map((d) => d.name)).toEqual(['card_transactions', 'logins', 'api_gateway', 'service_metrics']);
+    const total = a.info.datasets.reduce((n, d) => n + d.rows, 0);
+    expect(total).toBeGreaterThanOrEqual(100_000);
+    for (const d of a.info.datasets) expect(d.timeColumn).toBe('ts');
+    expect(progress.some((p) => p.kind === 'demo' && p.rows > 0)).toBe(true);
+    const strip = (i: CaseInfo) => i.datasets.map((d) => ({ ...d, createdAt: '', ingestSeconds: 0 }));
+    expect(strip(b.info)).toEqual(strip(a.info));
+    expect(b.pages).toEqual(a.pages);
+  });
+});

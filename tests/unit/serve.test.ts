@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import http from 'node:http';
+import { WebSocket } from 'ws';
+import { startServer, UploadStore } from '../../src-main/serve/server';
+import { EngineHost } from '../../src-main/engine/host';
+import type { WireMessage } from '../../src-shared/contract';
+import { tempDir, writeFile } from './helpers';
+import path from 'node:path';
+import { afterEach } from 'vitest';
+
+const stops: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  while (stops.length) await stops.pop()!();
+});
+
+async function serve() {
+  const dir = tempDir();
+  writeFile(dir, 'index.html', '<!doctype html><title>t</title>');
+  const uploads = new UploadStore();
+  const host = new EngineHost({ shell: 'serve', resolveUpload: uploads.get, releaseUpload: (id) => uploads.drop(id) });
+  const c = await host.createCase(path.join(dir, 'case.sentinel'));
+  expect(c.ok).toBe(true);
+  const server = await startServer(host, uploads, { rendererDir: dir });
+  stops.push(async () => {
+    await server.close();
+    await host.close();
+    uploads.clear();
+  });
+  return { server, host, dir };
+}
+
+function get(url: string, headers: Record<string, string> = {}, method = 'GET', body?: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, headers }, (res) => {
+      let data = '';
+      res.on('data', (c) => (data += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: data }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+function connect(origin: string, url: string, headers: Record<string, string>): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { headers, origin });
+    ws.once('open', () => resolve(ws));
+    ws.once('error', reject);
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+  });
+}
+
+function call(ws: WebSocket, id: number, method: string, params: unknown): Promise<WireMessage> {
+  return new Promise((resolve) => {
+    const onMessage = (data: Buffer) => {
+      const m = JSON.parse(String(data)) as WireMessage;
+      if (m.kind === 'result' && m.id === id) {
+        ws.off('message', onMessage);
+        resolve(m);
+      }
+    };
+    ws.on('message', onMessage);
+    ws.send(typeof params === 'string' ? params : JSON.stringify({ id, method, params }));
+  });
+}
+
+describe('serve mode', () => {
+  it('binds to 127.0.0.1 and refuses requests without the launch token', async () => {
+    const { server } = await serve();
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[a-f0-9]{48}$/);
+    expect((await get(server.origin + '/')).status).toBe(403);
+    expect((await get(server.origin + '/?token=wrong')).status).toBe(403);
+    const ok = await get(server.url);
+    expect(ok.status).toBe(302);
+    expect(ok.headers['set-cookie']?.[0]).toMatch(/HttpOnly; SameSite=Strict/);
+    const cookie = ok.headers['set-cookie']![0].split(';')[0];
+    const page = await get(server.origin + '/', { cookie });
+    expect(page.status).toBe(200);
+    expect(page.headers['content-security-policy']).toMatch(/default-src 'self'/);
+    // DNS rebinding: a foreign Host header is refused even with the token
+    expect((await get(server.origin + '/', { cookie, host: 'evil.example:80' })).status).toBe(403);
+    // no path traversal out of the renderer folder
+    expect((await get(server.origin + '/..%2f..%2fetc%2fpasswd', { cookie })).status).toBe(404);
+  });
+
+  it('carries the contract over a WebSocket, with an Origin check and clear errors for bogus messages', async () => {
+    const { server } = await serve();
+    const auth = { authorization: `Bearer ${server.token}` };
+    await expect(connect('http://evil.example', server.origin.replace('http', 'ws') + '/ws', auth)).rejects.toThrow(/403/);
+    await expect(connect(server.origin, server.origin.replace('http', 'ws') + '/ws', {})).rejects.toThrow(/403/);
+    const ws = await connect(server.origin, server.origin.replace('http', 'ws') + '/ws', auth);
+    try {
+      const state = await call(ws, 1, 'app.state', {});
+      expect(state).toMatchObject({ kind: 'result', id: 1, result: { ok: true, value: { shell: 'serve', case: { schemaVersion: 1 } } } });
+      expect(await call(ws, 2, 'nope', {})).toMatchObject({ result: { ok: false, error: { code: 'BAD_REQUEST' } } });
+      expect(await call(ws, 3, 'events.page', { datasetId: 'x' })).toMatchObject({ result: { ok: false, error: { code: 'BAD_REQUEST' } } });
+      expect(await call(ws, -1, '', 'not json at all')).toMatchObject({ result: { ok: false, error: { code: 'BAD_REQUEST' } } });
+    } finally {
+      ws.close();
+    }
+  });
+
+  it('imports an uploaded file and pushes progress and finish events', async () => {
+    const { server } = await serve();
+    const auth = { authorization: `Bearer ${server.token}` };
+    const up = await get(server.origin + '/api/upload?name=tx.csv', { ...auth, origin: server.origin, 'content-type': 'text/csv' }, 'POST', 'ts,user,amount\n2026-01-01T00:00:00Z,a,1\n2026-01-01T00:01:00Z,b,2\n');
+    expect(up.status).toBe(200);
+    const uploadId = (JSON.parse(up.body) as { value: { uploadId: string } }).value.uploadId;
+    const foreign = await get(server.origin + '/api/upload?name=x.csv', { ...auth, origin: 'http://evil.example' }, 'POST', 'a\n1\n');
+    expect(foreign.status).toBe(403);
+    const ws = await connect(server.origin, server.origin.replace('http', 'ws') + '/ws', auth);
+    try {
+      const events: WireMessage[] = [];
+      ws.on('message', (d: Buffer) => events.push(JSON.parse(String(d)) as WireMessage));
+      const started = await call(ws, 1, 'ingest.start', { uploadId, fileName: 'tx.csv' });
+      expect(started).toMatchObject({ result: { ok: true } });
+      await new Promise<void>((resolve) => {
+        const check = () => (events.some((e) => e.kind === 'event' && e.event === 'job.finished') ? resolve() : setTimeout(check, 20));
+        check();
+      });
+      const finished = events.find((e) => e.kind === 'event' && e.event === 'job.finished');
+      expect(finished).toMatchObject({ payload: { ok: true, result: { rows: 2, dataset: { name: 'tx' } } } });
+      expect(events.some((e) => e.kind === 'event' && e.event === 'case.changed')).toBe(true);
+      // the upload is gone once ingested
+      expect(await call(ws, 2, 'ingest.start', { uploadId })).toMatchObject({ result: { ok: false, error: { code: 'BAD_REQUEST' } } });
+    } finally {
+      ws.close();
+    }
+  });
+});
