@@ -14,6 +14,7 @@ export default defineConfig({
         input: {
           index: main('app/index.ts'),
           cli: main('cli/index.ts'),
+          engine: main('engine/index.ts'),
           'db-worker': main('engine/workers/db-worker.ts'),
           'parse-worker': main('engine/workers/parse-worker.ts'),
           'demo-worker': main('engine/workers/demo-worker.ts'),

@@ -122,10 +122,11 @@ export class CaseSession {
 
   /** Creates an index for a sorted or filtered column, unless a write is under way. */
   private ensureIndex(ds: DatasetInfo, column: string): void {
-    if (column === 'id' || column === 'ts') return;
+    if (column === 'id') return;
+    const sqlColumn = column === 'ts' ? '_ts' : `"${column}"`;
     const name = `${tableOf(ds.id)}_${column}`;
     if (this.indexed.has(name) || this.writing > 0) return;
-    this.writer.exec(`CREATE INDEX IF NOT EXISTS "${name}" ON ${tableOf(ds.id)}("${column}")`);
+    this.writer.exec(`CREATE INDEX IF NOT EXISTS "${name}" ON ${tableOf(ds.id)}(${sqlColumn})`);
     this.indexed.add(name);
   }
 
