@@ -37,7 +37,8 @@ export function parseTs(text: string): number | null {
   const s = text.trim();
   if (s === '') return null;
   if (/^-?\d+(\.\d+)?$/.test(s)) return Number(s);
-  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(s);
+  const m =
+    /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(s);
   if (!m) return null;
   if (m[8] && m[8] !== 'Z') {
     const t = Date.parse(s.replace(' ', 'T'));
@@ -88,4 +89,6 @@ export function baseName(p: string): string {
 
 /** Shown on keyboard hints: "⌘" on macOS, "Ctrl" elsewhere. */
 export const MOD_KEY =
-  typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent) ? '⌘' : 'Ctrl';
+  typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent)
+    ? '⌘'
+    : 'Ctrl';

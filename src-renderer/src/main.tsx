@@ -1,3 +1,14 @@
+import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import { applyTheme, readStoredTheme, startApp } from './store';
+import './styles.css';
 
-createRoot(document.getElementById('root')!).render(<div>SentinelRisk</div>);
+applyTheme(readStoredTheme());
+startApp();
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

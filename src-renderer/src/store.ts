@@ -2,7 +2,14 @@
 // (dataset, sort, filters, theme), and what to tell the analyst (errors, notes).
 import { create } from 'zustand';
 import type { Bridge, JobFinished } from '../../src-shared/contract';
-import type { AppState, CaseInfo, DatasetInfo, EventFilter, IngestResult, JobProgress } from '../../src-shared/domain';
+import type {
+  AppState,
+  CaseInfo,
+  DatasetInfo,
+  EventFilter,
+  IngestResult,
+  JobProgress,
+} from '../../src-shared/domain';
 import { formatError, type AppError } from '../../src-shared/result';
 import { getBridge, isConnectedBridge, type ConnectionState } from './bridge';
 import { formatCount, formatInt } from './format';
@@ -101,6 +108,8 @@ const get = useStore.getState;
 
 let bridge: Bridge | null = null;
 const b = (): Bridge => (bridge ??= getBridge());
+/** The bridge the app was started with (views fetch through it). */
+export const appBridge = b;
 
 let nextMessageId = 1;
 /** Jobs that already finished, so a late progress tick cannot bring them back. */
@@ -134,7 +143,7 @@ export function showError(error: AppError, context?: string): void {
   set((s) => {
     // The same failure twice in a row (e.g. a retry) is one message, not two.
     if (s.errors.some((e) => e.text === text)) return s;
-    return { errors: [...s.errors, { id: nextMessageId++, text, tone: 'error', hint }].slice(-5) };
+    return { errors: [...s.errors, { id: nextMessageId++, text, tone: 'error' as const, hint }].slice(-5) };
   });
 }
 
@@ -199,11 +208,9 @@ export function setSort(datasetId: number, sort: SortState): void {
   updateQuery(datasetId, (q) => ({ ...q, sort }));
 }
 
-export function addFilter(datasetId: number, filter: EventFilter): void {
-  updateQuery(datasetId, (q) => {
-    const same = q.filters.some((f) => f.column === filter.column && f.op === filter.op && f.value === filter.value);
-    return same ? q : { ...q, filters: [...q.filters, filter] };
-  });
+/** Replaces the filter list (the filter bar commits a list once the engine accepted it). */
+export function setFilters(datasetId: number, filters: EventFilter[]): void {
+  updateQuery(datasetId, (q) => ({ ...q, filters }));
 }
 
 export function removeFilter(datasetId: number, index: number): void {
@@ -260,7 +267,8 @@ function onFinished(f: JobFinished): void {
     return { jobs, lastFinished: f };
   });
   if (!f.ok) {
-    if (f.error.code === 'CANCELLED') showInfo(f.kind === 'demo' ? 'Demo build cancelled' : 'Import cancelled');
+    if (f.error.code === 'CANCELLED')
+      showInfo(f.kind === 'demo' ? 'Demo build cancelled' : 'Import cancelled');
     else showError(f.error, `${f.label} failed`);
     return;
   }
@@ -268,7 +276,8 @@ function onFinished(f: JobFinished): void {
     const { dataset, rows, seconds } = f.result;
     // The case normally arrives first (case.changed); if not, add the dataset ourselves.
     const c = get().caseInfo;
-    if (c && !c.datasets.some((d) => d.id === dataset.id)) set({ caseInfo: { ...c, datasets: [...c.datasets, dataset] } });
+    if (c && !c.datasets.some((d) => d.id === dataset.id))
+      set({ caseInfo: { ...c, datasets: [...c.datasets, dataset] } });
     if (get().caseInfo?.datasets.some((d) => d.id === dataset.id)) set({ selectedDatasetId: dataset.id });
     const secs = seconds < 10 ? seconds.toFixed(1) : formatInt(seconds);
     showNotice(`Imported ${formatCount(rows, 'row')} into “${dataset.name}” in ${secs} s`);
@@ -280,7 +289,10 @@ function onFinished(f: JobFinished): void {
 export async function cancelJob(jobId: string): Promise<void> {
   const r = await b().invoke('job.cancel', { jobId });
   if (!r.ok) showError(r.error, 'Could not cancel the job');
-  else if (r.value.cancelled) set((s) => (s.jobs[jobId] ? { jobs: { ...s.jobs, [jobId]: { ...s.jobs[jobId], phase: 'cancelling' } } } : s));
+  else if (r.value.cancelled)
+    set((s) =>
+      s.jobs[jobId] ? { jobs: { ...s.jobs, [jobId]: { ...s.jobs[jobId], phase: 'cancelling' } } } : s,
+    );
 }
 
 /** Stages each file and starts its ingest job. Progress then arrives as `job.progress`. */
@@ -319,7 +331,10 @@ export async function importFiles(files: Iterable<File>): Promise<void> {
         });
       }
     } catch (e) {
-      showError({ code: 'INTERNAL', message: (e as Error).message || String(e) }, `Could not import ${file.name}`);
+      showError(
+        { code: 'INTERNAL', message: (e as Error).message || String(e) },
+        `Could not import ${file.name}`,
+      );
     } finally {
       set((s) => ({ uploads: s.uploads.filter((u) => u.id !== upload.id) }));
     }

@@ -14,11 +14,13 @@ export function dataFile(name: string, content: string): string {
   return p;
 }
 
+const amountOf = (i: number) => ((i * 7919) % 100_000) / 100;
+
 export function transactionsCsv(rows: number): string {
   const lines = ['ts,account,amount,merchant'];
   for (let i = 0; i < rows; i++) {
     const t = new Date(Date.UTC(2026, 9, 1) + i * 15_000).toISOString();
-    lines.push(`${t},acct_${i % 311},${((i * 7919) % 100_000) / 100},${['Cafe', 'Fuel', 'Books', 'Games'][i % 4]}`);
+    lines.push(`${t},acct_${i % 311},${amountOf(i)},${['Cafe', 'Fuel', 'Books', 'Games'][i % 4]}`);
   }
   return lines.join('\n') + '\n';
 }
@@ -33,7 +35,14 @@ export async function demoCaseAppears(page: Page): Promise<void> {
   expect(await rowCount(page)).toBeGreaterThan(50_000);
 }
 
+/** The app has its first state from the engine. */
+export async function ready(page: Page): Promise<void> {
+  await expect(page.locator('[data-testid="app-root"][data-ready="true"]')).toBeVisible({ timeout: 60_000 });
+}
+
 export async function importShowsProgressAndRows(page: Page): Promise<void> {
+  await ready(page);
+  await expect(page.getByTestId('dataset-item').first()).toBeVisible();
   const before = await page.getByTestId('dataset-item').count();
   const file = dataFile('big_transactions.csv', transactionsCsv(400_000));
   await page.getByTestId('import-input').setInputFiles(file);
@@ -49,6 +58,7 @@ export async function importShowsProgressAndRows(page: Page): Promise<void> {
 }
 
 export async function sortAndFilter(page: Page): Promise<void> {
+  await ready(page);
   const file = dataFile('sortable.csv', transactionsCsv(2_000));
   await page.getByTestId('import-input').setInputFiles(file);
   await expect(page.getByTestId('dataset-item').filter({ hasText: 'sortable' })).toHaveAttribute('aria-selected', 'true', { timeout: 30_000 });
@@ -58,9 +68,10 @@ export async function sortAndFilter(page: Page): Promise<void> {
 
   // sort ascending, then descending, by clicking the header
   await page.getByTestId('col-header-amount').click();
-  await expect.poll(async () => (await amounts())[0]).toBe(0);
+  const all = Array.from({ length: 2_000 }, (_, i) => amountOf(i));
+  await expect.poll(async () => (await amounts())[0]).toBe(Math.min(...all));
   await page.getByTestId('col-header-amount').click();
-  await expect.poll(async () => (await amounts())[0]).toBe(999.99);
+  await expect.poll(async () => (await amounts())[0]).toBe(Math.max(...all));
   const desc = await amounts();
   expect(desc).toEqual([...desc].sort((a, b) => b - a));
 
@@ -69,7 +80,7 @@ export async function sortAndFilter(page: Page): Promise<void> {
   await page.getByTestId('filter-op').selectOption('eq');
   await page.getByTestId('filter-value').fill('Cafe');
   await page.getByTestId('filter-add').click();
-  await expect.poll(() => rowCount(page)).toBe(500);
+  await expect.poll(() => rowCount(page)).toBe(500); // every fourth row is Cafe
   await page.getByTestId('filter-column').selectOption('amount');
   await page.getByTestId('filter-op').selectOption('gt');
   await page.getByTestId('filter-value').fill('500');
@@ -86,6 +97,7 @@ export async function sortAndFilter(page: Page): Promise<void> {
 }
 
 export async function malformedCsvShowsErrorAndAddsNothing(page: Page): Promise<void> {
+  await ready(page);
   await expect(page.getByTestId('dataset-item').first()).toBeVisible();
   const before = await page.getByTestId('dataset-item').allInnerTexts();
   const file = dataFile('broken.csv', 'ts,account,amount\n2026-10-01T00:00:00Z,a,1\n2026-10-01T00:00:01Z,b\n');

@@ -1,6 +1,7 @@
 // The renderer's one way to reach the engine: the Electron preload's bridge when present,
 // otherwise the serve-mode WebSocket bridge.
 import type { Bridge } from '../../../src-shared/contract';
+import type { AppError } from '../../../src-shared/result';
 import { createWsBridge } from './ws-bridge';
 
 declare global {
@@ -10,11 +11,25 @@ declare global {
   }
 }
 
+/** A page that is neither served over HTTP nor given a preload bridge cannot reach anything. */
+function unavailableBridge(): Bridge {
+  const error: AppError = {
+    code: 'INTERNAL',
+    message: 'the workstation bridge is missing (the Electron preload script did not run)',
+  };
+  return {
+    invoke: async () => ({ ok: false, error }),
+    on: () => () => undefined,
+    stageFile: async () => ({ ok: false, error }),
+  };
+}
+
 let bridge: Bridge | null = null;
 
 export function getBridge(): Bridge {
-  bridge ??= window.sentinel ?? createWsBridge();
+  bridge ??=
+    window.sentinel ?? (/^https?:$/.test(location.protocol) ? createWsBridge() : unavailableBridge());
   return bridge;
 }
 
-export { isConnectedBridge, type ConnectionState } from './ws-bridge';
+export { isConnectedBridge, type ConnectedBridge, type ConnectionState } from './ws-bridge';

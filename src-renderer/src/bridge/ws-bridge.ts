@@ -26,7 +26,10 @@ export function isConnectedBridge(b: Bridge): b is ConnectedBridge {
 }
 
 const LOST: AppError = { code: 'IO', message: 'lost connection to the workstation' };
-const UNREACHABLE: AppError = { code: 'IO', message: 'cannot reach the workstation (is `sentinel serve` still running?)' };
+const UNREACHABLE: AppError = {
+  code: 'IO',
+  message: 'cannot reach the workstation (is `sentinel serve` still running?)',
+};
 
 /** How long a request may wait for the socket to open before it fails. */
 const QUEUE_TIMEOUT_MS = 30_000;
@@ -228,7 +231,11 @@ export function createWsBridge(options: WsBridgeOptions = {}): ConnectedBridge {
       } catch (e) {
         return {
           ok: false,
-          error: { code: 'IO', message: `could not upload the file (${(e as Error).message || 'network error'})`, file: file.name },
+          error: {
+            code: 'IO',
+            message: `could not upload the file (${(e as Error).message || 'network error'})`,
+            file: file.name,
+          },
         };
       }
       let body: Result<{ uploadId: string }> | null = null;
@@ -237,11 +244,16 @@ export function createWsBridge(options: WsBridgeOptions = {}): ConnectedBridge {
       } catch {
         body = null;
       }
-      if (body && body.ok === false && body.error) return { ok: false, error: { file: file.name, ...body.error } };
+      if (body && body.ok === false && body.error)
+        return { ok: false, error: { file: file.name, ...body.error } };
       if (!res.ok || !body || !body.ok || typeof body.value?.uploadId !== 'string') {
         return {
           ok: false,
-          error: { code: 'IO', message: `the upload was refused (HTTP ${res.status} ${res.statusText})`.trim(), file: file.name },
+          error: {
+            code: 'IO',
+            message: `the upload was refused (HTTP ${res.status} ${res.statusText})`.trim(),
+            file: file.name,
+          },
         };
       }
       return { ok: true, value: { uploadId: body.value.uploadId, fileName: file.name } };
