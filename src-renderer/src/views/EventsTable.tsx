@@ -65,6 +65,8 @@ export function columnMetas(dataset: DatasetInfo): ColumnMeta[] {
 function defaultWidth(m: ColumnMeta): number {
   if (m.key === 'id') return 84;
   if (m.time) return 160;
+  if (m.role === 'time') return 200; // the source's own time text, often with a zone
+  if (m.role === 'src_ip') return 140;
   if (m.numeric) return 112;
   return Math.min(260, Math.max(120, m.label.length * 8 + 40));
 }
