@@ -4,11 +4,30 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const nodeModules = ['node:*', 'fs', 'path', 'os', 'child_process', 'worker_threads', 'better-sqlite3', 'onnxruntime-node', 'ws'];
+const nodeModules = [
+  'node:*',
+  'fs',
+  'path',
+  'os',
+  'child_process',
+  'worker_threads',
+  'better-sqlite3',
+  'onnxruntime-node',
+  'ws',
+];
 const restrict = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
 
 export default tseslint.config(
-  { ignores: ['out/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'bin/**', '.electron-native/**'] },
+  {
+    ignores: [
+      'out/**',
+      'node_modules/**',
+      'test-results/**',
+      'playwright-report/**',
+      'bin/**',
+      '.electron-native/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -23,19 +42,28 @@ export default tseslint.config(
   {
     files: ['src-renderer/**'],
     rules: restrict([
-      { group: ['**/src-main/**', 'electron', ...nodeModules], message: 'The renderer talks only to the contract in src-shared.' },
+      {
+        group: ['**/src-main/**', 'electron', ...nodeModules],
+        message: 'The renderer talks only to the contract in src-shared.',
+      },
     ]),
   },
   {
     files: ['src-shared/**'],
     rules: restrict([
-      { group: ['**/src-main/**', '**/src-renderer/**', 'electron', ...nodeModules], message: 'src-shared depends on neither side.' },
+      {
+        group: ['**/src-main/**', '**/src-renderer/**', 'electron', ...nodeModules],
+        message: 'src-shared depends on neither side.',
+      },
     ]),
   },
   {
     files: ['src-main/engine/**'],
     rules: restrict([
-      { group: ['electron', '**/app/**', '**/serve/**', '**/cli/**', '**/src-renderer/**'], message: 'The engine is plain Node: no Electron, no shells.' },
+      {
+        group: ['electron', '**/app/**', '**/serve/**', '**/cli/**', '**/src-renderer/**'],
+        message: 'The engine is plain Node: no Electron, no shells.',
+      },
     ]),
   },
   {
@@ -44,7 +72,16 @@ export default tseslint.config(
     rules: restrict([{ group: ['**/src-renderer/**'], message: 'Main code never imports the renderer.' }]),
   },
   {
-    files: ['scripts/**/*.mjs', '*.mjs'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', __dirname: 'readonly', URL: 'readonly', setTimeout: 'readonly', performance: 'readonly' } },
+    files: ['**/*.mjs'],
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        __dirname: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        performance: 'readonly',
+      },
+    },
   },
 );

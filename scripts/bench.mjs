@@ -22,7 +22,9 @@ function rmCase(p) {
 function generate(rows, file) {
   if (existsSync(file)) return file;
   const out = openSync(file, 'w');
-  execFileSync(process.execPath, [path.join(shared, 'tools', 'gen-transactions.mjs'), String(rows)], { stdio: ['ignore', out, 'inherit'] });
+  execFileSync(process.execPath, [path.join(shared, 'tools', 'gen-transactions.mjs'), String(rows)], {
+    stdio: ['ignore', out, 'inherit'],
+  });
   closeSync(out);
   return file;
 }
@@ -30,7 +32,11 @@ function generate(rows, file) {
 function ingestOnce(file) {
   const casePath = path.join(work, 'bench.sentinel');
   rmCase(casePath);
-  const r = spawnSync(process.execPath, [path.join(root, 'tests', 'bench', 'ingest-once.mjs'), file, casePath], { encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    [path.join(root, 'tests', 'bench', 'ingest-once.mjs'), file, casePath],
+    { encoding: 'utf8' },
+  );
   if (r.status !== 0) throw new Error(r.stderr);
   rmCase(casePath);
   return JSON.parse(r.stdout.trim().split('\n').pop());
@@ -48,7 +54,9 @@ function sqliteImport(file) {
 }
 
 spawnSync('npm', ['run', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-console.log(`SentinelRisk benchmarks: ${os.cpus().length} cores, node ${process.version}, ${new Date().toISOString()}`);
+console.log(
+  `SentinelRisk benchmarks: ${os.cpus().length} cores, node ${process.version}, ${new Date().toISOString()}`,
+);
 
 if (want('ingest')) {
   console.log('\n== Ingest: 284,807-row credit-card-shaped CSV, typed columns, into a new case');
@@ -64,15 +72,21 @@ if (want('ingest')) {
   const ours = median(runs.map((r) => r.seconds));
   const rss = Math.max(...runs.map((r) => r.maxRssMb));
   console.log(`file: ${fmt(mb, 1)} MB, ${runs[0].rows.toLocaleString('en-US')} rows`);
-  console.log(`sentinel ingest: median ${fmt(ours)} s of ${runs.map((r) => fmt(r.seconds)).join(', ')}  →  ${fmt(runs[0].rows / ours, 0)} rows/s, ${fmt(mb / ours, 1)} MB/s, peak RSS ${fmt(rss, 0)} MB (target < 300)`);
+  console.log(
+    `sentinel ingest: median ${fmt(ours)} s of ${runs.map((r) => fmt(r.seconds)).join(', ')}  →  ${fmt(runs[0].rows / ours, 0)} rows/s, ${fmt(mb / ours, 1)} MB/s, peak RSS ${fmt(rss, 0)} MB (target < 300)`,
+  );
   if (hasSqlite) {
     const ref = median(refs);
-    console.log(`sqlite3 .import:  median ${fmt(ref)} s of ${refs.map((r) => fmt(r)).join(', ')}  (TEXT columns, same run)`);
+    console.log(
+      `sqlite3 .import:  median ${fmt(ref)} s of ${refs.map((r) => fmt(r)).join(', ')}  (TEXT columns, same run)`,
+    );
     console.log(`ratio ours / sqlite3 = ${fmt(ours / ref)} (target ≤ 0.80)`);
   } else console.log('sqlite3 CLI not installed (apt-get install sqlite3): no reference ratio');
   const big = generate(854_421, path.join(work, 'cc-854421.csv'));
   const b = ingestOnce(big);
-  console.log(`memory flat in file size: ${fmt(statSync(big).size / 1e6, 0)} MB file (3×) peak RSS ${fmt(b.maxRssMb, 0)} MB vs ${fmt(rss, 0)} MB; ${fmt(b.seconds)} s`);
+  console.log(
+    `memory flat in file size: ${fmt(statSync(big).size / 1e6, 0)} MB file (3×) peak RSS ${fmt(b.maxRssMb, 0)} MB vs ${fmt(rss, 0)} MB; ${fmt(b.seconds)} s`,
+  );
 }
 
 if (want('events')) {
@@ -80,26 +94,34 @@ if (want('events')) {
   const file = path.join(work, 'events-1m.csv');
   if (!existsSync(file)) {
     let s = 42;
-    const r = () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const r = () => (s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32;
     const merchants = ['Cafe', 'Fuel', 'Books', 'Games', 'Hotel', 'Pharmacy'];
     const lines = ['ts,user,amount,merchant,status'];
     let t = Date.UTC(2026, 0, 1);
     for (let i = 0; i < 1_000_000; i++) {
       t += Math.floor(r() * 2000);
-      lines.push(`${new Date(t).toISOString()},user_${Math.floor(r() * 20000)},${(r() * 1000).toFixed(2)},${merchants[Math.floor(r() * 6)]},${r() < 0.03 ? 'declined' : 'approved'}`);
+      lines.push(
+        `${new Date(t).toISOString()},user_${Math.floor(r() * 20000)},${(r() * 1000).toFixed(2)},${merchants[Math.floor(r() * 6)]},${r() < 0.03 ? 'declined' : 'approved'}`,
+      );
     }
     writeFileSync(file, lines.join('\n'));
   }
   const casePath = path.join(work, 'events.sentinel');
   rmCase(casePath);
-  const r = spawnSync(process.execPath, [path.join(root, 'tests', 'bench', 'events-once.mjs'), file, casePath, '1000000'], { encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    [path.join(root, 'tests', 'bench', 'events-once.mjs'), file, casePath, '1000000'],
+    { encoding: 'utf8' },
+  );
   rmCase(casePath);
   if (r.status !== 0) throw new Error(r.stderr);
   let worst = 0;
   for (const line of r.stdout.trim().split('\n')) {
     const q = JSON.parse(line);
     worst = Math.max(worst, q.p95);
-    console.log(`${q.name.padEnd(36)} p50 ${fmt(q.p50, 1).padStart(6)} ms  p95 ${fmt(q.p95, 1).padStart(6)} ms  (first, incl. index build: ${fmt(q.coldMs, 0)} ms)`);
+    console.log(
+      `${q.name.padEnd(36)} p50 ${fmt(q.p50, 1).padStart(6)} ms  p95 ${fmt(q.p95, 1).padStart(6)} ms  (first, incl. index build: ${fmt(q.coldMs, 0)} ms)`,
+    );
   }
   console.log(`worst p95 ${fmt(worst, 1)} ms (target < 50 ms)`);
 }

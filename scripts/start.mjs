@@ -20,7 +20,13 @@ function run(cmd, argv, opts = {}) {
   return r.status === 0;
 }
 
-if (!run(process.execPath, [path.join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { stdio: ['ignore', 'ignore', 'inherit'] })) {
+if (
+  !run(
+    process.execPath,
+    [path.join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  )
+) {
   console.error('sentinel: the build failed (see above)');
   process.exit(1);
 }
@@ -34,7 +40,11 @@ function electronBinary() {
   }
   const installer = path.join(root, 'node_modules', 'electron', 'install.js');
   if (!existsSync(installer)) return null;
-  const r = spawnSync(process.execPath, [installer], { cwd: path.dirname(installer), stdio: 'ignore', timeout: 120_000 });
+  const r = spawnSync(process.execPath, [installer], {
+    cwd: path.dirname(installer),
+    stdio: 'ignore',
+    timeout: 120_000,
+  });
   if (r.status !== 0) return null;
   try {
     delete require.cache[require.resolve('electron')];
@@ -49,14 +59,34 @@ function electronSqlite(electronVersion) {
   const out = path.join(root, '.electron-native');
   const binding = path.join(out, 'better_sqlite3.node');
   const stamp = path.join(out, 'electron-version');
-  if (existsSync(binding) && existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === electronVersion) return true;
+  if (existsSync(binding) && existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === electronVersion)
+    return true;
   const src = path.join(out, 'better-sqlite3');
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
-  cpSync(path.join(root, 'node_modules', 'better-sqlite3'), src, { recursive: true, filter: (p) => !p.includes(`${path.sep}build${path.sep}`) });
-  const gyp = process.env.npm_config_node_gyp ?? path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
+  cpSync(path.join(root, 'node_modules', 'better-sqlite3'), src, {
+    recursive: true,
+    filter: (p) => !p.includes(`${path.sep}build${path.sep}`),
+  });
+  const gyp =
+    process.env.npm_config_node_gyp ??
+    path.join(
+      path.dirname(process.execPath),
+      '..',
+      'lib',
+      'node_modules',
+      'npm',
+      'node_modules',
+      'node-gyp',
+      'bin',
+      'node-gyp.js',
+    );
   const env = { ...process.env, npm_config_nodedir: '' };
-  const ok = run(process.execPath, [gyp, 'rebuild', '--release', `--target=${electronVersion}`, '--dist-url=https://electronjs.org/headers'], { cwd: src, env, stdio: 'ignore' });
+  const ok = run(
+    process.execPath,
+    [gyp, 'rebuild', '--release', `--target=${electronVersion}`, '--dist-url=https://electronjs.org/headers'],
+    { cwd: src, env, stdio: 'ignore' },
+  );
   if (!ok) return false;
   cpSync(path.join(src, 'build', 'Release', 'better_sqlite3.node'), binding);
   spawnSync('sh', ['-c', `echo ${electronVersion} > "${stamp}"`]);
@@ -67,10 +97,14 @@ function serve(reason) {
   if (reason) console.log(`${reason}: opening the workstation in serve mode in your browser instead.`);
   mkdirSync(home, { recursive: true });
   const casePath = caseArg ?? path.join(home, 'demo.sentinel');
-  const child = spawn(process.execPath, [path.join(root, 'out', 'main', 'cli.js'), 'serve', '--case', casePath, ...(caseArg ? [] : ['--demo'])], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [path.join(root, 'out', 'main', 'cli.js'), 'serve', '--case', casePath, ...(caseArg ? [] : ['--demo'])],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   let opened = false;
   child.stdout.on('data', (chunk) => {
     process.stdout.write(chunk);
@@ -78,8 +112,11 @@ function serve(reason) {
     if (m && !opened) {
       opened = true;
       if (process.env.DISPLAY || process.platform !== 'linux') {
-        const opener = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
-        spawn(opener, [m[1]], { stdio: 'ignore', detached: true }).on('error', () => {}).unref();
+        const opener =
+          process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
+        spawn(opener, [m[1]], { stdio: 'ignore', detached: true })
+          .on('error', () => {})
+          .unref();
       } else console.log('No display here: open that URL in a browser on this machine.');
     }
   });
@@ -93,8 +130,13 @@ else {
   const bin = electronBinary();
   if (!bin) serve("Electron's binary is not installed and could not be downloaded on this machine");
   else {
-    const version = JSON.parse(readFileSync(path.join(root, 'node_modules', 'electron', 'package.json'), 'utf8')).version;
-    if (!electronSqlite(version)) serve(`better-sqlite3 could not be built for Electron ${version} (its headers could not be downloaded)`);
+    const version = JSON.parse(
+      readFileSync(path.join(root, 'node_modules', 'electron', 'package.json'), 'utf8'),
+    ).version;
+    if (!electronSqlite(version))
+      serve(
+        `better-sqlite3 could not be built for Electron ${version} (its headers could not be downloaded)`,
+      );
     else {
       const child = spawn(bin, [root, ...(caseArg ? ['--case', caseArg] : [])], { stdio: 'inherit' });
       child.on('exit', (code) => process.exit(code ?? 0));

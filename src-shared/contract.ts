@@ -1,14 +1,7 @@
 // The one contract between the renderer and the engine host, whichever shell carries it
 // (Electron IPC, serve-mode WebSocket, or the CLI calling the host directly).
 import { z } from 'zod';
-import type {
-  AppState,
-  CaseInfo,
-  EventsPage,
-  IngestResult,
-  JobKind,
-  JobProgress,
-} from './domain';
+import type { AppState, CaseInfo, EventsPage, IngestResult, JobKind, JobProgress } from './domain';
 import { CANONICAL_ROLES, FILTER_OPS } from './domain';
 import type { AppError, Result } from './result';
 

@@ -46,7 +46,18 @@ export interface CaseInfo {
   datasets: DatasetInfo[];
 }
 
-export const FILTER_OPS = ['eq', 'neq', 'lt', 'lte', 'gt', 'gte', 'contains', 'prefix', 'isnull', 'notnull'] as const;
+export const FILTER_OPS = [
+  'eq',
+  'neq',
+  'lt',
+  'lte',
+  'gt',
+  'gte',
+  'contains',
+  'prefix',
+  'isnull',
+  'notnull',
+] as const;
 export type FilterOp = (typeof FILTER_OPS)[number];
 
 export interface EventFilter {

@@ -37,7 +37,11 @@ export class AppFailure extends Error {
   }
 }
 
-export const fail = (code: ErrorCode, message: string, where?: Pick<AppError, 'file' | 'line' | 'column'>): never => {
+export const fail = (
+  code: ErrorCode,
+  message: string,
+  where?: Pick<AppError, 'file' | 'line' | 'column'>,
+): never => {
   throw new AppFailure({ code, message, ...where });
 };
 

@@ -11,7 +11,10 @@ export function connectIpc(host: EngineHost, win: BrowserWindow, rendererUrl: st
   ipcMain.handle(INVOKE_CHANNEL, async (event, method: unknown, params: unknown) => {
     const url = event.senderFrame?.url ?? '';
     if (event.sender !== win.webContents || !isTrustedUrl(url, rendererUrl)) {
-      return { ok: false, error: { code: 'FORBIDDEN', message: `refused a request from ${url || 'an unknown sender'}` } };
+      return {
+        ok: false,
+        error: { code: 'FORBIDDEN', message: `refused a request from ${url || 'an unknown sender'}` },
+      };
     }
     return host.handle(method, params);
   });

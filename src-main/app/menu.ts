@@ -4,7 +4,9 @@ import { formatError, type Result } from '../../src-shared/result';
 import type { EngineHost } from '../engine/host';
 import type { RecentCases } from './recent';
 
-export const DATA_FILTERS = [{ name: 'Data files', extensions: ['csv', 'tsv', 'tab', 'jsonl', 'ndjson', 'json', 'txt'] }];
+export const DATA_FILTERS = [
+  { name: 'Data files', extensions: ['csv', 'tsv', 'tab', 'jsonl', 'ndjson', 'json', 'txt'] },
+];
 const CASE_FILTERS = [{ name: 'SentinelRisk cases', extensions: ['sentinel'] }];
 
 export function buildMenu(win: BrowserWindow, host: EngineHost, recent: RecentCases): void {
@@ -19,7 +21,9 @@ export function buildMenu(win: BrowserWindow, host: EngineHost, recent: RecentCa
       buildMenu(win, host, recent);
     }
   };
-  const recentItems: MenuItemConstructorOptions[] = recent.list().map((p) => ({ label: p, click: () => void openCase(p) }));
+  const recentItems: MenuItemConstructorOptions[] = recent
+    .list()
+    .map((p) => ({ label: p, click: () => void openCase(p) }));
   const template: MenuItemConstructorOptions[] = [
     {
       label: 'File',
@@ -36,7 +40,10 @@ export function buildMenu(win: BrowserWindow, host: EngineHost, recent: RecentCa
           label: 'New Case…',
           accelerator: 'CmdOrCtrl+N',
           click: async () => {
-            const r = await dialog.showSaveDialog(win, { filters: CASE_FILTERS, defaultPath: 'case.sentinel' });
+            const r = await dialog.showSaveDialog(win, {
+              filters: CASE_FILTERS,
+              defaultPath: 'case.sentinel',
+            });
             if (r.canceled || !r.filePath) return;
             const created = await host.createCase(r.filePath);
             report('Could not create the case', created);
@@ -50,11 +57,18 @@ export function buildMenu(win: BrowserWindow, host: EngineHost, recent: RecentCa
           label: 'Import Data…',
           accelerator: 'CmdOrCtrl+Shift+I',
           click: async () => {
-            const r = await dialog.showOpenDialog(win, { properties: ['openFile', 'multiSelections'], filters: DATA_FILTERS });
-            for (const p of r.canceled ? [] : r.filePaths) report('Could not import', await host.handle('ingest.start', { path: p }));
+            const r = await dialog.showOpenDialog(win, {
+              properties: ['openFile', 'multiSelections'],
+              filters: DATA_FILTERS,
+            });
+            for (const p of r.canceled ? [] : r.filePaths)
+              report('Could not import', await host.handle('ingest.start', { path: p }));
           },
         },
-        { label: 'Recent Cases', submenu: recentItems.length ? recentItems : [{ label: 'No recent cases', enabled: false }] },
+        {
+          label: 'Recent Cases',
+          submenu: recentItems.length ? recentItems : [{ label: 'No recent cases', enabled: false }],
+        },
         { type: 'separator' },
         { role: 'quit' },
       ],

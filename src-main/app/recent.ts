@@ -12,7 +12,9 @@ export class RecentCases {
   list(): string[] {
     try {
       const v: unknown = JSON.parse(readFileSync(this.file, 'utf8'));
-      return Array.isArray(v) ? v.filter((p): p is string => typeof p === 'string' && existsSync(p)).slice(0, MAX) : [];
+      return Array.isArray(v)
+        ? v.filter((p): p is string => typeof p === 'string' && existsSync(p)).slice(0, MAX)
+        : [];
     } catch {
       return [];
     }

@@ -35,6 +35,7 @@ export function str(args: Args, name: string, required = false): string | undefi
 
 export function checkFlags(args: Args, allowed: string[]): void {
   for (const k of args.flags.keys()) {
-    if (!allowed.includes(k)) throw new UsageError(`unknown option --${k} (options: ${allowed.map((a) => '--' + a).join(', ')})`);
+    if (!allowed.includes(k))
+      throw new UsageError(`unknown option --${k} (options: ${allowed.map((a) => '--' + a).join(', ')})`);
   }
 }

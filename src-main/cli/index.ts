@@ -25,13 +25,16 @@ const unwrap = <T>(r: Result<T>): T => {
   return r.value;
 };
 
-const print = (json: boolean, value: unknown, text: string) => process.stdout.write((json ? JSON.stringify(value) : text) + '\n');
+const print = (json: boolean, value: unknown, text: string) =>
+  process.stdout.write((json ? JSON.stringify(value) : text) + '\n');
 
 function progressPrinter(host: EngineHost, quiet: boolean): void {
   if (quiet || !process.stderr.isTTY) return;
   host.on('job.progress', (p) => {
     const pct = p.totalBytes ? ` ${((p.bytes / p.totalBytes) * 100).toFixed(0)}%` : '';
-    process.stderr.write(`\r${p.label}: ${p.phase}${pct} ${p.rows.toLocaleString('en-US')} rows (${Math.round(p.rowsPerSecond).toLocaleString('en-US')}/s)   `);
+    process.stderr.write(
+      `\r${p.label}: ${p.phase}${pct} ${p.rows.toLocaleString('en-US')} rows (${Math.round(p.rowsPerSecond).toLocaleString('en-US')}/s)   `,
+    );
   });
   host.on('job.finished', () => process.stderr.write('\n'));
 }
@@ -40,13 +43,23 @@ function summary(info: CaseInfo) {
   return {
     path: info.path,
     schemaVersion: info.schemaVersion,
-    datasets: info.datasets.map((d) => ({ id: d.id, name: d.name, rows: d.rows, format: d.format, columns: d.columns.length, timeColumn: d.timeColumn })),
+    datasets: info.datasets.map((d) => ({
+      id: d.id,
+      name: d.name,
+      rows: d.rows,
+      format: d.format,
+      columns: d.columns.length,
+      timeColumn: d.timeColumn,
+    })),
   };
 }
 
 function infoText(info: CaseInfo): string {
   const lines = [`${info.path} (schema ${info.schemaVersion})`];
-  for (const d of info.datasets) lines.push(`  ${d.id}  ${d.name}  ${d.rows.toLocaleString('en-US')} rows  ${d.columns.length} columns  ${d.format}`);
+  for (const d of info.datasets)
+    lines.push(
+      `  ${d.id}  ${d.name}  ${d.rows.toLocaleString('en-US')} rows  ${d.columns.length} columns  ${d.format}`,
+    );
   if (!info.datasets.length) lines.push('  (no datasets)');
   return lines.join('\n');
 }
@@ -77,7 +90,8 @@ async function run(argv: string[]): Promise<number> {
       if (!file) throw new UsageError('ingest needs the data file to read');
       const casePath = str(args, 'case', true);
       const format = str(args, 'format') as DataFormat | undefined;
-      if (format && !['csv', 'tsv', 'jsonl'].includes(format)) throw new UsageError(`--format must be csv, tsv or jsonl, not "${format}"`);
+      if (format && !['csv', 'tsv', 'jsonl'].includes(format))
+        throw new UsageError(`--format must be csv, tsv or jsonl, not "${format}"`);
       const host = new EngineHost({ shell: 'cli' });
       progressPrinter(host, json);
       try {
@@ -90,7 +104,14 @@ async function run(argv: string[]): Promise<number> {
         if (timeColumn) params.timeColumn = timeColumn;
         // Through the contract's validation, like every other shell.
         const started = unwrap(await host.handle('ingest.start', params)) as { jobId: string };
-        const result = await new Promise<Result<{ dataset: { name: string; columns: { name: string; type: string; role: string | null }[] }; rows: number; bytes: number; seconds: number }>>((resolve) => {
+        const result = await new Promise<
+          Result<{
+            dataset: { name: string; columns: { name: string; type: string; role: string | null }[] };
+            rows: number;
+            bytes: number;
+            seconds: number;
+          }>
+        >((resolve) => {
           const off = host.on('job.finished', (f) => {
             if (f.jobId !== started.jobId) return;
             off();
@@ -105,7 +126,11 @@ async function run(argv: string[]): Promise<number> {
           bytes: r.bytes,
           seconds: r.seconds,
         };
-        print(json, out, `${out.dataset}: ${out.rows.toLocaleString('en-US')} rows, ${out.columns.length} columns in ${out.seconds.toFixed(2)} s`);
+        print(
+          json,
+          out,
+          `${out.dataset}: ${out.rows.toLocaleString('en-US')} rows, ${out.columns.length} columns in ${out.seconds.toFixed(2)} s`,
+        );
       } finally {
         await host.close();
       }
@@ -127,9 +152,14 @@ async function run(argv: string[]): Promise<number> {
       const casePath = path.resolve(str(args, 'case', true));
       const portArg = str(args, 'port');
       const port = portArg === undefined ? 0 : Number(portArg);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, not "${portArg}"`);
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new UsageError(`--port must be a port number, not "${portArg}"`);
       const uploads = new UploadStore();
-      const host = new EngineHost({ shell: 'serve', resolveUpload: uploads.get, releaseUpload: (id) => uploads.drop(id) });
+      const host = new EngineHost({
+        shell: 'serve',
+        resolveUpload: uploads.get,
+        releaseUpload: (id) => uploads.drop(id),
+      });
       let demo: Promise<unknown> | null = null;
       if (existsSync(casePath)) unwrap(await host.openCase(casePath));
       else if (args.flags.get('demo') === true) {

@@ -24,7 +24,8 @@ export class DbClient {
     });
     const die = (why: string) => {
       this.dead = why;
-      for (const resolve of this.pending.values()) resolve({ ok: false, error: { code: 'INTERNAL', message: why } });
+      for (const resolve of this.pending.values())
+        resolve({ ok: false, error: { code: 'INTERNAL', message: why } });
       this.pending.clear();
     };
     this.worker.on('error', (e) => die(`the database worker failed: ${e.message}`));

@@ -7,8 +7,23 @@ import os from 'node:os';
 import path from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
 import { randomUUID } from 'node:crypto';
-import { isMethod, parseRequest, type EventMap, type EventName, type JobFinished, type Method, type ResultOf } from '../../src-shared/contract';
-import type { AppState, CaseInfo, DataFormat, IngestResult, JobKind, JobProgress } from '../../src-shared/domain';
+import {
+  isMethod,
+  parseRequest,
+  type EventMap,
+  type EventName,
+  type JobFinished,
+  type Method,
+  type ResultOf,
+} from '../../src-shared/contract';
+import type {
+  AppState,
+  CaseInfo,
+  DataFormat,
+  IngestResult,
+  JobKind,
+  JobProgress,
+} from '../../src-shared/domain';
 import { err, ok, type AppError, type Result } from '../../src-shared/result';
 import { DbClient, type DbProgress } from './db-client';
 import type { DemoFile } from './demo/demo-data';
@@ -50,7 +65,10 @@ export function detectFormat(file: string): DataFormat {
   try {
     const buf = Buffer.alloc(4096);
     const n = readSync(fd, buf, 0, buf.length, 0);
-    const head = buf.subarray(0, n).toString('utf8').replace(/^\uFEFF/, '');
+    const head = buf
+      .subarray(0, n)
+      .toString('utf8')
+      .replace(/^\uFEFF/, '');
     if (head.trimStart().startsWith('{')) return 'jsonl';
     const first = head.split('\n')[0];
     return (first.match(/\t/g)?.length ?? 0) > (first.match(/,/g)?.length ?? 0) ? 'tsv' : 'csv';
@@ -85,7 +103,8 @@ export class EngineHost {
 
   /** The one entry point for requests from any shell: validates, then dispatches. */
   async handle(method: unknown, params: unknown): Promise<Result<unknown>> {
-    if (!isMethod(method)) return err('BAD_REQUEST', `unknown method ${JSON.stringify(String(method)).slice(0, 80)}`);
+    if (!isMethod(method))
+      return err('BAD_REQUEST', `unknown method ${JSON.stringify(String(method)).slice(0, 80)}`);
     const parsed = parseRequest(method, params);
     if (!parsed.ok) return parsed;
     try {
@@ -141,7 +160,8 @@ export class EngineHost {
   }
 
   private async open(file: string, create: boolean): Promise<Result<CaseInfo>> {
-    if (this.jobs.size) return err('BUSY', 'wait for the running jobs to finish (or cancel them) before switching cases');
+    if (this.jobs.size)
+      return err('BUSY', 'wait for the running jobs to finish (or cancel them) before switching cases');
     const r = await this.client().request({ type: 'open', path: file, create });
     if (r.ok) {
       this.current = r.value;
@@ -165,7 +185,17 @@ export class EngineHost {
   private newJob(kind: JobKind, label: string): [string, Job] {
     const jobId = randomUUID().replace(/-/g, '').slice(0, 16);
     const job: Job = {
-      progress: { jobId, kind, label, phase: 'starting', rows: 0, bytes: 0, totalBytes: null, rowsPerSecond: 0, elapsedMs: 0 },
+      progress: {
+        jobId,
+        kind,
+        label,
+        phase: 'starting',
+        rows: 0,
+        bytes: 0,
+        totalBytes: null,
+        rowsPerSecond: 0,
+        elapsedMs: 0,
+      },
       started: performance.now(),
       cancel: new Int32Array(new SharedArrayBuffer(4)),
       workers: new Set(),
@@ -180,7 +210,11 @@ export class EngineHost {
 
   private snapshot(job: Job): JobProgress {
     const elapsedMs = performance.now() - job.started;
-    return { ...job.progress, elapsedMs, rowsPerSecond: elapsedMs > 0 ? (job.progress.rows / elapsedMs) * 1000 : 0 };
+    return {
+      ...job.progress,
+      elapsedMs,
+      rowsPerSecond: elapsedMs > 0 ? (job.progress.rows / elapsedMs) * 1000 : 0,
+    };
   }
 
   private tick(): void {
@@ -188,7 +222,9 @@ export class EngineHost {
   }
 
   private onDbProgress(p: DbProgress): void {
-    const job = this.jobs.get(p.jobId) ?? [...this.jobs.values()].find((j) => j.progress.jobId === p.jobId.split(':')[0]);
+    const job =
+      this.jobs.get(p.jobId) ??
+      [...this.jobs.values()].find((j) => j.progress.jobId === p.jobId.split(':')[0]);
     if (!job) return;
     job.progress.rows = job.baseRows + p.rows;
     job.progress.bytes = job.baseBytes + p.bytes;
@@ -257,20 +293,34 @@ export class EngineHost {
       if (!st.isFile()) return err('IO', 'not a regular file', { file: fileName });
       size = st.size;
     } catch (e) {
-      return err('IO', `cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file: fileName });
+      return err(
+        'IO',
+        `cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+        { file: fileName },
+      );
     }
     const format = p.format ?? detectFormat(file);
     const name = p.name ?? fileName.replace(/\.(csv|tsv|tab|jsonl|ndjson|json|txt)$/i, '');
     const [jobId, job] = this.newJob('ingest', `Importing ${fileName}`);
     job.progress.totalBytes = size;
-    const done = this.ingestFile(jobId, job, { file, fileName, format, name, timeColumn: p.timeColumn, roles: p.roles }).then(
-      async (r) => {
-        if (p.uploadId) this.options.releaseUpload?.(p.uploadId);
-        if (r.ok) await this.refreshCase();
-        this.endJob(jobId, r.ok ? { jobId, kind: 'ingest', label: job.progress.label, ok: true, result: r.value } : { jobId, kind: 'ingest', label: job.progress.label, ok: false, error: r.error });
-        return r;
-      },
-    );
+    const done = this.ingestFile(jobId, job, {
+      file,
+      fileName,
+      format,
+      name,
+      timeColumn: p.timeColumn,
+      roles: p.roles,
+    }).then(async (r) => {
+      if (p.uploadId) this.options.releaseUpload?.(p.uploadId);
+      if (r.ok) await this.refreshCase();
+      this.endJob(
+        jobId,
+        r.ok
+          ? { jobId, kind: 'ingest', label: job.progress.label, ok: true, result: r.value }
+          : { jobId, kind: 'ingest', label: job.progress.label, ok: false, error: r.error },
+      );
+      return r;
+    });
     return ok({ jobId, done });
   }
 
@@ -278,29 +328,61 @@ export class EngineHost {
   private async ingestFile(
     jobId: string,
     job: Job,
-    f: { file: string; fileName: string; format: DataFormat; name: string; timeColumn?: string; roles?: IngestParams['roles'] },
+    f: {
+      file: string;
+      fileName: string;
+      format: DataFormat;
+      name: string;
+      timeColumn?: string;
+      roles?: IngestParams['roles'];
+    },
   ): Promise<Result<IngestResult>> {
     const { port1, port2 } = new MessageChannel();
     const parser = this.takeParser();
-    const task: ParseTask = { path: f.file, file: f.fileName, format: f.format, timeColumn: f.timeColumn, roles: f.roles, cancel: job.cancel.buffer as SharedArrayBuffer, port: port1 };
+    const task: ParseTask = {
+      path: f.file,
+      file: f.fileName,
+      format: f.format,
+      timeColumn: f.timeColumn,
+      roles: f.roles,
+      cancel: job.cancel.buffer as SharedArrayBuffer,
+      port: port1,
+    };
     parser.postMessage(task, [port1]);
     job.workers.add(parser);
     let crashed: AppError | null = null;
-    parser.on('error', (e) => (crashed = { code: 'INTERNAL', message: `the parser failed: ${e.message}`, file: f.fileName }));
+    parser.on(
+      'error',
+      (e) => (crashed = { code: 'INTERNAL', message: `the parser failed: ${e.message}`, file: f.fileName }),
+    );
     const r = await this.db!.request(
-      { type: 'ingest', jobId, port: port2, name: f.name, sourceFile: f.fileName, cancel: job.cancel.buffer as SharedArrayBuffer },
+      {
+        type: 'ingest',
+        jobId,
+        port: port2,
+        name: f.name,
+        sourceFile: f.fileName,
+        cancel: job.cancel.buffer as SharedArrayBuffer,
+      },
       [port2],
     );
     job.workers.delete(parser);
     void parser.terminate();
     if (!r.ok) return { ok: false, error: crashed ?? r.error };
-    return ok({ dataset: r.value.dataset, rows: r.value.rows, bytes: r.value.bytes, seconds: r.value.seconds });
+    return ok({
+      dataset: r.value.dataset,
+      rows: r.value.rows,
+      bytes: r.value.bytes,
+      seconds: r.value.seconds,
+    });
   }
 
   // ---- demo --------------------------------------------------------------------------
 
   /** Creates the demo case at `file` in worker threads and opens it. */
-  async createDemo(file: string): Promise<{ jobId: string; done: Promise<Result<CaseInfo>> } | { error: AppError }> {
+  async createDemo(
+    file: string,
+  ): Promise<{ jobId: string; done: Promise<Result<CaseInfo>> } | { error: AppError }> {
     const created = await this.createCase(file);
     if (!created.ok) return { error: created.error };
     const [jobId, job] = this.newJob('demo', 'Building the demo case');
@@ -321,7 +403,12 @@ export class EngineHost {
         });
         for (const f of files) {
           if (job.cancel[0]) return err('CANCELLED', 'demo cancelled');
-          const r = await this.ingestFile(jobId, job, { file: f.file, fileName: path.basename(f.file), format: f.format, name: f.name });
+          const r = await this.ingestFile(jobId, job, {
+            file: f.file,
+            fileName: path.basename(f.file),
+            format: f.format,
+            name: f.name,
+          });
           if (!r.ok) return r;
           job.baseRows += r.value.rows;
           job.baseBytes += r.value.bytes;
@@ -329,13 +416,21 @@ export class EngineHost {
         await this.refreshCase();
         return ok(this.current!);
       } catch (e) {
-        return { ok: false, error: (e as AppError).code ? (e as AppError) : { code: 'INTERNAL', message: String(e) } };
+        return {
+          ok: false,
+          error: (e as AppError).code ? (e as AppError) : { code: 'INTERNAL', message: String(e) },
+        };
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
     })().then(async (r) => {
       if (!r.ok) await this.discardCase(file);
-      this.endJob(jobId, r.ok ? { jobId, kind: 'demo', label, ok: true, result: { datasets: r.value.datasets.length } } : { jobId, kind: 'demo', label, ok: false, error: r.error });
+      this.endJob(
+        jobId,
+        r.ok
+          ? { jobId, kind: 'demo', label, ok: true, result: { datasets: r.value.datasets.length } }
+          : { jobId, kind: 'demo', label, ok: false, error: r.error },
+      );
       return r;
     });
     return { jobId, done };

@@ -7,7 +7,9 @@ export type WorkerName = 'db-worker' | 'parse-worker' | 'demo-worker';
 
 export function spawnWorker(name: WorkerName, options: WorkerOptions = {}): Worker {
   const fromSource = __filename.endsWith('.ts');
-  const file = fromSource ? path.join(__dirname, 'workers', `${name}.ts`) : path.join(__dirname, `${name}.js`);
+  const file = fromSource
+    ? path.join(__dirname, 'workers', `${name}.ts`)
+    : path.join(__dirname, `${name}.js`);
   if (!fromSource) return new Worker(file, options);
   const boot = `require('tsx/cjs/api').register(); require(${JSON.stringify(file)});`;
   return new Worker(boot, { ...options, eval: true });

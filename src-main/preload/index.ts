@@ -19,7 +19,11 @@ const bridge: Bridge = {
   },
   async stageFile(file: File) {
     const p = webUtils.getPathForFile(file);
-    if (!p) return { ok: false, error: { code: 'IO', message: `cannot read ${file.name}: it has no path on disk` } };
+    if (!p)
+      return {
+        ok: false,
+        error: { code: 'IO', message: `cannot read ${file.name}: it has no path on disk` },
+      };
     return { ok: true, value: { path: p, fileName: file.name } };
   },
 };

@@ -75,7 +75,11 @@ function cookieToken(req: http.IncomingMessage): string | undefined {
   return undefined;
 }
 
-export async function startServer(host: EngineHost, uploads: UploadStore, opts: ServeOptions): Promise<Server> {
+export async function startServer(
+  host: EngineHost,
+  uploads: UploadStore,
+  opts: ServeOptions,
+): Promise<Server> {
   const token = randomBytes(24).toString('hex');
   const server = http.createServer();
   await new Promise<void>((resolve, reject) => {
@@ -95,18 +99,33 @@ export async function startServer(host: EngineHost, uploads: UploadStore, opts: 
     return o === undefined ? false : o === origin || o === `http://localhost:${port}`;
   };
 
-  const send = (res: http.ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8') => {
-    res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+  const send = (
+    res: http.ServerResponse,
+    status: number,
+    body: string,
+    type = 'text/plain; charset=utf-8',
+  ) => {
+    res.writeHead(status, {
+      'Content-Type': type,
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+    });
     res.end(body);
   };
-  const sendJson = (res: http.ServerResponse, status: number, value: unknown) => send(res, status, JSON.stringify(value), 'application/json');
+  const sendJson = (res: http.ServerResponse, status: number, value: unknown) =>
+    send(res, status, JSON.stringify(value), 'application/json');
 
   server.on('request', (req, res) => {
     void (async () => {
-      if (!allowedHosts.has(req.headers.host ?? '')) return send(res, 403, 'Forbidden: unexpected Host header');
+      if (!allowedHosts.has(req.headers.host ?? ''))
+        return send(res, 403, 'Forbidden: unexpected Host header');
       const url = new URL(req.url ?? '/', origin);
       if (!authorised(req, url)) {
-        return send(res, 403, 'Forbidden: open the URL printed by `sentinel serve` (it carries this launch\'s token).');
+        return send(
+          res,
+          403,
+          "Forbidden: open the URL printed by `sentinel serve` (it carries this launch's token).",
+        );
       }
       if (url.searchParams.has('token')) {
         res.writeHead(302, {
@@ -117,19 +136,31 @@ export async function startServer(host: EngineHost, uploads: UploadStore, opts: 
         return res.end();
       }
       if (url.pathname === '/api/upload') {
-        if (req.method !== 'POST') return sendJson(res, 405, { ok: false, error: { code: 'BAD_REQUEST', message: 'POST a file body' } });
+        if (req.method !== 'POST')
+          return sendJson(res, 405, {
+            ok: false,
+            error: { code: 'BAD_REQUEST', message: 'POST a file body' },
+          });
         if (req.headers.origin !== undefined && !originOk(req)) {
-          return sendJson(res, 403, { ok: false, error: { code: 'FORBIDDEN', message: 'cross-origin upload refused' } });
+          return sendJson(res, 403, {
+            ok: false,
+            error: { code: 'FORBIDDEN', message: 'cross-origin upload refused' },
+          });
         }
-        const name = (url.searchParams.get('name') ?? 'upload').replace(/[\\/\0]/g, '_').slice(0, 255) || 'upload';
+        const name =
+          (url.searchParams.get('name') ?? 'upload').replace(/[\\/\0]/g, '_').slice(0, 255) || 'upload';
         const length = Number(req.headers['content-length'] ?? 0);
-        if (length > MAX_UPLOAD_BYTES) return sendJson(res, 413, { ok: false, error: { code: 'IO', message: 'file too large' } });
+        if (length > MAX_UPLOAD_BYTES)
+          return sendJson(res, 413, { ok: false, error: { code: 'IO', message: 'file too large' } });
         const up = uploads.add(name);
         try {
           await pipeline(req, createWriteStream(up.path));
         } catch (e) {
           uploads.drop(up.id);
-          return sendJson(res, 500, { ok: false, error: { code: 'IO', message: `upload failed: ${(e as Error).message}`, file: name } });
+          return sendJson(res, 500, {
+            ok: false,
+            error: { code: 'IO', message: `upload failed: ${(e as Error).message}`, file: name },
+          });
         }
         return sendJson(res, 200, { ok: true, value: { uploadId: up.id } });
       }
@@ -137,7 +168,11 @@ export async function startServer(host: EngineHost, uploads: UploadStore, opts: 
       // Static renderer files.
       const rel = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
       const file = path.resolve(opts.rendererDir, '.' + rel);
-      if (!file.startsWith(path.resolve(opts.rendererDir) + path.sep) || !existsSync(file) || !statSync(file).isFile()) {
+      if (
+        !file.startsWith(path.resolve(opts.rendererDir) + path.sep) ||
+        !existsSync(file) ||
+        !statSync(file).isFile()
+      ) {
         return send(res, 404, 'Not found');
       }
       res.writeHead(200, {
@@ -157,7 +192,12 @@ export async function startServer(host: EngineHost, uploads: UploadStore, opts: 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE });
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', origin);
-    if (url.pathname !== '/ws' || !allowedHosts.has(req.headers.host ?? '') || !originOk(req) || !authorised(req, url)) {
+    if (
+      url.pathname !== '/ws' ||
+      !allowedHosts.has(req.headers.host ?? '') ||
+      !originOk(req) ||
+      !authorised(req, url)
+    ) {
       socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       socket.destroy();
       return;
@@ -184,12 +224,23 @@ export async function startServer(host: EngineHost, uploads: UploadStore, opts: 
         msg = JSON.parse(String(data)) as typeof msg;
         if (typeof msg !== 'object' || msg === null) throw new Error('not an object');
       } catch {
-        post(ws, { kind: 'result', id: -1, result: { ok: false, error: { code: 'BAD_REQUEST', message: 'messages must be JSON objects {id, method, params}' } } });
+        post(ws, {
+          kind: 'result',
+          id: -1,
+          result: {
+            ok: false,
+            error: { code: 'BAD_REQUEST', message: 'messages must be JSON objects {id, method, params}' },
+          },
+        });
         return;
       }
       const id = typeof msg.id === 'number' && Number.isSafeInteger(msg.id) ? msg.id : -1;
       if (id < 0) {
-        post(ws, { kind: 'result', id: -1, result: { ok: false, error: { code: 'BAD_REQUEST', message: 'a request needs a numeric id' } } });
+        post(ws, {
+          kind: 'result',
+          id: -1,
+          result: { ok: false, error: { code: 'BAD_REQUEST', message: 'a request needs a numeric id' } },
+        });
         return;
       }
       void host.handle(msg.method, msg.params).then((result) => post(ws, { kind: 'result', id, result }));

@@ -15,19 +15,43 @@ if (!ing.ok) throw new Error(ing.error.message);
 const id = ing.value.dataset.id;
 
 let seed = 12345;
-const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+const rand = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
 const queries = {
   'page, id order, random offset': () => ({ offset: Math.floor(rand() * (total - 200)) }),
-  'sort amount asc, random offset': () => ({ offset: Math.floor(rand() * (total - 200)), sort: { column: 'amount', desc: false } }),
-  'sort ts desc, random offset': () => ({ offset: Math.floor(rand() * (total - 200)), sort: { column: 'ts', desc: true } }),
+  'sort amount asc, random offset': () => ({
+    offset: Math.floor(rand() * (total - 200)),
+    sort: { column: 'amount', desc: false },
+  }),
+  'sort ts desc, random offset': () => ({
+    offset: Math.floor(rand() * (total - 200)),
+    sort: { column: 'ts', desc: true },
+  }),
   'sort user, first page': () => ({ offset: 0, sort: { column: 'user', desc: rand() < 0.5 } }),
-  'filter user = one entity': () => ({ offset: 0, filters: [{ column: 'user', op: 'eq', value: `user_${Math.floor(rand() * 20000)}` }] }),
+  'filter user = one entity': () => ({
+    offset: 0,
+    filters: [{ column: 'user', op: 'eq', value: `user_${Math.floor(rand() * 20000)}` }],
+  }),
   'filter amount range + sort amount': () => {
     const lo = Math.floor(rand() * 900);
-    return { offset: 0, sort: { column: 'amount', desc: true }, filters: [{ column: 'amount', op: 'gte', value: lo }, { column: 'amount', op: 'lt', value: lo + 5 }] };
+    return {
+      offset: 0,
+      sort: { column: 'amount', desc: true },
+      filters: [
+        { column: 'amount', op: 'gte', value: lo },
+        { column: 'amount', op: 'lt', value: lo + 5 },
+      ],
+    };
   },
-  'filter status = declined, deep page': () => ({ offset: Math.floor(rand() * 20000), filters: [{ column: 'status', op: 'eq', value: 'declined' }] }),
-  'filter merchant contains (scan)': () => ({ offset: 0, filters: [{ column: 'merchant', op: 'contains', value: ['afe', 'uel', 'ook', 'ame'][Math.floor(rand() * 4)] }] }),
+  'filter status = declined, deep page': () => ({
+    offset: Math.floor(rand() * 20000),
+    filters: [{ column: 'status', op: 'eq', value: 'declined' }],
+  }),
+  'filter merchant contains (scan)': () => ({
+    offset: 0,
+    filters: [
+      { column: 'merchant', op: 'contains', value: ['afe', 'uel', 'ook', 'ame'][Math.floor(rand() * 4)] },
+    ],
+  }),
 };
 const pct = (xs, p) => {
   const s = [...xs].sort((a, b) => a - b);

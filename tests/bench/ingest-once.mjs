@@ -16,4 +16,11 @@ const r = await started.value.done;
 const seconds = (performance.now() - t0) / 1000;
 if (!r.ok) throw new Error(r.error.message);
 await host.close();
-console.log(JSON.stringify({ seconds, rows: r.value.rows, bytes: r.value.bytes, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+console.log(
+  JSON.stringify({
+    seconds,
+    rows: r.value.rows,
+    bytes: r.value.bytes,
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+  }),
+);

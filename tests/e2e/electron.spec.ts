@@ -5,7 +5,12 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { demoCaseAppears, importShowsProgressAndRows, malformedCsvShowsErrorAndAddsNothing, sortAndFilter } from './journeys';
+import {
+  demoCaseAppears,
+  importShowsProgressAndRows,
+  malformedCsvShowsErrorAndAddsNothing,
+  sortAndFilter,
+} from './journeys';
 
 const root = path.resolve(__dirname, '..', '..');
 const require = createRequire(__filename);
@@ -48,9 +53,11 @@ test.describe('electron', () => {
   });
 
   test('the demo case appears', async () => demoCaseAppears(page));
-  test('a CSV is imported with progress and appears in the table', async () => importShowsProgressAndRows(page));
+  test('a CSV is imported with progress and appears in the table', async () =>
+    importShowsProgressAndRows(page));
   test('sorting and filtering work', async () => sortAndFilter(page));
-  test('a malformed CSV shows its error and adds nothing', async () => malformedCsvShowsErrorAndAddsNothing(page));
+  test('a malformed CSV shows its error and adds nothing', async () =>
+    malformedCsvShowsErrorAndAddsNothing(page));
 
   test('the window is hardened', async () => {
     // The page sees only the bridge: no Node, no ipcRenderer.
@@ -59,7 +66,9 @@ test.describe('electron', () => {
       process: typeof (globalThis as { process?: unknown }).process,
       bridge: Object.keys((globalThis as { sentinel?: object }).sentinel ?? {}).sort(),
     }));
-    test.expect(seen).toEqual({ require: 'undefined', process: 'undefined', bridge: ['invoke', 'on', 'stageFile'] });
+    test
+      .expect(seen)
+      .toEqual({ require: 'undefined', process: 'undefined', bridge: ['invoke', 'on', 'stageFile'] });
     // Navigation and new windows are refused.
     await page.evaluate(() => window.open('https://example.com'));
     test.expect(app.windows()).toHaveLength(1);

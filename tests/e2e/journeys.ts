@@ -25,11 +25,13 @@ export function transactionsCsv(rows: number): string {
   return lines.join('\n') + '\n';
 }
 
-const rowCount = async (page: Page) => Number((await page.getByTestId('row-count').innerText()).replace(/[^0-9]/g, ''));
+const rowCount = async (page: Page) =>
+  Number((await page.getByTestId('row-count').innerText()).replace(/[^0-9]/g, ''));
 
 export async function demoCaseAppears(page: Page): Promise<void> {
   await expect(page.getByTestId('dataset-item')).toHaveCount(4, { timeout: 60_000 });
-  for (const name of DEMO_DATASETS) await expect(page.getByTestId('dataset-item').filter({ hasText: name })).toBeVisible();
+  for (const name of DEMO_DATASETS)
+    await expect(page.getByTestId('dataset-item').filter({ hasText: name })).toBeVisible();
   await page.getByTestId('dataset-item').filter({ hasText: 'card_transactions' }).click();
   await expect(page.getByTestId('events-row').first()).toBeVisible();
   expect(await rowCount(page)).toBeGreaterThan(50_000);
@@ -61,10 +63,16 @@ export async function sortAndFilter(page: Page): Promise<void> {
   await ready(page);
   const file = dataFile('sortable.csv', transactionsCsv(2_000));
   await page.getByTestId('import-input').setInputFiles(file);
-  await expect(page.getByTestId('dataset-item').filter({ hasText: 'sortable' })).toHaveAttribute('aria-selected', 'true', { timeout: 30_000 });
+  await expect(page.getByTestId('dataset-item').filter({ hasText: 'sortable' })).toHaveAttribute(
+    'aria-selected',
+    'true',
+    { timeout: 30_000 },
+  );
   await expect.poll(() => rowCount(page)).toBe(2_000);
   const amounts = async () =>
-    (await page.locator('[data-testid="events-row"] [data-col="amount"]').allInnerTexts()).map((t) => Number(t.replace(/,/g, '')));
+    (await page.locator('[data-testid="events-row"] [data-col="amount"]').allInnerTexts()).map((t) =>
+      Number(t.replace(/,/g, '')),
+    );
 
   // sort ascending, then descending, by clicking the header
   await page.getByTestId('col-header-amount').click();
@@ -100,7 +108,10 @@ export async function malformedCsvShowsErrorAndAddsNothing(page: Page): Promise<
   await ready(page);
   await expect(page.getByTestId('dataset-item').first()).toBeVisible();
   const before = await page.getByTestId('dataset-item').allInnerTexts();
-  const file = dataFile('broken.csv', 'ts,account,amount\n2026-10-01T00:00:00Z,a,1\n2026-10-01T00:00:01Z,b\n');
+  const file = dataFile(
+    'broken.csv',
+    'ts,account,amount\n2026-10-01T00:00:00Z,a,1\n2026-10-01T00:00:01Z,b\n',
+  );
   await page.getByTestId('import-input').setInputFiles(file);
   const banner = page.getByTestId('error-banner');
   await expect(banner).toBeVisible();

@@ -4,7 +4,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { demoCaseAppears, importShowsProgressAndRows, malformedCsvShowsErrorAndAddsNothing, sortAndFilter } from './journeys';
+import {
+  demoCaseAppears,
+  importShowsProgressAndRows,
+  malformedCsvShowsErrorAndAddsNothing,
+  sortAndFilter,
+} from './journeys';
 
 const root = path.resolve(__dirname, '..', '..');
 let server: ChildProcess;
@@ -12,9 +17,20 @@ let url: string;
 
 test.beforeAll(async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'sentinel-e2e-'));
-  server = spawn(process.execPath, [path.join(root, 'bin', 'sentinel.cjs'), 'serve', '--case', path.join(dir, 'demo.sentinel'), '--demo', '--json'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  server = spawn(
+    process.execPath,
+    [
+      path.join(root, 'bin', 'sentinel.cjs'),
+      'serve',
+      '--case',
+      path.join(dir, 'demo.sentinel'),
+      '--demo',
+      '--json',
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   url = await new Promise<string>((resolve, reject) => {
     server.stdout!.once('data', (d) => resolve((JSON.parse(String(d)) as { url: string }).url));
     server.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
@@ -30,6 +46,8 @@ test.beforeEach(async ({ page }) => {
 });
 
 test('the demo case appears', async ({ page }) => demoCaseAppears(page));
-test('a CSV is imported with progress and appears in the table', async ({ page }) => importShowsProgressAndRows(page));
+test('a CSV is imported with progress and appears in the table', async ({ page }) =>
+  importShowsProgressAndRows(page));
 test('sorting and filtering work', async ({ page }) => sortAndFilter(page));
-test('a malformed CSV shows its error and adds nothing', async ({ page }) => malformedCsvShowsErrorAndAddsNothing(page));
+test('a malformed CSV shows its error and adds nothing', async ({ page }) =>
+  malformedCsvShowsErrorAndAddsNothing(page));

@@ -26,8 +26,17 @@ describe('case files', () => {
       expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
       expect(db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
       expect(db.pragma('application_id', { simple: true })).toBe(APPLICATION_ID);
-      const tables = db.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'table'").all() as { name: string; sql: string }[];
-      expect(tables.map((t) => t.name).sort()).toEqual(['case_meta', 'dataset_columns', 'datasets', 'labels', 'notes']);
+      const tables = db.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'table'").all() as {
+        name: string;
+        sql: string;
+      }[];
+      expect(tables.map((t) => t.name).sort()).toEqual([
+        'case_meta',
+        'dataset_columns',
+        'datasets',
+        'labels',
+        'notes',
+      ]);
       for (const t of tables) expect(t.sql).toMatch(/STRICT$/);
     } finally {
       closeCaseDb(db);
@@ -40,12 +49,25 @@ describe('case files', () => {
     try {
       db.prepare("INSERT INTO datasets (id, name, format, created_at) VALUES (1, 'd', 'csv', 'now')").run();
       db.prepare("INSERT INTO dataset_columns VALUES (1, 0, 'a', 'a', 'TEXT', 'entity')").run();
-      db.prepare("INSERT INTO labels (dataset_id, event_id, verdict, created_at) VALUES (1, 5, 'confirmed', 'now')").run();
-      db.prepare("INSERT INTO notes (dataset_id, event_id, body, created_at) VALUES (1, 5, 'looks bad', 'now')").run();
-      expect(() => db.prepare("INSERT INTO dataset_columns VALUES (1, 1, 'b', 'b', 'BLOB', NULL)").run()).toThrow(/CHECK/);
-      expect(() => db.prepare("INSERT INTO labels (dataset_id, event_id, verdict, created_at) VALUES (9, 1, 'confirmed', 'now')").run()).toThrow(/FOREIGN KEY/);
+      db.prepare(
+        "INSERT INTO labels (dataset_id, event_id, verdict, created_at) VALUES (1, 5, 'confirmed', 'now')",
+      ).run();
+      db.prepare(
+        "INSERT INTO notes (dataset_id, event_id, body, created_at) VALUES (1, 5, 'looks bad', 'now')",
+      ).run();
+      expect(() =>
+        db.prepare("INSERT INTO dataset_columns VALUES (1, 1, 'b', 'b', 'BLOB', NULL)").run(),
+      ).toThrow(/CHECK/);
+      expect(() =>
+        db
+          .prepare(
+            "INSERT INTO labels (dataset_id, event_id, verdict, created_at) VALUES (9, 1, 'confirmed', 'now')",
+          )
+          .run(),
+      ).toThrow(/FOREIGN KEY/);
       db.prepare('DELETE FROM datasets WHERE id = 1').run();
-      for (const t of ['dataset_columns', 'labels', 'notes']) expect(db.prepare(`SELECT count(*) FROM ${t}`).pluck().get()).toBe(0);
+      for (const t of ['dataset_columns', 'labels', 'notes'])
+        expect(db.prepare(`SELECT count(*) FROM ${t}`).pluck().get()).toBe(0);
     } finally {
       closeCaseDb(db);
     }
@@ -80,13 +102,20 @@ describe('case files', () => {
   it('runs pending migrations in one transaction: a failing migration leaves the case as it was', () => {
     const file = path.join(tempDir(), 'mig.sentinel');
     closeCaseDb(openCaseDb(file, { create: true }));
-    const broken = [...MIGRATIONS, { version: LATEST_VERSION + 1, up: 'CREATE TABLE extra (x INTEGER) STRICT;' }, { version: LATEST_VERSION + 2, up: 'THIS IS NOT SQL;' }];
+    const broken = [
+      ...MIGRATIONS,
+      { version: LATEST_VERSION + 1, up: 'CREATE TABLE extra (x INTEGER) STRICT;' },
+      { version: LATEST_VERSION + 2, up: 'THIS IS NOT SQL;' },
+    ];
     expect(() => openCaseDb(file, { migrations: broken })).toThrow();
     const check = new Database(file, { readonly: true });
     expect(check.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
     expect(check.prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'extra'").pluck().get()).toBe(0);
     check.close();
-    const good = [...MIGRATIONS, { version: LATEST_VERSION + 1, up: 'CREATE TABLE extra (x INTEGER) STRICT;' }];
+    const good = [
+      ...MIGRATIONS,
+      { version: LATEST_VERSION + 1, up: 'CREATE TABLE extra (x INTEGER) STRICT;' },
+    ];
     const db = openCaseDb(file, { migrations: good });
     expect(db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION + 1);
     closeCaseDb(db);

@@ -20,12 +20,20 @@ describe.runIf(built)('sentinel CLI', () => {
     const casePath = path.join(dir, 'c.sentinel');
     const ing = sentinel('ingest', data, '--case', casePath, '--dataset', 'cards', '--json');
     expect(ing.code).toBe(0);
-    const out = JSON.parse(ing.stdout) as { dataset: string; rows: number; columns: { name: string; type: string }[]; seconds: number };
+    const out = JSON.parse(ing.stdout) as {
+      dataset: string;
+      rows: number;
+      columns: { name: string; type: string }[];
+      seconds: number;
+    };
     expect(out).toMatchObject({ dataset: 'cards', rows: 2, seconds: expect.any(Number) });
     expect(out.columns.map((c) => c.type)).toEqual(['INTEGER', 'REAL', 'REAL', 'INTEGER']);
     const info = sentinel('info', '--case', casePath, '--json');
     expect(info.code).toBe(0);
-    expect(JSON.parse(info.stdout)).toMatchObject({ schemaVersion: 1, datasets: [{ name: 'cards', rows: 2 }] });
+    expect(JSON.parse(info.stdout)).toMatchObject({
+      schemaVersion: 1,
+      datasets: [{ name: 'cards', rows: 2 }],
+    });
   });
 
   it('fails with a non-zero status and one line naming what and where', () => {
@@ -50,7 +58,9 @@ describe.runIf(built)('sentinel CLI', () => {
     const casePath = path.join(dir, 'c.sentinel');
     sentinel('ingest', writeFile(dir, 'a.csv', 'a\n1\n'), '--case', casePath);
     const { spawn } = await import('node:child_process');
-    const child = spawn(process.execPath, [cli, 'serve', '--case', casePath, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cli, 'serve', '--case', casePath, '--json'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
       const line = await new Promise<string>((resolve, reject) => {
         child.stdout.once('data', (d) => resolve(String(d)));

@@ -5,7 +5,8 @@ import { AppFailure } from '../../src-shared/result';
 function parse(text: string, chunk = Infinity, delimiter = ','): { fields: string[]; line: number }[] {
   const out: { fields: string[]; line: number }[] = [];
   const p = new CsvParser(delimiter, 'f.csv', (fields, line) => out.push({ fields: [...fields], line }));
-  for (let i = 0; i < text.length; i += chunk === Infinity ? text.length : chunk) p.push(text.slice(i, i + (chunk === Infinity ? text.length : chunk)));
+  for (let i = 0; i < text.length; i += chunk === Infinity ? text.length : chunk)
+    p.push(text.slice(i, i + (chunk === Infinity ? text.length : chunk)));
   p.end();
   return out;
 }
@@ -59,7 +60,13 @@ describe('CsvParser', () => {
   });
 
   it('refuses a quote inside an unquoted field and text after a closing quote', () => {
-    expect(failure(() => parse('a,b\n1,ab"c\n'))).toMatchObject({ line: 2, message: expect.stringMatching(/quote/) });
-    expect(failure(() => parse('a,b\n1,"ab"c\n'))).toMatchObject({ line: 2, message: expect.stringMatching(/after a closing quote/) });
+    expect(failure(() => parse('a,b\n1,ab"c\n'))).toMatchObject({
+      line: 2,
+      message: expect.stringMatching(/quote/),
+    });
+    expect(failure(() => parse('a,b\n1,"ab"c\n'))).toMatchObject({
+      line: 2,
+      message: expect.stringMatching(/after a closing quote/),
+    });
   });
 });

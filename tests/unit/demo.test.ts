@@ -5,7 +5,10 @@ import type { CaseInfo, EventsPage } from '../../src-shared/domain';
 import type { JobProgress } from '../../src-shared/domain';
 import { tempDir } from './helpers';
 
-async function buildDemo(file: string, progress?: JobProgress[]): Promise<{ info: CaseInfo; pages: EventsPage[] }> {
+async function buildDemo(
+  file: string,
+  progress?: JobProgress[],
+): Promise<{ info: CaseInfo; pages: EventsPage[] }> {
   const host = new EngineHost({ shell: 'cli' });
   try {
     if (progress) host.on('job.progress', (p) => progress.push(p));
@@ -15,7 +18,12 @@ async function buildDemo(file: string, progress?: JobProgress[]): Promise<{ info
     if (!r.ok) throw new Error(r.error.message);
     const pages: EventsPage[] = [];
     for (const d of r.value.datasets) {
-      const p = await host.handle('events.page', { datasetId: d.id, offset: Math.floor(d.rows / 2), limit: 50, sort: { column: 'ts', desc: true } });
+      const p = await host.handle('events.page', {
+        datasetId: d.id,
+        offset: Math.floor(d.rows / 2),
+        limit: 50,
+        sort: { column: 'ts', desc: true },
+      });
       if (!p.ok) throw new Error(p.error.message);
       pages.push({ ...(p.value as EventsPage), elapsedMs: 0 });
     }
@@ -31,7 +39,12 @@ describe('demo case', () => {
     const progress: JobProgress[] = [];
     const a = await buildDemo(path.join(dir, 'a.sentinel'), progress);
     const b = await buildDemo(path.join(dir, 'b.sentinel'));
-    expect(a.info.datasets.map((d) => d.name)).toEqual(['card_transactions', 'logins', 'api_gateway', 'service_metrics']);
+    expect(a.info.datasets.map((d) => d.name)).toEqual([
+      'card_transactions',
+      'logins',
+      'api_gateway',
+      'service_metrics',
+    ]);
     const total = a.info.datasets.reduce((n, d) => n + d.rows, 0);
     expect(total).toBeGreaterThanOrEqual(100_000);
     for (const d of a.info.datasets) expect(d.timeColumn).toBe('ts');

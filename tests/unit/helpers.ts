@@ -42,7 +42,12 @@ export async function ingest(host: EngineHost, params: IngestParams): Promise<Re
 }
 
 /** Everything that identifies the state of a case file, read through a separate connection. */
-export function snapshot(casePath: string): { schema: unknown[]; datasets: unknown[]; columns: unknown[]; version: number } {
+export function snapshot(casePath: string): {
+  schema: unknown[];
+  datasets: unknown[];
+  columns: unknown[];
+  version: number;
+} {
   const db = new Database(casePath, { readonly: true });
   try {
     return {

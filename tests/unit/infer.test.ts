@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { chooseTimeColumn, classify, inferColumns, makeTimeConverter, normaliseIso, sqlNames } from '../../src-main/engine/ingest/infer';
+import {
+  chooseTimeColumn,
+  classify,
+  inferColumns,
+  makeTimeConverter,
+  normaliseIso,
+  sqlNames,
+} from '../../src-main/engine/ingest/infer';
 import { parseNumberAt } from '../../src-main/engine/ingest/fast-number';
 import { assignRoles } from '../../src-main/engine/ingest/roles';
 import { rng } from '../../src-main/engine/demo/demo-data';
@@ -18,7 +25,13 @@ describe('type inference', () => {
   });
 
   it('detects ISO time columns and epoch columns by name', () => {
-    const cols = inferColumns(['when', 'Time', 'n'], [['2026-01-02 03:04:05', '100', '1'], ['2026-01-02T03:04:06Z', '200', '2']]);
+    const cols = inferColumns(
+      ['when', 'Time', 'n'],
+      [
+        ['2026-01-02 03:04:05', '100', '1'],
+        ['2026-01-02T03:04:06Z', '200', '2'],
+      ],
+    );
     expect(cols[0].time).toBe('iso');
     expect(cols[1].time).toBe('epoch_s');
     expect(cols[2].time).toBeNull();
@@ -38,7 +51,9 @@ describe('type inference', () => {
   it('classifies number text like the regular expressions would', () => {
     expect(['1', '-12', '+3', '007'].map(classify)).toEqual([1, 1, 1, 1]);
     expect(['1.5', '-.5', '1.', '1e5', ' 2.5 '].map(classify)).toEqual([2, 2, 2, 2, 2]);
-    expect(['', '-', '.', 'abc', '1.2.3', '0x10', '12345678901234567890'].map(classify)).toEqual([3, 3, 3, 3, 3, 3, 3]);
+    expect(['', '-', '.', 'abc', '1.2.3', '0x10', '12345678901234567890'].map(classify)).toEqual([
+      3, 3, 3, 3, 3, 3, 3,
+    ]);
   });
 
   it('parses numbers in place exactly as Number() does', () => {

@@ -38,7 +38,16 @@ describe('ingest', () => {
     if (!page.ok) throw new Error(JSON.stringify(page.error));
     const p = page.value as { rows: unknown[][]; columns: string[] };
     expect(p.columns).toEqual(['id', 'ts', 'ts_2', 'user', 'ip', 'amount', 'status', 'note']);
-    expect(p.rows[0]).toEqual([1, Date.UTC(2026, 9, 5, 10, 0, 0), '2026-10-05T10:00:00Z', 'alice', '10.0.0.1', 12.5, 'approved', 'plain']);
+    expect(p.rows[0]).toEqual([
+      1,
+      Date.UTC(2026, 9, 5, 10, 0, 0),
+      '2026-10-05T10:00:00Z',
+      'alice',
+      '10.0.0.1',
+      12.5,
+      'approved',
+      'plain',
+    ]);
     expect(p.rows[2][1]).toBe(Date.UTC(2026, 9, 5, 10, 2, 0)); // zone-less time read as UTC
     expect(p.rows[2][5]).toBeNull(); // empty amount is NULL
     expect(p.rows[2][7]).toBe('two\nlines');
@@ -46,16 +55,27 @@ describe('ingest', () => {
 
   it('reads TSV and JSON Lines (nested values as JSON text, unknown later keys kept)', async () => {
     const { host, dir } = await hostWithCase();
-    const tsv = await ingest(host, { path: writeFile(dir, 'a.tsv', 'time\tkey\tbytes\n1700000000\tk1\t10\n1700000060\tk2\t20\n') });
+    const tsv = await ingest(host, {
+      path: writeFile(dir, 'a.tsv', 'time\tkey\tbytes\n1700000000\tk1\t10\n1700000060\tk2\t20\n'),
+    });
     if (!tsv.ok) throw new Error(JSON.stringify(tsv.error));
     expect(tsv.value.dataset.columns.map((c) => c.type)).toEqual(['INTEGER', 'TEXT', 'INTEGER']);
     expect(tsv.value.dataset.timeColumn).toBe('time');
 
     const lines = [
       { ts: '2026-10-05T00:00:00Z', api_key: 'k1', fields: ['User.id'], status: 200, ok: true },
-      { ts: '2026-10-05T00:00:01Z', api_key: 'k2', fields: ['User.ssn'], status: 500, ok: false, surprise: { a: 1 } },
+      {
+        ts: '2026-10-05T00:00:01Z',
+        api_key: 'k2',
+        fields: ['User.ssn'],
+        status: 500,
+        ok: false,
+        surprise: { a: 1 },
+      },
     ];
-    const jl = await ingest(host, { path: writeFile(dir, 'api.jsonl', lines.map((l) => JSON.stringify(l)).join('\n')) });
+    const jl = await ingest(host, {
+      path: writeFile(dir, 'api.jsonl', lines.map((l) => JSON.stringify(l)).join('\n')),
+    });
     if (!jl.ok) throw new Error(JSON.stringify(jl.error));
     const cols = jl.value.dataset.columns;
     expect(cols.map((c) => [c.name, c.type])).toEqual([
@@ -86,10 +106,22 @@ describe('ingest', () => {
 
   const malformed: [string, string | Buffer, object][] = [
     ['a ragged row', 'a,b,c\n1,2,3\n4,5\n6,7,8\n', { line: 3, message: 'expected 3 fields, found 2' }],
-    ['an unterminated quote', 'a,b\n1,2\n3,"open\n4,5\n', { line: 3, message: expect.stringMatching(/unterminated/) }],
-    ['undecodable bytes', Buffer.concat([Buffer.from('a,b\n1,2\n3,'), Buffer.from([0xff, 0xfe]), Buffer.from('\n')]), { line: 3, message: expect.stringMatching(/UTF-8/) }],
+    [
+      'an unterminated quote',
+      'a,b\n1,2\n3,"open\n4,5\n',
+      { line: 3, message: expect.stringMatching(/unterminated/) },
+    ],
+    [
+      'undecodable bytes',
+      Buffer.concat([Buffer.from('a,b\n1,2\n3,'), Buffer.from([0xff, 0xfe]), Buffer.from('\n')]),
+      { line: 3, message: expect.stringMatching(/UTF-8/) },
+    ],
     // n is inferred INTEGER from the sample; text far past the sample is refused
-    ['a wrong type in a typed column', wrongTypeFile(), { line: 12_002, column: 'n', message: 'expected an integer, found "oops"' }],
+    [
+      'a wrong type in a typed column',
+      wrongTypeFile(),
+      { line: 12_002, column: 'n', message: 'expected an integer, found "oops"' },
+    ],
   ];
 
   for (const [what, content, expected] of malformed) {
@@ -109,9 +141,18 @@ describe('ingest', () => {
   it('refuses an empty file and a missing file clearly', async () => {
     const { host, dir, casePath } = await hostWithCase();
     const before = snapshot(casePath);
-    expect(await ingest(host, { path: writeFile(dir, 'empty.csv', '') })).toMatchObject({ ok: false, error: { code: 'MALFORMED_INPUT', file: 'empty.csv' } });
-    expect(host.startIngest({ path: path.join(dir, 'missing.csv') })).toMatchObject({ ok: false, error: { code: 'IO', file: 'missing.csv' } });
-    expect(await ingest(host, { path: writeFile(dir, 'bad.jsonl', '{"a":1}\n[1,2]\n') })).toMatchObject({ ok: false, error: { line: 2, message: 'each line must be a JSON object' } });
+    expect(await ingest(host, { path: writeFile(dir, 'empty.csv', '') })).toMatchObject({
+      ok: false,
+      error: { code: 'MALFORMED_INPUT', file: 'empty.csv' },
+    });
+    expect(host.startIngest({ path: path.join(dir, 'missing.csv') })).toMatchObject({
+      ok: false,
+      error: { code: 'IO', file: 'missing.csv' },
+    });
+    expect(await ingest(host, { path: writeFile(dir, 'bad.jsonl', '{"a":1}\n[1,2]\n') })).toMatchObject({
+      ok: false,
+      error: { line: 2, message: 'each line must be a JSON object' },
+    });
     expect(snapshot(casePath)).toEqual(before);
   });
 
@@ -138,7 +179,11 @@ describe('ingest', () => {
     const r = await started.value.done;
     expect(r).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
     expect(progress.length).toBeGreaterThan(0);
-    expect(progress.at(-1)).toMatchObject({ jobId: started.value.jobId, kind: 'ingest', totalBytes: expect.any(Number) });
+    expect(progress.at(-1)).toMatchObject({
+      jobId: started.value.jobId,
+      kind: 'ingest',
+      totalBytes: expect.any(Number),
+    });
     expect(progress.some((p) => p.bytes > 0 && p.rowsPerSecond > 0)).toBe(true);
     expect(snapshot(casePath)).toEqual(before);
     // the case still works after a cancel

@@ -17,7 +17,11 @@ async function serve() {
   const dir = tempDir();
   writeFile(dir, 'index.html', '<!doctype html><title>t</title>');
   const uploads = new UploadStore();
-  const host = new EngineHost({ shell: 'serve', resolveUpload: uploads.get, releaseUpload: (id) => uploads.drop(id) });
+  const host = new EngineHost({
+    shell: 'serve',
+    resolveUpload: uploads.get,
+    releaseUpload: (id) => uploads.drop(id),
+  });
   const c = await host.createCase(path.join(dir, 'case.sentinel'));
   expect(c.ok).toBe(true);
   const server = await startServer(host, uploads, { rendererDir: dir });
@@ -29,7 +33,12 @@ async function serve() {
   return { server, host, dir };
 }
 
-function get(url: string, headers: Record<string, string> = {}, method = 'GET', body?: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+function get(
+  url: string,
+  headers: Record<string, string> = {},
+  method = 'GET',
+  body?: string,
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method, headers }, (res) => {
       let data = '';
@@ -86,15 +95,29 @@ describe('serve mode', () => {
   it('carries the contract over a WebSocket, with an Origin check and clear errors for bogus messages', async () => {
     const { server } = await serve();
     const auth = { authorization: `Bearer ${server.token}` };
-    await expect(connect('http://evil.example', server.origin.replace('http', 'ws') + '/ws', auth)).rejects.toThrow(/403/);
-    await expect(connect(server.origin, server.origin.replace('http', 'ws') + '/ws', {})).rejects.toThrow(/403/);
+    await expect(
+      connect('http://evil.example', server.origin.replace('http', 'ws') + '/ws', auth),
+    ).rejects.toThrow(/403/);
+    await expect(connect(server.origin, server.origin.replace('http', 'ws') + '/ws', {})).rejects.toThrow(
+      /403/,
+    );
     const ws = await connect(server.origin, server.origin.replace('http', 'ws') + '/ws', auth);
     try {
       const state = await call(ws, 1, 'app.state', {});
-      expect(state).toMatchObject({ kind: 'result', id: 1, result: { ok: true, value: { shell: 'serve', case: { schemaVersion: 1 } } } });
-      expect(await call(ws, 2, 'nope', {})).toMatchObject({ result: { ok: false, error: { code: 'BAD_REQUEST' } } });
-      expect(await call(ws, 3, 'events.page', { datasetId: 'x' })).toMatchObject({ result: { ok: false, error: { code: 'BAD_REQUEST' } } });
-      expect(await call(ws, -1, '', 'not json at all')).toMatchObject({ result: { ok: false, error: { code: 'BAD_REQUEST' } } });
+      expect(state).toMatchObject({
+        kind: 'result',
+        id: 1,
+        result: { ok: true, value: { shell: 'serve', case: { schemaVersion: 1 } } },
+      });
+      expect(await call(ws, 2, 'nope', {})).toMatchObject({
+        result: { ok: false, error: { code: 'BAD_REQUEST' } },
+      });
+      expect(await call(ws, 3, 'events.page', { datasetId: 'x' })).toMatchObject({
+        result: { ok: false, error: { code: 'BAD_REQUEST' } },
+      });
+      expect(await call(ws, -1, '', 'not json at all')).toMatchObject({
+        result: { ok: false, error: { code: 'BAD_REQUEST' } },
+      });
     } finally {
       ws.close();
     }
@@ -103,10 +126,20 @@ describe('serve mode', () => {
   it('imports an uploaded file and pushes progress and finish events', async () => {
     const { server } = await serve();
     const auth = { authorization: `Bearer ${server.token}` };
-    const up = await get(server.origin + '/api/upload?name=tx.csv', { ...auth, origin: server.origin, 'content-type': 'text/csv' }, 'POST', 'ts,user,amount\n2026-01-01T00:00:00Z,a,1\n2026-01-01T00:01:00Z,b,2\n');
+    const up = await get(
+      server.origin + '/api/upload?name=tx.csv',
+      { ...auth, origin: server.origin, 'content-type': 'text/csv' },
+      'POST',
+      'ts,user,amount\n2026-01-01T00:00:00Z,a,1\n2026-01-01T00:01:00Z,b,2\n',
+    );
     expect(up.status).toBe(200);
     const uploadId = (JSON.parse(up.body) as { value: { uploadId: string } }).value.uploadId;
-    const foreign = await get(server.origin + '/api/upload?name=x.csv', { ...auth, origin: 'http://evil.example' }, 'POST', 'a\n1\n');
+    const foreign = await get(
+      server.origin + '/api/upload?name=x.csv',
+      { ...auth, origin: 'http://evil.example' },
+      'POST',
+      'a\n1\n',
+    );
     expect(foreign.status).toBe(403);
     const ws = await connect(server.origin, server.origin.replace('http', 'ws') + '/ws', auth);
     try {
@@ -115,14 +148,19 @@ describe('serve mode', () => {
       const started = await call(ws, 1, 'ingest.start', { uploadId, fileName: 'tx.csv' });
       expect(started).toMatchObject({ result: { ok: true } });
       await new Promise<void>((resolve) => {
-        const check = () => (events.some((e) => e.kind === 'event' && e.event === 'job.finished') ? resolve() : setTimeout(check, 20));
+        const check = () =>
+          events.some((e) => e.kind === 'event' && e.event === 'job.finished')
+            ? resolve()
+            : setTimeout(check, 20);
         check();
       });
       const finished = events.find((e) => e.kind === 'event' && e.event === 'job.finished');
       expect(finished).toMatchObject({ payload: { ok: true, result: { rows: 2, dataset: { name: 'tx' } } } });
       expect(events.some((e) => e.kind === 'event' && e.event === 'case.changed')).toBe(true);
       // the upload is gone once ingested
-      expect(await call(ws, 2, 'ingest.start', { uploadId })).toMatchObject({ result: { ok: false, error: { code: 'BAD_REQUEST' } } });
+      expect(await call(ws, 2, 'ingest.start', { uploadId })).toMatchObject({
+        result: { ok: false, error: { code: 'BAD_REQUEST' } },
+      });
     } finally {
       ws.close();
     }

@@ -98,13 +98,24 @@ export class CaseSession {
       const cached = this.counts.get(key);
       if (cached !== undefined) total = cached;
       else {
-        total = this.statement(sql.count.sql).pluck().get(...sql.count.params) as number;
+        total = this.statement(sql.count.sql)
+          .pluck()
+          .get(...sql.count.params) as number;
         if (this.counts.size >= COUNT_CACHE_MAX) this.counts.clear();
         this.counts.set(key, total);
       }
     }
-    const rows = this.statement(sql.rows.sql).raw().all(...sql.rows.params) as EventsPage['rows'];
-    return { datasetId: ds.id, total, offset: q.offset, columns: sql.columns, rows, elapsedMs: performance.now() - started };
+    const rows = this.statement(sql.rows.sql)
+      .raw()
+      .all(...sql.rows.params) as EventsPage['rows'];
+    return {
+      datasetId: ds.id,
+      total,
+      offset: q.offset,
+      columns: sql.columns,
+      rows,
+      elapsedMs: performance.now() - started,
+    };
   }
 
   private checkpointTimer: NodeJS.Timeout | null = null;

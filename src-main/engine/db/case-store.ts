@@ -18,8 +18,16 @@ interface DatasetRow {
 export function listDatasets(db: DB): DatasetInfo[] {
   const rows = db.prepare('SELECT * FROM datasets ORDER BY id').all() as DatasetRow[];
   const cols = db
-    .prepare('SELECT dataset_id, name, sql_name, type, role FROM dataset_columns ORDER BY dataset_id, ordinal')
-    .all() as { dataset_id: number; name: string; sql_name: string; type: ColumnInfo['type']; role: ColumnInfo['role'] }[];
+    .prepare(
+      'SELECT dataset_id, name, sql_name, type, role FROM dataset_columns ORDER BY dataset_id, ordinal',
+    )
+    .all() as {
+    dataset_id: number;
+    name: string;
+    sql_name: string;
+    type: ColumnInfo['type'];
+    role: ColumnInfo['role'];
+  }[];
   const byDataset = new Map<number, ColumnInfo[]>();
   for (const c of cols) {
     let list = byDataset.get(c.dataset_id);

@@ -38,7 +38,8 @@ export function buildPageSql(ds: DatasetInfo, q: EventsQuery): PageSql {
       if (v === null) fail('BAD_REQUEST', `filter on "${f.column}" needs a value`);
       if (numeric && f.op !== 'contains' && f.op !== 'prefix') {
         const n = typeof v === 'number' ? v : Number(String(v).trim());
-        if (String(v).trim() === '' || !Number.isFinite(n)) fail('BAD_REQUEST', `"${f.column}" is numeric: ${JSON.stringify(v)} is not a number`);
+        if (String(v).trim() === '' || !Number.isFinite(n))
+          fail('BAD_REQUEST', `"${f.column}" is numeric: ${JSON.stringify(v)} is not a number`);
         v = n;
       }
     }

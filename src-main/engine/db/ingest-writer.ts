@@ -29,7 +29,16 @@ export function uniqueName(db: DB, wanted: string): string {
   }
 }
 
-const VIEW_ROLES = ['entity', 'src_ip', 'action', 'amount', 'status', 'resource', 'latency', 'label'] as const;
+const VIEW_ROLES = [
+  'entity',
+  'src_ip',
+  'action',
+  'amount',
+  'status',
+  'resource',
+  'latency',
+  'label',
+] as const;
 
 function createTables(db: DB, id: number, columns: ColumnInfo[]): void {
   const table = tableOf(id);
@@ -43,7 +52,9 @@ function finish(db: DB, id: number, columns: ColumnInfo[]): void {
   const byRole = new Map(columns.filter((c) => c.role).map((c) => [c.role, c.sqlName]));
   const canonical = VIEW_ROLES.map((r) => (byRole.has(r) ? `"${byRole.get(r)}" AS ${r}` : `NULL AS ${r}`));
   const own = columns.map((c) => `"${c.sqlName}"`);
-  db.exec(`CREATE VIEW events_${id} AS SELECT _id AS id, _ts AS ts, ${canonical.join(', ')}, ${own.join(', ')} FROM ${table}`);
+  db.exec(
+    `CREATE VIEW events_${id} AS SELECT _id AS id, _ts AS ts, ${canonical.join(', ')}, ${own.join(', ')} FROM ${table}`,
+  );
   const insert = db.prepare(
     'INSERT INTO dataset_columns (dataset_id, ordinal, name, sql_name, type, role) VALUES (?, ?, ?, ?, ?, ?)',
   );
@@ -81,7 +92,9 @@ export function receiveIngest(
     };
     const ack = () => port.postMessage({ type: 'ack' } satisfies DbToParse);
 
-    port.on('close', () => abort({ code: 'INTERNAL', message: 'the parser stopped before the end of the file' }));
+    port.on('close', () =>
+      abort({ code: 'INTERNAL', message: 'the parser stopped before the end of the file' }),
+    );
     let busy = 0;
     port.on('message', (msg: ParseToDb) => {
       if (settled) return;
@@ -102,7 +115,8 @@ export function receiveIngest(
                 .prepare(
                   'INSERT INTO datasets (name, format, source_file, row_count, time_column, created_at) VALUES (?, ?, ?, 0, ?, ?)',
                 )
-                .run(name, msg.format, meta.sourceFile, msg.timeColumn, new Date().toISOString()).lastInsertRowid,
+                .run(name, msg.format, meta.sourceFile, msg.timeColumn, new Date().toISOString())
+                .lastInsertRowid,
             );
             createTables(db, id, columns);
             const stmt = db.prepare(
@@ -146,7 +160,8 @@ export function receiveIngest(
             );
             db.exec('COMMIT');
             const seconds = (performance.now() - started) / 1000;
-            if (process.env.SENTINEL_TRACE) console.error(`ingest: busy ${busy.toFixed(0)} ms of ${(seconds * 1000).toFixed(0)} ms`);
+            if (process.env.SENTINEL_TRACE)
+              console.error(`ingest: busy ${busy.toFixed(0)} ms of ${(seconds * 1000).toFixed(0)} ms`);
             open = false;
             settled = true;
             port.close();

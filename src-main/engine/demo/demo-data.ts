@@ -89,7 +89,17 @@ function cardTransactions(g: Gen): string[] {
     device: `dev_${g.int(10000, 99999)}`,
     ip: g.ip(g.int(20, 200)),
   }));
-  const line = (t: number, c: (typeof cards)[number], m: (typeof MERCHANTS)[number], amount: number, country: string, channel: string, device: string, ip: string, status: string) =>
+  const line = (
+    t: number,
+    c: (typeof cards)[number],
+    m: (typeof MERCHANTS)[number],
+    amount: number,
+    country: string,
+    channel: string,
+    device: string,
+    ip: string,
+    status: string,
+  ) =>
     `${iso(t)},${c.id},${m[0]},${m[1]},${m[2]},${amount.toFixed(2)},USD,${country},${channel},${device},${ip},${status}`;
   for (const c of cards) {
     for (let d = 0; d < DAYS; d++) {
@@ -100,7 +110,10 @@ function cardTransactions(g: Gen): string[] {
         const amount = Math.exp(c.mu + g.gauss() * 0.7);
         const ecom = m[2] === 'ecommerce' || m[2] === 'digital' || g.r() < 0.2;
         const status = g.r() < 0.02 ? 'declined' : 'approved';
-        rows.push([t, line(t, c, m, amount, c.country, ecom ? 'ecom' : 'pos', c.device, ecom ? c.ip : '', status)]);
+        rows.push([
+          t,
+          line(t, c, m, amount, c.country, ecom ? 'ecom' : 'pos', c.device, ecom ? c.ip : '', status),
+        ]);
       }
     }
   }
@@ -111,7 +124,20 @@ function cardTransactions(g: Gen): string[] {
     const ip = g.ip(g.int(150, 199));
     for (let i = 0; i < 25; i++) {
       const t = start + i * g.int(5_000, 40_000);
-      rows.push([t, line(t, c, MERCHANTS[11], 0.5 + g.r() * 2, 'RO', 'ecom', `dev_x${k}`, ip, g.r() < 0.7 ? 'declined' : 'approved')]);
+      rows.push([
+        t,
+        line(
+          t,
+          c,
+          MERCHANTS[11],
+          0.5 + g.r() * 2,
+          'RO',
+          'ecom',
+          `dev_x${k}`,
+          ip,
+          g.r() < 0.7 ? 'declined' : 'approved',
+        ),
+      ]);
     }
   }
   // Sudden high-value spending abroad on a new device.
@@ -119,11 +145,27 @@ function cardTransactions(g: Gen): string[] {
     const c = cards[g.int(0, cards.length - 1)];
     const t = g.dayTime(g.int(2, DAYS - 1));
     for (let i = 0; i < 4; i++) {
-      rows.push([t + i * 240_000, line(t + i * 240_000, c, MERCHANTS[10], 1500 + g.r() * 3000, 'BR', 'ecom', `dev_new${k}`, g.ip(g.int(177, 191)), 'approved')]);
+      rows.push([
+        t + i * 240_000,
+        line(
+          t + i * 240_000,
+          c,
+          MERCHANTS[10],
+          1500 + g.r() * 3000,
+          'BR',
+          'ecom',
+          `dev_new${k}`,
+          g.ip(g.int(177, 191)),
+          'approved',
+        ),
+      ]);
     }
   }
   rows.sort((a, b) => a[0] - b[0]);
-  return ['ts,card_id,merchant,mcc,category,amount,currency,country,channel,device_id,ip,status', ...rows.map((r) => r[1])];
+  return [
+    'ts,card_id,merchant,mcc,category,amount,currency,country,channel,device_id,ip,status',
+    ...rows.map((r) => r[1]),
+  ];
 }
 
 function logins(g: Gen): string[] {
@@ -143,10 +185,16 @@ function logins(g: Gen): string[] {
         const t = g.dayTime(d);
         const fromOffice = g.r() < 0.4;
         const fail = g.r() < 0.04;
-        rows.push([t, `${iso(t)},${u.id},${fromOffice ? office(g.int(0, 999)) : u.ip},${u.country},${u.device},${g.pick(['password', 'sso', 'sso', 'mfa'])},${fail ? 'failure' : 'success'}`]);
+        rows.push([
+          t,
+          `${iso(t)},${u.id},${fromOffice ? office(g.int(0, 999)) : u.ip},${u.country},${u.device},${g.pick(['password', 'sso', 'sso', 'mfa'])},${fail ? 'failure' : 'success'}`,
+        ]);
         if (fail) {
           const t2 = t + g.int(5_000, 60_000);
-          rows.push([t2, `${iso(t2)},${u.id},${fromOffice ? office(g.int(0, 999)) : u.ip},${u.country},${u.device},password,success`]);
+          rows.push([
+            t2,
+            `${iso(t2)},${u.id},${fromOffice ? office(g.int(0, 999)) : u.ip},${u.country},${u.device},password,success`,
+          ]);
         }
       }
     }
@@ -156,13 +204,19 @@ function logins(g: Gen): string[] {
   const bfStart = DEMO_START + 9 * DAY + 3 * 3_600_000 + 17 * 60_000;
   for (let i = 0; i < 60; i++) {
     const t = bfStart + i * 950;
-    rows.push([t, `${iso(t)},${users[(i * 13) % users.length].id},${attacker},RU,dev_unknown,password,failure`]);
+    rows.push([
+      t,
+      `${iso(t)},${users[(i * 13) % users.length].id},${attacker},RU,dev_unknown,password,failure`,
+    ]);
   }
   const victim = users[421];
   const atoStart = DEMO_START + 11 * DAY + 2 * 3_600_000;
   for (let i = 0; i < 20; i++) {
     const t = atoStart + i * 14_000;
-    rows.push([t, `${iso(t)},${victim.id},45.155.205.${100 + (i % 5)},NG,dev_ato,password,${i < 19 ? 'failure' : 'success'}`]);
+    rows.push([
+      t,
+      `${iso(t)},${victim.id},45.155.205.${100 + (i % 5)},NG,dev_ato,password,${i < 19 ? 'failure' : 'success'}`,
+    ]);
   }
   rows.sort((a, b) => a[0] - b[0]);
   return ['ts,user,ip,country,device,method,result', ...rows.map((r) => r[1])];
@@ -185,7 +239,18 @@ function apiGateway(g: Gen): string[] {
     perDay: 20 + g.r() * 50,
     ip: g.ip(g.int(30, 90)),
   }));
-  const call = (t: number, key: string, ip: string, op: string, fields: readonly string[], tables: readonly string[], nrows: number, complexity: number, status = 200, auth = 'ok') =>
+  const call = (
+    t: number,
+    key: string,
+    ip: string,
+    op: string,
+    fields: readonly string[],
+    tables: readonly string[],
+    nrows: number,
+    complexity: number,
+    status = 200,
+    auth = 'ok',
+  ) =>
     JSON.stringify({
       ts: iso(t),
       api_key: key,
@@ -209,7 +274,21 @@ function apiGateway(g: Gen): string[] {
         const op = g.pick(k.ops);
         const nrows = Math.max(1, Math.round(op[3] * (0.5 + g.r())));
         const status = g.r() < 0.005 ? 500 : g.r() < 0.01 ? 403 : 200;
-        rows.push([t, call(t, k.key, k.ip, op[0], op[1], op[2], nrows, op[4] + g.int(0, 4), status, status === 403 ? 'denied' : 'ok')]);
+        rows.push([
+          t,
+          call(
+            t,
+            k.key,
+            k.ip,
+            op[0],
+            op[1],
+            op[2],
+            nrows,
+            op[4] + g.int(0, 4),
+            status,
+            status === 403 ? 'denied' : 'ok',
+          ),
+        ]);
       }
     }
   }
@@ -218,7 +297,19 @@ function apiGateway(g: Gen): string[] {
   const exStart = DEMO_START + 12 * DAY + 1 * 3_600_000;
   for (let i = 0; i < 400; i++) {
     const t = exStart + i * 1_500;
-    rows.push([t, call(t, thief.key, thief.ip, 'getUser', ['User.id', 'User.name', 'User.ssn', 'User.email'], ['users'], 500, 14)]);
+    rows.push([
+      t,
+      call(
+        t,
+        thief.key,
+        thief.ip,
+        'getUser',
+        ['User.id', 'User.name', 'User.ssn', 'User.email'],
+        ['users'],
+        500,
+        14,
+      ),
+    ]);
   }
   // Lateral movement: the same key probes tables it never used.
   for (const [j, table] of ['orders', 'payments', 'inventory'].entries()) {

@@ -78,10 +78,14 @@ export class CsvParser {
     this.buf = p >= n ? '' : buf.slice(p);
     this.line = line;
     if (!final && this.buf.length > MAX_RECORD_CHARS) {
-      fail('MALFORMED_INPUT', `a record longer than ${MAX_RECORD_CHARS / 1048576} MiB starts here (unterminated quote?)`, {
-        file: this.file,
-        line,
-      });
+      fail(
+        'MALFORMED_INPUT',
+        `a record longer than ${MAX_RECORD_CHARS / 1048576} MiB starts here (unterminated quote?)`,
+        {
+          file: this.file,
+          line,
+        },
+      );
     }
   }
 
@@ -106,7 +110,10 @@ export class CsvParser {
           const close = buf.indexOf('"', q);
           if (close < 0) {
             if (!final) return null;
-            fail('MALFORMED_INPUT', 'unterminated quoted field', { file: this.file, line: startLine + lines });
+            fail('MALFORMED_INPUT', 'unterminated quoted field', {
+              file: this.file,
+              line: startLine + lines,
+            });
           }
           value += buf.slice(q, close);
           if (close + 1 < n && buf.charCodeAt(close + 1) === 34) {
@@ -141,7 +148,10 @@ export class CsvParser {
         const c = buf.charCodeAt(q);
         if (c === d || c === 10) break;
         if (c === 34) {
-          fail('MALFORMED_INPUT', 'a quote inside an unquoted field', { file: this.file, line: startLine + lines });
+          fail('MALFORMED_INPUT', 'a quote inside an unquoted field', {
+            file: this.file,
+            line: startLine + lines,
+          });
         }
         q++;
       }

@@ -14,7 +14,13 @@ export interface Cursor {
  * Returns NaN when the field is empty, and undefined when the fast path cannot decide
  * (exponent, spaces, too many digits, not a number): the caller then uses Number().
  */
-export function parseNumberAt(buf: string, pos: number, end: number, delim: number, cursor: Cursor): number | undefined {
+export function parseNumberAt(
+  buf: string,
+  pos: number,
+  end: number,
+  delim: number,
+  cursor: Cursor,
+): number | undefined {
   let i = pos;
   if (i >= end || buf.charCodeAt(i) === delim) {
     cursor.end = i;

@@ -96,9 +96,13 @@ export function inferColumns(names: string[], sample: Raw[][]): InferredColumn[]
 export function chooseTimeColumn(columns: InferredColumn[], asked: string | undefined, file: string): number {
   if (asked !== undefined) {
     const i = columns.findIndex((c) => c.name === asked);
-    if (i < 0) fail('BAD_REQUEST', `no column named "${asked}" (columns: ${columns.map((c) => c.name).join(', ')})`, { file });
+    if (i < 0)
+      fail('BAD_REQUEST', `no column named "${asked}" (columns: ${columns.map((c) => c.name).join(', ')})`, {
+        file,
+      });
     if (columns[i].time === null) {
-      if (columns[i].type === 'TEXT') fail('MALFORMED_INPUT', `values are not ISO 8601 times`, { file, column: asked });
+      if (columns[i].type === 'TEXT')
+        fail('MALFORMED_INPUT', `values are not ISO 8601 times`, { file, column: asked });
       columns[i].time = 'epoch_s';
     }
     return i;
@@ -147,23 +151,36 @@ export function makeConverter(col: InferredColumn, file: string): Converter {
 }
 
 /** Converts a time value to epoch milliseconds, or fails naming the line. */
-export function makeTimeConverter(col: InferredColumn, file: string): (v: Raw, line: number) => number | null {
+export function makeTimeConverter(
+  col: InferredColumn,
+  file: string,
+): (v: Raw, line: number) => number | null {
   const kind = col.time;
   return (v, line) => {
     if (isEmpty(v)) return null;
     if (kind === 'iso') {
       const t = typeof v === 'string' ? Date.parse(normaliseIso(v)) : NaN;
-      if (Number.isNaN(t)) fail('MALFORMED_INPUT', `expected an ISO 8601 time, found ${preview(v)}`, { file, line, column: col.name });
+      if (Number.isNaN(t))
+        fail('MALFORMED_INPUT', `expected an ISO 8601 time, found ${preview(v)}`, {
+          file,
+          line,
+          column: col.name,
+        });
       return t;
     }
     const n = typeof v === 'number' ? v : Number(v);
-    if (!Number.isFinite(n)) fail('MALFORMED_INPUT', `expected a time in epoch units, found ${preview(v)}`, { file, line, column: col.name });
+    if (!Number.isFinite(n))
+      fail('MALFORMED_INPUT', `expected a time in epoch units, found ${preview(v)}`, {
+        file,
+        line,
+        column: col.name,
+      });
     return Math.round(kind === 'epoch_ms' ? n : n * 1000);
   };
 }
 
 export function preview(v: Raw): string {
-  const s = typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
+  const s = typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v));
   return JSON.stringify(s.length > 40 ? s.slice(0, 40) + '…' : s);
 }
 

@@ -33,7 +33,10 @@ export class JsonlParser {
     }
     this.buf = this.buf.slice(p);
     if (this.buf.length > MAX_RECORD_CHARS) {
-      fail('MALFORMED_INPUT', `a line longer than ${MAX_RECORD_CHARS / 1048576} MiB`, { file: this.file, line: this.line });
+      fail('MALFORMED_INPUT', `a line longer than ${MAX_RECORD_CHARS / 1048576} MiB`, {
+        file: this.file,
+        line: this.line,
+      });
     }
   }
 

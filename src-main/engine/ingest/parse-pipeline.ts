@@ -63,7 +63,8 @@ async function parse(opts: ParseOptions, out: ParseOutput): Promise<void> {
 
   const csvRecord = (fields: string[], line: number) => {
     if (header === null) {
-      if (fields.length > MAX_COLUMNS) fail('MALFORMED_INPUT', `more than ${MAX_COLUMNS} columns`, { file, line });
+      if (fields.length > MAX_COLUMNS)
+        fail('MALFORMED_INPUT', `more than ${MAX_COLUMNS} columns`, { file, line });
       header = fields.map((f, i) => f.trim() || `column_${i + 1}`);
       return;
     }
@@ -77,7 +78,8 @@ async function parse(opts: ParseOptions, out: ParseOutput): Promise<void> {
       sample.push({ values: [obj], line });
       for (const k of Object.keys(obj)) {
         if (!jsonKeys!.has(k)) {
-          if (jsonKeys!.size >= MAX_COLUMNS) fail('MALFORMED_INPUT', `more than ${MAX_COLUMNS} fields`, { file, line });
+          if (jsonKeys!.size >= MAX_COLUMNS)
+            fail('MALFORMED_INPUT', `more than ${MAX_COLUMNS} fields`, { file, line });
           jsonKeys!.set(k, jsonKeys!.size);
         }
       }
@@ -147,7 +149,13 @@ async function parse(opts: ParseOptions, out: ParseOutput): Promise<void> {
       await out.ready();
       b.bytes = bytes;
       rows += b.rows;
-      out.send(b, b.cols.filter((c): c is Float64Array => c instanceof Float64Array).map((c) => c.buffer as ArrayBuffer).concat(b.ts.buffer as ArrayBuffer));
+      out.send(
+        b,
+        b.cols
+          .filter((c): c is Float64Array => c instanceof Float64Array)
+          .map((c) => c.buffer as ArrayBuffer)
+          .concat(b.ts.buffer as ArrayBuffer),
+      );
     }
   };
 
@@ -192,7 +200,9 @@ class BatchBuilder {
   private reset(): void {
     this.n = 0;
     this.ts = new Float64Array(BATCH_ROWS);
-    this.cols = this.columns.map((c) => (c.type === 'TEXT' ? new Array<string | null>(BATCH_ROWS) : new Float64Array(BATCH_ROWS)));
+    this.cols = this.columns.map((c) =>
+      c.type === 'TEXT' ? new Array<string | null>(BATCH_ROWS) : new Float64Array(BATCH_ROWS),
+    );
   }
 
   private readonly done: Extract<ParseToDb, { type: 'batch' }>[] = [];
@@ -255,7 +265,10 @@ class BatchBuilder {
 
   private ragged(buf: string, start: number, end: number, line: number, delimiter: string): never {
     const found = buf.slice(start, end).split(delimiter).length;
-    return fail('MALFORMED_INPUT', `expected ${this.cols.length} fields, found ${found}`, { file: this.file, line });
+    return fail('MALFORMED_INPUT', `expected ${this.cols.length} fields, found ${found}`, {
+      file: this.file,
+      line,
+    });
   }
 
   add(values: unknown[], line: number): void {
@@ -289,7 +302,10 @@ class BatchBuilder {
 
   private take(): Extract<ParseToDb, { type: 'batch' }> {
     const n = this.n;
-    const trim = <T extends BatchColumn>(c: T): T => (c instanceof Float64Array ? (c.subarray(0, n).slice() as T) : ((c as (string | null)[]).slice(0, n) as T));
+    const trim = <T extends BatchColumn>(c: T): T =>
+      c instanceof Float64Array
+        ? (c.subarray(0, n).slice() as T)
+        : ((c as (string | null)[]).slice(0, n) as T);
     const batch = {
       type: 'batch' as const,
       rows: n,

@@ -2,7 +2,17 @@
 import type { CanonicalRole, ColumnType } from '../../../src-shared/domain';
 
 const NAMES: Record<CanonicalRole, string[]> = {
-  time: ['ts', 'time', 'timestamp', 'event_time', 'datetime', 'date', 'created_at', 'occurred_at', '@timestamp'],
+  time: [
+    'ts',
+    'time',
+    'timestamp',
+    'event_time',
+    'datetime',
+    'date',
+    'created_at',
+    'occurred_at',
+    '@timestamp',
+  ],
   entity: [
     'entity',
     'entity_id',
@@ -50,9 +60,17 @@ export function assignRoles(
       taken.add(role);
     }
   };
-  if (timeColumn !== null) give(columns.findIndex((c) => c.name === timeColumn), 'time');
+  if (timeColumn !== null)
+    give(
+      columns.findIndex((c) => c.name === timeColumn),
+      'time',
+    );
   for (const [role, name] of Object.entries(explicit) as [CanonicalRole, string][]) {
-    if (role !== 'time') give(columns.findIndex((c) => c.name === name), role);
+    if (role !== 'time')
+      give(
+        columns.findIndex((c) => c.name === name),
+        role,
+      );
   }
   for (const role of Object.keys(NAMES) as CanonicalRole[]) {
     if (role === 'time' || taken.has(role)) continue;

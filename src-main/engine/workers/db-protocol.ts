@@ -7,7 +7,14 @@ export type DbRequest =
   | { type: 'open'; path: string; create: boolean }
   | { type: 'info' }
   | { type: 'page'; query: EventsQuery }
-  | { type: 'ingest'; jobId: string; port: MessagePort; name: string; sourceFile: string | null; cancel: SharedArrayBuffer }
+  | {
+      type: 'ingest';
+      jobId: string;
+      port: MessagePort;
+      name: string;
+      sourceFile: string | null;
+      cancel: SharedArrayBuffer;
+    }
   | { type: 'close' };
 
 export interface DbResults {

@@ -25,12 +25,17 @@ async function handle(req: DbRequest): Promise<unknown> {
     case 'ingest': {
       const cancel = new Int32Array(req.cancel);
       let last = 0;
-      const done = await need().ingest(req.port, { name: req.name, sourceFile: req.sourceFile }, cancel, (rows, bytes, phase) => {
-        const now = performance.now();
-        if (now - last < 100 && phase === 'writing') return;
-        last = now;
-        post({ type: 'progress', jobId: req.jobId, rows, bytes, phase });
-      });
+      const done = await need().ingest(
+        req.port,
+        { name: req.name, sourceFile: req.sourceFile },
+        cancel,
+        (rows, bytes, phase) => {
+          const now = performance.now();
+          if (now - last < 100 && phase === 'writing') return;
+          last = now;
+          post({ type: 'progress', jobId: req.jobId, rows, bytes, phase });
+        },
+      );
       return { dataset: done.dataset, rows: done.rows, bytes: done.bytes, seconds: done.seconds };
     }
     case 'close':

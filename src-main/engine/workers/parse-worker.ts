@@ -27,7 +27,14 @@ parentPort!.once('message', (task: ParseTask) => {
   });
   const cancel = new Int32Array(task.cancel);
   void runParse(
-    { path: task.path, file: task.file, format: task.format, timeColumn: task.timeColumn, roles: task.roles, cancel },
+    {
+      path: task.path,
+      file: task.file,
+      format: task.format,
+      timeColumn: task.timeColumn,
+      roles: task.roles,
+      cancel,
+    },
     {
       send(msg, transfer) {
         if (msg.type === 'batch') inFlight++;

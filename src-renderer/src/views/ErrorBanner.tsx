@@ -14,7 +14,7 @@ export function ErrorBanner() {
         {errors.map((e) => (
           <li key={e.id} className={`banner-item ${e.tone}`}>
             <span className="banner-text">{e.text}</span>
-            {e.hint && <span className="banner-hint"> {e.hint}</span>}
+            {e.hint && <span className="banner-hint"> — {e.hint}</span>}
             {errors.length > 1 && (
               <button
                 type="button"
