@@ -55,7 +55,7 @@ export function buildMenu(win: BrowserWindow, host: EngineHost, recent: RecentCa
         },
         {
           label: 'Import Data…',
-          accelerator: 'CmdOrCtrl+Shift+I',
+          accelerator: 'CmdOrCtrl+I', // the renderer's import shortcut too
           click: async () => {
             const r = await dialog.showOpenDialog(win, {
               properties: ['openFile', 'multiSelections'],
