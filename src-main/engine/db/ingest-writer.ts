@@ -3,7 +3,8 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { ColumnInfo, DatasetInfo } from '../../../src-shared/domain';
 import { AppFailure, type AppError } from '../../../src-shared/result';
-import type { DbToParse, ParseToDb } from '../ingest/protocol';
+import type { BatchColumn, DbToParse, ParseToDb } from '../ingest/protocol';
+import type { Statement } from 'better-sqlite3';
 import { isCancelled } from '../ingest/protocol';
 import { tableOf } from './case-store';
 import type { DB } from './open-case';
@@ -61,6 +62,28 @@ function finish(db: DB, id: number, columns: ColumnInfo[]): void {
   columns.forEach((c, i) => insert.run(id, i, c.name, c.sqlName, c.type, c.role));
 }
 
+type BatchWriter = (ts: Float64Array, cols: BatchColumn[], n: number) => void;
+
+/** NaN marks NULL in numeric batch columns. */
+const orNull = (v: number | string | null): number | string | null => (v !== v ? null : v);
+
+/**
+ * The row loop for one schema, generated so each row is one `stmt.run(a, b, …)` call with
+ * its arguments read straight from the column arrays: no per-row array, no spread (a third of
+ * the writer's time otherwise). The generated code holds only indices, never names from files.
+ */
+function batchWriter(stmt: Statement, columnCount: number): BatchWriter {
+  const cols = Array.from({ length: columnCount }, (_, c) => `c${c}`);
+  const body = `
+    return function writeBatch(ts, cols, n) {
+      ${cols.map((name, c) => `const ${name} = cols[${c}];`).join('\n')}
+      for (let r = 0; r < n; r++) {
+        stmt.run(orNull(ts[r]), ${cols.map((name) => `orNull(${name}[r])`).join(', ')});
+      }
+    };`;
+  return new Function('stmt', 'orNull', body)(stmt, orNull) as BatchWriter;
+}
+
 /**
  * Receives schema, batches and end from a parse worker over `port` and writes them.
  * Resolves with the new dataset's id; rejects with an AppFailure (the transaction rolled back).
@@ -76,7 +99,7 @@ export function receiveIngest(
   return new Promise<IngestDone>((resolve, reject) => {
     let id = 0;
     let columns: ColumnInfo[] = [];
-    let insert: ((params: unknown[]) => void) | null = null;
+    let insert: BatchWriter | null = null;
     let rows = 0;
     let bytes = 0;
     let open = false;
@@ -122,26 +145,14 @@ export function receiveIngest(
             const stmt = db.prepare(
               `INSERT INTO ${tableOf(id)} (_ts, ${columns.map((c) => `"${c.sqlName}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')}, ?)`,
             );
-            insert = (params) => stmt.run(...params); // varargs bind faster than an array
+            insert = batchWriter(stmt, columns.length);
             onProgress(0, 0, 'writing');
             break;
           }
           case 'batch': {
             if (!insert) throw new Error('batch before schema');
             const n = msg.rows;
-            const cols = msg.cols;
-            const ts = msg.ts;
-            const nc = cols.length;
-            const params = new Array<unknown>(nc + 1);
-            for (let r = 0; r < n; r++) {
-              const t = ts[r];
-              params[0] = t !== t ? null : t;
-              for (let c = 0; c < nc; c++) {
-                const v = cols[c][r];
-                params[c + 1] = v !== v ? null : v; // NaN marks NULL in numeric columns
-              }
-              insert(params);
-            }
+            insert(msg.ts, msg.cols, n);
             rows += n;
             busy += performance.now() - b0;
             bytes = msg.bytes;
