@@ -2,7 +2,16 @@
 // threads (parse, demo), validates every request against the contract, and pushes events.
 // Plain Node: nothing here knows about Electron, HTTP or the terminal.
 import { EventEmitter } from 'node:events';
-import { mkdtempSync, openSync, readSync, closeSync, rmSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
@@ -55,6 +64,10 @@ interface Job {
 }
 
 const PROGRESS_EVERY_MS = 200;
+
+function removeCaseFiles(file: string): void {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+}
 
 export function detectFormat(file: string): DataFormat {
   const ext = path.extname(file).toLowerCase();
@@ -162,6 +175,11 @@ export class EngineHost {
   private async open(file: string, create: boolean): Promise<Result<CaseInfo>> {
     if (this.jobs.size)
       return err('BUSY', 'wait for the running jobs to finish (or cancel them) before switching cases');
+    return this.openWhileBusy(file, create);
+  }
+
+  /** Opens a case whatever jobs run: only for a job that is itself switching the case. */
+  private async openWhileBusy(file: string, create = false): Promise<Result<CaseInfo>> {
     const r = await this.client().request({ type: 'open', path: file, create });
     if (r.ok) {
       this.current = r.value;
@@ -383,8 +401,21 @@ export class EngineHost {
   async createDemo(
     file: string,
   ): Promise<{ jobId: string; done: Promise<Result<CaseInfo>> } | { error: AppError }> {
-    const created = await this.createCase(file);
+    // Built under a temporary name and renamed when complete, so an interrupted build never
+    // leaves a half-made demo case behind to be opened next time.
+    if (this.jobs.size)
+      return { error: { code: 'BUSY', message: 'wait for the running jobs to finish first' } };
+    const final = path.resolve(file);
+    if (existsSync(final))
+      return { error: { code: 'IO', message: 'a file already exists there', file: final } };
+    const partial = `${final}.partial`;
+    removeCaseFiles(partial);
+    const created = await this.client().request({ type: 'open', path: partial, create: true });
     if (!created.ok) return { error: created.error };
+    if (this.current) {
+      this.current = null;
+      this.emit('case.changed', null);
+    }
     const [jobId, job] = this.newJob('demo', 'Building the demo case');
     const dir = mkdtempSync(path.join(os.tmpdir(), 'sentinel-demo-'));
     const label = job.progress.label;
@@ -413,8 +444,12 @@ export class EngineHost {
           job.baseRows += r.value.rows;
           job.baseBytes += r.value.bytes;
         }
-        await this.refreshCase();
-        return ok(this.current!);
+        job.progress.phase = 'finishing';
+        await this.db!.request({ type: 'close' });
+        for (const suffix of ['', '-wal', '-shm']) {
+          if (existsSync(partial + suffix)) renameSync(partial + suffix, final + suffix);
+        }
+        return this.openWhileBusy(final);
       } catch (e) {
         return {
           ok: false,
@@ -424,7 +459,7 @@ export class EngineHost {
         rmSync(dir, { recursive: true, force: true });
       }
     })().then(async (r) => {
-      if (!r.ok) await this.discardCase(file);
+      if (!r.ok) await this.discardCase(partial);
       this.endJob(
         jobId,
         r.ok
@@ -439,7 +474,7 @@ export class EngineHost {
   /** Closes and deletes a case this host created (a demo that did not finish). */
   private async discardCase(file: string): Promise<void> {
     await this.db?.request({ type: 'close' });
-    for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+    removeCaseFiles(file);
     this.current = null;
     this.emit('case.changed', null);
   }

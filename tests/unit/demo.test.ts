@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EngineHost } from '../../src-main/engine/host';
@@ -52,5 +53,37 @@ describe('demo case', () => {
     const strip = (i: CaseInfo) => i.datasets.map((d) => ({ ...d, createdAt: '', ingestSeconds: 0 }));
     expect(strip(b.info)).toEqual(strip(a.info));
     expect(b.pages).toEqual(a.pages);
+  });
+});
+
+describe('an interrupted demo build', () => {
+  it('leaves no case at the demo path, and the next start builds it whole', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'demo.sentinel');
+    const host = new EngineHost({ shell: 'cli' });
+    try {
+      const started = await host.createDemo(file);
+      if ('error' in started) throw new Error(started.error.message);
+      await new Promise<void>((resolve) => {
+        const off = host.on('job.progress', (p) => {
+          if (p.rows > 20_000) {
+            off();
+            resolve();
+          }
+        });
+      });
+      expect(host.state().case).toBeNull(); // nothing half-built is shown as a case
+      host.cancel(started.jobId);
+      expect(await started.done).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
+      expect(existsSync(file)).toBe(false);
+      expect(existsSync(`${file}.partial`)).toBe(false);
+      const again = await host.createDemo(file);
+      if ('error' in again) throw new Error(again.error.message);
+      const r = await again.done;
+      expect(r).toMatchObject({ ok: true, value: { path: file } });
+      expect(existsSync(`${file}.partial`)).toBe(false);
+    } finally {
+      await host.close();
+    }
   });
 });
