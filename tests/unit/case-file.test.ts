@@ -3,19 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { APPLICATION_ID, closeCaseDb, openCaseDb } from '../../src-main/engine/db/open-case';
 import { LATEST_VERSION, MIGRATIONS } from '../../src-main/engine/db/migrations';
-import { AppFailure } from '../../src-shared/result';
 import { EngineHost } from '../../src-main/engine/host';
-import { tempDir, writeFile } from './helpers';
-
-const failure = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof AppFailure) return e.appError;
-    throw e;
-  }
-  throw new Error('expected a failure');
-};
+import { failure, tempDir, writeFile } from './helpers';
 
 describe('case files', () => {
   it('creates a case in WAL mode with foreign keys, STRICT tables and the latest schema', () => {

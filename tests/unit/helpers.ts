@@ -4,7 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach } from 'vitest';
 import type { IngestResult } from '../../src-shared/domain';
-import type { Result } from '../../src-shared/result';
+import { AppFailure, type AppError, type Result } from '../../src-shared/result';
 import { EngineHost, type IngestParams } from '../../src-main/engine/host';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -59,4 +59,15 @@ export function snapshot(casePath: string): {
   } finally {
     db.close();
   }
+}
+
+/** The AppError a synchronous engine function throws. */
+export function failure(fn: () => unknown): AppError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof AppFailure) return e.appError;
+    throw e;
+  }
+  throw new Error('expected a failure');
 }

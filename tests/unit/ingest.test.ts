@@ -20,7 +20,8 @@ function wrongTypeFile(): string {
 describe('ingest', () => {
   it('stores typed columns, canonical roles and normalised time', async () => {
     const { host, dir } = await hostWithCase();
-    const r = await ingest(host, { path: writeFile(dir, 'tx.csv', CSV) });
+    // with a byte-order mark, which is dropped
+    const r = await ingest(host, { path: writeFile(dir, 'tx.csv', '\uFEFF' + CSV) });
     if (!r.ok) throw new Error(JSON.stringify(r.error));
     const ds = r.value.dataset;
     expect(ds.name).toBe('tx');
@@ -137,6 +138,23 @@ describe('ingest', () => {
       expect(snapshot(casePath)).toEqual(before);
     });
   }
+
+  it('refuses a record too large to hold (an unterminated quote swallowing the file) without running out of memory', async () => {
+    const { host, dir, casePath } = await hostWithCase();
+    const before = snapshot(casePath);
+    const filler = ('x'.repeat(1023) + '\n').repeat(70 * 1024); // 70 MiB after the open quote
+    const r = await ingest(host, { path: writeFile(dir, 'huge.csv', 'a,b\n1,"open\n' + filler) });
+    expect(r).toMatchObject({
+      ok: false,
+      error: {
+        code: 'MALFORMED_INPUT',
+        file: 'huge.csv',
+        line: 2,
+        message: expect.stringMatching(/longer than 64 MiB/),
+      },
+    });
+    expect(snapshot(casePath)).toEqual(before);
+  });
 
   it('refuses an empty file and a missing file clearly', async () => {
     const { host, dir, casePath } = await hostWithCase();

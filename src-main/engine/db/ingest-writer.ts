@@ -1,7 +1,7 @@
 // The DB side of an ingest: one transaction from schema to commit. The dataset becomes
 // visible only at COMMIT; a failure or cancel rolls everything back, leaving the case as it was.
 import type { MessagePort } from 'node:worker_threads';
-import type { ColumnInfo, DatasetInfo } from '../../../src-shared/domain';
+import { CANONICAL_ROLES, type ColumnInfo, type DatasetInfo } from '../../../src-shared/domain';
 import { AppFailure, type AppError } from '../../../src-shared/result';
 import type { BatchColumn, DbToParse, ParseToDb } from '../ingest/protocol';
 import type { Statement } from 'better-sqlite3';
@@ -30,16 +30,8 @@ export function uniqueName(db: DB, wanted: string): string {
   }
 }
 
-const VIEW_ROLES = [
-  'entity',
-  'src_ip',
-  'action',
-  'amount',
-  'status',
-  'resource',
-  'latency',
-  'label',
-] as const;
+/** Canonical columns of the `events_<id>` view besides id and ts. */
+const VIEW_ROLES = CANONICAL_ROLES.filter((r) => r !== 'time');
 
 function createTables(db: DB, id: number, columns: ColumnInfo[]): void {
   const table = tableOf(id);

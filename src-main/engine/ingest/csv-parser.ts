@@ -15,7 +15,6 @@ export class CsvParser {
   fastLine: LineSink | null = null;
   private buf = '';
   private line = 1; // physical line at the start of buf
-  private first = true;
 
   constructor(
     private readonly delimiter: string,
@@ -27,11 +26,8 @@ export class CsvParser {
     return this.line;
   }
 
+  /** Decoded text (the decoder in text-source.ts has already dropped any BOM). */
   push(text: string): void {
-    if (this.first) {
-      this.first = false;
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    }
     this.buf = this.buf.length ? this.buf + text : text;
     this.drain(false);
   }

@@ -7,7 +7,6 @@ export type ObjectSink = (obj: Record<string, unknown>, line: number) => void;
 export class JsonlParser {
   private buf = '';
   private line = 1;
-  private first = true;
 
   constructor(
     private readonly file: string,
@@ -18,11 +17,8 @@ export class JsonlParser {
     return this.line;
   }
 
+  /** Decoded text (the decoder in text-source.ts has already dropped any BOM). */
   push(text: string): void {
-    if (this.first) {
-      this.first = false;
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    }
     this.buf = this.buf.length ? this.buf + text : text;
     let p = 0;
     for (;;) {

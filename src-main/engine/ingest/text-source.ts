@@ -9,7 +9,8 @@ export async function* readTextChunks(
   file: string,
   linesSoFar: () => number,
 ): AsyncGenerator<{ text: string; bytes: number }> {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
+  // fatal: undecodable bytes throw; ignoreBOM false (the default): a leading BOM is dropped.
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
   const stream = createReadStream(path, { highWaterMark: CHUNK_BYTES });
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
