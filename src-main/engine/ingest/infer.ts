@@ -52,42 +52,45 @@ const isEmpty = (v: Raw): boolean => v === null || v === undefined || v === '';
 
 /** Infers a type per column from sampled rows (CSV strings or JSON values). */
 export function inferColumns(names: string[], sample: Raw[][]): InferredColumn[] {
-  return names.map((name, c) => {
-    let ints = 0;
-    let reals = 0;
-    let texts = 0;
-    let isos = 0;
-    let maxAbs = 0;
-    const timeCandidate = isTimeName(name);
-    for (const row of sample) {
+  // One row-major pass with a counter per column (the import waits on this).
+  const n = names.length;
+  const ints = new Int32Array(n);
+  const reals = new Int32Array(n);
+  const texts = new Int32Array(n);
+  const notIso = new Uint8Array(n); // a text value that is not an ISO time was seen
+  const maxAbs = new Float64Array(n);
+  const timeName = names.map(isTimeName);
+  for (const row of sample) {
+    for (let c = 0; c < n; c++) {
       const v = row[c];
-      if (isEmpty(v)) continue;
-      if (typeof v === 'number') {
-        if (Number.isSafeInteger(v)) ints++;
-        else reals++;
-        maxAbs = Math.max(maxAbs, Math.abs(v));
-      } else if (typeof v === 'boolean') {
-        ints++;
-      } else if (typeof v === 'string') {
+      if (typeof v === 'string') {
+        if (v === '') continue;
         const kind = classify(v);
-        if (kind === INT) {
-          ints++;
-          maxAbs = Math.max(maxAbs, Math.abs(Number(v)));
-        } else if (kind === REAL) {
-          reals++;
-          if (timeCandidate) maxAbs = Math.max(maxAbs, Math.abs(Number(v)));
+        if (kind === INT || kind === REAL) {
+          if (kind === INT) ints[c]++;
+          else reals[c]++;
+          if (timeName[c]) maxAbs[c] = Math.max(maxAbs[c], Math.abs(Number(v)));
         } else {
-          texts++;
-          if (ISO_RE.test(v) && !Number.isNaN(Date.parse(normaliseIso(v)))) isos++;
+          texts[c]++;
+          if (!notIso[c] && !(ISO_RE.test(v) && !Number.isNaN(Date.parse(normaliseIso(v))))) notIso[c] = 1;
         }
-      } else {
-        texts++; // arrays and objects are kept as JSON text
+      } else if (typeof v === 'number') {
+        if (Number.isSafeInteger(v)) ints[c]++;
+        else reals[c]++;
+        maxAbs[c] = Math.max(maxAbs[c], Math.abs(v));
+      } else if (typeof v === 'boolean') {
+        ints[c]++;
+      } else if (v !== null && v !== undefined) {
+        texts[c]++; // arrays and objects are kept as JSON text
+        notIso[c] = 1;
       }
     }
-    const type: ColumnType = texts > 0 ? 'TEXT' : reals > 0 ? 'REAL' : ints > 0 ? 'INTEGER' : 'TEXT';
+  }
+  return names.map((name, c) => {
+    const type: ColumnType = texts[c] > 0 ? 'TEXT' : reals[c] > 0 ? 'REAL' : ints[c] > 0 ? 'INTEGER' : 'TEXT';
     let time: TimeKind | null = null;
-    if (texts > 0 && isos === texts) time = 'iso';
-    else if (type !== 'TEXT' && isTimeName(name)) time = maxAbs >= 1e11 ? 'epoch_ms' : 'epoch_s';
+    if (texts[c] > 0 && !notIso[c]) time = 'iso';
+    else if (type !== 'TEXT' && timeName[c]) time = maxAbs[c] >= 1e11 ? 'epoch_ms' : 'epoch_s';
     return { name, type, time };
   });
 }

@@ -55,13 +55,14 @@ export async function runParse(opts: ParseOptions, out: ParseOutput): Promise<vo
 async function parse(opts: ParseOptions, out: ParseOutput): Promise<void> {
   const { file, format } = opts;
   let header: string[] | null = null;
-  const sample: { values: unknown[]; line: number }[] = [];
+  // Sampled records; unquoted CSV lines keep their text, to go through the fast path later.
+  const sample: { values: unknown[]; line: number; text?: string }[] = [];
   const jsonKeys: Map<string, number> | null = format === 'jsonl' ? new Map() : null;
   let builder: BatchBuilder | null = null;
   let rows = 0;
   let bytes = 0;
 
-  const csvRecord = (fields: string[], line: number) => {
+  const csvRecord = (fields: string[], line: number, text?: string) => {
     if (header === null) {
       if (fields.length > MAX_COLUMNS)
         fail('MALFORMED_INPUT', `more than ${MAX_COLUMNS} columns`, { file, line });
@@ -71,7 +72,7 @@ async function parse(opts: ParseOptions, out: ParseOutput): Promise<void> {
     if (fields.length !== header.length) {
       fail('MALFORMED_INPUT', `expected ${header.length} fields, found ${fields.length}`, { file, line });
     }
-    record(fields, line);
+    record(fields, line, text);
   };
   const jsonRecord = (obj: Record<string, unknown>, line: number) => {
     if (builder === null) {
@@ -88,9 +89,9 @@ async function parse(opts: ParseOptions, out: ParseOutput): Promise<void> {
     }
     builder.addObject(obj, line);
   };
-  const record = (values: unknown[], line: number) => {
+  const record = (values: unknown[], line: number, text?: string) => {
     if (builder === null) {
-      sample.push({ values, line });
+      sample.push({ values, line, text });
       if (sample.length >= SAMPLE_ROWS) startBatches();
       return;
     }
@@ -125,19 +126,25 @@ async function parse(opts: ParseOptions, out: ParseOutput): Promise<void> {
     }));
     out.send({ type: 'schema', columns, timeColumn: t >= 0 ? inferred[t].name : null, format });
     builder = new BatchBuilder(inferred, t, file, jsonKeys ? names : null);
+    const b = builder;
     for (const s of sample) {
-      if (jsonKeys) builder.addObject(s.values[0] as Record<string, unknown>, s.line);
-      else builder.add(s.values, s.line);
+      if (jsonKeys) b.addObject(s.values[0] as Record<string, unknown>, s.line);
+      else if (s.text !== undefined) b.addLine(s.text, 0, s.text.length, s.line, delimiter);
+      else b.add(s.values, s.line);
     }
     sample.length = 0;
-    if (csv) {
-      const b = builder;
-      const delim = format === 'tsv' ? '\t' : ',';
-      csv.fastLine = (buf, start, end, line) => b.addLine(buf, start, end, line, delim);
-    }
+    if (csv) csv.fastLine = (buf, start, end, line) => b.addLine(buf, start, end, line, delimiter);
   };
 
-  const csv = format === 'jsonl' ? null : new CsvParser(format === 'tsv' ? '\t' : ',', file, csvRecord);
+  const delimiter = format === 'tsv' ? '\t' : ',';
+  const csv = format === 'jsonl' ? null : new CsvParser(delimiter, file, csvRecord);
+  if (csv) {
+    // While sampling, unquoted lines are split for inference and their text kept.
+    csv.fastLine = (buf, start, end, line) => {
+      const text = buf.slice(start, end);
+      csvRecord(text.split(delimiter), line, text);
+    };
+  }
   const jsonl = format === 'jsonl' ? new JsonlParser(file, jsonRecord) : null;
   const currentLine = () => (csv ? csv.currentLine : jsonl!.currentLine);
 
