@@ -61,6 +61,8 @@ interface Job {
   /** Rows finished by earlier steps of a multi-file job. */
   baseRows: number;
   baseBytes: number;
+  /** Settles when the job has ended (whatever its outcome). */
+  done: Promise<unknown>;
 }
 
 const PROGRESS_EVERY_MS = 200;
@@ -95,6 +97,9 @@ export class EngineHost {
   private db: DbClient | null = null;
   private current: CaseInfo | null = null;
   private readonly jobs = new Map<string, Job>();
+  /** A case is being opened or created: no job may start until it is done. */
+  private switching = false;
+  private closed = false;
   private ticker: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: HostOptions) {
@@ -173,9 +178,14 @@ export class EngineHost {
   }
 
   private async open(file: string, create: boolean): Promise<Result<CaseInfo>> {
-    if (this.jobs.size)
+    if (this.jobs.size || this.switching)
       return err('BUSY', 'wait for the running jobs to finish (or cancel them) before switching cases');
-    return this.openWhileBusy(file, create);
+    this.switching = true;
+    try {
+      return await this.openWhileBusy(file, create);
+    } finally {
+      this.switching = false;
+    }
   }
 
   /** Opens a case whatever jobs run: only for a job that is itself switching the case. */
@@ -219,6 +229,7 @@ export class EngineHost {
       workers: new Set(),
       baseRows: 0,
       baseBytes: 0,
+      done: Promise.resolve(),
     };
     this.jobs.set(jobId, job);
     this.ticker ??= setInterval(() => this.tick(), PROGRESS_EVERY_MS);
@@ -240,13 +251,11 @@ export class EngineHost {
   }
 
   private onDbProgress(p: DbProgress): void {
-    const job =
-      this.jobs.get(p.jobId) ??
-      [...this.jobs.values()].find((j) => j.progress.jobId === p.jobId.split(':')[0]);
+    const job = this.jobs.get(p.jobId);
     if (!job) return;
     job.progress.rows = job.baseRows + p.rows;
     job.progress.bytes = job.baseBytes + p.bytes;
-    job.progress.phase = p.phase;
+    if (!job.cancel[0]) job.progress.phase = p.phase; // 'cancelling' stays until the job ends
   }
 
   private endJob(jobId: string, finished: JobFinished): void {
@@ -282,7 +291,7 @@ export class EngineHost {
   }
 
   private warmParser(): void {
-    if (this.spareParser || !this.db) return;
+    if (this.spareParser || !this.db || this.closed) return;
     const w = spawnWorker('parse-worker');
     w.unref();
     w.on('error', () => {
@@ -301,6 +310,7 @@ export class EngineHost {
   }
 
   startIngest(p: IngestParams): Result<{ jobId: string; done: Promise<Result<IngestResult>> }> {
+    if (this.switching) return err('BUSY', 'a case is being opened: import again when it is');
     if (!this.db || !this.current) return err('NO_CASE', 'open or create a case before importing data');
     const src = this.resolveSource(p);
     if (!src.ok) return src;
@@ -339,6 +349,7 @@ export class EngineHost {
       );
       return r;
     });
+    job.done = done;
     return ok({ jobId, done });
   }
 
@@ -468,6 +479,7 @@ export class EngineHost {
       );
       return r;
     });
+    job.done = done;
     return { jobId, done };
   }
 
@@ -479,8 +491,12 @@ export class EngineHost {
     this.emit('case.changed', null);
   }
 
+  /** Cancels running jobs, waits for them to end (each rolls back), then stops the workers. */
   async close(): Promise<void> {
-    for (const id of [...this.jobs.keys()]) this.cancel(id);
+    this.closed = true;
+    const running = [...this.jobs.values()];
+    for (const job of running) this.cancel(job.progress.jobId);
+    await Promise.allSettled(running.map((j) => j.done));
     if (this.ticker) clearInterval(this.ticker);
     await this.spareParser?.terminate();
     this.spareParser = null;

@@ -6,7 +6,7 @@ import { createReadStream, createWriteStream, existsSync, mkdtempSync, rmSync, s
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { EVENT_NAMES, type WireMessage } from '../../src-shared/contract';
@@ -24,7 +24,8 @@ export interface Server {
   close(): Promise<void>;
 }
 
-const COOKIE = 'sentinel_token';
+/** Cookies are shared across ports: each server has its own cookie name. */
+const cookieName = (port: number) => `sentinel_token_${port}`;
 const MAX_WS_MESSAGE = 1 << 20;
 const MAX_UPLOAD_BYTES = 20 * 1024 ** 3;
 const CSP =
@@ -61,16 +62,18 @@ export class UploadStore {
   }
 }
 
+/** Constant-time comparison of any input with the token (digests have equal lengths). */
 function sameToken(a: string | undefined, b: string): boolean {
-  if (!a || a.length !== b.length) return false;
-  return timingSafeEqual(Buffer.from(a), Buffer.from(b));
+  if (!a) return false;
+  const digest = (x: string) => createHash('sha256').update(x).digest();
+  return timingSafeEqual(digest(a), digest(b));
 }
 
-function cookieToken(req: http.IncomingMessage): string | undefined {
+function cookieToken(req: http.IncomingMessage, name: string): string | undefined {
   const header = req.headers.cookie ?? '';
   for (const part of header.split(';')) {
-    const [k, v] = part.trim().split('=');
-    if (k === COOKIE) return v;
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
   }
   return undefined;
 }
@@ -89,9 +92,10 @@ export async function startServer(
   const port = (server.address() as { port: number }).port;
   const origin = `http://127.0.0.1:${port}`;
   const allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+  const cookie = cookieName(port);
 
   const authorised = (req: http.IncomingMessage, url: URL): boolean =>
-    sameToken(cookieToken(req), token) ||
+    sameToken(cookieToken(req, cookie), token) ||
     sameToken(url.searchParams.get('token') ?? undefined, token) ||
     sameToken(req.headers.authorization?.replace(/^Bearer /, ''), token);
   const originOk = (req: http.IncomingMessage): boolean => {
@@ -129,7 +133,7 @@ export async function startServer(
       }
       if (url.searchParams.has('token')) {
         res.writeHead(302, {
-          'Set-Cookie': `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+          'Set-Cookie': `${cookie}=${token}; HttpOnly; SameSite=Strict; Path=/`,
           Location: url.pathname,
           'Cache-Control': 'no-store',
         });
@@ -141,10 +145,10 @@ export async function startServer(
             ok: false,
             error: { code: 'BAD_REQUEST', message: 'POST a file body' },
           });
-        if (req.headers.origin !== undefined && !originOk(req)) {
+        if (!originOk(req)) {
           return sendJson(res, 403, {
             ok: false,
-            error: { code: 'FORBIDDEN', message: 'cross-origin upload refused' },
+            error: { code: 'FORBIDDEN', message: 'uploads must come from the workstation page (Origin)' },
           });
         }
         const name =
@@ -191,18 +195,24 @@ export async function startServer(
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE });
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', origin);
-    if (
-      url.pathname !== '/ws' ||
-      !allowedHosts.has(req.headers.host ?? '') ||
-      !originOk(req) ||
-      !authorised(req, url)
-    ) {
+    const refuse = () => {
       socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       socket.destroy();
-      return;
+    };
+    try {
+      const url = new URL(req.url ?? '/', origin);
+      if (
+        url.pathname !== '/ws' ||
+        !allowedHosts.has(req.headers.host ?? '') ||
+        !originOk(req) ||
+        !authorised(req, url)
+      ) {
+        return refuse();
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    } catch {
+      refuse(); // a malformed upgrade must never take the server down
     }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 
   const sockets = new Set<WebSocket>();

@@ -21,6 +21,7 @@ function MainArea() {
   const caseOpen = useStore((s) => s.caseInfo !== null);
   const datasetCount = useStore((s) => s.caseInfo?.datasets.length ?? 0);
   const dataset = useStore(selectDataset);
+  const epoch = useStore((s) => s.connectionEpoch);
   const demo = useStore(selectDemoJob);
 
   if (!ready) return <EmptyState title="Connecting to the workstation…" testId="loading-state" />;
@@ -43,8 +44,8 @@ function MainArea() {
   if (!dataset) return <EmptyState title="Choose a dataset on the left" />;
   return (
     <>
-      <FilterBar key={`f${dataset.id}`} dataset={dataset} />
-      <EventsTable key={`t${dataset.id}`} dataset={dataset} />
+      <FilterBar key={`f${epoch}:${dataset.id}`} dataset={dataset} />
+      <EventsTable key={`t${epoch}:${dataset.id}`} dataset={dataset} />
     </>
   );
 }

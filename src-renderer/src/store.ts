@@ -57,6 +57,7 @@ export interface StoreState {
   /** Serve mode's socket; `null` in Electron, where there is nothing to lose. */
   connection: ConnectionState | null;
   /** Bumped on every reconnect, so views refetch what they lost. */
+  /** Moves when cached pages can no longer be trusted: a reconnect, or another case. */
   connectionEpoch: number;
   caseInfo: CaseInfo | null;
   selectedDatasetId: number | null;
@@ -175,12 +176,28 @@ export function dismissNotice(id: number): void {
 
 function setCase(info: CaseInfo | null): void {
   set((s) => {
-    if (!info) return { caseInfo: null, selectedDatasetId: null, queries: {}, tableStatus: null };
+    // Dataset ids restart at 1 in every case: pages cached for another case must not be reused,
+    // so a change of case also moves the epoch the page caches are keyed by.
+    if (!info) {
+      return {
+        caseInfo: null,
+        selectedDatasetId: null,
+        queries: {},
+        tableStatus: null,
+        connectionEpoch: s.connectionEpoch + 1,
+      };
+    }
     const ids = info.datasets.map((d) => d.id);
     const sameCase = s.caseInfo?.path === info.path;
     let selected = sameCase ? s.selectedDatasetId : null;
     if (selected === null || !ids.includes(selected)) selected = ids[0] ?? null;
-    return { caseInfo: info, selectedDatasetId: selected, queries: sameCase ? s.queries : {} };
+    if (sameCase) return { caseInfo: info, selectedDatasetId: selected };
+    return {
+      caseInfo: info,
+      selectedDatasetId: selected,
+      queries: {},
+      connectionEpoch: s.connectionEpoch + 1,
+    };
   });
 }
 

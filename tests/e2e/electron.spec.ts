@@ -69,8 +69,18 @@ test.describe('electron', () => {
     test
       .expect(seen)
       .toEqual({ require: 'undefined', process: 'undefined', bridge: ['invoke', 'on', 'stageFile'] });
-    // Navigation and new windows are refused.
+    // New windows and navigation away are refused.
+    const opened = app.waitForEvent('window', { timeout: 2000 }).then(
+      () => true,
+      () => false,
+    );
     await page.evaluate(() => window.open('https://example.com'));
-    test.expect(app.windows()).toHaveLength(1);
+    test.expect(await opened).toBe(false);
+    const url = page.url();
+    await page.evaluate(() => {
+      window.location.href = 'https://example.com';
+    });
+    await page.waitForTimeout(500);
+    test.expect(page.url()).toBe(url);
   });
 });

@@ -13,7 +13,11 @@ function sentinel(...args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-describe.runIf(built)('sentinel CLI', () => {
+describe('sentinel CLI', () => {
+  it('is built (`npm test` builds first; alone, run `npm run build`)', () => {
+    expect(built).toBe(true);
+  });
+
   it('ingests into a new case and describes it, as JSON', () => {
     const dir = tempDir();
     const data = writeFile(dir, 'tx.csv', 'Time,V1,Amount,Class\n0,-1.5,10.25,0\n1,2.25,3.5,1\n');
@@ -44,7 +48,7 @@ describe.runIf(built)('sentinel CLI', () => {
     expect(r.code).not.toBe(0);
     expect(r.stdout).toBe('');
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/bad\.csv:3: expected 2 fields, found 1/);
+    expect(r.stderr).toMatch(/bad\.csv:3, column "b": expected 2 fields, found 1/);
     const missing = sentinel('info', '--case', path.join(dir, 'missing.sentinel'));
     expect(missing.code).not.toBe(0);
     expect(missing.stderr).toMatch(/missing\.sentinel: no such case file/);

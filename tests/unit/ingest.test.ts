@@ -11,6 +11,16 @@ const CSV = [
   '2026-10-05 10:02:00,alice,10.0.0.1,,approved,"two\nlines"',
 ].join('\n');
 
+function farBadByte(): Buffer {
+  const head = ['id,note'];
+  for (let i = 0; i < 150_000; i++) head.push(`${i},row ${i}`);
+  return Buffer.concat([
+    Buffer.from(head.join('\n') + '\n150000,"two\nlines '),
+    Buffer.from([0xc3]),
+    Buffer.from('"\n'),
+  ]);
+}
+
 function wrongTypeFile(): string {
   const rows = Array.from({ length: 12_050 }, (_, i) => `${i},x`);
   rows[12_000] = 'oops,x';
@@ -106,16 +116,36 @@ describe('ingest', () => {
   });
 
   const malformed: [string, string | Buffer, object][] = [
-    ['a ragged row', 'a,b,c\n1,2,3\n4,5\n6,7,8\n', { line: 3, message: 'expected 3 fields, found 2' }],
+    [
+      'a ragged row',
+      'a,b,c\n1,2,3\n4,5\n6,7,8\n',
+      { line: 3, column: 'c', message: 'expected 3 fields, found 2 (no value for "c")' },
+    ],
+    [
+      'a row with an extra field',
+      'a,b\n1,2\n3,4,5\n',
+      { line: 3, column: 'b', message: expect.stringMatching(/found 3 \(values past the last column "b"\)/) },
+    ],
     [
       'an unterminated quote',
       'a,b\n1,2\n3,"open\n4,5\n',
-      { line: 3, message: expect.stringMatching(/unterminated/) },
+      { line: 3, column: 'b', message: expect.stringMatching(/unterminated/) },
     ],
     [
       'undecodable bytes',
       Buffer.concat([Buffer.from('a,b\n1,2\n3,'), Buffer.from([0xff, 0xfe]), Buffer.from('\n')]),
-      { line: 3, message: expect.stringMatching(/UTF-8/) },
+      { line: 3, column: 'b', message: expect.stringMatching(/UTF-8/) },
+    ],
+    // far past the first 1 MiB chunk, and inside a quoted field that spans lines
+    [
+      'undecodable bytes deep in the file',
+      farBadByte(),
+      { line: 150_003, column: 'note', message: expect.stringMatching(/UTF-8/) },
+    ],
+    [
+      'a time out of range',
+      'ts,v\n1700000000,1\n1e300,2\n',
+      { line: 3, column: 'ts', message: expect.stringMatching(/expected a time/) },
     ],
     // n is inferred INTEGER from the sample; text far past the sample is refused
     [
@@ -212,14 +242,16 @@ describe('ingest', () => {
   it('emits progress at least every 250 ms during a long ingest', async () => {
     const { host, dir } = await hostWithCase();
     const lines = ['ts,user,amount'];
-    for (let i = 0; i < 300_000; i++) lines.push(`${1_700_000_000 + i},user_${i % 977},${(i % 1000) / 10}`);
+    for (let i = 0; i < 1_000_000; i++) lines.push(`${1_700_000_000 + i},user_${i % 977},${(i % 1000) / 10}`);
     const file = writeFile(dir, 'long.csv', lines.join('\n'));
     const stamps: number[] = [];
     host.on('job.progress', () => stamps.push(performance.now()));
     const r = await ingest(host, { path: file });
     expect(r.ok).toBe(true);
+    expect(stamps.length).toBeGreaterThanOrEqual(3);
     const gaps = stamps.slice(1).map((t, i) => t - stamps[i]);
-    // the host's ticker is 200 ms; allow scheduling jitter on a loaded machine
-    if (gaps.length) expect(Math.max(...gaps)).toBeLessThan(400);
+    // The host emits every 200 ms (the contract: at least every 250 ms); allow 50 ms of timer
+    // jitter on a loaded machine.
+    expect(Math.max(...gaps)).toBeLessThan(300);
   });
 });

@@ -81,7 +81,11 @@ describe('serve mode', () => {
     expect((await get(server.origin + '/?token=wrong')).status).toBe(403);
     const ok = await get(server.url);
     expect(ok.status).toBe(302);
-    expect(ok.headers['set-cookie']?.[0]).toMatch(/HttpOnly; SameSite=Strict/);
+    // the cookie is this server's own: cookies are shared across ports on 127.0.0.1
+    const port = new URL(server.origin).port;
+    expect(ok.headers['set-cookie']?.[0]).toMatch(
+      new RegExp(`^sentinel_token_${port}=[a-f0-9]+; HttpOnly; SameSite=Strict`),
+    );
     const cookie = ok.headers['set-cookie']![0].split(';')[0];
     const page = await get(server.origin + '/', { cookie });
     expect(page.status).toBe(200);
@@ -101,6 +105,15 @@ describe('serve mode', () => {
     await expect(connect(server.origin, server.origin.replace('http', 'ws') + '/ws', {})).rejects.toThrow(
       /403/,
     );
+    // a token of multi-byte characters is refused, and does not bring the server down
+    const wide = { authorization: `Bearer ${'é'.repeat(48)}` };
+    await expect(
+      connect(
+        server.origin,
+        server.origin.replace('http', 'ws') + '/ws?token=' + encodeURIComponent('é'.repeat(48)),
+        wide,
+      ),
+    ).rejects.toThrow(/403/);
     const ws = await connect(server.origin, server.origin.replace('http', 'ws') + '/ws', auth);
     try {
       const state = await call(ws, 1, 'app.state', {});
@@ -141,6 +154,8 @@ describe('serve mode', () => {
       'a\n1\n',
     );
     expect(foreign.status).toBe(403);
+    const noOrigin = await get(server.origin + '/api/upload?name=x.csv', auth, 'POST', 'a\n1\n');
+    expect(noOrigin.status).toBe(403);
     const ws = await connect(server.origin, server.origin.replace('http', 'ws') + '/ws', auth);
     try {
       const events: WireMessage[] = [];

@@ -2,7 +2,8 @@
 // queries (WAL lets it read while an ingest is writing), and a queue that serialises writes.
 import type { MessagePort } from 'node:worker_threads';
 import type { CaseInfo, DatasetInfo, EventsPage, EventsQuery } from '../../../src-shared/domain';
-import { fail } from '../../../src-shared/result';
+import { AppFailure, fail } from '../../../src-shared/result';
+import { isCancelled } from '../ingest/protocol';
 import { caseInfo, listDatasets, tableOf } from './case-store';
 import { buildPageSql } from './events-query';
 import { receiveIngest, type IngestDone, type IngestMeta } from './ingest-writer';
@@ -32,7 +33,12 @@ export class CaseSession {
       closeCaseDb(this.writer);
       throw e;
     }
-    this.refresh();
+    try {
+      this.refresh(); // also checks the case's own description of its datasets
+    } catch (e) {
+      this.close();
+      throw e;
+    }
   }
 
   info(): CaseInfo {
@@ -69,11 +75,33 @@ export class CaseSession {
     cancel: Int32Array,
     onProgress: (rows: number, bytes: number, phase: string) => void,
   ): Promise<IngestDone & { dataset: DatasetInfo }> {
-    return this.exclusive(async () => {
+    let started = false;
+    const turn = this.exclusive(async () => {
+      started = true;
+      if (isCancelled(cancel)) return fail('CANCELLED', 'import cancelled');
       const done = await receiveIngest(this.writer, port, meta, cancel, onProgress);
       this.refresh();
       this.scheduleCheckpoint();
       return { ...done, dataset: this.dataset(done.datasetId) };
+    });
+    // An import queued behind another answers a cancel at once, not when its turn comes.
+    return new Promise((resolve, reject) => {
+      const poll = setInterval(() => {
+        if (started || !isCancelled(cancel)) return;
+        clearInterval(poll);
+        port.close(); // its parser stops
+        reject(new AppFailure({ code: 'CANCELLED', message: 'import cancelled' }));
+      }, 50);
+      turn.then(
+        (v) => {
+          clearInterval(poll);
+          resolve(v);
+        },
+        (e: unknown) => {
+          clearInterval(poll);
+          reject(e);
+        },
+      );
     });
   }
 

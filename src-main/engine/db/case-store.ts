@@ -1,5 +1,11 @@
 // Reading case metadata: datasets and their columns.
-import type { CaseInfo, ColumnInfo, DatasetInfo } from '../../../src-shared/domain';
+import {
+  CANONICAL_ROLES,
+  type CaseInfo,
+  type ColumnInfo,
+  type DatasetInfo,
+} from '../../../src-shared/domain';
+import { fail } from '../../../src-shared/result';
 import type { DB } from './open-case';
 
 export const tableOf = (datasetId: number): string => `ds_${datasetId}`;
@@ -14,6 +20,12 @@ interface DatasetRow {
   created_at: string;
   ingest_seconds: number | null;
 }
+
+// A case file may come from anyone: what is read from it and later put into SQL as an
+// identifier must have the shape the engine itself writes.
+const SQL_NAME = /^[a-z_][a-z0-9_]{0,63}$/;
+const TYPES = new Set(['INTEGER', 'REAL', 'TEXT']);
+const FORMATS = new Set(['csv', 'tsv', 'jsonl']);
 
 export function listDatasets(db: DB): DatasetInfo[] {
   const rows = db.prepare('SELECT * FROM datasets ORDER BY id').all() as DatasetRow[];
@@ -30,9 +42,27 @@ export function listDatasets(db: DB): DatasetInfo[] {
   }[];
   const byDataset = new Map<number, ColumnInfo[]>();
   for (const c of cols) {
+    if (
+      !SQL_NAME.test(c.sql_name) ||
+      !TYPES.has(c.type) ||
+      (c.role !== null && !(CANONICAL_ROLES as readonly string[]).includes(c.role))
+    ) {
+      fail(
+        'NOT_A_CASE',
+        `dataset ${c.dataset_id} has a malformed column entry (${JSON.stringify(c.sql_name).slice(0, 80)}): this case file was altered`,
+      );
+    }
     let list = byDataset.get(c.dataset_id);
     if (!list) byDataset.set(c.dataset_id, (list = []));
     list.push({ name: c.name, sqlName: c.sql_name, type: c.type, role: c.role });
+  }
+  for (const r of rows) {
+    if (!Number.isSafeInteger(r.id) || r.id < 1 || !FORMATS.has(r.format)) {
+      fail(
+        'NOT_A_CASE',
+        `dataset ${JSON.stringify(r.name)} has a malformed entry: this case file was altered`,
+      );
+    }
   }
   return rows.map((r) => ({
     id: r.id,

@@ -176,7 +176,10 @@ export function receiveIngest(
             break;
         }
       } catch (e) {
-        abort(e instanceof AppFailure ? e.appError : { code: 'INTERNAL', message: (e as Error).message });
+        // SQLite refusing a row still names the file being imported.
+        const error =
+          e instanceof AppFailure ? e.appError : { code: 'INTERNAL' as const, message: (e as Error).message };
+        abort({ file: meta.sourceFile ?? undefined, ...error });
       }
     });
   });

@@ -13,6 +13,8 @@ export type LineSink = (buf: string, start: number, end: number, line: number) =
 export class CsvParser {
   /** When set, unquoted lines go here as a range of the buffer instead of split fields. */
   fastLine: LineSink | null = null;
+  /** Names the i-th column in errors, once the header is known. */
+  columnName: (index: number) => string | undefined = () => undefined;
   private buf = '';
   private line = 1; // physical line at the start of buf
 
@@ -21,10 +23,6 @@ export class CsvParser {
     private readonly file: string,
     private readonly sink: RecordSink,
   ) {}
-
-  get currentLine(): number {
-    return this.line;
-  }
 
   /** Decoded text (the decoder in text-source.ts has already dropped any BOM). */
   push(text: string): void {
@@ -67,7 +65,7 @@ export class CsvParser {
       }
       const r = this.parseQuoted(buf, p, final, line);
       if (r === null) break; // incomplete: wait for more text
-      if (r.fields.length > 1 || r.fields[0] !== '') this.sink(r.fields, line);
+      this.sink(r.fields, line); // even `""` alone: a record with one empty value
       line += r.lines;
       p = r.next;
     }
@@ -109,6 +107,7 @@ export class CsvParser {
             fail('MALFORMED_INPUT', 'unterminated quoted field', {
               file: this.file,
               line: startLine + lines,
+              column: this.columnName(fields.length),
             });
           }
           value += buf.slice(q, close);
@@ -136,6 +135,7 @@ export class CsvParser {
         fail('MALFORMED_INPUT', `unexpected character ${JSON.stringify(buf[p])} after a closing quote`, {
           file: this.file,
           line: startLine + lines,
+          column: this.columnName(fields.length - 1),
         });
       }
       // unquoted field: up to the delimiter or end of line
@@ -143,10 +143,12 @@ export class CsvParser {
       while (q < n) {
         const c = buf.charCodeAt(q);
         if (c === d || c === 10) break;
-        if (c === 34) {
+        // In CSV a quote may only open a field; TSV files rarely quote, so there it is text.
+        if (c === 34 && d !== 9) {
           fail('MALFORMED_INPUT', 'a quote inside an unquoted field', {
             file: this.file,
             line: startLine + lines,
+            column: this.columnName(fields.length),
           });
         }
         q++;

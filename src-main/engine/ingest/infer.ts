@@ -51,7 +51,7 @@ type Raw = unknown;
 const isEmpty = (v: Raw): boolean => v === null || v === undefined || v === '';
 
 /** Infers a type per column from sampled rows (CSV strings or JSON values). */
-export function inferColumns(names: string[], sample: Raw[][]): InferredColumn[] {
+export function inferColumns(names: string[], sample: Raw[][], timeColumn?: string): InferredColumn[] {
   // One row-major pass with a counter per column (the import waits on this).
   const n = names.length;
   const ints = new Int32Array(n);
@@ -59,7 +59,7 @@ export function inferColumns(names: string[], sample: Raw[][]): InferredColumn[]
   const texts = new Int32Array(n);
   const notIso = new Uint8Array(n); // a text value that is not an ISO time was seen
   const maxAbs = new Float64Array(n);
-  const timeName = names.map(isTimeName);
+  const timeName = names.map((name) => isTimeName(name) || name === timeColumn);
   for (const row of sample) {
     for (let c = 0; c < n; c++) {
       const v = row[c];
@@ -90,7 +90,7 @@ export function inferColumns(names: string[], sample: Raw[][]): InferredColumn[]
     const type: ColumnType = texts[c] > 0 ? 'TEXT' : reals[c] > 0 ? 'REAL' : ints[c] > 0 ? 'INTEGER' : 'TEXT';
     let time: TimeKind | null = null;
     if (texts[c] > 0 && !notIso[c]) time = 'iso';
-    else if (type !== 'TEXT' && timeName[c]) time = maxAbs[c] >= 1e11 ? 'epoch_ms' : 'epoch_s';
+    else if (type !== 'TEXT' && timeName[c]) time = maxAbs[c] >= 1e11 ? 'epoch_ms' : 'epoch_s'; // by magnitude
     return { name, type, time };
   });
 }
@@ -115,12 +115,15 @@ export function chooseTimeColumn(columns: InferredColumn[], asked: string | unde
   return columns.findIndex((c) => c.time === 'iso');
 }
 
+const ZONE_RE = /(?:[Zz]|[+-]\d{2}:?\d{2})$/;
+/** Times beyond ±273,790 years are refused (and would not fit the ts column anyway). */
+const MAX_TIME_MS = 8.64e15;
+
 /** ISO text without a zone is read as UTC, with a space or a T between date and time. */
 export function normaliseIso(s: string): string {
   if (s.length <= 10) return s;
   let t = s.charCodeAt(10) === 32 ? s.slice(0, 10) + 'T' + s.slice(11) : s;
-  const last = t.charCodeAt(t.length - 1);
-  if (last !== 90 /* Z */ && !/[+-]\d{2}:?\d{2}$/.test(t.slice(19))) t += 'Z';
+  if (!ZONE_RE.test(t)) t += 'Z';
   return t;
 }
 
@@ -172,7 +175,7 @@ export function makeTimeConverter(
       return t;
     }
     const n = typeof v === 'number' ? v : Number(v);
-    if (!Number.isFinite(n))
+    if (!Number.isFinite(n) || Math.abs(kind === 'epoch_ms' ? n : n * 1000) > MAX_TIME_MS)
       fail('MALFORMED_INPUT', `expected a time in epoch units, found ${preview(v)}`, {
         file,
         line,

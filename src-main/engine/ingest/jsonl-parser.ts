@@ -13,10 +13,6 @@ export class JsonlParser {
     private readonly sink: ObjectSink,
   ) {}
 
-  get currentLine(): number {
-    return this.line;
-  }
-
   /** Decoded text (the decoder in text-source.ts has already dropped any BOM). */
   push(text: string): void {
     this.buf = this.buf.length ? this.buf + text : text;
@@ -46,7 +42,7 @@ export class JsonlParser {
     if (text.trim() === '') return;
     let v: unknown;
     try {
-      v = JSON.parse(text);
+      v = JSON.parse(BIG_DIGITS.test(text) ? quoteBigIntegers(text) : text);
     } catch (e) {
       fail('MALFORMED_INPUT', `not valid JSON (${(e as Error).message})`, { file: this.file, line });
     }
@@ -55,4 +51,42 @@ export class JsonlParser {
     }
     this.sink(v as Record<string, unknown>, line);
   }
+}
+
+const BIG_DIGITS = /\d{16}/;
+
+/**
+ * Integers too long for a double (ids, card numbers) would be silently rounded by JSON.parse:
+ * outside strings, quote every integer literal of 16 digits or more, so it is kept as text.
+ */
+export function quoteBigIntegers(text: string): string {
+  let out = '';
+  let from = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92)
+        i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+      continue;
+    }
+    if (c === 34) {
+      inString = true;
+      continue;
+    }
+    if (c === 45 || (c >= 48 && c <= 57)) {
+      let j = c === 45 ? i + 1 : i;
+      while (j < text.length && text.charCodeAt(j) >= 48 && text.charCodeAt(j) <= 57) j++;
+      const digits = j - (c === 45 ? i + 1 : i);
+      const next = text.charCodeAt(j);
+      const integer = next !== 46 && next !== 101 && next !== 69; // not followed by . e E
+      if (digits >= 16 && integer) {
+        out += text.slice(from, i) + '"' + text.slice(i, j) + '"';
+        from = j;
+      }
+      i = j - 1;
+    }
+  }
+  return from === 0 ? text : out + text.slice(from);
 }

@@ -23,7 +23,8 @@ import { readTextChunks } from './text-source';
 
 export const SAMPLE_ROWS = 10_000;
 export const BATCH_ROWS = 8192;
-const MAX_COLUMNS = 2000;
+/** SQLite's limit is 2000 columns a table, and ours has _id and _ts besides. */
+const MAX_COLUMNS = 1998;
 
 export interface ParseOptions {
   path: string;
@@ -67,11 +68,11 @@ async function parse(opts: ParseOptions, out: ParseOutput): Promise<void> {
       if (fields.length > MAX_COLUMNS)
         fail('MALFORMED_INPUT', `more than ${MAX_COLUMNS} columns`, { file, line });
       header = fields.map((f, i) => f.trim() || `column_${i + 1}`);
+      const names = header;
+      csv!.columnName = (i) => names[i];
       return;
     }
-    if (fields.length !== header.length) {
-      fail('MALFORMED_INPUT', `expected ${header.length} fields, found ${fields.length}`, { file, line });
-    }
+    if (fields.length !== header.length) raggedRow(file, line, header, fields.length);
     record(fields, line, text);
   };
   const jsonRecord = (obj: Record<string, unknown>, line: number) => {
@@ -113,14 +114,14 @@ async function parse(opts: ParseOptions, out: ParseOutput): Promise<void> {
       rowsOf = (s) => s.values;
     }
     const sampleRows = sample.map(rowsOf);
-    const inferred = inferColumns(names, sampleRows);
+    const inferred = inferColumns(names, sampleRows, opts.timeColumn);
     const t = chooseTimeColumn(inferred, opts.timeColumn, file);
-    if (jsonKeys) inferred.push({ name: EXTRA, type: 'TEXT', time: null });
+    const extraIndex = jsonKeys ? inferred.push({ name: EXTRA, type: 'TEXT', time: null }) - 1 : -1;
     const roles = assignRoles(inferred, opts.roles ?? {}, t >= 0 ? inferred[t].name : null);
     const sql = sqlNames(inferred.map((c) => c.name));
     const columns: ColumnInfo[] = inferred.map((c, i) => ({
       name: c.name,
-      sqlName: c.name === EXTRA && jsonKeys ? '_extra' : sql[i],
+      sqlName: i === extraIndex ? '_extra' : sql[i],
       type: c.type,
       role: roles[i],
     }));
@@ -146,7 +147,12 @@ async function parse(opts: ParseOptions, out: ParseOutput): Promise<void> {
     };
   }
   const jsonl = format === 'jsonl' ? new JsonlParser(file, jsonRecord) : null;
-  const currentLine = () => (csv ? csv.currentLine : jsonl!.currentLine);
+  // For an undecodable-bytes error: the column a CSV record's text so far ends in.
+  const columnAt = (before: string, firstLine: string) => {
+    if (!csv) return undefined;
+    const names = header ?? firstLine.replace(/\r$/, '').split(delimiter);
+    return names[Math.min(names.length - 1, fieldIndexAt(before, delimiter))];
+  };
 
   const flush = async (all: boolean) => {
     if (!builder) return;
@@ -154,6 +160,7 @@ async function parse(opts: ParseOptions, out: ParseOutput): Promise<void> {
     for (let b = builder.next(); b; b = builder.next()) {
       if (isCancelled(opts.cancel)) fail('CANCELLED', 'ingest cancelled');
       await out.ready();
+      if (isCancelled(opts.cancel)) fail('CANCELLED', 'ingest cancelled');
       b.bytes = bytes;
       rows += b.rows;
       out.send(
@@ -166,7 +173,7 @@ async function parse(opts: ParseOptions, out: ParseOutput): Promise<void> {
     }
   };
 
-  for await (const chunk of readTextChunks(opts.path, file, currentLine)) {
+  for await (const chunk of readTextChunks(opts.path, file, columnAt)) {
     if (isCancelled(opts.cancel)) fail('CANCELLED', 'ingest cancelled');
     bytes += chunk.bytes;
     if (csv) csv.push(chunk.text);
@@ -178,6 +185,48 @@ async function parse(opts: ParseOptions, out: ParseOutput): Promise<void> {
   if (builder === null) startBatches();
   await flush(true);
   out.send({ type: 'end', rows, bytes });
+}
+
+/** Index of the field that a record's text ends in, counting delimiters outside quotes. */
+function fieldIndexAt(text: string, delimiter: string): number {
+  const d = delimiter.charCodeAt(0);
+  let index = 0;
+  let inQuote = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) inQuote = !inQuote;
+    else if (c === d && !inQuote) index++;
+  }
+  return index;
+}
+
+/** A row with too few or too many fields, naming the first missing column or the last one. */
+function raggedRow(file: string, line: number, header: string[], found: number): never {
+  const n = header.length;
+  const column = found < n ? header[found] : header[n - 1];
+  const detail = found < n ? `no value for "${column}"` : `values past the last column "${column}"`;
+  return fail('MALFORMED_INPUT', `expected ${n} fields, found ${found} (${detail})`, { file, line, column });
+}
+
+/**
+ * End of the field starting at `pos` on the line ending at `end`. The last field is searched
+ * only up to the line's end (an unbounded search would rescan the rest of the buffer on every
+ * line of a one-column file); a stray delimiter in it is then seen as an extra field.
+ */
+function fieldEnd(
+  buf: string,
+  pos: number,
+  end: number,
+  d: number,
+  delimiter: string,
+  last: boolean,
+): number {
+  if (last) {
+    for (let k = pos; k < end; k++) if (buf.charCodeAt(k) === d) return k;
+    return end;
+  }
+  const j = buf.indexOf(delimiter, pos);
+  return j < 0 || j > end ? end : j;
 }
 
 /** Accumulates converted rows column by column. */
@@ -246,8 +295,7 @@ class BatchBuilder {
       if (col instanceof Float64Array) {
         let v = parseNumberAt(buf, pos, end, d, cursor);
         if (v === undefined || (this.integer[c] && !Number.isSafeInteger(v) && v === v)) {
-          let j = buf.indexOf(delimiter, pos);
-          if (j < 0 || j > end) j = end;
+          const j = fieldEnd(buf, pos, end, d, delimiter, c === nc - 1);
           const r = this.convert[c](buf.slice(pos, j), line);
           v = r === null ? NaN : (r as number);
           cursor.end = j;
@@ -256,8 +304,7 @@ class BatchBuilder {
         if (c === this.timeIndex) timeValue = v !== v ? null : v;
         pos = cursor.end;
       } else {
-        let j = buf.indexOf(delimiter, pos);
-        if (j < 0 || j > end) j = end;
+        const j = fieldEnd(buf, pos, end, d, delimiter, c === nc - 1);
         const s = j > pos ? buf.slice(pos, j) : null;
         col[i] = s;
         if (c === this.timeIndex) timeValue = s;
@@ -272,10 +319,12 @@ class BatchBuilder {
 
   private ragged(buf: string, start: number, end: number, line: number, delimiter: string): never {
     const found = buf.slice(start, end).split(delimiter).length;
-    return fail('MALFORMED_INPUT', `expected ${this.cols.length} fields, found ${found}`, {
-      file: this.file,
+    return raggedRow(
+      this.file,
       line,
-    });
+      this.columns.map((c) => c.name),
+      found,
+    );
   }
 
   add(values: unknown[], line: number): void {
@@ -297,11 +346,11 @@ class BatchBuilder {
   addObject(obj: Record<string, unknown>, line: number): void {
     const keys = this.extraIndex!;
     const values = new Array<unknown>(this.columns.length);
-    let extra: Record<string, unknown> | null = null;
+    let extra: Record<string, unknown> | null = null; // null prototype: a "__proto__" key is data
     for (const k in obj) {
       const i = keys.get(k);
       if (i !== undefined) values[i] = obj[k];
-      else (extra ??= {})[k] = obj[k];
+      else (extra ??= Object.create(null) as Record<string, unknown>)[k] = obj[k];
     }
     values[this.columns.length - 1] = extra ? JSON.stringify(extra) : null;
     this.add(values, line);

@@ -4,25 +4,68 @@ import { fail } from '../../../src-shared/result';
 
 export const CHUNK_BYTES = 1 << 20;
 
+/**
+ * Where the first undecodable bytes are: their 1-based physical line, the text of their record
+ * before them (a quoted field may span lines) and the first line of the file (its header).
+ * Only run after decoding failed, so it may read the file again, character by character.
+ */
+export async function locateInvalidUtf8(
+  path: string,
+): Promise<{ line: number; before: string; firstLine: string } | null> {
+  const decoder = new TextDecoder('utf-8'); // not fatal: bad bytes become U+FFFD
+  let line = 1;
+  let record = ''; // text since the last newline outside quotes
+  let firstLine: string | null = null;
+  let inQuote = false;
+  for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES }) as AsyncIterable<Buffer>) {
+    const text = decoder.decode(chunk, { stream: true });
+    let from = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 0xfffd) return { line, before: record + text.slice(from, i), firstLine: firstLine ?? '' };
+      if (c === 34) inQuote = !inQuote;
+      else if (c === 10) {
+        if (firstLine === null) firstLine = record + text.slice(from, i);
+        line++;
+        if (!inQuote) {
+          record = '';
+          from = i + 1;
+        }
+      }
+    }
+    record += text.slice(from);
+    if (record.length > 1 << 20) record = record.slice(-(1 << 20));
+  }
+  return null;
+}
+
+/**
+ * Yields the file's text. `columnAt` names the column that a record's text so far ends in
+ * (given the file's first line), for the error about undecodable bytes.
+ */
 export async function* readTextChunks(
   path: string,
   file: string,
-  linesSoFar: () => number,
+  columnAt: (before: string, firstLine: string) => string | undefined = () => undefined,
 ): AsyncGenerator<{ text: string; bytes: number }> {
   // fatal: undecodable bytes throw; ignoreBOM false (the default): a leading BOM is dropped.
   const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
   const stream = createReadStream(path, { highWaterMark: CHUNK_BYTES });
+  const invalid = async (message: string): Promise<never> => {
+    const at = await locateInvalidUtf8(path);
+    return fail(
+      'MALFORMED_INPUT',
+      message,
+      at ? { file, line: at.line, column: columnAt(at.before, at.firstLine) } : { file },
+    );
+  };
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       let text: string;
       try {
         text = decoder.decode(chunk, { stream: true });
       } catch {
-        const loose = new TextDecoder('utf-8').decode(chunk);
-        const at = loose.indexOf('\uFFFD');
-        let line = linesSoFar();
-        for (let i = 0; i < at; i++) if (loose.charCodeAt(i) === 10) line++;
-        return fail('MALFORMED_INPUT', 'bytes that are not valid UTF-8', { file, line });
+        return await invalid('bytes that are not valid UTF-8');
       }
       yield { text, bytes: chunk.length };
     }
@@ -30,7 +73,7 @@ export async function* readTextChunks(
     try {
       tail = decoder.decode();
     } catch {
-      return fail('MALFORMED_INPUT', 'the file ends inside a UTF-8 character', { file, line: linesSoFar() });
+      return await invalid('the file ends inside a UTF-8 character');
     }
     if (tail) yield { text: tail, bytes: 0 };
   } catch (e) {

@@ -3,6 +3,7 @@
 import { parentPort, type MessagePort } from 'node:worker_threads';
 import type { CanonicalRole, DataFormat } from '../../../src-shared/domain';
 import { runParse } from '../ingest/parse-pipeline';
+import { isCancelled } from '../ingest/protocol';
 
 const MAX_IN_FLIGHT = 3;
 
@@ -41,7 +42,13 @@ parentPort!.once('message', (task: ParseTask) => {
         port.postMessage(msg, transfer ?? []);
       },
       async ready() {
-        while (inFlight >= MAX_IN_FLIGHT) await new Promise<void>((r) => (wake = r));
+        // Waits for the writer to take a batch; a cancel (seen within 50 ms) ends the wait.
+        while (inFlight >= MAX_IN_FLIGHT && !isCancelled(cancel)) {
+          await new Promise<void>((r) => {
+            wake = r;
+            setTimeout(r, 50);
+          });
+        }
       },
     },
   );

@@ -80,8 +80,8 @@ function cellText(m: ColumnMeta, v: CellValue | undefined): string {
 /** TanStack Table sees no rows: the virtualised body reads them from the page cache. */
 const NO_ROWS: CellValue[][] = [];
 
-/** Column widths the analyst set, per dataset, for this session. */
-const savedSizing = new Map<number, ColumnSizingState>();
+/** Column widths the analyst set, per dataset of the open case (keyed `epoch:id`), for this session. */
+const savedSizing = new Map<string, ColumnSizingState>();
 
 export function EventsTable({ dataset }: { dataset: DatasetInfo }) {
   const query = useStore((s) => s.queries[dataset.id] ?? EMPTY_QUERY);
@@ -112,10 +112,12 @@ export function EventsTable({ dataset }: { dataset: DatasetInfo }) {
     () => (query.sort ? [{ id: query.sort.column, desc: query.sort.desc }] : []),
     [query.sort],
   );
-  const [sizing, setSizing] = useState<ColumnSizingState>(() => savedSizing.get(dataset.id) ?? {});
+  const [sizing, setSizing] = useState<ColumnSizingState>(
+    () => savedSizing.get(`${epoch}:${dataset.id}`) ?? {},
+  );
   useEffect(() => {
-    savedSizing.set(dataset.id, sizing);
-  }, [dataset.id, sizing]);
+    savedSizing.set(`${epoch}:${dataset.id}`, sizing);
+  }, [epoch, dataset.id, sizing]);
 
   const table = useReactTable<CellValue[]>({
     data: NO_ROWS,

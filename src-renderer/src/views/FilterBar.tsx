@@ -106,7 +106,10 @@ export function FilterBar({ dataset }: { dataset: DatasetInfo }) {
       setRefused(`${describeFilter(filter, meta)}: ${formatError(cache.error)}`);
       return;
     }
-    setFilters(dataset.id, next);
+    // The check took time: if the filters changed meanwhile (a chip removed, Clear), add this
+    // filter to what they are now rather than bringing back the old list.
+    const now = useStore.getState().queries[dataset.id] ?? EMPTY_QUERY;
+    setFilters(dataset.id, now.filters === q.filters ? next : [...now.filters, filter]);
     setValue('');
   };
 
