@@ -207,3 +207,43 @@ describe('the contract at the boundary', () => {
     });
   });
 });
+
+describe('text filters answered from a column’s distinct values', () => {
+  it('agree with SQL LIKE, = and != (ASCII-only case folding, NULLs excluded)', async () => {
+    const { host, dir, casePath } = await hostWithCase();
+    const merchants = ['Café', 'CAFÉ', 'cafe', 'Cafe 100%_real', 'Books', '', 'Ünder'];
+    const lines = ['n,merchant'];
+    for (let i = 0; i < 3000; i++) lines.push(`${i},${merchants[i % merchants.length]}`);
+    const r = await ingest(host, { path: writeFile(dir, 'm.csv', lines.join('\n')) });
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
+    const id = r.value.dataset.id;
+    const Database = (await import('better-sqlite3')).default;
+    const raw = new Database(casePath, { readonly: true });
+    try {
+      const cases: [string, string, string][] = [
+        ['contains', 'caf', `merchant LIKE '%caf%'`],
+        ['contains', 'é', `merchant LIKE '%é%'`],
+        ['contains', 'É', `merchant LIKE '%É%'`],
+        ['contains', '%_', `instr(merchant, '%_') > 0`],
+        ['prefix', 'CA', `merchant LIKE 'CA%'`],
+        ['prefix', 'ü', `merchant LIKE 'ü%'`],
+        ['eq', 'cafe', `merchant = 'cafe'`],
+        ['neq', 'cafe', `merchant != 'cafe'`],
+        ['contains', 'zzz', '0'],
+      ];
+      for (const [op, value, where] of cases) {
+        const expected = raw.prepare(`SELECT count(*) FROM ds_${id} WHERE ${where}`).pluck().get() as number;
+        const p = await page(host, {
+          datasetId: id,
+          offset: 0,
+          limit: 2000,
+          filters: [{ column: 'merchant', op: op as 'eq', value }],
+        });
+        expect([op, value, p.total]).toEqual([op, value, expected]);
+        expect(p.rows.length).toBe(Math.min(expected, 2000));
+      }
+    } finally {
+      raw.close();
+    }
+  });
+});

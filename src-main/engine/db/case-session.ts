@@ -5,7 +5,8 @@ import type { CaseInfo, DatasetInfo, EventsPage, EventsQuery } from '../../../sr
 import { AppFailure, fail } from '../../../src-shared/result';
 import { isCancelled } from '../ingest/protocol';
 import { caseInfo, listDatasets, tableOf } from './case-store';
-import { buildPageSql } from './events-query';
+import { buildPageSql, type ValueResolver } from './events-query';
+import { matchValues, readValueCounts, type ValueCounts } from './value-counts';
 import { receiveIngest, type IngestDone, type IngestMeta } from './ingest-writer';
 import { closeCaseDb, openCaseDb, type DB } from './open-case';
 import type Database from 'better-sqlite3';
@@ -118,9 +119,13 @@ export class CaseSession {
   page(q: EventsQuery): EventsPage {
     const started = performance.now();
     const ds = this.dataset(q.datasetId);
-    const sql = buildPageSql(ds, q);
+    const resolve: ValueResolver = (column, op, value) => {
+      const vc = this.valueCounts(ds, column);
+      return vc ? matchValues(vc, op, value) : null;
+    };
+    const sql = buildPageSql(ds, q, resolve);
     for (const col of sql.indexColumns.slice(0, 2)) this.ensureIndex(ds, col);
-    let total = ds.rows;
+    let total = sql.knownTotal ?? ds.rows;
     if (sql.count) {
       const key = `${ds.id}|${JSON.stringify(q.filters)}`;
       const cached = this.counts.get(key);
@@ -157,6 +162,20 @@ export class CaseSession {
       this.writer.pragma('wal_checkpoint(TRUNCATE)');
     }, 250);
     this.checkpointTimer.unref();
+  }
+
+  private readonly valueCountCache = new Map<string, ValueCounts | null>();
+
+  /** Distinct values and counts of a text column (null: too many, or not now), read once. */
+  private valueCounts(ds: DatasetInfo, column: string): ValueCounts | null {
+    const key = `${ds.id}:${column}`;
+    const cached = this.valueCountCache.get(key);
+    if (cached !== undefined) return cached;
+    if (this.writing > 0) return null; // without its index the scan would hold up the page
+    this.ensureIndex(ds, column);
+    const vc = readValueCounts(this.reader, tableOf(ds.id), column);
+    this.valueCountCache.set(key, vc);
+    return vc;
   }
 
   /** Creates an index for a sorted or filtered column, unless a write is under way. */

@@ -1,6 +1,6 @@
 // One page of a dataset's events, sorted and filtered in SQL. Parameters are always bound;
 // identifiers come only from the dataset's own column list.
-import type { CellValue, DatasetInfo, EventsPage, EventsQuery } from '../../../src-shared/domain';
+import type { CellValue, DatasetInfo, EventsPage, EventsQuery, FilterOp } from '../../../src-shared/domain';
 import { fail } from '../../../src-shared/result';
 import { tableOf } from './case-store';
 
@@ -12,11 +12,23 @@ export interface PageSql {
   /** Column the query sorts or filters on, worth an index. */
   indexColumns: string[];
   columns: string[];
+  /** The number of matching rows, when known without a count query. */
+  knownTotal: number | null;
 }
+
+/** Resolves a text filter to the values it keeps (see value-counts.ts), or null. */
+export type ValueResolver = (
+  column: string,
+  op: FilterOp,
+  value: string,
+) => { values: string[]; total: number } | null;
+
+/** Longer lists of matching values are left to LIKE. */
+const MAX_IN_LIST = 500;
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => '\\' + c);
 
-export function buildPageSql(ds: DatasetInfo, q: EventsQuery): PageSql {
+export function buildPageSql(ds: DatasetInfo, q: EventsQuery, resolve?: ValueResolver): PageSql {
   const types = new Map<string, string>([
     ['id', 'INTEGER'],
     ['ts', 'INTEGER'],
@@ -30,10 +42,29 @@ export function buildPageSql(ds: DatasetInfo, q: EventsQuery): PageSql {
   const where: string[] = [];
   const params: CellValue[] = [];
   const indexColumns: string[] = [];
-  for (const f of q.filters ?? []) {
+  const filters = q.filters ?? [];
+  let knownTotal: number | null = filters.length ? null : ds.rows;
+  for (const f of filters) {
     const col = ident(f.column);
     const numeric = types.get(f.column) !== 'TEXT';
     let v = f.value ?? null;
+    if (
+      !numeric &&
+      v !== null &&
+      resolve &&
+      (f.op === 'eq' || f.op === 'neq' || f.op === 'contains' || f.op === 'prefix')
+    ) {
+      const matched = resolve(f.column, f.op, String(v));
+      if (matched) {
+        if (filters.length === 1) knownTotal = matched.total;
+        if (matched.values.length <= MAX_IN_LIST) {
+          where.push(matched.values.length ? `${col} IN (${matched.values.map(() => '?').join(', ')})` : '0');
+          params.push(...matched.values);
+          indexColumns.push(f.column);
+          continue;
+        }
+      }
+    }
     if (f.op !== 'isnull' && f.op !== 'notnull') {
       if (v === null) fail('BAD_REQUEST', `filter on "${f.column}" needs a value`);
       if (numeric && f.op !== 'contains' && f.op !== 'prefix') {
@@ -86,9 +117,10 @@ export function buildPageSql(ds: DatasetInfo, q: EventsQuery): PageSql {
     `(SELECT _id FROM ${table}${whereSql}${order} LIMIT ? OFFSET ?)${order}`;
   return {
     rows: { sql: rowsSql, params: [...params, q.limit, q.offset] },
-    count: where.length ? { sql: `SELECT count(*) FROM ${table}${whereSql}`, params } : null,
+    count: knownTotal === null ? { sql: `SELECT count(*) FROM ${table}${whereSql}`, params } : null,
     indexColumns,
     columns,
+    knownTotal,
   };
 }
 
