@@ -65,7 +65,7 @@ if (want('ingest')) {
   const hasSqlite = spawnSync('sqlite3', ['-version']).status === 0;
   const runs = [];
   const refs = [];
-  for (let i = 0; i < 5; i++) {
+  for (let i = 0; i < 7; i++) {
     if (hasSqlite) refs.push(sqliteImport(file));
     runs.push(ingestOnce(file));
   }
@@ -80,7 +80,10 @@ if (want('ingest')) {
     console.log(
       `sqlite3 .import:  median ${fmt(ref)} s of ${refs.map((r) => fmt(r)).join(', ')}  (TEXT columns, same run)`,
     );
-    console.log(`ratio ours / sqlite3 = ${fmt(ours / ref)} (target ≤ 0.80)`);
+    const best = Math.min(...runs.map((r) => r.seconds)) / Math.min(...refs);
+    console.log(
+      `ratio ours / sqlite3 = ${fmt(ours / ref)} on medians, ${fmt(best)} on best runs (target ≤ 0.80)`,
+    );
   } else console.log('sqlite3 CLI not installed (apt-get install sqlite3): no reference ratio');
   const big = generate(854_421, path.join(work, 'cc-854421.csv'));
   const b = ingestOnce(big);
