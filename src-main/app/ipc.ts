@@ -1,11 +1,9 @@
 // The Electron carrier of the contract: one invoke channel, one event channel.
 import { ipcMain, type BrowserWindow } from 'electron';
 import { EVENT_NAMES } from '../../src-shared/contract';
+import { IPC_EVENT as EVENT_CHANNEL, IPC_INVOKE as INVOKE_CHANNEL } from '../../src-shared/ipc-channels';
 import type { EngineHost } from '../engine/host';
 import { isTrustedUrl } from './security';
-
-export const INVOKE_CHANNEL = 'sentinel:invoke';
-export const EVENT_CHANNEL = 'sentinel:event';
 
 export function connectIpc(host: EngineHost, win: BrowserWindow, rendererUrl: string): () => void {
   ipcMain.handle(INVOKE_CHANNEL, async (event, method: unknown, params: unknown) => {

@@ -1,10 +1,8 @@
 // The preload exposes one small object, `window.sentinel`, built from the contract.
 // Never ipcRenderer itself.
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
+import { IPC_EVENT as EVENT_CHANNEL, IPC_INVOKE as INVOKE_CHANNEL } from '../../src-shared/ipc-channels';
 import type { Bridge, EventMap, EventName } from '../../src-shared/contract';
-
-const INVOKE_CHANNEL = 'sentinel:invoke';
-const EVENT_CHANNEL = 'sentinel:event';
 
 const bridge: Bridge = {
   invoke: (method, params) => ipcRenderer.invoke(INVOKE_CHANNEL, method, params),
