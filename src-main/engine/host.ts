@@ -115,10 +115,6 @@ export class EngineHost {
     this.emitter.emit(event, payload);
   }
 
-  get caseInfo(): CaseInfo | null {
-    return this.current;
-  }
-
   /** The one entry point for requests from any shell: validates, then dispatches. */
   async handle(method: unknown, params: unknown): Promise<Result<unknown>> {
     if (!isMethod(method))

@@ -1,6 +1,6 @@
 // One page of a dataset's events, sorted and filtered in SQL. Parameters are always bound;
 // identifiers come only from the dataset's own column list.
-import type { CellValue, DatasetInfo, EventsPage, EventsQuery, FilterOp } from '../../../src-shared/domain';
+import type { CellValue, DatasetInfo, EventsQuery, FilterOp } from '../../../src-shared/domain';
 import { fail } from '../../../src-shared/result';
 import { tableOf } from './case-store';
 
@@ -124,4 +124,3 @@ export function buildPageSql(ds: DatasetInfo, q: EventsQuery, resolve?: ValueRes
   };
 }
 
-export type { EventsPage };

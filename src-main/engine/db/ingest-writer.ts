@@ -1,7 +1,7 @@
 // The DB side of an ingest: one transaction from schema to commit. The dataset becomes
 // visible only at COMMIT; a failure or cancel rolls everything back, leaving the case as it was.
 import type { MessagePort } from 'node:worker_threads';
-import { CANONICAL_ROLES, type ColumnInfo, type DatasetInfo } from '../../../src-shared/domain';
+import { CANONICAL_ROLES, type ColumnInfo } from '../../../src-shared/domain';
 import { AppFailure, type AppError } from '../../../src-shared/result';
 import type { BatchColumn, DbToParse, ParseToDb } from '../ingest/protocol';
 import type { Statement } from 'better-sqlite3';
@@ -185,4 +185,3 @@ export function receiveIngest(
   });
 }
 
-export type { DatasetInfo };

@@ -2,7 +2,7 @@
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { fail } from '../../../src-shared/result';
-import { LATEST_VERSION, MIGRATIONS, type Migration } from './migrations';
+import { MIGRATIONS, type Migration } from './migrations';
 
 /** 'SNTL': marks a SQLite file as a SentinelRisk case. */
 export const APPLICATION_ID = 0x534e544c;
@@ -92,7 +92,6 @@ export function migrate(db: DB, path: string, migrations: Migration[]): number {
   return latest;
 }
 
-export const SCHEMA_VERSION = LATEST_VERSION;
 
 export function closeCaseDb(db: DB): void {
   if (!db.open) return;
