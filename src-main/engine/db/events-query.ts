@@ -123,4 +123,3 @@ export function buildPageSql(ds: DatasetInfo, q: EventsQuery, resolve?: ValueRes
     knownTotal,
   };
 }
-

@@ -92,7 +92,6 @@ export function migrate(db: DB, path: string, migrations: Migration[]): number {
   return latest;
 }
 
-
 export function closeCaseDb(db: DB): void {
   if (!db.open) return;
   try {
