@@ -13,6 +13,7 @@ export const CANONICAL_ROLES = [
   'resource',
   'latency',
   'label',
+  'device',
 ] as const;
 export type CanonicalRole = (typeof CANONICAL_ROLES)[number];
 

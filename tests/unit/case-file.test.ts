@@ -23,6 +23,7 @@ describe('case files', () => {
         'case_meta',
         'dataset_columns',
         'datasets',
+        'feature_sets',
         'labels',
         'notes',
       ]);
@@ -57,6 +58,34 @@ describe('case files', () => {
       db.prepare('DELETE FROM datasets WHERE id = 1').run();
       for (const t of ['dataset_columns', 'labels', 'notes'])
         expect(db.prepare(`SELECT count(*) FROM ${t}`).pluck().get()).toBe(0);
+    } finally {
+      closeCaseDb(db);
+    }
+  });
+
+  it('migration 2: keeps every column entry and allows the device role', () => {
+    const file = path.join(tempDir(), 'm2.sentinel');
+    // a case at schema 1, with a dataset, migrated to the latest on open
+    const v1 = openCaseDb(file, { create: true, migrations: MIGRATIONS.slice(0, 1) });
+    v1.prepare("INSERT INTO datasets (id, name, format, created_at) VALUES (1, 'd', 'csv', 'now')").run();
+    v1.prepare(
+      "INSERT INTO dataset_columns VALUES (1, 0, 'a', 'a', 'TEXT', 'entity'), (1, 1, 'b', 'b', 'REAL', NULL)",
+    ).run();
+    expect(() =>
+      v1.prepare("INSERT INTO dataset_columns VALUES (1, 2, 'd', 'd', 'TEXT', 'device')").run(),
+    ).toThrow(/CHECK/);
+    closeCaseDb(v1);
+    const db = openCaseDb(file);
+    try {
+      expect(db.pragma('user_version', { simple: true })).toBe(2);
+      expect(db.prepare('SELECT name, role FROM dataset_columns ORDER BY ordinal').all()).toEqual([
+        { name: 'a', role: 'entity' },
+        { name: 'b', role: null },
+      ]);
+      db.prepare("INSERT INTO dataset_columns VALUES (1, 2, 'd', 'd', 'TEXT', 'device')").run();
+      db.prepare("INSERT INTO feature_sets VALUES (1, '[]', 'h', 0, 0, 'now', NULL)").run();
+      db.prepare('DELETE FROM datasets').run();
+      expect(db.prepare('SELECT count(*) FROM feature_sets').pluck().get()).toBe(0);
     } finally {
       closeCaseDb(db);
     }

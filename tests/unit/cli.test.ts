@@ -1,4 +1,5 @@
 // The built CLI (`npm test` builds first). Run `npm run build` before running this file alone.
+import { LATEST_VERSION } from '../../src-main/engine/db/migrations';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -35,7 +36,7 @@ describe('sentinel CLI', () => {
     const info = sentinel('info', '--case', casePath, '--json');
     expect(info.code).toBe(0);
     expect(JSON.parse(info.stdout)).toMatchObject({
-      schemaVersion: 1,
+      schemaVersion: LATEST_VERSION,
       datasets: [{ name: 'cards', rows: 2 }],
     });
   });

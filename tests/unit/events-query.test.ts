@@ -1,3 +1,4 @@
+import { LATEST_VERSION } from '../../src-main/engine/db/migrations';
 import { describe, expect, it } from 'vitest';
 import type { EventsPage, EventsQuery } from '../../src-shared/domain';
 import type { EngineHost } from '../../src-main/engine/host';
@@ -203,7 +204,7 @@ describe('the contract at the boundary', () => {
     });
     expect(await host.handle('app.state', {})).toMatchObject({
       ok: true,
-      value: { case: { schemaVersion: 1 } },
+      value: { case: { schemaVersion: LATEST_VERSION } },
     });
   });
 });

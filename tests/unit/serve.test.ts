@@ -1,3 +1,4 @@
+import { LATEST_VERSION } from '../../src-main/engine/db/migrations';
 import { describe, expect, it } from 'vitest';
 import http from 'node:http';
 import { WebSocket } from 'ws';
@@ -120,7 +121,7 @@ describe('serve mode', () => {
       expect(state).toMatchObject({
         kind: 'result',
         id: 1,
-        result: { ok: true, value: { shell: 'serve', case: { schemaVersion: 1 } } },
+        result: { ok: true, value: { shell: 'serve', case: { schemaVersion: LATEST_VERSION } } },
       });
       expect(await call(ws, 2, 'nope', {})).toMatchObject({
         result: { ok: false, error: { code: 'BAD_REQUEST' } },

@@ -37,6 +37,7 @@ const NAMES: Record<CanonicalRole, string[]> = {
   resource: ['resource', 'path', 'url', 'merchant', 'table', 'tables'],
   latency: ['latency', 'latency_ms', 'duration', 'duration_ms', 'response_time', 'response_time_ms'],
   label: ['class', 'label', 'is_fraud', 'fraud', 'is_anomaly', 'anomaly'],
+  device: ['device', 'device_id', 'deviceid', 'user_agent', 'fingerprint'],
 };
 
 const NUMERIC_ROLES = new Set<CanonicalRole>(['amount', 'latency', 'label']);

@@ -1,12 +1,16 @@
 // Numbered migrations. The case's schema version is PRAGMA user_version; migration N brings
 // a case from N-1 to N. Append only: never edit a migration that has shipped.
 import * as m0001 from './0001_init';
+import * as m0002 from './0002_features';
 
 export interface Migration {
   version: number;
   up: string;
 }
 
-export const MIGRATIONS: Migration[] = [{ version: 1, up: m0001.up }];
+export const MIGRATIONS: Migration[] = [
+  { version: 1, up: m0001.up },
+  { version: 2, up: m0002.up },
+];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
