@@ -1,0 +1,153 @@
+// The feature configuration (config/feature_config.yaml), validated at load.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { fail } from '../../../src-shared/result';
+
+export const FEATURE_KINDS = [
+  'count',
+  'time_since_last',
+  'value',
+  'zscore',
+  'rolling_std',
+  'max',
+  'sum',
+  'vs_p95',
+  'distinct',
+  'failure_ratio',
+  'hour',
+  'weekday',
+  'off_hours',
+  'first_seen',
+] as const;
+export type FeatureKind = (typeof FEATURE_KINDS)[number];
+
+/** Columns a feature can read, by canonical role. */
+export const FEATURE_COLUMNS = ['amount', 'src_ip', 'device', 'resource', 'status', 'entity'] as const;
+export type FeatureColumn = (typeof FEATURE_COLUMNS)[number];
+export const GROUP_KEYS = ['entity', 'src_ip'] as const;
+export type GroupKey = (typeof GROUP_KEYS)[number];
+
+const windowRe = /^(\d+)(s|m|h|d)$/;
+const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+const featureSchema = z
+  .object({
+    name: z.string().regex(/^[a-z][a-z0-9_]{0,47}$/, 'feature names are lower_snake_case'),
+    kind: z.enum(FEATURE_KINDS),
+    column: z.enum(FEATURE_COLUMNS).optional(),
+    window: z.string().regex(windowRe, 'a window is a number and a unit: 30m, 1h, 7d').optional(),
+    by: z.enum(GROUP_KEYS).optional(),
+  })
+  .strict();
+
+const configSchema = z
+  .object({
+    version: z.literal(1),
+    off_hours: z
+      .object({ from: z.number().int().min(0).max(23), to: z.number().int().min(0).max(23) })
+      .strict(),
+    failure_values: z.array(z.string().min(1)).min(1),
+    features: z.array(featureSchema).min(1).max(200),
+  })
+  .strict();
+
+export interface FeatureSpec {
+  name: string;
+  kind: FeatureKind;
+  column: FeatureColumn | null;
+  windowMs: number | null;
+  by: GroupKey;
+}
+
+export interface FeatureConfig {
+  offHours: { from: number; to: number };
+  failureValues: string[];
+  features: FeatureSpec[];
+  /** Hash of the configuration: stored features are recomputed when it changes. */
+  hash: string;
+}
+
+const NEEDS_COLUMN = new Set<FeatureKind>([
+  'value',
+  'zscore',
+  'rolling_std',
+  'max',
+  'sum',
+  'vs_p95',
+  'distinct',
+  'failure_ratio',
+  'first_seen',
+]);
+const NEEDS_WINDOW = new Set<FeatureKind>([
+  'count',
+  'rolling_std',
+  'max',
+  'sum',
+  'distinct',
+  'failure_ratio',
+]);
+
+export function parseFeatureConfig(text: string, file: string): FeatureConfig {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (e) {
+    return fail('BAD_REQUEST', `not valid YAML: ${(e as Error).message}`, { file });
+  }
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return fail('BAD_REQUEST', `${issue.path.join('.') || '(config)'}: ${issue.message}`, { file });
+  }
+  const names = new Set<string>();
+  const features = parsed.data.features.map((f, i): FeatureSpec => {
+    const where = `features.${i} (${f.name})`;
+    if (names.has(f.name)) fail('BAD_REQUEST', `${where}: the name is used twice`, { file });
+    names.add(f.name);
+    if (NEEDS_COLUMN.has(f.kind) && !f.column)
+      fail('BAD_REQUEST', `${where}: a ${f.kind} feature needs a column`, { file });
+    if (NEEDS_WINDOW.has(f.kind) && !f.window)
+      fail('BAD_REQUEST', `${where}: a ${f.kind} feature needs a window`, { file });
+    const m = f.window ? windowRe.exec(f.window)! : null;
+    return {
+      name: f.name,
+      kind: f.kind,
+      column: f.column ?? null,
+      windowMs: m ? Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS] : null,
+      by: f.by ?? 'entity',
+    };
+  });
+  return {
+    offHours: parsed.data.off_hours,
+    failureValues: parsed.data.failure_values.map((v) => v.toLowerCase()),
+    features,
+    hash: createHash('sha256').update(JSON.stringify(parsed.data)).digest('hex').slice(0, 16),
+  };
+}
+
+/** The project's folder (where package.json is), from source or from the build. */
+export function projectRoot(): string {
+  let dir = __dirname;
+  for (let i = 0; i < 6; i++) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+    dir = path.dirname(dir);
+  }
+  return process.cwd();
+}
+
+export function loadFeatureConfig(
+  file = path.join(projectRoot(), 'config', 'feature_config.yaml'),
+): FeatureConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    return fail('IO', `cannot read the feature configuration (${(e as NodeJS.ErrnoException).code})`, {
+      file,
+    });
+  }
+  return parseFeatureConfig(text, file);
+}
