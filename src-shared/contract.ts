@@ -47,6 +47,8 @@ export const ingestStartSchema = z
     format: z.enum(['csv', 'tsv', 'jsonl']).optional(),
     timeColumn: z.string().min(1).max(255).optional(),
     roles: z.record(z.enum(CANONICAL_ROLES), z.string().min(1).max(255)).optional(),
+    /** Add the file's rows to this dataset (same columns) instead of creating a dataset. */
+    appendTo: z.number().int().positive().optional(),
   })
   .strict()
   .refine((p) => (p.path === undefined) !== (p.uploadId === undefined), {

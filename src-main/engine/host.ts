@@ -30,6 +30,7 @@ import type {
   CaseInfo,
   DataFormat,
   IngestResult,
+  ColumnInfo,
   JobKind,
   JobProgress,
 } from '../../src-shared/domain';
@@ -66,6 +67,17 @@ interface Job {
 }
 
 const PROGRESS_EVERY_MS = 200;
+
+/** One file to import: into a new dataset, or appended to an existing one. */
+interface IngestFile {
+  file: string;
+  fileName: string;
+  format: DataFormat;
+  name: string;
+  timeColumn?: string;
+  roles?: IngestParams['roles'];
+  append?: { datasetId: number; columns: ColumnInfo[]; timeColumn: string | null };
+}
 
 function removeCaseFiles(file: string): void {
   for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
@@ -324,8 +336,14 @@ export class EngineHost {
       );
     }
     const format = p.format ?? detectFormat(file);
+    let append: IngestFile['append'];
+    if (p.appendTo !== undefined) {
+      const target = this.current.datasets.find((d) => d.id === p.appendTo);
+      if (!target) return err('BAD_REQUEST', `no dataset with id ${p.appendTo} in this case`);
+      append = { datasetId: target.id, columns: target.columns, timeColumn: target.timeColumn };
+    }
     const name = p.name ?? fileName.replace(/\.(csv|tsv|tab|jsonl|ndjson|json|txt)$/i, '');
-    const [jobId, job] = this.newJob('ingest', `Importing ${fileName}`);
+    const [jobId, job] = this.newJob('ingest', append ? `Adding ${fileName}` : `Importing ${fileName}`);
     job.progress.totalBytes = size;
     const done = this.ingestFile(jobId, job, {
       file,
@@ -334,6 +352,7 @@ export class EngineHost {
       name,
       timeColumn: p.timeColumn,
       roles: p.roles,
+      append,
     }).then(async (r) => {
       if (p.uploadId) this.options.releaseUpload?.(p.uploadId);
       if (r.ok) await this.refreshCase();
@@ -350,18 +369,7 @@ export class EngineHost {
   }
 
   /** One file through a parse worker into the DB worker. */
-  private async ingestFile(
-    jobId: string,
-    job: Job,
-    f: {
-      file: string;
-      fileName: string;
-      format: DataFormat;
-      name: string;
-      timeColumn?: string;
-      roles?: IngestParams['roles'];
-    },
-  ): Promise<Result<IngestResult>> {
+  private async ingestFile(jobId: string, job: Job, f: IngestFile): Promise<Result<IngestResult>> {
     const { port1, port2 } = new MessageChannel();
     const parser = this.takeParser();
     const task: ParseTask = {
@@ -370,6 +378,7 @@ export class EngineHost {
       format: f.format,
       timeColumn: f.timeColumn,
       roles: f.roles,
+      append: f.append && { columns: f.append.columns, timeColumn: f.append.timeColumn },
       cancel: job.cancel.buffer as SharedArrayBuffer,
       port: port1,
     };
@@ -387,6 +396,7 @@ export class EngineHost {
         port: port2,
         name: f.name,
         sourceFile: f.fileName,
+        appendTo: f.append?.datasetId,
         cancel: job.cancel.buffer as SharedArrayBuffer,
       },
       [port2],

@@ -169,3 +169,53 @@ describe('ingest edge cases', () => {
     }
   });
 });
+
+describe('adding rows to a dataset', () => {
+  it('appends a file with the same columns, atomically, and refuses one that does not fit', async () => {
+    const { host, dir, casePath } = await hostWithCase();
+    const first = await ingest(host, {
+      path: writeFile(dir, 'a.csv', 'ts,user,amount\n2026-01-01T00:00:00Z,u1,1.5\n'),
+    });
+    if (!first.ok) throw new Error(JSON.stringify(first.error));
+    const id = first.value.dataset.id;
+    const more = await ingest(host, {
+      path: writeFile(dir, 'b.csv', 'ts,user,amount\n2026-01-02T00:00:00Z,u2,7\n2026-01-03T00:00:00Z,u3,\n'),
+      appendTo: id,
+    });
+    expect(more).toMatchObject({ ok: true, value: { rows: 2, dataset: { id, rows: 3 } } });
+    const got = await rows(host, id);
+    expect(got.map((r) => [r[0], r[1], r[3], r[4]])).toEqual([
+      [1, Date.UTC(2026, 0, 1), 'u1', 1.5],
+      [2, Date.UTC(2026, 0, 2), 'u2', 7],
+      [3, Date.UTC(2026, 0, 3), 'u3', null],
+    ]);
+    const before = snapshot(casePath);
+    expect(
+      await ingest(host, {
+        path: writeFile(dir, 'c.csv', 'ts,who,amount\n2026-01-04T00:00:00Z,x,1\n'),
+        appendTo: id,
+      }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'MALFORMED_INPUT', line: 1, message: expect.stringMatching(/header differs/) },
+    });
+    expect(
+      await ingest(host, {
+        path: writeFile(
+          dir,
+          'd.csv',
+          'ts,user,amount\n2026-01-04T00:00:00Z,x,1\n2026-01-05T00:00:00Z,y,lots\n',
+        ),
+        appendTo: id,
+      }),
+    ).toMatchObject({
+      ok: false,
+      error: { line: 3, column: 'amount' },
+    });
+    expect(host.startIngest({ path: writeFile(dir, 'e.csv', 'a\n1\n'), appendTo: 99 })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST' },
+    });
+    expect(snapshot(casePath)).toEqual(before);
+  });
+});

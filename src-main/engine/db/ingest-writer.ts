@@ -12,6 +12,22 @@ import type { DB } from './open-case';
 export interface IngestMeta {
   name: string;
   sourceFile: string | null;
+  /** Add the rows to this dataset instead of creating one. */
+  appendTo?: number;
+}
+
+/** Rows appended to a dataset must fit its table exactly. */
+function checkAppendColumns(db: DB, id: number, columns: ColumnInfo[]): void {
+  const have = db
+    .prepare('SELECT sql_name AS sqlName, type FROM dataset_columns WHERE dataset_id = ? ORDER BY ordinal')
+    .all(id) as { sqlName: string; type: string }[];
+  if (!have.length)
+    throw new AppFailure({ code: 'BAD_REQUEST', message: `no dataset with id ${id} in this case` });
+  const same =
+    have.length === columns.length &&
+    have.every((c, i) => c.sqlName === columns[i].sqlName && c.type === columns[i].type);
+  if (!same)
+    throw new AppFailure({ code: 'BAD_REQUEST', message: `the rows do not fit dataset ${id}'s columns` });
 }
 
 export interface IngestDone {
@@ -124,16 +140,21 @@ export function receiveIngest(
             db.exec('BEGIN IMMEDIATE');
             open = true;
             columns = msg.columns;
-            const name = uniqueName(db, meta.name);
-            id = Number(
-              db
-                .prepare(
-                  'INSERT INTO datasets (name, format, source_file, row_count, time_column, created_at) VALUES (?, ?, ?, 0, ?, ?)',
-                )
-                .run(name, msg.format, meta.sourceFile, msg.timeColumn, new Date().toISOString())
-                .lastInsertRowid,
-            );
-            createTables(db, id, columns);
+            if (meta.appendTo !== undefined) {
+              id = meta.appendTo;
+              checkAppendColumns(db, id, columns);
+            } else {
+              const name = uniqueName(db, meta.name);
+              id = Number(
+                db
+                  .prepare(
+                    'INSERT INTO datasets (name, format, source_file, row_count, time_column, created_at) VALUES (?, ?, ?, 0, ?, ?)',
+                  )
+                  .run(name, msg.format, meta.sourceFile, msg.timeColumn, new Date().toISOString())
+                  .lastInsertRowid,
+              );
+              createTables(db, id, columns);
+            }
             const stmt = db.prepare(
               `INSERT INTO ${tableOf(id)} (_ts, ${columns.map((c) => `"${c.sqlName}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')}, ?)`,
             );
@@ -154,13 +175,17 @@ export function receiveIngest(
           }
           case 'end': {
             if (!open) throw new Error('end before schema');
-            onProgress(rows, msg.bytes, 'indexing');
-            finish(db, id, columns);
-            db.prepare('UPDATE datasets SET row_count = ?, ingest_seconds = ? WHERE id = ?').run(
-              rows,
-              (performance.now() - started) / 1000,
-              id,
-            );
+            if (meta.appendTo !== undefined) {
+              db.prepare('UPDATE datasets SET row_count = row_count + ? WHERE id = ?').run(rows, id);
+            } else {
+              onProgress(rows, msg.bytes, 'indexing');
+              finish(db, id, columns);
+              db.prepare('UPDATE datasets SET row_count = ?, ingest_seconds = ? WHERE id = ?').run(
+                rows,
+                (performance.now() - started) / 1000,
+                id,
+              );
+            }
             db.exec('COMMIT');
             const seconds = (performance.now() - started) / 1000;
             if (process.env.SENTINEL_TRACE)

@@ -27,6 +27,8 @@ export const BATCH_ROWS = 8192;
 const MAX_COLUMNS = 1998;
 
 export interface ParseOptions {
+  /** Appending to an existing dataset: its columns and time column replace inference. */
+  append?: { columns: ColumnInfo[]; timeColumn: string | null };
   path: string;
   /** Name used in error messages. */
   file: string;
@@ -113,18 +115,25 @@ async function parse(opts: ParseOptions, out: ParseOutput): Promise<void> {
       names = header!;
       rowsOf = (s) => s.values;
     }
-    const sampleRows = sample.map(rowsOf);
-    const inferred = inferColumns(names, sampleRows, opts.timeColumn);
-    const t = chooseTimeColumn(inferred, opts.timeColumn, file);
-    const extraIndex = jsonKeys ? inferred.push({ name: EXTRA, type: 'TEXT', time: null }) - 1 : -1;
-    const roles = assignRoles(inferred, opts.roles ?? {}, t >= 0 ? inferred[t].name : null);
-    const sql = sqlNames(inferred.map((c) => c.name));
-    const columns: ColumnInfo[] = inferred.map((c, i) => ({
-      name: c.name,
-      sqlName: i === extraIndex ? '_extra' : sql[i],
-      type: c.type,
-      role: roles[i],
-    }));
+    let inferred: InferredColumn[];
+    let t: number;
+    let columns: ColumnInfo[];
+    if (opts.append) {
+      ({ inferred, t, columns } = appendSchema(opts.append, names, sample.map(rowsOf), !!jsonKeys, file));
+      if (jsonKeys) names = inferred.slice(0, -1).map((c) => c.name);
+    } else {
+      inferred = inferColumns(names, sample.map(rowsOf), opts.timeColumn);
+      t = chooseTimeColumn(inferred, opts.timeColumn, file);
+      const extraIndex = jsonKeys ? inferred.push({ name: EXTRA, type: 'TEXT', time: null }) - 1 : -1;
+      const roles = assignRoles(inferred, opts.roles ?? {}, t >= 0 ? inferred[t].name : null);
+      const sql = sqlNames(inferred.map((c) => c.name));
+      columns = inferred.map((c, i) => ({
+        name: c.name,
+        sqlName: i === extraIndex ? '_extra' : sql[i],
+        type: c.type,
+        role: roles[i],
+      }));
+    }
     out.send({ type: 'schema', columns, timeColumn: t >= 0 ? inferred[t].name : null, format });
     builder = new BatchBuilder(inferred, t, file, jsonKeys ? names : null);
     const b = builder;
@@ -185,6 +194,51 @@ async function parse(opts: ParseOptions, out: ParseOutput): Promise<void> {
   if (builder === null) startBatches();
   await flush(true);
   out.send({ type: 'end', rows, bytes });
+}
+
+/**
+ * The schema for rows appended to an existing dataset: its own columns and types. A CSV must
+ * have the same header; JSON Lines keys are matched by name (missing ones are empty, unknown
+ * ones go to the extras). The time column's kind (ISO or epoch) is read from the sample.
+ */
+function appendSchema(
+  target: { columns: ColumnInfo[]; timeColumn: string | null },
+  names: string[],
+  sampleRows: unknown[][],
+  jsonl: boolean,
+  file: string,
+): { inferred: InferredColumn[]; t: number; columns: ColumnInfo[] } {
+  const own = target.columns.filter((c) => c.sqlName !== '_extra');
+  if (jsonl !== own.length < target.columns.length) {
+    fail(
+      'BAD_REQUEST',
+      `rows can be added only from a file of the dataset's own format (${jsonl ? 'CSV/TSV' : 'JSON Lines'})`,
+      { file },
+    );
+  }
+  if (!jsonl && (names.length !== own.length || names.some((n, i) => n !== own[i].name))) {
+    fail(
+      'MALFORMED_INPUT',
+      `the header differs from the dataset's columns (${own.map((c) => c.name).join(', ')})`,
+      { file, line: 1 },
+    );
+  }
+  const t = target.timeColumn === null ? -1 : own.findIndex((c) => c.name === target.timeColumn);
+  const inferred: InferredColumn[] = own.map((c) => ({ name: c.name, type: c.type, time: null }));
+  if (t >= 0) {
+    const at = jsonl ? names.indexOf(own[t].name) : t;
+    const sampleTime =
+      at >= 0
+        ? inferColumns(
+            [own[t].name],
+            sampleRows.map((r) => [r[at]]),
+            own[t].name,
+          )[0].time
+        : null;
+    inferred[t].time = sampleTime ?? (own[t].type === 'TEXT' ? 'iso' : 'epoch_s');
+  }
+  if (jsonl) inferred.push({ name: EXTRA, type: 'TEXT', time: null });
+  return { inferred, t, columns: target.columns };
 }
 
 /** Index of the field that a record's text ends in, counting delimiters outside quotes. */

@@ -13,6 +13,7 @@ export type DbRequest =
       port: MessagePort;
       name: string;
       sourceFile: string | null;
+      appendTo?: number;
       cancel: SharedArrayBuffer;
     }
   | { type: 'close' };

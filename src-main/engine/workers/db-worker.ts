@@ -27,7 +27,7 @@ async function handle(req: DbRequest): Promise<unknown> {
       let last = 0;
       const done = await need().ingest(
         req.port,
-        { name: req.name, sourceFile: req.sourceFile },
+        { name: req.name, sourceFile: req.sourceFile, appendTo: req.appendTo },
         cancel,
         (rows, bytes, phase) => {
           const now = performance.now();

@@ -1,21 +1,12 @@
 // Parse worker: reads one data file and streams typed batches to the DB worker.
 // Started ahead of need (worker start-up costs ~100 ms) and given its task by message.
 import { parentPort, type MessagePort } from 'node:worker_threads';
-import type { CanonicalRole, DataFormat } from '../../../src-shared/domain';
-import { runParse } from '../ingest/parse-pipeline';
+import { runParse, type ParseOptions } from '../ingest/parse-pipeline';
 import { isCancelled } from '../ingest/protocol';
 
 const MAX_IN_FLIGHT = 3;
 
-export interface ParseTask {
-  path: string;
-  file: string;
-  format: DataFormat;
-  timeColumn?: string;
-  roles?: Partial<Record<CanonicalRole, string>>;
-  cancel: SharedArrayBuffer;
-  port: MessagePort;
-}
+export type ParseTask = Omit<ParseOptions, 'cancel'> & { cancel: SharedArrayBuffer; port: MessagePort };
 
 parentPort!.once('message', (task: ParseTask) => {
   const port = task.port;
@@ -34,6 +25,7 @@ parentPort!.once('message', (task: ParseTask) => {
       format: task.format,
       timeColumn: task.timeColumn,
       roles: task.roles,
+      append: task.append,
       cancel,
     },
     {
