@@ -18,6 +18,7 @@ export default defineConfig({
           'db-worker': main('engine/workers/db-worker.ts'),
           'parse-worker': main('engine/workers/parse-worker.ts'),
           'demo-worker': main('engine/workers/demo-worker.ts'),
+          'compute-worker': main('engine/workers/compute-worker.ts'),
         },
         output: {
           format: 'cjs',

@@ -1,7 +1,15 @@
 // The one contract between the renderer and the engine host, whichever shell carries it
 // (Electron IPC, serve-mode WebSocket, or the CLI calling the host directly).
 import { z } from 'zod';
-import type { AppState, CaseInfo, EventsPage, IngestResult, JobKind, JobProgress } from './domain';
+import type {
+  AppState,
+  CaseInfo,
+  EventsPage,
+  FeaturesResult,
+  IngestResult,
+  JobKind,
+  JobProgress,
+} from './domain';
 import { CANONICAL_ROLES, FILTER_OPS } from './domain';
 import type { AppError, Result } from './result';
 
@@ -66,6 +74,9 @@ export const requestSchemas = {
   'events.page': eventsQuerySchema,
   'ingest.start': ingestStartSchema,
   'job.cancel': z.object({ jobId: z.string().min(1).max(64) }).strict(),
+  'features.build': z
+    .object({ datasetId: z.number().int().positive(), force: z.boolean().optional() })
+    .strict(),
 } as const;
 
 export type Method = keyof typeof requestSchemas;
@@ -79,6 +90,7 @@ export interface RequestResults {
   'events.page': EventsPage;
   'ingest.start': { jobId: string };
   'job.cancel': { cancelled: boolean };
+  'features.build': { jobId: string };
 }
 export type ResultOf<M extends Method> = RequestResults[M];
 
@@ -87,7 +99,13 @@ export const isMethod = (m: unknown): m is Method =>
   typeof m === 'string' && Object.prototype.hasOwnProperty.call(requestSchemas, m);
 
 export type JobFinished =
-  | { jobId: string; kind: JobKind; label: string; ok: true; result: IngestResult | { datasets: number } }
+  | {
+      jobId: string;
+      kind: JobKind;
+      label: string;
+      ok: true;
+      result: IngestResult | FeaturesResult | { datasets: number };
+    }
   | { jobId: string; kind: JobKind; label: string; ok: false; error: AppError };
 
 /** Events pushed from the engine host to every renderer. */

@@ -89,7 +89,7 @@ export interface EventsPage {
   elapsedMs: number;
 }
 
-export type JobKind = 'ingest' | 'demo';
+export type JobKind = 'ingest' | 'demo' | 'features';
 
 export interface JobProgress {
   jobId: string;
@@ -108,6 +108,19 @@ export interface IngestResult {
   dataset: DatasetInfo;
   rows: number;
   bytes: number;
+  seconds: number;
+}
+
+export interface FeaturesResult {
+  datasetId: number;
+  /** Feature names that applied to the dataset, in order. */
+  features: string[];
+  /** Events in the dataset, and how many had features written by this build. */
+  rows: number;
+  written: number;
+  /** full: all events; incremental: only events added since the last build; current: nothing to do. */
+  mode: 'full' | 'incremental' | 'current';
+  reason: string;
   seconds: number;
 }
 

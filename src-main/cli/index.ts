@@ -11,6 +11,8 @@ const USAGE = `usage: sentinel <command> [options]
   demo    --case FILE [--json]                       create the demo case
   ingest  FILE --case FILE [--dataset NAME] [--format csv|tsv|jsonl] [--time-column COL] [--json]
   info    --case FILE [--json]                       schema version and datasets
+  features --case FILE --dataset NAME|ID [--force] [--json]
+                                                     build point-in-time features (only new events if it can)
   serve   --case FILE [--port N] [--demo]            serve the workstation on 127.0.0.1
                                                      (--demo: build the demo case there if missing)`;
 
@@ -142,6 +144,35 @@ async function run(argv: string[]): Promise<number> {
       try {
         const info = unwrap(await host.openCase(str(args, 'case', true)));
         print(json, summary(info), infoText(info));
+      } finally {
+        await host.close();
+      }
+      return 0;
+    }
+    case 'features': {
+      checkFlags(args, ['case', 'dataset', 'force', 'json']);
+      const host = new EngineHost({ shell: 'cli' });
+      progressPrinter(host, json);
+      try {
+        const info = unwrap(await host.openCase(str(args, 'case', true)));
+        const wanted = str(args, 'dataset', true);
+        const ds =
+          info.datasets.find((d) => d.name === wanted) ??
+          info.datasets.find((d) => String(d.id) === wanted) ??
+          unwrap<never>({
+            ok: false,
+            error: {
+              code: 'BAD_REQUEST',
+              message: `no dataset "${wanted}" (datasets: ${info.datasets.map((d) => d.name).join(', ') || 'none'})`,
+            },
+          });
+        const started = unwrap(host.startFeatures(ds.id, args.flags.get('force') === true));
+        const r = unwrap(await started.done);
+        print(
+          json,
+          r,
+          `${ds.name}: ${r.features.length} features for ${r.written.toLocaleString('en-US')} of ${r.rows.toLocaleString('en-US')} events (${r.mode}: ${r.reason}) in ${r.seconds.toFixed(2)} s`,
+        );
       } finally {
         await host.close();
       }

@@ -29,6 +29,7 @@ import type {
   AppState,
   CaseInfo,
   DataFormat,
+  FeaturesResult,
   IngestResult,
   ColumnInfo,
   JobKind,
@@ -40,6 +41,7 @@ import type { DemoFile } from './demo/demo-data';
 import { requestCancel } from './ingest/protocol';
 import { spawnWorker } from './worker-spawn';
 import type { ParseTask } from './workers/parse-worker';
+import type { BuildOutcome } from './features/build';
 import type { Worker } from 'node:worker_threads';
 import type { z } from 'zod';
 import type { ingestStartSchema } from '../../src-shared/contract';
@@ -160,6 +162,11 @@ export class EngineHost {
       }
       case 'job.cancel':
         return ok({ cancelled: this.cancel((p as { jobId: string }).jobId) });
+      case 'features.build': {
+        const { datasetId, force } = p as { datasetId: number; force?: boolean };
+        const started = this.startFeatures(datasetId, force ?? false);
+        return started.ok ? ok({ jobId: started.value.jobId }) : started;
+      }
     }
     return err('BAD_REQUEST', `unhandled method ${method}`);
   }
@@ -410,6 +417,76 @@ export class EngineHost {
       bytes: r.value.bytes,
       seconds: r.value.seconds,
     });
+  }
+
+  // ---- features ----------------------------------------------------------------------
+
+  /** Builds (or brings up to date) the point-in-time features of a dataset. */
+  startFeatures(
+    datasetId: number,
+    force = false,
+    configPath?: string,
+  ): Result<{ jobId: string; done: Promise<Result<FeaturesResult>> }> {
+    if (this.switching) return err('BUSY', 'a case is being opened: try again when it is');
+    if (!this.db || !this.current) return err('NO_CASE', 'open a case first');
+    const ds = this.current.datasets.find((d) => d.id === datasetId);
+    if (!ds) return err('BAD_REQUEST', `no dataset with id ${datasetId} in this case`);
+    const [jobId, job] = this.newJob('features', `Building features for ${ds.name}`);
+    const casePath = this.current.path;
+    const done = (async (): Promise<Result<FeaturesResult>> => {
+      const started = performance.now();
+      const outcome = await new Promise<Result<BuildOutcome>>((resolve) => {
+        const w = spawnWorker('compute-worker', {
+          workerData: {
+            task: { type: 'features', casePath, datasetId, force, configPath },
+            cancel: job.cancel.buffer,
+          },
+        });
+        job.workers.add(w);
+        w.on(
+          'message',
+          (m: { type: string; phase?: string; rows?: number; outcome?: BuildOutcome; error?: AppError }) => {
+            if (m.type === 'progress') {
+              if (!job.cancel[0]) job.progress.phase = m.phase!;
+              job.progress.rows = m.rows!;
+            } else if (m.type === 'done') resolve(ok(m.outcome!));
+            else if (m.type === 'error') resolve({ ok: false, error: m.error! });
+          },
+        );
+        w.on('error', (e) => resolve(err('INTERNAL', `the feature worker failed: ${e.message}`)));
+        w.on('exit', () => resolve(err('CANCELLED', 'feature build stopped')));
+      });
+      if (!outcome.ok) return outcome;
+      const o = outcome.value;
+      const written = o.mode === 'current' ? 0 : o.write.ids.length; // before the arrays move to the DB worker
+      if (o.mode !== 'current') {
+        job.progress.phase = 'writing';
+        const r = await this.db!.request(
+          { type: 'features', jobId, write: o.write, cancel: job.cancel.buffer as SharedArrayBuffer },
+          [o.write.ids.buffer as ArrayBuffer, ...o.write.values.map((v) => v.buffer as ArrayBuffer)],
+        );
+        if (!r.ok) return r;
+      }
+      return ok({
+        datasetId,
+        features: o.mode === 'current' ? o.names : o.write.names,
+        rows: o.mode === 'current' ? o.rows : o.write.totalRows,
+        written,
+        mode: o.mode,
+        reason: o.mode === 'current' ? 'every event already has its features' : o.reason,
+        seconds: (performance.now() - started) / 1000,
+      });
+    })().then((r) => {
+      this.endJob(
+        jobId,
+        r.ok
+          ? { jobId, kind: 'features', label: job.progress.label, ok: true, result: r.value }
+          : { jobId, kind: 'features', label: job.progress.label, ok: false, error: r.error },
+      );
+      return r;
+    });
+    job.done = done;
+    return ok({ jobId, done });
   }
 
   // ---- demo --------------------------------------------------------------------------

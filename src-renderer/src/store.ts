@@ -7,6 +7,7 @@ import type {
   CaseInfo,
   DatasetInfo,
   EventFilter,
+  FeaturesResult,
   IngestResult,
   JobProgress,
 } from '../../src-shared/domain';
@@ -273,7 +274,9 @@ function onProgress(p: JobProgress): void {
   set((s) => ({ jobs: { ...s.jobs, [p.jobId]: p } }));
 }
 
-const isIngestResult = (r: IngestResult | { datasets: number }): r is IngestResult => 'dataset' in r;
+type FinishedResult = Extract<JobFinished, { ok: true }>['result'];
+const isIngestResult = (r: FinishedResult): r is IngestResult => 'dataset' in r;
+const isFeaturesResult = (r: FinishedResult): r is FeaturesResult => 'features' in r;
 
 function onFinished(f: JobFinished): void {
   finishedJobs.add(f.jobId);
@@ -285,7 +288,13 @@ function onFinished(f: JobFinished): void {
   });
   if (!f.ok) {
     if (f.error.code === 'CANCELLED')
-      showInfo(f.kind === 'demo' ? 'Demo build cancelled' : 'Import cancelled');
+      showInfo(
+        f.kind === 'demo'
+          ? 'Demo build cancelled'
+          : f.kind === 'features'
+            ? 'Feature build cancelled'
+            : 'Import cancelled',
+      );
     else showError(f.error, `${f.label} failed`);
     return;
   }
@@ -298,6 +307,10 @@ function onFinished(f: JobFinished): void {
     if (get().caseInfo?.datasets.some((d) => d.id === dataset.id)) set({ selectedDatasetId: dataset.id });
     const secs = seconds < 10 ? seconds.toFixed(1) : formatInt(seconds);
     showNotice(`Imported ${formatCount(rows, 'row')} into “${dataset.name}” in ${secs} s`);
+  } else if (isFeaturesResult(f.result)) {
+    showNotice(
+      `Features: ${f.result.features.length} for ${formatCount(f.result.written, 'event')} (${f.result.mode})`,
+    );
   } else {
     showNotice(`Demo case ready: ${formatCount(f.result.datasets, 'dataset')}`);
   }

@@ -17,7 +17,15 @@ describe('the build', () => {
   });
 
   it('puts each engine worker beside the code that spawns it', () => {
-    for (const name of ['index', 'cli', 'engine', 'db-worker', 'parse-worker', 'demo-worker']) {
+    for (const name of [
+      'index',
+      'cli',
+      'engine',
+      'db-worker',
+      'parse-worker',
+      'demo-worker',
+      'compute-worker',
+    ]) {
       expect(existsSync(path.join(out, 'main', `${name}.js`))).toBe(true);
     }
   });

@@ -41,6 +41,25 @@ describe('sentinel CLI', () => {
     });
   });
 
+  it('builds features, as JSON', () => {
+    const dir = tempDir();
+    const casePath = path.join(dir, 'c.sentinel');
+    const data = writeFile(
+      dir,
+      'tx.csv',
+      'ts,user,amount\n2026-10-05T00:00:00Z,a,1\n2026-10-05T00:10:00Z,a,3\n',
+    );
+    expect(sentinel('ingest', data, '--case', casePath, '--dataset', 'tx').code).toBe(0);
+    const r = sentinel('features', '--case', casePath, '--dataset', 'tx', '--json');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { features: string[]; rows: number; seconds: number; mode: string };
+    expect(out).toMatchObject({ rows: 2, mode: 'full', seconds: expect.any(Number) });
+    expect(out.features).toContain('amount_zscore');
+    const missing = sentinel('features', '--case', casePath, '--dataset', 'nope', '--json');
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toMatch(/no dataset "nope" \(datasets: tx\)/);
+  });
+
   it('fails with a non-zero status and one line naming what and where', () => {
     const dir = tempDir();
     const casePath = path.join(dir, 'c.sentinel');

@@ -7,6 +7,7 @@ import { isCancelled } from '../ingest/protocol';
 import { caseInfo, listDatasets, tableOf } from './case-store';
 import { buildPageSql, type ValueResolver } from './events-query';
 import { matchValues, readValueCounts, type ValueCounts } from './value-counts';
+import { writeFeatures, type FeatureWrite } from './features-store';
 import { receiveIngest, type IngestDone, type IngestMeta } from './ingest-writer';
 import { closeCaseDb, openCaseDb, type DB } from './open-case';
 import type Database from 'better-sqlite3';
@@ -103,6 +104,15 @@ export class CaseSession {
           reject(e);
         },
       );
+    });
+  }
+
+  /** Stores computed features (one transaction, after any write ahead of it). */
+  writeFeatures(w: FeatureWrite, cancel: Int32Array, onProgress: (rows: number) => void): Promise<void> {
+    return this.exclusive(async () => {
+      if (isCancelled(cancel)) return fail('CANCELLED', 'feature build cancelled');
+      await writeFeatures(this.writer, w, cancel, onProgress);
+      this.scheduleCheckpoint();
     });
   }
 

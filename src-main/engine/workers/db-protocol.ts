@@ -2,6 +2,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { CaseInfo, DatasetInfo, EventsPage, EventsQuery } from '../../../src-shared/domain';
 import type { Result } from '../../../src-shared/result';
+import type { FeatureWrite } from '../db/features-store';
 
 export type DbRequest =
   | { type: 'open'; path: string; create: boolean }
@@ -16,6 +17,7 @@ export type DbRequest =
       appendTo?: number;
       cancel: SharedArrayBuffer;
     }
+  | { type: 'features'; jobId: string; write: FeatureWrite; cancel: SharedArrayBuffer }
   | { type: 'close' };
 
 export interface DbResults {
@@ -23,6 +25,7 @@ export interface DbResults {
   info: CaseInfo;
   page: EventsPage;
   ingest: { dataset: DatasetInfo; rows: number; bytes: number; seconds: number };
+  features: null;
   close: null;
 }
 

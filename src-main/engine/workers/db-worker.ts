@@ -38,6 +38,16 @@ async function handle(req: DbRequest): Promise<unknown> {
       );
       return { dataset: done.dataset, rows: done.rows, bytes: done.bytes, seconds: done.seconds };
     }
+    case 'features': {
+      let last = 0;
+      await need().writeFeatures(req.write, new Int32Array(req.cancel), (rows) => {
+        const now = performance.now();
+        if (now - last < 100) return;
+        last = now;
+        post({ type: 'progress', jobId: req.jobId, rows, bytes: 0, phase: 'writing' });
+      });
+      return null;
+    }
     case 'close':
       session?.close();
       session = null;

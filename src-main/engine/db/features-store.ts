@@ -1,0 +1,95 @@
+// Stored features: table `features_<dataset id>` (event_id, one REAL column per feature) and
+// a row in feature_sets saying what was built from what. Written in one transaction.
+import { AppFailure } from '../../../src-shared/result';
+import { isCancelled } from '../ingest/protocol';
+import type { StoredFeatureSet } from '../features/plan';
+import type { DB } from './open-case';
+
+export const featuresTable = (datasetId: number) => `features_${datasetId}`;
+const FEATURE_NAME = /^[a-z][a-z0-9_]{0,47}$/;
+
+export function readFeatureSet(db: DB, datasetId: number): StoredFeatureSet | null {
+  const row = db
+    .prepare('SELECT names, config_hash, max_event_id FROM feature_sets WHERE dataset_id = ?')
+    .get(datasetId) as { names: string; config_hash: string; max_event_id: number } | undefined;
+  if (!row) return null;
+  const names = JSON.parse(row.names) as unknown;
+  if (!Array.isArray(names) || !names.every((n) => typeof n === 'string' && FEATURE_NAME.test(n)))
+    return null;
+  return { names, configHash: row.config_hash, maxEventId: row.max_event_id };
+}
+
+export interface FeatureWrite {
+  datasetId: number;
+  mode: 'full' | 'incremental';
+  names: string[];
+  configHash: string;
+  /** Event ids of the rows to write, and one column of values per feature (NaN = NULL). */
+  ids: Float64Array;
+  values: Float64Array[];
+  maxEventId: number;
+  totalRows: number;
+  seconds: number;
+}
+
+const CHUNK = 16_384;
+
+/** Writes in chunks, yielding between them so queries on the reader are answered meanwhile. */
+export async function writeFeatures(
+  db: DB,
+  w: FeatureWrite,
+  cancel: Int32Array,
+  onProgress: (rows: number) => void,
+): Promise<void> {
+  for (const n of w.names)
+    if (!FEATURE_NAME.test(n))
+      throw new AppFailure({ code: 'BAD_REQUEST', message: `not a feature name: ${n}` });
+  const table = featuresTable(w.datasetId);
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    if (w.mode === 'full') {
+      db.exec(`DROP TABLE IF EXISTS ${table}`);
+      db.exec(
+        `CREATE TABLE ${table} (event_id INTEGER PRIMARY KEY, ${w.names.map((n) => `"${n}" REAL`).join(', ')}) STRICT`,
+      );
+    }
+    const stmt = db.prepare(
+      `INSERT OR REPLACE INTO ${table} (event_id, ${w.names.map((n) => `"${n}"`).join(', ')}) VALUES (?${', ?'.repeat(w.names.length)})`,
+    );
+    const k = w.names.length;
+    const row = new Array<number | null>(k + 1);
+    for (let start = 0; start < w.ids.length; start += CHUNK) {
+      if (isCancelled(cancel))
+        throw new AppFailure({ code: 'CANCELLED', message: 'feature build cancelled' });
+      const end = Math.min(w.ids.length, start + CHUNK);
+      for (let i = start; i < end; i++) {
+        row[0] = w.ids[i];
+        for (let f = 0; f < k; f++) {
+          const v = w.values[f][i];
+          row[f + 1] = v === v && Number.isFinite(v) ? v : null;
+        }
+        stmt.run(...row);
+      }
+      onProgress(end);
+      await new Promise<void>((r) => setImmediate(r));
+    }
+    db.prepare(
+      `INSERT INTO feature_sets (dataset_id, names, config_hash, rows, max_event_id, computed_at, seconds)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (dataset_id) DO UPDATE SET names = excluded.names, config_hash = excluded.config_hash,
+         rows = excluded.rows, max_event_id = excluded.max_event_id, computed_at = excluded.computed_at, seconds = excluded.seconds`,
+    ).run(
+      w.datasetId,
+      JSON.stringify(w.names),
+      w.configHash,
+      w.totalRows,
+      w.maxEventId,
+      new Date().toISOString(),
+      w.seconds,
+    );
+    db.exec('COMMIT');
+  } catch (e) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw e;
+  }
+}
