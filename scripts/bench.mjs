@@ -137,3 +137,46 @@ if (want('events')) {
   }
   console.log(`worst p95 ${fmt(worst, 1)} ms (target < 50 ms)`);
 }
+
+if (want('features')) {
+  console.log('\n== Features: 1,000,000 events of 20,000 entities');
+  const file = path.join(work, 'features-1m.csv');
+  if (!existsSync(file)) {
+    let s = 7;
+    const r = () => (s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32;
+    const lines = ['ts,user,ip,device,merchant,amount,status'];
+    let t = Date.UTC(2026, 0, 1);
+    for (let i = 0; i < 1_000_000; i++) {
+      t += Math.floor(r() * 2600);
+      const u = Math.floor(r() * 20000);
+      lines.push(
+        `${new Date(t).toISOString()},user_${u},10.${u % 200}.${Math.floor(r() * 4)}.${u % 250},dev_${u}_${Math.floor(r() * 2)},m${Math.floor(r() * 40)},${(r() * 300).toFixed(2)},${r() < 0.05 ? 'declined' : 'approved'}`,
+      );
+    }
+    writeFileSync(file, lines.join('\n'));
+  }
+  const casePath = path.join(work, 'features.sentinel');
+  rmCase(casePath);
+  const r = spawnSync(
+    process.execPath,
+    [path.join(root, 'tests', 'bench', 'features-once.mjs'), file, casePath],
+    { encoding: 'utf8' },
+  );
+  rmCase(casePath);
+  if (r.status !== 0) throw new Error(r.stderr);
+  const steps = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  for (const s of steps) {
+    if (s.skipped) console.log(`${s.step}: skipped (${s.skipped})`);
+    else
+      console.log(
+        `${s.step.padEnd(46)} ${fmt(s.seconds)} s${s.readSeconds !== undefined ? ` (+ ${fmt(s.readSeconds)} s reading the case)` : ''}`,
+      );
+  }
+  const by = (prefix) => steps.find((s) => s.step.startsWith(prefix))?.seconds;
+  const ours = by('ours: streaming');
+  if (by('SQLite')) console.log(`ratio SQLite window SQL / ours = ${fmt(by('SQLite') / ours, 1)}`);
+  if (by('DuckDB (2')) console.log(`ratio DuckDB window SQL / ours = ${fmt(by('DuckDB (2') / ours, 1)}`);
+}
