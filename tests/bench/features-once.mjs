@@ -40,7 +40,6 @@ await host.close();
 // 2. Our streaming pass alone, for the same seven features as the SQL below.
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 const full = readFileSync(path.join(root, 'config', 'feature_config.yaml'), 'utf8');
-const seven = [
   'count_1h',
   'count_24h',
   'time_since_last_s',
