@@ -40,14 +40,6 @@ await host.close();
 // 2. Our streaming pass alone, for the same seven features as the SQL below.
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 const full = readFileSync(path.join(root, 'config', 'feature_config.yaml'), 'utf8');
-  'count_1h',
-  'count_24h',
-  'time_since_last_s',
-  'velocity_1h',
-  'amount_zscore',
-  'amount_max_24h',
-  'amount',
-];
 const config7 = parseFeatureConfig(
   full.replace(/^features:[\s\S]*$/m, 'features:\n') +
     [
