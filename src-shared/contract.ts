@@ -7,6 +7,7 @@ import type {
   EventsPage,
   FeaturesResult,
   IngestResult,
+  InjectionInfo,
   JobKind,
   JobProgress,
 } from './domain';
@@ -77,6 +78,24 @@ export const requestSchemas = {
   'features.build': z
     .object({ datasetId: z.number().int().positive(), force: z.boolean().optional() })
     .strict(),
+  'scenario.inject': z
+    .object({
+      datasetId: z.number().int().positive(),
+      scenario: z.string().regex(/^[a-z_]{1,48}$/),
+      entity: z.string().min(1).max(500).optional(),
+      intensity: z.number().int().min(1).max(100_000).optional(),
+      durationMinutes: z
+        .number()
+        .positive()
+        .max(7 * 24 * 60)
+        .optional(),
+      start: z.number().int().optional(),
+      factor: z.number().positive().max(1000).optional(),
+      seed: z.number().int().optional(),
+    })
+    .strict(),
+  'scenario.remove': z.object({ injectionId: z.number().int().positive() }).strict(),
+  'scenario.list': empty,
 } as const;
 
 export type Method = keyof typeof requestSchemas;
@@ -91,6 +110,9 @@ export interface RequestResults {
   'ingest.start': { jobId: string };
   'job.cancel': { cancelled: boolean };
   'features.build': { jobId: string };
+  'scenario.inject': InjectionInfo;
+  'scenario.remove': { datasetId: number; removed: number };
+  'scenario.list': InjectionInfo[];
 }
 export type ResultOf<M extends Method> = RequestResults[M];
 

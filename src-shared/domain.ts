@@ -124,6 +124,26 @@ export interface FeaturesResult {
   seconds: number;
 }
 
+export interface InjectionInfo {
+  injectionId: number;
+  datasetId: number;
+  scenario: string;
+  entity: string | null;
+  events: number;
+  /** First and last injected event time, epoch ms. */
+  start: number;
+  end: number;
+  /** The scenario's business rule, with the cost worked out for these events. */
+  business: {
+    risk: 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL';
+    cost: number;
+    costFormula: string;
+    slaMinutes: number;
+    action: string;
+    escalation: string[];
+  };
+}
+
 export interface AppState {
   shell: 'electron' | 'serve';
   case: CaseInfo | null;

@@ -1,7 +1,8 @@
 // `sentinel`: the engine host, headless, for scripts, benchmarks and CI.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { CaseInfo, DataFormat } from '../../src-shared/domain';
+import type { CaseInfo, DataFormat, InjectionInfo } from '../../src-shared/domain';
+import { parseDuration } from '../engine/features/config';
 import { formatError, type AppError, type Result } from '../../src-shared/result';
 import { EngineHost } from '../engine/host';
 import { startServer, UploadStore } from '../serve/server';
@@ -11,6 +12,9 @@ const USAGE = `usage: sentinel <command> [options]
   demo    --case FILE [--json]                       create the demo case
   ingest  FILE --case FILE [--dataset NAME] [--format csv|tsv|jsonl] [--time-column COL] [--json]
   info    --case FILE [--json]                       schema version and datasets
+  inject  --case FILE --dataset NAME|ID --scenario S [--entity E] [--intensity N] [--duration 5m]
+          [--start ISO-TIME] [--factor X] [--seed N] [--json]   inject an attack scenario
+  uninject --case FILE --injection ID [--json]        remove an injection's events
   features --case FILE --dataset NAME|ID [--force] [--json]
                                                      build point-in-time features (only new events if it can)
   serve   --case FILE [--port N] [--demo]            serve the workstation on 127.0.0.1
@@ -39,6 +43,17 @@ function progressPrinter(host: EngineHost, quiet: boolean): void {
     );
   });
   host.on('job.finished', () => process.stderr.write('\n'));
+}
+
+/** A dataset by name, or by id. */
+function findDataset(info: CaseInfo, wanted: string) {
+  const ds =
+    info.datasets.find((d) => d.name === wanted) ?? info.datasets.find((d) => String(d.id) === wanted);
+  if (ds) return ds;
+  throw new CliFailure({
+    code: 'BAD_REQUEST',
+    message: `no dataset "${wanted}" (datasets: ${info.datasets.map((d) => d.name).join(', ') || 'none'})`,
+  });
 }
 
 function summary(info: CaseInfo) {
@@ -149,23 +164,84 @@ async function run(argv: string[]): Promise<number> {
       }
       return 0;
     }
+    case 'inject': {
+      checkFlags(args, [
+        'case',
+        'dataset',
+        'scenario',
+        'entity',
+        'intensity',
+        'duration',
+        'start',
+        'factor',
+        'seed',
+        'json',
+      ]);
+      const host = new EngineHost({ shell: 'cli' });
+      try {
+        const info = unwrap(await host.openCase(str(args, 'case', true)));
+        const ds = findDataset(info, str(args, 'dataset', true));
+        const num = (name: string) => {
+          const v = str(args, name);
+          if (v === undefined) return undefined;
+          const n = Number(v);
+          if (!Number.isFinite(n)) throw new UsageError(`--${name} must be a number, not "${v}"`);
+          return n;
+        };
+        const duration = str(args, 'duration');
+        const startText = str(args, 'start');
+        const start = startText === undefined ? undefined : Date.parse(startText);
+        if (start !== undefined && Number.isNaN(start))
+          throw new UsageError(`--start must be an ISO 8601 time, not "${startText}"`);
+        const durationMs = duration === undefined ? undefined : parseDuration(duration);
+        if (durationMs === null)
+          throw new UsageError(`--duration must be like 30s, 5m, 2h, not "${duration}"`);
+        const params = {
+          datasetId: ds.id,
+          scenario: str(args, 'scenario', true),
+          entity: str(args, 'entity'),
+          intensity: num('intensity'),
+          durationMinutes: durationMs === undefined ? undefined : durationMs / 60_000,
+          start,
+          factor: num('factor'),
+          seed: num('seed'),
+        };
+        const r = unwrap(
+          await host.handle('scenario.inject', JSON.parse(JSON.stringify(params))),
+        ) as InjectionInfo;
+        const b = r.business;
+        print(
+          json,
+          { injected: r.events, ...r },
+          `${r.scenario}: injected ${r.events} events into ${ds.name}${r.entity ? ` for ${r.entity}` : ''} (injection ${r.injectionId})\n` +
+            `  risk ${b.risk}, est. cost $${b.cost.toLocaleString('en-US')}, SLA ${b.slaMinutes} min: ${b.action} → ${b.escalation.join(' → ')}`,
+        );
+      } finally {
+        await host.close();
+      }
+      return 0;
+    }
+    case 'uninject': {
+      checkFlags(args, ['case', 'injection', 'json']);
+      const host = new EngineHost({ shell: 'cli' });
+      try {
+        unwrap(await host.openCase(str(args, 'case', true)));
+        const id = Number(str(args, 'injection', true));
+        if (!Number.isInteger(id) || id < 1) throw new UsageError('--injection must be an injection id');
+        const r = unwrap(await host.removeInjection(id));
+        print(json, r, `removed ${r.removed} injected events`);
+      } finally {
+        await host.close();
+      }
+      return 0;
+    }
     case 'features': {
       checkFlags(args, ['case', 'dataset', 'force', 'json']);
       const host = new EngineHost({ shell: 'cli' });
       progressPrinter(host, json);
       try {
         const info = unwrap(await host.openCase(str(args, 'case', true)));
-        const wanted = str(args, 'dataset', true);
-        const ds =
-          info.datasets.find((d) => d.name === wanted) ??
-          info.datasets.find((d) => String(d.id) === wanted) ??
-          unwrap<never>({
-            ok: false,
-            error: {
-              code: 'BAD_REQUEST',
-              message: `no dataset "${wanted}" (datasets: ${info.datasets.map((d) => d.name).join(', ') || 'none'})`,
-            },
-          });
+        const ds = findDataset(info, str(args, 'dataset', true));
         const started = unwrap(host.startFeatures(ds.id, args.flags.get('force') === true));
         const r = unwrap(await started.done);
         print(

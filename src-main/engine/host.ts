@@ -31,6 +31,7 @@ import type {
   DataFormat,
   FeaturesResult,
   IngestResult,
+  InjectionInfo,
   ColumnInfo,
   JobKind,
   JobProgress,
@@ -42,6 +43,7 @@ import { requestCancel } from './ingest/protocol';
 import { spawnWorker } from './worker-spawn';
 import type { ParseTask } from './workers/parse-worker';
 import type { BuildOutcome } from './features/build';
+import type { InjectParams } from './scenarios/inject';
 import type { Worker } from 'node:worker_threads';
 import type { z } from 'zod';
 import type { ingestStartSchema } from '../../src-shared/contract';
@@ -162,6 +164,30 @@ export class EngineHost {
       }
       case 'job.cancel':
         return ok({ cancelled: this.cancel((p as { jobId: string }).jobId) });
+      case 'scenario.inject': {
+        const q = p as {
+          datasetId: number;
+          scenario: string;
+          entity?: string;
+          intensity?: number;
+          durationMinutes?: number;
+          start?: number;
+          factor?: number;
+          seed?: number;
+        };
+        return this.inject(q.datasetId, q.scenario, {
+          entity: q.entity,
+          intensity: q.intensity,
+          durationMs: q.durationMinutes === undefined ? undefined : Math.round(q.durationMinutes * 60_000),
+          start: q.start,
+          factor: q.factor,
+          seed: q.seed,
+        });
+      }
+      case 'scenario.remove':
+        return this.removeInjection((p as { injectionId: number }).injectionId);
+      case 'scenario.list':
+        return this.db ? this.db.request({ type: 'injections' }) : err('NO_CASE', 'no case is open');
       case 'features.build': {
         const { datasetId, force } = p as { datasetId: number; force?: boolean };
         const started = this.startFeatures(datasetId, force ?? false);
@@ -487,6 +513,24 @@ export class EngineHost {
     });
     job.done = done;
     return ok({ jobId, done });
+  }
+
+  // ---- scenarios ---------------------------------------------------------------------
+
+  /** Injects an attack scenario into a dataset (its events are labelled with the scenario). */
+  async inject(datasetId: number, scenario: string, params: InjectParams): Promise<Result<InjectionInfo>> {
+    if (this.switching) return err('BUSY', 'a case is being opened: try again when it is');
+    if (!this.db || !this.current) return err('NO_CASE', 'open a case first');
+    const r = await this.db.request({ type: 'inject', datasetId, scenario, params });
+    if (r.ok) await this.refreshCase();
+    return r;
+  }
+
+  async removeInjection(injectionId: number): Promise<Result<{ datasetId: number; removed: number }>> {
+    if (!this.db || !this.current) return err('NO_CASE', 'open a case first');
+    const r = await this.db.request({ type: 'uninject', injectionId });
+    if (r.ok) await this.refreshCase();
+    return r;
   }
 
   // ---- demo --------------------------------------------------------------------------

@@ -24,6 +24,8 @@ describe('case files', () => {
         'dataset_columns',
         'datasets',
         'feature_sets',
+        'injected_events',
+        'injections',
         'labels',
         'notes',
       ]);
@@ -77,7 +79,7 @@ describe('case files', () => {
     closeCaseDb(v1);
     const db = openCaseDb(file);
     try {
-      expect(db.pragma('user_version', { simple: true })).toBe(2);
+      expect(db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
       expect(db.prepare('SELECT name, role FROM dataset_columns ORDER BY ordinal').all()).toEqual([
         { name: 'a', role: 'entity' },
         { name: 'b', role: null },
@@ -86,6 +88,26 @@ describe('case files', () => {
       db.prepare("INSERT INTO feature_sets VALUES (1, '[]', 'h', 0, 0, 'now', NULL)").run();
       db.prepare('DELETE FROM datasets').run();
       expect(db.prepare('SELECT count(*) FROM feature_sets').pluck().get()).toBe(0);
+    } finally {
+      closeCaseDb(db);
+    }
+  });
+
+  it('migration 3: injections own their events and go with their dataset', () => {
+    const file = path.join(tempDir(), 'm3.sentinel');
+    const db = openCaseDb(file, { create: true });
+    try {
+      db.prepare("INSERT INTO datasets (id, name, format, created_at) VALUES (1, 'd', 'csv', 'now')").run();
+      db.prepare(
+        "INSERT INTO injections VALUES (1, 1, 'login_burst', 'u', '{}', '{}', 2, 0, 0, 'now')",
+      ).run();
+      db.prepare('INSERT INTO injected_events VALUES (1, 10, 1), (1, 11, 1)').run();
+      expect(() => db.prepare('INSERT INTO injected_events VALUES (1, 12, 9)').run()).toThrow(/FOREIGN KEY/);
+      db.prepare('DELETE FROM injections WHERE id = 1').run();
+      expect(db.prepare('SELECT count(*) FROM injected_events').pluck().get()).toBe(0);
+      db.prepare("INSERT INTO injections VALUES (2, 1, 'x', NULL, '{}', '{}', 0, 0, 0, 'now')").run();
+      db.prepare('DELETE FROM datasets').run();
+      expect(db.prepare('SELECT count(*) FROM injections').pluck().get()).toBe(0);
     } finally {
       closeCaseDb(db);
     }

@@ -60,6 +60,53 @@ describe('sentinel CLI', () => {
     expect(missing.stderr).toMatch(/no dataset "nope" \(datasets: tx\)/);
   });
 
+  it('injects a scenario and removes it, as JSON', () => {
+    const dir = tempDir();
+    const casePath = path.join(dir, 'c.sentinel');
+    const lines = ['ts,user,amount,status'];
+    for (let i = 0; i < 200; i++)
+      lines.push(
+        `${new Date(Date.UTC(2026, 9, 5) + i * 600_000).toISOString()},u${i % 5},${10 + i},approved`,
+      );
+    expect(
+      sentinel('ingest', writeFile(dir, 'tx.csv', lines.join('\n')), '--case', casePath, '--dataset', 'tx')
+        .code,
+    ).toBe(0);
+    const r = sentinel(
+      'inject',
+      '--case',
+      casePath,
+      '--dataset',
+      'tx',
+      '--scenario',
+      'velocity_spike',
+      '--intensity',
+      '9',
+      '--seed',
+      '3',
+      '--json',
+    );
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { injected: number; injectionId: number; business: { risk: string } };
+    expect(out).toMatchObject({ injected: 9, business: { risk: 'HIGH' } });
+    expect(JSON.parse(sentinel('info', '--case', casePath, '--json').stdout).datasets[0].rows).toBe(209);
+    const gone = sentinel('uninject', '--case', casePath, '--injection', String(out.injectionId), '--json');
+    expect(JSON.parse(gone.stdout)).toMatchObject({ removed: 9 });
+    const bad = sentinel(
+      'inject',
+      '--case',
+      casePath,
+      '--dataset',
+      'tx',
+      '--scenario',
+      'velocity_spike',
+      '--duration',
+      'soon',
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--duration must be like 30s, 5m, 2h/);
+  });
+
   it('fails with a non-zero status and one line naming what and where', () => {
     const dir = tempDir();
     const casePath = path.join(dir, 'c.sentinel');

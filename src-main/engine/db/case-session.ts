@@ -1,13 +1,23 @@
 // An open case inside the DB worker: the one writer connection, a reader connection for
 // queries (WAL lets it read while an ingest is writing), and a queue that serialises writes.
 import type { MessagePort } from 'node:worker_threads';
-import type { CaseInfo, DatasetInfo, EventsPage, EventsQuery } from '../../../src-shared/domain';
+import type {
+  CaseInfo,
+  DatasetInfo,
+  EventsPage,
+  EventsQuery,
+  InjectionInfo,
+} from '../../../src-shared/domain';
 import { AppFailure, fail } from '../../../src-shared/result';
 import { isCancelled } from '../ingest/protocol';
 import { caseInfo, listDatasets, tableOf } from './case-store';
 import { buildPageSql, type ValueResolver } from './events-query';
 import { matchValues, readValueCounts, type ValueCounts } from './value-counts';
 import { writeFeatures, type FeatureWrite } from './features-store';
+import { loadFeatureConfig } from '../features/config';
+import { loadScenarioConfig } from '../scenarios/config';
+import type { ScenarioName } from '../scenarios/generators';
+import { injectScenario, listInjections, removeInjection, type InjectParams } from '../scenarios/inject';
 import { receiveIngest, type IngestDone, type IngestMeta } from './ingest-writer';
 import { closeCaseDb, openCaseDb, type DB } from './open-case';
 import type Database from 'better-sqlite3';
@@ -114,6 +124,46 @@ export class CaseSession {
       await writeFeatures(this.writer, w, cancel, onProgress);
       this.scheduleCheckpoint();
     });
+  }
+
+  /** Injects an attack scenario's events into a dataset (see scenarios/inject.ts). */
+  inject(datasetId: number, scenario: string, params: InjectParams): Promise<InjectionInfo> {
+    return this.exclusive(async () => {
+      const specs = loadScenarioConfig();
+      const spec =
+        specs.get(scenario as ScenarioName) ??
+        fail('BAD_REQUEST', `no scenario "${scenario}" (scenarios: ${[...specs.keys()].join(', ')})`);
+      const info = injectScenario(
+        this.writer,
+        this.dataset(datasetId),
+        spec,
+        params,
+        loadFeatureConfig().failureValues,
+      );
+      this.afterChange(datasetId);
+      return info;
+    });
+  }
+
+  uninject(injectionId: number): Promise<{ datasetId: number; removed: number }> {
+    return this.exclusive(async () => {
+      const r = removeInjection(this.writer, injectionId);
+      this.afterChange(r.datasetId);
+      return r;
+    });
+  }
+
+  injections(): InjectionInfo[] {
+    return listInjections(this.reader);
+  }
+
+  /** A dataset's rows changed: cached counts and value lists of it are stale. */
+  private afterChange(datasetId: number): void {
+    this.refresh();
+    for (const key of [...this.counts.keys()]) if (key.startsWith(`${datasetId}|`)) this.counts.delete(key);
+    for (const key of [...this.valueCountCache.keys()])
+      if (key.startsWith(`${datasetId}:`)) this.valueCountCache.delete(key);
+    this.scheduleCheckpoint();
   }
 
   private statement(sql: string): Database.Statement {

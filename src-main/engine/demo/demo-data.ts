@@ -2,6 +2,7 @@
 // metrics, with a few incidents worth finding. Deterministic: a fixed seed, a fixed start date.
 import { createWriteStream } from 'node:fs';
 import path from 'node:path';
+import { rng } from '../random';
 
 export const DEMO_START = Date.UTC(2026, 9, 5); // 2026-10-05, a Monday
 const DAY = 86_400_000;
@@ -14,17 +15,7 @@ export interface DemoFile {
   rows: number;
 }
 
-/** mulberry32: small, fast, deterministic. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng };
 
 class Gen {
   constructor(readonly r: () => number) {}

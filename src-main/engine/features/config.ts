@@ -33,6 +33,12 @@ export type GroupKey = (typeof GROUP_KEYS)[number];
 const windowRe = /^(\d+)(s|m|h|d)$/;
 const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
+/** A duration such as 30s, 5m, 1h, 7d, in milliseconds; null when it is not one. */
+export function parseDuration(text: string): number | null {
+  const m = windowRe.exec(text);
+  return m ? Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS] : null;
+}
+
 const featureSchema = z
   .object({
     name: z.string().regex(/^[a-z][a-z0-9_]{0,47}$/, 'feature names are lower_snake_case'),
@@ -111,12 +117,12 @@ export function parseFeatureConfig(text: string, file: string): FeatureConfig {
       fail('BAD_REQUEST', `${where}: a ${f.kind} feature needs a column`, { file });
     if (NEEDS_WINDOW.has(f.kind) && !f.window)
       fail('BAD_REQUEST', `${where}: a ${f.kind} feature needs a window`, { file });
-    const m = f.window ? windowRe.exec(f.window)! : null;
+    const windowMs = f.window ? parseDuration(f.window) : null;
     return {
       name: f.name,
       kind: f.kind,
       column: f.column ?? null,
-      windowMs: m ? Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS] : null,
+      windowMs,
       by: f.by ?? 'entity',
     };
   });

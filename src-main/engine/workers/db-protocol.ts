@@ -1,8 +1,15 @@
 // Requests to the DB worker, the one writer of an open case.
 import type { MessagePort } from 'node:worker_threads';
-import type { CaseInfo, DatasetInfo, EventsPage, EventsQuery } from '../../../src-shared/domain';
+import type {
+  CaseInfo,
+  DatasetInfo,
+  EventsPage,
+  EventsQuery,
+  InjectionInfo,
+} from '../../../src-shared/domain';
 import type { Result } from '../../../src-shared/result';
 import type { FeatureWrite } from '../db/features-store';
+import type { InjectParams } from '../scenarios/inject';
 
 export type DbRequest =
   | { type: 'open'; path: string; create: boolean }
@@ -18,6 +25,9 @@ export type DbRequest =
       cancel: SharedArrayBuffer;
     }
   | { type: 'features'; jobId: string; write: FeatureWrite; cancel: SharedArrayBuffer }
+  | { type: 'inject'; datasetId: number; scenario: string; params: InjectParams }
+  | { type: 'uninject'; injectionId: number }
+  | { type: 'injections' }
   | { type: 'close' };
 
 export interface DbResults {
@@ -26,6 +36,9 @@ export interface DbResults {
   page: EventsPage;
   ingest: { dataset: DatasetInfo; rows: number; bytes: number; seconds: number };
   features: null;
+  inject: InjectionInfo;
+  uninject: { datasetId: number; removed: number };
+  injections: InjectionInfo[];
   close: null;
 }
 

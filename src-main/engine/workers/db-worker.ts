@@ -48,6 +48,12 @@ async function handle(req: DbRequest): Promise<unknown> {
       });
       return null;
     }
+    case 'inject':
+      return need().inject(req.datasetId, req.scenario, req.params);
+    case 'uninject':
+      return need().uninject(req.injectionId);
+    case 'injections':
+      return need().injections();
     case 'close':
       session?.close();
       session = null;

@@ -2,6 +2,7 @@
 // a case from N-1 to N. Append only: never edit a migration that has shipped.
 import * as m0001 from './0001_init';
 import * as m0002 from './0002_features';
+import * as m0003 from './0003_injections';
 
 export interface Migration {
   version: number;
@@ -11,6 +12,7 @@ export interface Migration {
 export const MIGRATIONS: Migration[] = [
   { version: 1, up: m0001.up },
   { version: 2, up: m0002.up },
+  { version: 3, up: m0003.up },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
