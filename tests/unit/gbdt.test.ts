@@ -1,0 +1,103 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { predictProba, trainGbdt } from '../../src-main/engine/models/gbdt/train';
+import { bestF1Threshold, metricsAt, prAuc, rocAuc } from '../../src-main/engine/models/metrics';
+import { rng } from '../../src-main/engine/random';
+
+const shared = path.resolve(__dirname, '../../../shared/data');
+
+/** A CSV of numbers with a header; the label column last. */
+function loadCsv(
+  file: string,
+  label: string,
+): { names: string[]; columns: Float32Array[]; y: Uint8Array; time?: Float64Array } {
+  const lines = readFileSync(file, 'utf8').trim().split('\n');
+  const header = lines[0].split(',');
+  const li = header.indexOf(label);
+  const names = header.filter((_, i) => i !== li);
+  const rows = lines.slice(1).map((l) => l.split(',').map(Number));
+  const columns = names.map((n) => Float32Array.from(rows, (r) => r[header.indexOf(n)]));
+  return { names, columns, y: Uint8Array.from(rows, (r) => (r[li] ? 1 : 0)) };
+}
+
+function split<T extends { columns: Float32Array[]; y: Uint8Array }>(
+  d: T,
+  order: Uint32Array,
+  from: number,
+  to: number,
+) {
+  const idx = order.subarray(from, to);
+  return {
+    columns: d.columns.map((c) => Float32Array.from(idx, (i) => c[i])),
+    labels: Uint8Array.from(idx, (i) => d.y[i]),
+  };
+}
+
+describe('metrics', () => {
+  it('match hand-worked values', () => {
+    const s = [0.9, 0.8, 0.7, 0.6, 0.5, 0.4];
+    const y = [1, 0, 1, 1, 0, 0];
+    expect(rocAuc(s, y)).toBeCloseTo(7 / 9, 12);
+    expect(prAuc(s, y)).toBeCloseTo((1 / 3) * 1 + (1 / 3) * (2 / 3) + (1 / 3) * (3 / 4), 12);
+    expect(rocAuc([0.5, 0.5], [1, 0])).toBe(0.5); // ties count half
+    const m = metricsAt(s, y, bestF1Threshold(s, y));
+    expect(m.threshold).toBe(0.6);
+    expect(m.confusion).toEqual({ tp: 3, fp: 1, tn: 2, fn: 0 });
+    expect(m.f1).toBeCloseTo(6 / 7, 12);
+  });
+});
+
+describe('gradient-boosted trees', () => {
+  it('learns the credit-card fraud set, tested on the later 20% by time', () => {
+    const d = loadCsv(
+      path.join(shared, 'creditcard/creditcard_balanced_473fraud_473normal_scaledTimeAmount.csv'),
+      'Class',
+    );
+    const t = d.columns[d.names.indexOf('Time')];
+    const order = new Uint32Array(d.y.length).map((_, i) => i).sort((a, b) => t[a] - t[b]);
+    const cut = Math.floor(order.length * 0.8);
+    const train = split(d, order, 0, cut);
+    const test = split(d, order, cut, order.length);
+    const model = trainGbdt(d.names, train, { trees: 100, maxDepth: 4, eta: 0.1 });
+    const p = predictProba(model, test.columns);
+    expect(rocAuc(p, test.labels)).toBeGreaterThan(0.96);
+    expect(model.trees.length).toBe(100);
+  });
+
+  it('uses missing values, class weights, subsampling and early stopping', () => {
+    const r = rng(5);
+    const n = 4000;
+    const x0 = new Float32Array(n);
+    const x1 = new Float32Array(n);
+    const y = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      x0[i] = r() < 0.2 ? NaN : r() * 10;
+      x1[i] = r();
+      y[i] = (x0[i] !== x0[i] && x1[i] > 0.5) || x0[i] > 9 ? 1 : 0; // missing carries signal
+    }
+    const train = { columns: [x0.subarray(0, 3000), x1.subarray(0, 3000)], labels: y.subarray(0, 3000) };
+    const val = { columns: [x0.subarray(3000), x1.subarray(3000)], labels: y.subarray(3000) };
+    const model = trainGbdt(
+      ['x0', 'x1'],
+      train,
+      {
+        trees: 300,
+        maxDepth: 3,
+        eta: 0.3,
+        subsample: 0.8,
+        colsample: 1,
+        scalePosWeight: 'balanced',
+        earlyStoppingRounds: 10,
+      },
+      { validation: val },
+    );
+    expect(model.trees.length).toBeLessThan(300); // stopped early
+    expect(model.trees.length).toBe(model.bestIteration);
+    expect(model.trees.some((t) => t.missingLeft.some((m, k) => m && t.feature[k] === 0))).toBe(true);
+    expect(rocAuc(predictProba(model, val.columns), val.labels)).toBeGreaterThan(0.99);
+    const again = trainGbdt(['x0', 'x1'], train, { trees: 20, subsample: 0.8, seed: 9 });
+    const twice = trainGbdt(['x0', 'x1'], train, { trees: 20, subsample: 0.8, seed: 9 });
+    expect(twice.trees).toEqual(again.trees); // reproducible with a seed
+  });
+});
