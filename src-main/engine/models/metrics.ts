@@ -80,8 +80,11 @@ export function confusionAt(scores: ArrayLike<number>, y: ArrayLike<number>, thr
   const c: Confusion = { tp: 0, fp: 0, tn: 0, fn: 0 };
   for (let i = 0; i < y.length; i++) {
     const flagged = scores[i] >= threshold;
-    if (y[i]) flagged ? c.tp++ : c.fn++;
-    else flagged ? c.fp++ : c.tn++;
+    if (y[i]) {
+      if (flagged) c.tp++;
+      else c.fn++;
+    } else if (flagged) c.fp++;
+    else c.tn++;
   }
   return c;
 }
