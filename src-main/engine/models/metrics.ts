@@ -31,7 +31,10 @@ export function rocAuc(scores: ArrayLike<number>, y: ArrayLike<number>): number 
   const order = byScore(scores);
   let pos = 0;
   let neg = 0;
-  for (let i = 0; i < y.length; i++) y[i] ? pos++ : neg++;
+  for (let i = 0; i < y.length; i++) {
+    if (y[i]) pos++;
+    else neg++;
+  }
   if (!pos || !neg) return NaN;
   let auc = 0;
   let negAbove = 0;
