@@ -180,3 +180,60 @@ if (want('features')) {
   if (by('SQLite')) console.log(`ratio SQLite window SQL / ours = ${fmt(by('SQLite') / ours, 1)}`);
   if (by('DuckDB (2')) console.log(`ratio DuckDB window SQL / ours = ${fmt(by('DuckDB (2') / ours, 1)}`);
 }
+
+if (want('models')) {
+  console.log(
+    '\n== Models: GBDT (100 trees, depth 6, eta 0.1) on 80% of a 284,807-row file, scored on the last 20%; Isolation Forest on ADBench',
+  );
+  const file = generate(284_807, path.join(work, 'cc-284807.csv'));
+  const py = '/usr/bin/python3';
+  const ref = spawnSync(py, [path.join(root, 'tests', 'bench', 'xgb_ref.py'), file], { encoding: 'utf8' });
+  const xgb = ref.status === 0 ? JSON.parse(ref.stdout.trim()) : null;
+  const r = spawnSync(
+    process.execPath,
+    [path.join(root, 'tests', 'bench', 'models-once.mjs'), file, path.join(shared, 'data', 'adbench')],
+    { encoding: 'utf8' },
+  );
+  if (r.status !== 0) throw new Error(r.stderr);
+  const steps = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  const g = steps.find((s) => s.step === 'gbdt');
+  console.log(
+    `ours:    train ${fmt(g.trainSeconds)} s, PR AUC ${fmt(g.prAuc, 4)}, ROC AUC ${fmt(g.rocAuc, 4)}; ONNX scoring through onnxruntime-node ${fmt(g.onnxRows / g.onnxSeconds, 0)} rows/s`,
+  );
+  if (xgb) {
+    console.log(
+      `XGBoost: train ${fmt(xgb.trainSeconds)} s, PR AUC ${fmt(xgb.prAuc, 4)}, ROC AUC ${fmt(xgb.rocAuc, 4)}; predict ${fmt(xgb.predictRows / xgb.predictSeconds, 0)} rows/s (hist, 2 threads, same run)`,
+    );
+    console.log(
+      `time ratio ours / XGBoost = ${fmt(g.trainSeconds / xgb.trainSeconds, 1)} (target ≤ 1.5); PR AUC difference ${fmt(g.prAuc - xgb.prAuc, 4)} (target within 0.005); scoring ratio ${fmt(g.onnxRows / g.onnxSeconds / (xgb.predictRows / xgb.predictSeconds), 2)} (target ≥ 1)`,
+    );
+  } else console.log('XGBoost reference not available (apt-get install python3-xgboost python3-sklearn)');
+  const sk = spawnSync(
+    py,
+    [path.join(root, 'tests', 'bench', 'if_ref.py'), path.join(shared, 'data', 'adbench')],
+    { encoding: 'utf8' },
+  );
+  const refs =
+    sk.status === 0
+      ? Object.fromEntries(
+          sk.stdout
+            .trim()
+            .split('\n')
+            .map((l) => JSON.parse(l))
+            .map((x) => [x.set, x.aucs]),
+        )
+      : {};
+  const mid = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  for (const s of steps.filter((x) => x.step === 'iforest')) {
+    const theirs = refs[s.set];
+    console.log(
+      `Isolation Forest ${s.set.padEnd(12)} ours ROC AUC median ${fmt(mid(s.aucs), 4)} (5 seeds, 200 trees)` +
+        (theirs
+          ? `, scikit-learn ${fmt(mid(theirs), 4)} (5 seeds, 100 trees): ${mid(s.aucs) >= mid(theirs) ? 'at least as good' : 'lower'}`
+          : ''),
+    );
+  }
+}

@@ -6,3 +6,8 @@ export { loadFeatureConfig, parseFeatureConfig } from './features/config';
 export { loadFeatureInput } from './features/load';
 export { openCaseDb, closeCaseDb } from './db/open-case';
 export { listDatasets } from './db/case-store';
+export { trainGbdt, predictProba } from './models/gbdt/train';
+export { exportOnnx } from './models/onnx/export';
+export { openOnnx } from './models/onnx/score';
+export { fitIsolationForest, fitHbos } from './models/unsupervised';
+export { rocAuc, prAuc } from './models/metrics';

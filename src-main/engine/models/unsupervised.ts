@@ -1,0 +1,230 @@
+// Unsupervised detectors for unlabelled data, behind one interface: fit on columns, score rows
+// (higher = more anomalous, in [0, 1]).
+//  - Isolation Forest (Liu, Ting & Zhou, 2008): anomalies are isolated by fewer random splits.
+//  - HBOS (Goldstein & Dengel, 2012): histogram-based outlier score, the sum over features of
+//    the log of inverse bin density, scaled to [0, 1] by its range on the training data.
+import { rng as seeded } from '../random';
+
+export interface Detector {
+  kind: 'iforest' | 'hbos';
+  featureNames: string[];
+  score(columns: Float32Array[]): Float64Array;
+}
+
+// ---- Isolation Forest --------------------------------------------------------------------
+
+interface ITree {
+  feature: Int32Array;
+  split: Float64Array;
+  left: Int32Array;
+  right: Int32Array;
+  /** Leaf size (for the c(n) correction); -1 for inner nodes. */
+  size: Int32Array;
+}
+
+/** Average path length of an unsuccessful search in a binary search tree of n nodes. */
+export function cFactor(n: number): number {
+  if (n <= 1) return 0;
+  if (n === 2) return 1;
+  return 2 * (Math.log(n - 1) + 0.5772156649015329) - (2 * (n - 1)) / n;
+}
+
+export interface IForestParams {
+  trees: number;
+  sampleSize: number;
+  seed: number;
+}
+
+export function fitIsolationForest(
+  featureNames: string[],
+  columns: Float32Array[],
+  p: Partial<IForestParams> = {},
+): Detector {
+  const params: IForestParams = { trees: 200, sampleSize: 256, seed: 42, ...p };
+  const n = columns.length ? columns[0].length : 0;
+  const F = columns.length;
+  const rand = seeded(params.seed);
+  const psi = Math.min(params.sampleSize, n);
+  const maxDepth = Math.ceil(Math.log2(Math.max(2, psi)));
+  const value = (f: number, r: number) => {
+    const v = columns[f][r];
+    return v !== v ? 0 : v; // missing values sit at 0
+  };
+  const trees: ITree[] = [];
+  for (let t = 0; t < params.trees; t++) {
+    // sample without replacement
+    const pool = new Uint32Array(n);
+    for (let i = 0; i < n; i++) pool[i] = i;
+    for (let i = 0; i < psi; i++) {
+      const j = i + Math.floor(rand() * (n - i));
+      const tmp = pool[i];
+      pool[i] = pool[j];
+      pool[j] = tmp;
+    }
+    const feature: number[] = [];
+    const split: number[] = [];
+    const left: number[] = [];
+    const right: number[] = [];
+    const size: number[] = [];
+    const build = (rows: Uint32Array, depth: number): number => {
+      const id = feature.length;
+      feature.push(-1);
+      split.push(0);
+      left.push(-1);
+      right.push(-1);
+      size.push(rows.length);
+      if (depth >= maxDepth || rows.length <= 1) return id;
+      // a feature that varies among these rows, tried in random order
+      const order = Array.from({ length: F }, (_, f) => f);
+      for (let i = order.length - 1; i > 0; i--) {
+        const j = Math.floor(rand() * (i + 1));
+        [order[i], order[j]] = [order[j], order[i]];
+      }
+      for (const f of order) {
+        let lo = Infinity;
+        let hi = -Infinity;
+        for (const r of rows) {
+          const v = value(f, r);
+          if (v < lo) lo = v;
+          if (v > hi) hi = v;
+        }
+        if (!(hi > lo)) continue;
+        const s = lo + rand() * (hi - lo);
+        const L = rows.filter((r) => value(f, r) < s);
+        const R = rows.filter((r) => value(f, r) >= s);
+        feature[id] = f;
+        split[id] = s;
+        size[id] = -1;
+        left[id] = build(L, depth + 1);
+        right[id] = build(R, depth + 1);
+        return id;
+      }
+      return id;
+    };
+    build(pool.slice(0, psi), 0);
+    trees.push({
+      feature: Int32Array.from(feature),
+      split: Float64Array.from(split),
+      left: Int32Array.from(left),
+      right: Int32Array.from(right),
+      size: Int32Array.from(size),
+    });
+  }
+  const cPsi = cFactor(psi);
+  return {
+    kind: 'iforest',
+    featureNames,
+    score(cols: Float32Array[]): Float64Array {
+      const m = cols.length ? cols[0].length : 0;
+      const out = new Float64Array(m);
+      for (let r = 0; r < m; r++) {
+        let total = 0;
+        for (const t of trees) {
+          let node = 0;
+          let depth = 0;
+          while (t.feature[node] >= 0) {
+            const v = cols[t.feature[node]][r];
+            node = (v !== v ? 0 : v) < t.split[node] ? t.left[node] : t.right[node];
+            depth++;
+          }
+          total += depth + cFactor(t.size[node]);
+        }
+        out[r] = Math.pow(2, -(total / trees.length) / cPsi);
+      }
+      return out;
+    },
+  };
+}
+
+// ---- HBOS ---------------------------------------------------------------------------------
+
+export function fitHbos(featureNames: string[], columns: Float32Array[], bins = 20): Detector {
+  const n = columns.length ? columns[0].length : 0;
+  const model = columns.map((col) => {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const v of col) {
+      if (v !== v) continue;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    const width = hi > lo ? (hi - lo) / bins : 1;
+    const counts = new Float64Array(bins).fill(0);
+    let missing = 0;
+    for (const v of col) {
+      if (v !== v) missing++;
+      else counts[Math.min(bins - 1, Math.floor((v - lo) / width))]++;
+    }
+    const maxCount = Math.max(1, ...counts);
+    // density relative to the fullest bin, floored so empty bins are rare but finite
+    const density = counts.map((c) => Math.max(c, 0.5) / maxCount);
+    return { lo, width, density, missingDensity: Math.max(missing, 0.5) / Math.max(maxCount, 1) };
+  });
+  const raw = (cols: Float32Array[], r: number) => {
+    let s = 0;
+    for (let f = 0; f < cols.length; f++) {
+      const m = model[f];
+      const v = cols[f][r];
+      let d: number;
+      if (v !== v) d = m.missingDensity;
+      else {
+        const b = Math.floor((v - m.lo) / m.width);
+        d = b < 0 || b >= m.density.length ? 0.5 / Math.max(1, n) : m.density[b];
+      }
+      s += Math.log(1 / d);
+    }
+    return s;
+  };
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let r = 0; r < n; r++) {
+    const s = raw(columns, r);
+    if (s < lo) lo = s;
+    if (s > hi) hi = s;
+  }
+  return {
+    kind: 'hbos',
+    featureNames,
+    score(cols: Float32Array[]): Float64Array {
+      const m = cols.length ? cols[0].length : 0;
+      const out = new Float64Array(m);
+      for (let r = 0; r < m; r++)
+        out[r] = Math.min(1, Math.max(0, (raw(cols, r) - lo) / Math.max(1e-12, hi - lo)));
+      return out;
+    },
+  };
+}
+
+// ---- combining -----------------------------------------------------------------------------
+
+/**
+ * One 0–100 anomaly score across models: each model's score becomes its percentile rank among
+ * reference scores (so models on different scales compare), then the ranks are averaged with
+ * weights. 100 = more anomalous than every reference event.
+ */
+export function percentileScale(reference: ArrayLike<number>): (s: number) => number {
+  const sorted = Float64Array.from(reference).sort();
+  return (s: number) => {
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sorted[mid] <= s) lo = mid + 1;
+      else hi = mid;
+    }
+    return sorted.length ? (100 * lo) / sorted.length : 0;
+  };
+}
+
+export function combineScores(
+  parts: { scores: ArrayLike<number>; reference: ArrayLike<number>; weight: number }[],
+): Float64Array {
+  const n = parts.length ? parts[0].scores.length : 0;
+  const out = new Float64Array(n);
+  const total = parts.reduce((s, p) => s + p.weight, 0) || 1;
+  for (const p of parts) {
+    const scale = percentileScale(p.reference);
+    for (let i = 0; i < n; i++) out[i] += (scale(p.scores[i]) * p.weight) / total;
+  }
+  return out;
+}

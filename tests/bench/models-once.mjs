@@ -1,0 +1,55 @@
+// Our models: GBDT training and ONNX scoring on the generated credit-card file, and Isolation
+// Forest on the ADBench sets. Prints JSON lines; the references run in Python beside it.
+// usage: node models-once.mjs CC.csv ADBENCH_DIR
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+const { trainGbdt, predictProba, exportOnnx, openOnnx, fitIsolationForest, rocAuc, prAuc } = createRequire(
+  import.meta.url,
+)('../../out/main/engine.js');
+
+const [ccFile, adDir] = process.argv.slice(2);
+const say = (o) => console.log(JSON.stringify(o));
+
+function load(file, labelLast = true) {
+  const lines = readFileSync(file, 'utf8').trim().split('\n');
+  const header = lines[0].split(',');
+  const F = header.length - 1;
+  const rows = lines.slice(1).map((l) => l.split(',').map(Number));
+  return {
+    names: header.slice(0, F),
+    columns: Array.from({ length: F }, (_, f) => Float32Array.from(rows, (r) => r[f])),
+    y: Uint8Array.from(rows, (r) => (r[labelLast ? F : 0] ? 1 : 0)),
+  };
+}
+
+const cc = load(ccFile);
+const cut = Math.floor(cc.y.length * 0.8);
+const train = { columns: cc.columns.map((c) => c.subarray(0, cut)), labels: cc.y.subarray(0, cut) };
+const test = cc.columns.map((c) => c.subarray(cut));
+let t = performance.now();
+const model = trainGbdt(cc.names, train, { trees: 100, maxDepth: 6, eta: 0.1 });
+const trainSeconds = (performance.now() - t) / 1000;
+const p = predictProba(model, test);
+const scorer = await openOnnx(exportOnnx(model));
+await scorer.score(test.map((c) => c.subarray(0, 1000))); // warm up
+t = performance.now();
+const q = await scorer.score(test);
+const onnxSeconds = (performance.now() - t) / 1000;
+say({
+  step: 'gbdt',
+  trainSeconds,
+  prAuc: prAuc(p, cc.y.subarray(cut)),
+  rocAuc: rocAuc(p, cc.y.subarray(cut)),
+  onnxSeconds,
+  onnxRows: q.length,
+});
+await scorer.release();
+
+for (const name of ['shuttle', 'thyroid', 'mammography', 'cardio']) {
+  const d = load(`${adDir}/${name}.csv`);
+  const aucs = [];
+  t = performance.now();
+  for (let seed = 0; seed < 5; seed++)
+    aucs.push(rocAuc(fitIsolationForest(d.names, d.columns, { seed }).score(d.columns), d.y));
+  say({ step: 'iforest', set: name, aucs, seconds: (performance.now() - t) / 5000 });
+}

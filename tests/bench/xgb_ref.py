@@ -1,0 +1,21 @@
+# XGBoost reference for the training benchmark: same data split, same parameters, 2 threads.
+# usage: /usr/bin/python3 xgb_ref.py DATA.csv  -> one JSON line
+import json, sys, time
+import numpy as np
+import xgboost as xgb
+from sklearn.metrics import average_precision_score, roc_auc_score
+
+d = np.loadtxt(sys.argv[1], delimiter=',', skiprows=1, dtype=np.float32)
+X, y = d[:, :30], d[:, 30]
+cut = int(len(y) * 0.8)
+params = dict(tree_method='hist', max_depth=6, eta=0.1, nthread=2, objective='binary:logistic', max_bin=256)
+dtrain = xgb.DMatrix(X[:cut], label=y[:cut], nthread=2)
+t = time.perf_counter()
+booster = xgb.train(params, dtrain, num_boost_round=100)
+train_s = time.perf_counter() - t
+dtest = xgb.DMatrix(X[cut:], nthread=2)
+t = time.perf_counter()
+p = booster.predict(dtest)
+predict_s = time.perf_counter() - t
+print(json.dumps({'trainSeconds': train_s, 'predictSeconds': predict_s, 'predictRows': int(len(p)),
+                  'prAuc': float(average_precision_score(y[cut:], p)), 'rocAuc': float(roc_auc_score(y[cut:], p))}))
