@@ -18,22 +18,29 @@ export interface Bins {
 export function cutsFor(column: Float32Array, maxBins = MAX_BINS, sampleSize = 200_000): Float32Array {
   const n = column.length;
   const step = n > sampleSize ? n / sampleSize : 1;
-  const values: number[] = [];
+  const picked = new Float32Array(Math.ceil(n / step));
+  let k = 0;
   for (let i = 0; i < n; i += step) {
     const v = column[Math.floor(i)];
-    if (v === v) values.push(v);
+    if (v === v) picked[k++] = v;
   }
-  values.sort((a, b) => a - b);
+  const values = picked.subarray(0, k).sort(); // typed-array sort: numeric, native
   const distinct: number[] = [];
-  for (const v of values) if (distinct.length === 0 || distinct[distinct.length - 1] !== v) distinct.push(v);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (i === 0 || v !== values[i - 1]) {
+      distinct.push(v);
+      if (distinct.length > maxBins) break; // more than a bin each: quantiles below
+    }
+  }
   if (distinct.length <= 1) return new Float32Array(0);
   let cuts: number[];
   if (distinct.length <= maxBins) {
     cuts = distinct.slice(1); // every value gets a bin of its own
   } else {
     cuts = [];
-    for (let k = 1; k < maxBins; k++) {
-      const v = values[Math.floor((k * values.length) / maxBins)];
+    for (let q = 1; q < maxBins; q++) {
+      const v = values[Math.floor((q * values.length) / maxBins)];
       if (v > values[0] && (cuts.length === 0 || v > cuts[cuts.length - 1])) cuts.push(v);
     }
   }

@@ -4,7 +4,9 @@
 // (gamma), minimum child weight, shrinkage (eta), row and column subsampling, class weighting
 // and early stopping on a validation set.
 import { rng as seeded } from '../../random';
-import { binOf, binRows, cutsFor, MAX_BINS, MISSING, type Bins } from './binning';
+import { binOf, binRows, cutsFor, MAX_BINS, MISSING as MISSING_BIN, type Bins } from './binning';
+
+const MISSING = MISSING_BIN; // a local constant for the hot loops
 
 export interface GbdtParams {
   trees: number;
@@ -263,16 +265,19 @@ export function trainGbdt(
         continue;
       }
       const f = split.feature;
-      const leftRows: number[] = [];
-      const rightRows: number[] = [];
-      for (let k = 0; k < cur.rows.length; k++) {
-        const r = cur.rows[k];
+      // Partition in place into the parent's row array: left rows first, then right.
+      const parentRows = cur.rows;
+      const scratch = new Uint32Array(parentRows.length);
+      let nl = 0;
+      let nr = parentRows.length;
+      for (let k = 0; k < parentRows.length; k++) {
+        const r = parentRows[k];
         const b = bins.data[r * F + f];
-        if (b === MISSING ? split.missingLeft : b <= split.cutBin) leftRows.push(r);
-        else rightRows.push(r);
+        if (b === MISSING ? split.missingLeft : b <= split.cutBin) scratch[nl++] = r;
+        else scratch[--nr] = r;
       }
-      const L = Uint32Array.from(leftRows);
-      const R = Uint32Array.from(rightRows);
+      const L = scratch.subarray(0, nl);
+      const R = scratch.subarray(nl);
       // Histogram subtraction: build the smaller child, derive the larger.
       const smallHist = buildHist(L.length <= R.length ? L : R);
       const bigHist = new Float64Array(HIST);
