@@ -19,6 +19,7 @@ export default defineConfig({
           'parse-worker': main('engine/workers/parse-worker.ts'),
           'demo-worker': main('engine/workers/demo-worker.ts'),
           'compute-worker': main('engine/workers/compute-worker.ts'),
+          'onnx-worker': main('engine/workers/onnx-worker.ts'),
         },
         output: {
           format: 'cjs',

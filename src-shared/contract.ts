@@ -9,6 +9,9 @@ import type {
   IngestResult,
   InjectionInfo,
   JobKind,
+  ModelInfo,
+  ScoreResult,
+  TrainResult,
   JobProgress,
 } from './domain';
 import { CANONICAL_ROLES, FILTER_OPS } from './domain';
@@ -96,6 +99,22 @@ export const requestSchemas = {
     .strict(),
   'scenario.remove': z.object({ injectionId: z.number().int().positive() }).strict(),
   'scenario.list': empty,
+  'model.train': z
+    .object({
+      datasetId: z.number().int().positive(),
+      model: z.enum(['gbdt', 'iforest', 'hbos']),
+      label: z.string().min(1).max(255).optional(),
+      trees: z.number().int().min(1).max(5000).optional(),
+      maxDepth: z.number().int().min(1).max(16).optional(),
+      eta: z.number().positive().max(1).optional(),
+      seed: z.number().int().optional(),
+      alertsPerDay: z.number().positive().optional(),
+    })
+    .strict(),
+  'model.score': z
+    .object({ datasetId: z.number().int().positive(), modelId: z.number().int().positive().optional() })
+    .strict(),
+  'model.list': empty,
 } as const;
 
 export type Method = keyof typeof requestSchemas;
@@ -113,6 +132,9 @@ export interface RequestResults {
   'scenario.inject': InjectionInfo;
   'scenario.remove': { datasetId: number; removed: number };
   'scenario.list': InjectionInfo[];
+  'model.train': { jobId: string };
+  'model.score': { jobId: string };
+  'model.list': ModelInfo[];
 }
 export type ResultOf<M extends Method> = RequestResults[M];
 
@@ -126,7 +148,7 @@ export type JobFinished =
       kind: JobKind;
       label: string;
       ok: true;
-      result: IngestResult | FeaturesResult | { datasets: number };
+      result: IngestResult | FeaturesResult | TrainResult | ScoreResult | { datasets: number };
     }
   | { jobId: string; kind: JobKind; label: string; ok: false; error: AppError };
 

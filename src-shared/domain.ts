@@ -89,7 +89,7 @@ export interface EventsPage {
   elapsedMs: number;
 }
 
-export type JobKind = 'ingest' | 'demo' | 'features';
+export type JobKind = 'ingest' | 'demo' | 'features' | 'train' | 'score';
 
 export interface JobProgress {
   jobId: string;
@@ -142,6 +142,46 @@ export interface InjectionInfo {
     action: string;
     escalation: string[];
   };
+}
+
+export interface ModelMetrics {
+  rocAuc: number | null;
+  prAuc: number | null;
+  threshold: number;
+  precision: number;
+  recall: number;
+  f1: number;
+  confusion: { tp: number; fp: number; tn: number; fn: number };
+  positives: number;
+  rows: number;
+}
+
+export interface ModelInfo {
+  id: number;
+  name: string;
+  kind: 'gbdt' | 'iforest' | 'hbos' | 'onnx';
+  datasetId: number | null;
+  featureNames: string[];
+  threshold: number | null;
+  /** On the test slice (the latest 20% by time), when the model had labels. */
+  metrics: ModelMetrics | null;
+  createdAt: string;
+}
+
+export interface TrainResult {
+  model: ModelInfo;
+  seconds: number;
+  validation: ModelMetrics | null;
+  test: ModelMetrics | null;
+}
+
+export interface ScoreResult {
+  modelId: number;
+  datasetId: number;
+  rows: number;
+  anomalies: number;
+  threshold: number;
+  seconds: number;
 }
 
 export interface AppState {

@@ -29,7 +29,10 @@ import type {
   AppState,
   CaseInfo,
   DataFormat,
+  DatasetInfo,
   FeaturesResult,
+  ScoreResult,
+  TrainResult,
   IngestResult,
   InjectionInfo,
   ColumnInfo,
@@ -43,6 +46,11 @@ import { requestCancel } from './ingest/protocol';
 import { spawnWorker } from './worker-spawn';
 import type { ParseTask } from './workers/parse-worker';
 import type { BuildOutcome } from './features/build';
+import type { ComputeTask } from './workers/compute-worker';
+import type { TrainedModel, TrainRequest } from './models/train-dataset';
+import { outcome, type StoredModel } from './models/score-dataset';
+import { scoreOnnx } from './onnx-client';
+import { writeModelFiles } from './models/model-files';
 import type { InjectParams } from './scenarios/inject';
 import type { Worker } from 'node:worker_threads';
 import type { z } from 'zod';
@@ -188,6 +196,35 @@ export class EngineHost {
         return this.removeInjection((p as { injectionId: number }).injectionId);
       case 'scenario.list':
         return this.db ? this.db.request({ type: 'injections' }) : err('NO_CASE', 'no case is open');
+      case 'model.train': {
+        const q = p as {
+          datasetId: number;
+          model: 'gbdt' | 'iforest' | 'hbos';
+          label?: string;
+          trees?: number;
+          maxDepth?: number;
+          eta?: number;
+          seed?: number;
+          alertsPerDay?: number;
+        };
+        const params = JSON.parse(
+          JSON.stringify({ trees: q.trees, maxDepth: q.maxDepth, eta: q.eta, seed: q.seed }),
+        ) as Record<string, number>;
+        const started = this.startTrain({
+          datasetId: q.datasetId,
+          model: q.model,
+          label: q.label,
+          params,
+          policy: q.alertsPerDay ? { kind: 'budget', perDay: q.alertsPerDay } : { kind: 'best_f1' },
+        });
+        return started.ok ? ok({ jobId: started.value.jobId }) : started;
+      }
+      case 'model.score': {
+        const started = this.startScore(p as { datasetId: number; modelId?: number });
+        return started.ok ? ok({ jobId: started.value.jobId }) : started;
+      }
+      case 'model.list':
+        return this.db ? this.db.request({ type: 'models' }) : err('NO_CASE', 'no case is open');
       case 'features.build': {
         const { datasetId, force } = p as { datasetId: number; force?: boolean };
         const started = this.startFeatures(datasetId, force ?? false);
@@ -461,26 +498,12 @@ export class EngineHost {
     const casePath = this.current.path;
     const done = (async (): Promise<Result<FeaturesResult>> => {
       const started = performance.now();
-      const outcome = await new Promise<Result<BuildOutcome>>((resolve) => {
-        const w = spawnWorker('compute-worker', {
-          workerData: {
-            task: { type: 'features', casePath, datasetId, force, configPath },
-            cancel: job.cancel.buffer,
-          },
-        });
-        job.workers.add(w);
-        w.on(
-          'message',
-          (m: { type: string; phase?: string; rows?: number; outcome?: BuildOutcome; error?: AppError }) => {
-            if (m.type === 'progress') {
-              if (!job.cancel[0]) job.progress.phase = m.phase!;
-              job.progress.rows = m.rows!;
-            } else if (m.type === 'done') resolve(ok(m.outcome!));
-            else if (m.type === 'error') resolve({ ok: false, error: m.error! });
-          },
-        );
-        w.on('error', (e) => resolve(err('INTERNAL', `the feature worker failed: ${e.message}`)));
-        w.on('exit', () => resolve(err('CANCELLED', 'feature build stopped')));
+      const outcome = await this.runCompute<BuildOutcome>(job, {
+        type: 'features',
+        casePath,
+        datasetId,
+        force,
+        configPath,
       });
       if (!outcome.ok) return outcome;
       const o = outcome.value;
@@ -513,6 +536,169 @@ export class EngineHost {
     });
     job.done = done;
     return ok({ jobId, done });
+  }
+
+  /** Runs one task in a compute worker, its progress feeding the job. */
+  private runCompute<T>(job: Job, task: ComputeTask): Promise<Result<T>> {
+    return new Promise<Result<T>>((resolve) => {
+      const w = spawnWorker('compute-worker', { workerData: { task, cancel: job.cancel.buffer } });
+      job.workers.add(w);
+      w.on('message', (m: { type: string; phase?: string; rows?: number; outcome?: T; error?: AppError }) => {
+        if (m.type === 'progress') {
+          if (!job.cancel[0]) job.progress.phase = m.phase!;
+          job.progress.rows = m.rows!;
+        } else if (m.type === 'done') resolve(ok(m.outcome!));
+        else if (m.type === 'error') resolve({ ok: false, error: m.error! });
+      });
+      w.on('error', (e) => resolve(err('INTERNAL', `the compute worker failed: ${e.message}`)));
+      w.on('exit', () => resolve(err('CANCELLED', `${task.type} stopped`)));
+    });
+  }
+
+  /** Starts a job whose work is `run`; the job ends with its result. */
+  private startJob<T extends FeaturesResult | TrainResult | ScoreResult>(
+    kind: JobKind,
+    label: string,
+    run: (job: Job, jobId: string) => Promise<Result<T>>,
+  ): Result<{ jobId: string; done: Promise<Result<T>> }> {
+    const [jobId, job] = this.newJob(kind, label);
+    const done = run(job, jobId)
+      .catch((e: unknown): Result<T> => err('INTERNAL', (e as Error).message))
+      .then((r) => {
+        this.endJob(
+          jobId,
+          r.ok
+            ? { jobId, kind, label, ok: true, result: r.value }
+            : { jobId, kind, label, ok: false, error: r.error },
+        );
+        return r;
+      });
+    job.done = done;
+    return ok({ jobId, done });
+  }
+
+  private openDataset(datasetId: number): Result<DatasetInfo> {
+    if (this.switching) return err('BUSY', 'a case is being opened: try again when it is');
+    if (!this.db || !this.current) return err('NO_CASE', 'open a case first');
+    const ds = this.current.datasets.find((d) => d.id === datasetId);
+    return ds ? ok(ds) : err('BAD_REQUEST', `no dataset with id ${datasetId} in this case`);
+  }
+
+  // ---- models ------------------------------------------------------------------------
+
+  /** Trains a model on a dataset's features (a compute worker) and keeps it in the case. */
+  startTrain(
+    req: TrainRequest & { out?: string },
+  ): Result<{ jobId: string; done: Promise<Result<TrainResult>> }> {
+    const ds = this.openDataset(req.datasetId);
+    if (!ds.ok) return ds;
+    const casePath = this.current!.path;
+    return this.startJob('train', `Training ${req.model} on ${ds.value.name}`, async (job) => {
+      const started = performance.now();
+      const trained = await this.runCompute<TrainedModel>(job, { type: 'train', casePath, ...req });
+      if (!trained.ok) return trained;
+      const t = trained.value;
+      job.progress.phase = 'saving';
+      const saved = await this.db!.request({
+        type: 'saveModel',
+        model: {
+          name: t.name,
+          kind: t.kind,
+          datasetId: req.datasetId,
+          featureNames: t.metadata.featureNames,
+          metadata: t.metadata,
+          threshold: t.metadata.threshold,
+          body: t.body,
+        },
+      });
+      if (!saved.ok) return saved;
+      if (req.out) {
+        const written = writeModelFiles(req.out, t);
+        if (!written.ok) return written;
+      }
+      return ok({
+        model: saved.value,
+        seconds: (performance.now() - started) / 1000,
+        validation: t.metadata.metrics.validation,
+        test: t.metadata.metrics.test,
+      });
+    });
+  }
+
+  /** Scores a dataset's events with a stored model (or an ONNX file, then kept in the case). */
+  startScore(req: {
+    datasetId: number;
+    modelId?: number;
+    modelFile?: string;
+  }): Result<{ jobId: string; done: Promise<Result<ScoreResult>> }> {
+    const ds = this.openDataset(req.datasetId);
+    if (!ds.ok) return ds;
+    const casePath = this.current!.path;
+    return this.startJob('score', `Scoring ${ds.value.name}`, async (job) => {
+      const started = performance.now();
+      const scored = await this.runCompute<{
+        model: StoredModel;
+        ids: Float64Array;
+        columns: Float32Array[];
+        scores: Float64Array | null;
+      }>(job, {
+        type: 'score',
+        casePath,
+        ...req,
+      });
+      if (!scored.ok) return scored;
+      const { model, ids } = scored.value;
+      let scores = scored.value.scores;
+      if (!scores) {
+        const viaOnnx = await scoreOnnx(model.body, model.name, scored.value.columns);
+        if (!viaOnnx.ok) return viaOnnx;
+        const named = viaOnnx.value.featureNames;
+        if (named && named.join() !== model.featureNames.join()) {
+          return err('BAD_REQUEST', `model "${model.name}": its metadata and its feature list disagree`);
+        }
+        scores = Float64Array.from(viaOnnx.value.scores);
+      }
+      const result = outcome(ids, scores, model.threshold);
+      let modelId = model.id;
+      if (modelId === null) {
+        const saved = await this.db!.request({
+          type: 'saveModel',
+          model: {
+            name: model.name,
+            kind: model.kind,
+            datasetId: null,
+            featureNames: model.featureNames,
+            metadata: model.metadata,
+            threshold: model.threshold,
+            body: model.body,
+          },
+        });
+        if (!saved.ok) return saved;
+        modelId = saved.value.id;
+      }
+      job.progress.phase = 'saving';
+      const rows = result.ids.length;
+      const stored = await this.db!.request(
+        {
+          type: 'saveScores',
+          modelId,
+          datasetId: req.datasetId,
+          ids: result.ids,
+          scores: result.scores,
+          cancel: job.cancel.buffer as SharedArrayBuffer,
+        },
+        [result.ids.buffer as ArrayBuffer, result.scores.buffer as ArrayBuffer],
+      );
+      if (!stored.ok) return stored;
+      return ok({
+        modelId,
+        datasetId: req.datasetId,
+        rows,
+        anomalies: result.anomalies,
+        threshold: result.threshold,
+        seconds: (performance.now() - started) / 1000,
+      });
+    });
   }
 
   // ---- scenarios ---------------------------------------------------------------------

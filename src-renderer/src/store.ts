@@ -311,6 +311,15 @@ function onFinished(f: JobFinished): void {
     showNotice(
       `Features: ${f.result.features.length} for ${formatCount(f.result.written, 'event')} (${f.result.mode})`,
     );
+  } else if ('model' in f.result) {
+    const m = f.result.test;
+    showNotice(
+      `Model “${f.result.model.name}” trained${m ? `: ROC AUC ${m.rocAuc?.toFixed(3) ?? '–'}, F1 ${m.f1.toFixed(3)} on the latest events` : ''}`,
+    );
+  } else if ('anomalies' in f.result) {
+    showNotice(
+      `Scored ${formatCount(f.result.rows, 'event')}: ${formatCount(f.result.anomalies, 'event')} above the threshold`,
+    );
   } else {
     showNotice(`Demo case ready: ${formatCount(f.result.datasets, 'dataset')}`);
   }

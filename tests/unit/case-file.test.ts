@@ -27,9 +27,11 @@ describe('case files', () => {
         'injected_events',
         'injections',
         'labels',
+        'models',
         'notes',
+        'scores',
       ]);
-      for (const t of tables) expect(t.sql).toMatch(/STRICT$/);
+      for (const t of tables) expect(t.sql).toMatch(/STRICT(, WITHOUT ROWID)?$/);
     } finally {
       closeCaseDb(db);
     }
@@ -108,6 +110,28 @@ describe('case files', () => {
       db.prepare("INSERT INTO injections VALUES (2, 1, 'x', NULL, '{}', '{}', 0, 0, 0, 'now')").run();
       db.prepare('DELETE FROM datasets').run();
       expect(db.prepare('SELECT count(*) FROM injections').pluck().get()).toBe(0);
+    } finally {
+      closeCaseDb(db);
+    }
+  });
+
+  it('migration 4: scores go with their model and their dataset; a model outlives its dataset', () => {
+    const file = path.join(tempDir(), 'm4.sentinel');
+    const db = openCaseDb(file, { create: true });
+    try {
+      db.prepare("INSERT INTO datasets (id, name, format, created_at) VALUES (1, 'd', 'csv', 'now')").run();
+      db.prepare("INSERT INTO models VALUES (1, 'm', 'gbdt', 1, '[]', '{}', 0.5, x'00', 'now')").run();
+      db.prepare('INSERT INTO scores VALUES (1, 1, 10, 0.9), (1, 1, 11, 0.1)').run();
+      expect(() =>
+        db.prepare("INSERT INTO models VALUES (2, 'm', 'svm', NULL, '[]', '{}', NULL, x'00', 'now')").run(),
+      ).toThrow(/CHECK/);
+      db.prepare('DELETE FROM datasets').run();
+      expect(db.prepare('SELECT dataset_id FROM models').pluck().get()).toBeNull();
+      expect(db.prepare('SELECT count(*) FROM scores').pluck().get()).toBe(0);
+      db.prepare("INSERT INTO datasets (id, name, format, created_at) VALUES (2, 'e', 'csv', 'now')").run();
+      db.prepare('INSERT INTO scores VALUES (1, 2, 1, 0.5)').run();
+      db.prepare('DELETE FROM models').run();
+      expect(db.prepare('SELECT count(*) FROM scores').pluck().get()).toBe(0);
     } finally {
       closeCaseDb(db);
     }

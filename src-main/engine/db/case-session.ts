@@ -7,6 +7,7 @@ import type {
   EventsPage,
   EventsQuery,
   InjectionInfo,
+  ModelInfo,
 } from '../../../src-shared/domain';
 import { AppFailure, fail } from '../../../src-shared/result';
 import { isCancelled } from '../ingest/protocol';
@@ -14,6 +15,7 @@ import { caseInfo, listDatasets, tableOf } from './case-store';
 import { buildPageSql, type ValueResolver } from './events-query';
 import { matchValues, readValueCounts, type ValueCounts } from './value-counts';
 import { writeFeatures, type FeatureWrite } from './features-store';
+import { listModels, saveModel, saveScores, type ModelToSave } from './models-store';
 import { loadFeatureConfig } from '../features/config';
 import { loadScenarioConfig } from '../scenarios/config';
 import type { ScenarioName } from '../scenarios/generators';
@@ -155,6 +157,30 @@ export class CaseSession {
 
   injections(): InjectionInfo[] {
     return listInjections(this.reader);
+  }
+
+  saveModel(model: ModelToSave): Promise<ModelInfo> {
+    return this.exclusive(async () => {
+      const id = saveModel(this.writer, model);
+      return listModels(this.writer).find((m) => m.id === id)!;
+    });
+  }
+
+  saveScores(
+    modelId: number,
+    datasetId: number,
+    ids: Float64Array,
+    scores: Float64Array,
+    cancel: Int32Array,
+  ): Promise<void> {
+    return this.exclusive(async () => {
+      await saveScores(this.writer, modelId, datasetId, ids, scores, cancel);
+      this.scheduleCheckpoint();
+    });
+  }
+
+  models(): ModelInfo[] {
+    return listModels(this.reader);
   }
 
   /** A dataset's rows changed: cached counts and value lists of it are stale. */

@@ -9,7 +9,25 @@ export interface Detector {
   kind: 'iforest' | 'hbos';
   featureNames: string[];
   score(columns: Float32Array[]): Float64Array;
+  /** Plain data that restoreDetector() turns back into this detector. */
+  serialize(): SavedDetector;
 }
+
+export type SavedDetector =
+  | {
+      kind: 'iforest';
+      featureNames: string[];
+      psi: number;
+      trees: { feature: number[]; split: number[]; left: number[]; right: number[]; size: number[] }[];
+    }
+  | {
+      kind: 'hbos';
+      featureNames: string[];
+      n: number;
+      lo: number;
+      hi: number;
+      model: { lo: number; width: number; density: number[]; missingDensity: number }[];
+    };
 
 // ---- Isolation Forest --------------------------------------------------------------------
 
@@ -110,10 +128,26 @@ export function fitIsolationForest(
       size: Int32Array.from(size),
     });
   }
+  return iforestDetector(featureNames, psi, trees);
+}
+
+function iforestDetector(featureNames: string[], psi: number, trees: ITree[]): Detector {
   const cPsi = cFactor(psi);
   return {
     kind: 'iforest',
     featureNames,
+    serialize: () => ({
+      kind: 'iforest',
+      featureNames,
+      psi,
+      trees: trees.map((t) => ({
+        feature: Array.from(t.feature),
+        split: Array.from(t.split),
+        left: Array.from(t.left),
+        right: Array.from(t.right),
+        size: Array.from(t.size),
+      })),
+    }),
     score(cols: Float32Array[]): Float64Array {
       const m = cols.length ? cols[0].length : 0;
       const out = new Float64Array(m);
@@ -148,6 +182,7 @@ export function fitHbos(featureNames: string[], columns: Float32Array[], bins = 
       if (v < lo) lo = v;
       if (v > hi) hi = v;
     }
+    if (!(hi >= lo)) lo = hi = 0; // no values at all: one empty range (and JSON-safe numbers)
     const width = hi > lo ? (hi - lo) / bins : 1;
     const counts = new Float64Array(bins).fill(0);
     let missing = 0;
@@ -157,10 +192,24 @@ export function fitHbos(featureNames: string[], columns: Float32Array[], bins = 
     }
     const maxCount = Math.max(1, ...counts);
     // density relative to the fullest bin, floored so empty bins are rare but finite
-    const density = counts.map((c) => Math.max(c, 0.5) / maxCount);
+    const density = Array.from(counts, (c) => Math.max(c, 0.5) / maxCount);
     return { lo, width, density, missingDensity: Math.max(missing, 0.5) / Math.max(maxCount, 1) };
   });
-  const raw = (cols: Float32Array[], r: number) => {
+  const raw0 = hbosRaw(model, n);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let r = 0; r < n; r++) {
+    const s = raw0(columns, r);
+    if (s < lo) lo = s;
+    if (s > hi) hi = s;
+  }
+  return hbosDetector(featureNames, n, lo, hi, model);
+}
+
+type HbosModel = { lo: number; width: number; density: number[]; missingDensity: number }[];
+
+function hbosRaw(model: HbosModel, n: number) {
+  return (cols: Float32Array[], r: number) => {
     let s = 0;
     for (let f = 0; f < cols.length; f++) {
       const m = model[f];
@@ -175,16 +224,14 @@ export function fitHbos(featureNames: string[], columns: Float32Array[], bins = 
     }
     return s;
   };
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let r = 0; r < n; r++) {
-    const s = raw(columns, r);
-    if (s < lo) lo = s;
-    if (s > hi) hi = s;
-  }
+}
+
+function hbosDetector(featureNames: string[], n: number, lo: number, hi: number, model: HbosModel): Detector {
+  const raw = hbosRaw(model, n);
   return {
     kind: 'hbos',
     featureNames,
+    serialize: () => ({ kind: 'hbos', featureNames, n, lo, hi, model }),
     score(cols: Float32Array[]): Float64Array {
       const m = cols.length ? cols[0].length : 0;
       const out = new Float64Array(m);
@@ -193,6 +240,23 @@ export function fitHbos(featureNames: string[], columns: Float32Array[], bins = 
       return out;
     },
   };
+}
+
+export function restoreDetector(saved: SavedDetector): Detector {
+  if (saved.kind === 'iforest') {
+    return iforestDetector(
+      saved.featureNames,
+      saved.psi,
+      saved.trees.map((t) => ({
+        feature: Int32Array.from(t.feature),
+        split: Float64Array.from(t.split),
+        left: Int32Array.from(t.left),
+        right: Int32Array.from(t.right),
+        size: Int32Array.from(t.size),
+      })),
+    );
+  }
+  return hbosDetector(saved.featureNames, saved.n, saved.lo, saved.hi, saved.model);
 }
 
 // ---- combining -----------------------------------------------------------------------------

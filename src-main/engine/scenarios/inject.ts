@@ -20,7 +20,7 @@ export interface InjectParams {
   entity?: string;
   intensity?: number;
   durationMs?: number;
-  /** Epoch ms; by default a time in the last third of the dataset's span. */
+  /** Epoch ms; by default a random time in the dataset's span (after its first 5%). */
   start?: number;
   factor?: number;
   seed?: number;
@@ -74,7 +74,7 @@ export function injectScenario(
   };
   if (!span.n || span.lo === null || span.hi === null)
     fail('BAD_REQUEST', `dataset "${ds.name}" has no timed events to inject among`);
-  const start = p.start ?? Math.round(span.lo! + (0.67 + 0.3 * rng()) * (span.hi! - span.lo!));
+  const start = p.start ?? Math.round(span.lo! + (0.05 + 0.9 * rng()) * (span.hi! - span.lo!));
   const durationMs = p.durationMs ?? spec.durationMs;
   const intensity = p.intensity ?? spec.intensity;
 

@@ -6,9 +6,11 @@ import type {
   EventsPage,
   EventsQuery,
   InjectionInfo,
+  ModelInfo,
 } from '../../../src-shared/domain';
 import type { Result } from '../../../src-shared/result';
 import type { FeatureWrite } from '../db/features-store';
+import type { ModelToSave } from '../db/models-store';
 import type { InjectParams } from '../scenarios/inject';
 
 export type DbRequest =
@@ -28,6 +30,16 @@ export type DbRequest =
   | { type: 'inject'; datasetId: number; scenario: string; params: InjectParams }
   | { type: 'uninject'; injectionId: number }
   | { type: 'injections' }
+  | { type: 'saveModel'; model: ModelToSave }
+  | {
+      type: 'saveScores';
+      modelId: number;
+      datasetId: number;
+      ids: Float64Array;
+      scores: Float64Array;
+      cancel: SharedArrayBuffer;
+    }
+  | { type: 'models' }
   | { type: 'close' };
 
 export interface DbResults {
@@ -39,6 +51,9 @@ export interface DbResults {
   inject: InjectionInfo;
   uninject: { datasetId: number; removed: number };
   injections: InjectionInfo[];
+  saveModel: ModelInfo;
+  saveScores: null;
+  models: ModelInfo[];
   close: null;
 }
 

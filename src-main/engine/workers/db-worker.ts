@@ -54,6 +54,13 @@ async function handle(req: DbRequest): Promise<unknown> {
       return need().uninject(req.injectionId);
     case 'injections':
       return need().injections();
+    case 'saveModel':
+      return need().saveModel(req.model);
+    case 'saveScores':
+      await need().saveScores(req.modelId, req.datasetId, req.ids, req.scores, new Int32Array(req.cancel));
+      return null;
+    case 'models':
+      return need().models();
     case 'close':
       session?.close();
       session = null;

@@ -3,6 +3,7 @@
 import * as m0001 from './0001_init';
 import * as m0002 from './0002_features';
 import * as m0003 from './0003_injections';
+import * as m0004 from './0004_models';
 
 export interface Migration {
   version: number;
@@ -13,6 +14,7 @@ export const MIGRATIONS: Migration[] = [
   { version: 1, up: m0001.up },
   { version: 2, up: m0002.up },
   { version: 3, up: m0003.up },
+  { version: 4, up: m0004.up },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -3,7 +3,7 @@ import * as ort from 'onnxruntime-node';
 import { fail } from '../../../../src-shared/result';
 import { readFileSync } from 'node:fs';
 import { ONNX_INPUT, ONNX_PROBABILITY } from './export';
-import { readFields } from './protobuf';
+import { onnxMetadata } from './metadata';
 
 export interface OnnxScorer {
   inputs: readonly string[];
@@ -15,23 +15,6 @@ export interface OnnxScorer {
 }
 
 const BATCH = 65_536;
-
-/** The model's metadata_props (ModelProto field 14), read from its bytes. */
-export function onnxMetadata(bytes: Uint8Array): Record<string, string> {
-  const out: Record<string, string> = {};
-  try {
-    const decode = (v: bigint | Uint8Array | undefined) =>
-      v instanceof Uint8Array ? new TextDecoder().decode(v) : '';
-    for (const entry of readFields(bytes).get(14) ?? []) {
-      if (!(entry instanceof Uint8Array)) continue;
-      const f = readFields(entry);
-      out[decode(f.get(1)?.[0])] = decode(f.get(2)?.[0]);
-    }
-  } catch {
-    // not protobuf: the session has refused it already
-  }
-  return out;
-}
 
 export async function openOnnx(model: Uint8Array | string, file = 'model.onnx'): Promise<OnnxScorer> {
   let session: ort.InferenceSession;

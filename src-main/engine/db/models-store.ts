@@ -1,0 +1,95 @@
+// Models and scores in the case.
+import type { ModelInfo } from '../../../src-shared/domain';
+import { AppFailure } from '../../../src-shared/result';
+import { isCancelled } from '../ingest/protocol';
+import type { DB } from './open-case';
+
+export interface ModelToSave {
+  name: string;
+  kind: 'gbdt' | 'iforest' | 'hbos' | 'onnx';
+  datasetId: number | null;
+  featureNames: string[];
+  metadata: object;
+  threshold: number | null;
+  body: Uint8Array;
+}
+
+export function saveModel(db: DB, m: ModelToSave): number {
+  return Number(
+    db
+      .prepare(
+        'INSERT INTO models (name, kind, dataset_id, feature_names, metadata, threshold, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        m.name,
+        m.kind,
+        m.datasetId,
+        JSON.stringify(m.featureNames),
+        JSON.stringify(m.metadata),
+        m.threshold,
+        Buffer.from(m.body),
+        new Date().toISOString(),
+      ).lastInsertRowid,
+  );
+}
+
+const CHUNK = 16_384;
+
+/** Replaces a model's scores of a dataset, in one transaction, yielding between chunks. */
+export async function saveScores(
+  db: DB,
+  modelId: number,
+  datasetId: number,
+  ids: Float64Array,
+  scores: Float64Array,
+  cancel: Int32Array,
+): Promise<void> {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    db.prepare('DELETE FROM scores WHERE model_id = ? AND dataset_id = ?').run(modelId, datasetId);
+    const insert = db.prepare(
+      'INSERT INTO scores (model_id, dataset_id, event_id, score) VALUES (?, ?, ?, ?)',
+    );
+    for (let start = 0; start < ids.length; start += CHUNK) {
+      if (isCancelled(cancel)) throw new AppFailure({ code: 'CANCELLED', message: 'scoring cancelled' });
+      const end = Math.min(ids.length, start + CHUNK);
+      for (let i = start; i < end; i++)
+        insert.run(modelId, datasetId, ids[i], Number.isFinite(scores[i]) ? scores[i] : 0);
+      await new Promise<void>((r) => setImmediate(r));
+    }
+    db.exec('COMMIT');
+  } catch (e) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw e;
+  }
+}
+
+export function listModels(db: DB): ModelInfo[] {
+  const rows = db
+    .prepare(
+      'SELECT id, name, kind, dataset_id, feature_names, metadata, threshold, created_at FROM models ORDER BY id',
+    )
+    .all() as {
+    id: number;
+    name: string;
+    kind: ModelInfo['kind'];
+    dataset_id: number | null;
+    feature_names: string;
+    metadata: string;
+    threshold: number | null;
+    created_at: string;
+  }[];
+  return rows.map((r) => {
+    const meta = JSON.parse(r.metadata) as { metrics?: { test?: ModelInfo['metrics'] } };
+    return {
+      id: r.id,
+      name: r.name,
+      kind: r.kind,
+      datasetId: r.dataset_id,
+      featureNames: JSON.parse(r.feature_names) as string[],
+      threshold: r.threshold,
+      metrics: meta.metrics?.test ?? null,
+      createdAt: r.created_at,
+    };
+  });
+}

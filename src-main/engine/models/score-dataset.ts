@@ -1,0 +1,177 @@
+// Scoring a dataset's events with a stored model (or an ONNX file), in a compute worker.
+import { readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import type { DatasetInfo } from '../../../src-shared/domain';
+import { fail } from '../../../src-shared/result';
+import { featuresTable, readFeatureSet } from '../db/features-store';
+import type { DB } from '../db/open-case';
+import { onnxMetadata } from './onnx/metadata';
+import type { ModelMetadata } from './train-dataset';
+import { restoreDetector, type SavedDetector } from './unsupervised';
+
+export interface StoredModel {
+  id: number | null;
+  name: string;
+  kind: 'gbdt' | 'iforest' | 'hbos' | 'onnx';
+  featureNames: string[];
+  threshold: number;
+  metadata: Partial<ModelMetadata>;
+  body: Uint8Array;
+}
+
+export function readStoredModel(db: DB, id: number): StoredModel {
+  const row = db
+    .prepare('SELECT id, name, kind, feature_names, metadata, threshold, body FROM models WHERE id = ?')
+    .get(id) as
+    | {
+        id: number;
+        name: string;
+        kind: StoredModel['kind'];
+        feature_names: string;
+        metadata: string;
+        threshold: number | null;
+        body: Uint8Array;
+      }
+    | undefined;
+  if (!row) return fail('BAD_REQUEST', `no model with id ${id} in this case`);
+  return {
+    id: row.id,
+    name: row.name,
+    kind: row.kind,
+    featureNames: JSON.parse(row.feature_names) as string[],
+    threshold: row.threshold ?? 0.5,
+    metadata: JSON.parse(row.metadata) as Partial<ModelMetadata>,
+    body: new Uint8Array(row.body),
+  };
+}
+
+/** The newest model trained on a dataset. */
+export function latestModelId(db: DB, datasetId: number): number {
+  const id = db
+    .prepare('SELECT id FROM models WHERE dataset_id = ? ORDER BY id DESC LIMIT 1')
+    .pluck()
+    .get(datasetId) as number | undefined;
+  return (
+    id ??
+    fail(
+      'BAD_REQUEST',
+      'this dataset has no model yet: train one (sentinel train) or give a model file (--model FILE.onnx)',
+    )
+  );
+}
+
+/**
+ * An ONNX model from a file: a tree ensemble trained here or elsewhere (XGBoost or LightGBM
+ * converted with onnxmltools). Its inputs are matched by feature names, from its metadata
+ * (`feature_names`) or from a sidecar `FILE.json` with `featureNames`.
+ */
+export function readModelFile(file: string): StoredModel {
+  const name = path.basename(file);
+  let body: Uint8Array;
+  try {
+    body = new Uint8Array(readFileSync(file));
+  } catch (e) {
+    return fail('IO', `cannot read the model (${(e as NodeJS.ErrnoException).code})`, { file: name });
+  }
+  const meta = onnxMetadata(body);
+  let ours: Partial<ModelMetadata> = {};
+  try {
+    if (meta.sentinelrisk) ours = JSON.parse(meta.sentinelrisk) as Partial<ModelMetadata>;
+  } catch {
+    ours = {};
+  }
+  const sidecarFile = file.replace(/\.onnx$/i, '') + '.json';
+  let sidecar: Partial<ModelMetadata> = {};
+  if (existsSync(sidecarFile)) {
+    try {
+      sidecar = JSON.parse(readFileSync(sidecarFile, 'utf8')) as Partial<ModelMetadata>;
+    } catch (e) {
+      fail('BAD_REQUEST', `the model's metadata is not valid JSON (${(e as Error).message})`, {
+        file: path.basename(sidecarFile),
+      });
+    }
+  }
+  let featureNames: unknown = ours.featureNames ?? sidecar.featureNames;
+  if (!featureNames && meta.feature_names) {
+    try {
+      featureNames = JSON.parse(meta.feature_names);
+    } catch {
+      featureNames = null;
+    }
+  }
+  if (!Array.isArray(featureNames) || !featureNames.every((f) => typeof f === 'string')) {
+    fail(
+      'BAD_REQUEST',
+      `the model does not say which features it takes: give it "feature_names" metadata or a sidecar ${path.basename(sidecarFile)} with "featureNames"`,
+      { file: name },
+    );
+  }
+  const metadata = { ...sidecar, ...ours };
+  return {
+    id: null,
+    name,
+    kind: ours.kind === 'gbdt' ? 'gbdt' : 'onnx',
+    featureNames: featureNames as string[],
+    threshold: metadata.threshold ?? 0.5,
+    metadata,
+    body,
+  };
+}
+
+export interface ScoreOutcome {
+  ids: Float64Array;
+  scores: Float64Array;
+  threshold: number;
+  anomalies: number;
+}
+
+export interface ScoringInput {
+  ids: Float64Array;
+  /** Feature columns in the model's order. */
+  columns: Float32Array[];
+}
+
+/** Every event's features, in the model's feature order. */
+export function loadScoringInput(db: DB, ds: DatasetInfo, model: StoredModel): ScoringInput {
+  const set =
+    readFeatureSet(db, ds.id) ??
+    fail('BAD_REQUEST', `dataset "${ds.name}" has no features yet: build them first (sentinel features)`);
+  const missing = model.featureNames.filter((f) => !set.names.includes(f));
+  if (missing.length) {
+    fail(
+      'BAD_REQUEST',
+      `model "${model.name}" takes features that dataset "${ds.name}" does not have: ${missing.join(', ')}`,
+    );
+  }
+  const rows = db
+    .prepare(
+      `SELECT event_id, ${model.featureNames.map((n) => `"${n}"`).join(', ')} FROM ${featuresTable(ds.id)} ORDER BY event_id`,
+    )
+    .raw()
+    .all() as (number | null)[][];
+  const n = rows.length;
+  const ids = new Float64Array(n);
+  const columns = model.featureNames.map(() => new Float32Array(n));
+  for (let i = 0; i < n; i++) {
+    ids[i] = rows[i][0]!;
+    for (let f = 0; f < columns.length; f++) {
+      const v = rows[i][f + 1];
+      columns[f][i] = v === null ? NaN : v;
+    }
+  }
+  return { ids, columns };
+}
+
+/** Models scored in JavaScript (the unsupervised detectors); ONNX models go to the ONNX worker. */
+export const scoresInProcess = (model: StoredModel) => model.kind === 'iforest' || model.kind === 'hbos';
+
+export function scoreWithDetector(model: StoredModel, columns: Float32Array[]): Float64Array {
+  const saved = JSON.parse(new TextDecoder().decode(model.body)) as SavedDetector;
+  return restoreDetector(saved).score(columns);
+}
+
+export function outcome(ids: Float64Array, scores: Float64Array, threshold: number): ScoreOutcome {
+  let anomalies = 0;
+  for (const s of scores) if (s >= threshold) anomalies++;
+  return { ids, scores, threshold, anomalies };
+}

@@ -1,0 +1,34 @@
+// ONNX worker: the one thread of the process that loads onnxruntime-node (its native addon
+// can be loaded by one thread per process only). Scores batches of rows with a model.
+import { parentPort } from 'node:worker_threads';
+import { toAppError } from '../../../src-shared/result';
+import { openOnnx, type OnnxScorer } from '../models/onnx/score';
+
+const port = parentPort!;
+const sessions = new Map<string, OnnxScorer>(); // by model key, the last few
+
+port.on(
+  'message',
+  (m: { seq: number; key: string; name: string; model: Uint8Array; columns: Float32Array[] }) => {
+    void (async () => {
+      try {
+        let scorer = sessions.get(m.key);
+        if (!scorer) {
+          scorer = await openOnnx(m.model, m.name);
+          if (sessions.size >= 4) {
+            const [oldKey, old] = sessions.entries().next().value as [string, OnnxScorer];
+            sessions.delete(oldKey);
+            await old.release();
+          }
+          sessions.set(m.key, scorer);
+        }
+        const scores = await scorer.score(m.columns);
+        port.postMessage({ seq: m.seq, ok: true, scores, featureNames: scorer.featureNames }, [
+          scores.buffer as ArrayBuffer,
+        ]);
+      } catch (e) {
+        port.postMessage({ seq: m.seq, ok: false, error: toAppError(e) });
+      }
+    })();
+  },
+);
