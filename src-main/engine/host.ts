@@ -41,7 +41,8 @@ import type {
 } from '../../src-shared/domain';
 import { err, ok, type AppError, type Result } from '../../src-shared/result';
 import { DbClient, type DbProgress } from './db-client';
-import type { DemoFile } from './demo/demo-data';
+import { DEMO_INJECTIONS, demoInjectionStart, type DemoFile } from './demo/demo-data';
+import { projectRoot } from './features/config';
 import { requestCancel } from './ingest/protocol';
 import { spawnWorker } from './worker-spawn';
 import type { ParseTask } from './workers/parse-worker';
@@ -79,6 +80,12 @@ interface Job {
 }
 
 const PROGRESS_EVERY_MS = 200;
+
+interface ScoreRequest {
+  datasetId: number;
+  modelId?: number;
+  modelFile?: string;
+}
 
 /** One file to import: into a new dataset, or appended to an existing one. */
 interface IngestFile {
@@ -490,52 +497,51 @@ export class EngineHost {
     force = false,
     configPath?: string,
   ): Result<{ jobId: string; done: Promise<Result<FeaturesResult>> }> {
-    if (this.switching) return err('BUSY', 'a case is being opened: try again when it is');
-    if (!this.db || !this.current) return err('NO_CASE', 'open a case first');
-    const ds = this.current.datasets.find((d) => d.id === datasetId);
-    if (!ds) return err('BAD_REQUEST', `no dataset with id ${datasetId} in this case`);
-    const [jobId, job] = this.newJob('features', `Building features for ${ds.name}`);
-    const casePath = this.current.path;
-    const done = (async (): Promise<Result<FeaturesResult>> => {
-      const started = performance.now();
-      const outcome = await this.runCompute<BuildOutcome>(job, {
-        type: 'features',
-        casePath,
-        datasetId,
-        force,
-        configPath,
-      });
-      if (!outcome.ok) return outcome;
-      const o = outcome.value;
-      const written = o.mode === 'current' ? 0 : o.write.ids.length; // before the arrays move to the DB worker
-      if (o.mode !== 'current') {
-        job.progress.phase = 'writing';
-        const r = await this.db!.request(
-          { type: 'features', jobId, write: o.write, cancel: job.cancel.buffer as SharedArrayBuffer },
-          [o.write.ids.buffer as ArrayBuffer, ...o.write.values.map((v) => v.buffer as ArrayBuffer)],
-        );
-        if (!r.ok) return r;
-      }
-      return ok({
-        datasetId,
-        features: o.mode === 'current' ? o.names : o.write.names,
-        rows: o.mode === 'current' ? o.rows : o.write.totalRows,
-        written,
-        mode: o.mode,
-        reason: o.mode === 'current' ? 'every event already has its features' : o.reason,
-        seconds: (performance.now() - started) / 1000,
-      });
-    })().then((r) => {
-      this.endJob(
-        jobId,
-        r.ok
-          ? { jobId, kind: 'features', label: job.progress.label, ok: true, result: r.value }
-          : { jobId, kind: 'features', label: job.progress.label, ok: false, error: r.error },
-      );
-      return r;
+    const ds = this.openDataset(datasetId);
+    if (!ds.ok) return ds;
+    const casePath = this.current!.path;
+    return this.startJob('features', `Building features for ${ds.value.name}`, (job, jobId) =>
+      this.buildFeaturesIn(job, jobId, casePath, datasetId, force, configPath),
+    );
+  }
+
+  /** The work of a feature build, inside a job (its own, or a bigger one such as the demo). */
+  private async buildFeaturesIn(
+    job: Job,
+    jobId: string,
+    casePath: string,
+    datasetId: number,
+    force: boolean,
+    configPath?: string,
+  ): Promise<Result<FeaturesResult>> {
+    const started = performance.now();
+    const outcome = await this.runCompute<BuildOutcome>(job, {
+      type: 'features',
+      casePath,
+      datasetId,
+      force,
+      configPath,
     });
-    job.done = done;
-    return ok({ jobId, done });
+    if (!outcome.ok) return outcome;
+    const o = outcome.value;
+    const written = o.mode === 'current' ? 0 : o.write.ids.length; // before the arrays move to the DB worker
+    if (o.mode !== 'current') {
+      job.progress.phase = 'writing';
+      const r = await this.db!.request(
+        { type: 'features', jobId, write: o.write, cancel: job.cancel.buffer as SharedArrayBuffer },
+        [o.write.ids.buffer as ArrayBuffer, ...o.write.values.map((v) => v.buffer as ArrayBuffer)],
+      );
+      if (!r.ok) return r;
+    }
+    return ok({
+      datasetId,
+      features: o.mode === 'current' ? o.names : o.write.names,
+      rows: o.mode === 'current' ? o.rows : o.write.totalRows,
+      written,
+      mode: o.mode,
+      reason: o.mode === 'current' ? 'every event already has its features' : o.reason,
+      seconds: (performance.now() - started) / 1000,
+    });
   }
 
   /** Runs one task in a compute worker, its progress feeding the job. */
@@ -626,78 +632,76 @@ export class EngineHost {
   }
 
   /** Scores a dataset's events with a stored model (or an ONNX file, then kept in the case). */
-  startScore(req: {
-    datasetId: number;
-    modelId?: number;
-    modelFile?: string;
-  }): Result<{ jobId: string; done: Promise<Result<ScoreResult>> }> {
+  startScore(req: ScoreRequest): Result<{ jobId: string; done: Promise<Result<ScoreResult>> }> {
     const ds = this.openDataset(req.datasetId);
     if (!ds.ok) return ds;
     const casePath = this.current!.path;
-    return this.startJob('score', `Scoring ${ds.value.name}`, async (job) => {
-      const started = performance.now();
-      const scored = await this.runCompute<{
-        model: StoredModel;
-        ids: Float64Array;
-        columns: Float32Array[];
-        scores: Float64Array | null;
-      }>(job, {
-        type: 'score',
-        casePath,
-        ...req,
-      });
-      if (!scored.ok) return scored;
-      const { model, ids } = scored.value;
-      let scores = scored.value.scores;
-      if (!scores) {
-        const viaOnnx = await scoreOnnx(model.body, model.name, scored.value.columns);
-        if (!viaOnnx.ok) return viaOnnx;
-        const named = viaOnnx.value.featureNames;
-        if (named && named.join() !== model.featureNames.join()) {
-          return err('BAD_REQUEST', `model "${model.name}": its metadata and its feature list disagree`);
-        }
-        scores = Float64Array.from(viaOnnx.value.scores);
+    return this.startJob('score', `Scoring ${ds.value.name}`, (job) => this.scoreIn(job, casePath, req));
+  }
+
+  private async scoreIn(job: Job, casePath: string, req: ScoreRequest): Promise<Result<ScoreResult>> {
+    const started = performance.now();
+    const scored = await this.runCompute<{
+      model: StoredModel;
+      ids: Float64Array;
+      columns: Float32Array[];
+      scores: Float64Array | null;
+    }>(job, {
+      type: 'score',
+      casePath,
+      ...req,
+    });
+    if (!scored.ok) return scored;
+    const { model, ids } = scored.value;
+    let scores = scored.value.scores;
+    if (!scores) {
+      const viaOnnx = await scoreOnnx(model.body, model.name, scored.value.columns);
+      if (!viaOnnx.ok) return viaOnnx;
+      const named = viaOnnx.value.featureNames;
+      if (named && named.join() !== model.featureNames.join()) {
+        return err('BAD_REQUEST', `model "${model.name}": its metadata and its feature list disagree`);
       }
-      const result = outcome(ids, scores, model.threshold);
-      let modelId = model.id;
-      if (modelId === null) {
-        const saved = await this.db!.request({
-          type: 'saveModel',
-          model: {
-            name: model.name,
-            kind: model.kind,
-            datasetId: null,
-            featureNames: model.featureNames,
-            metadata: model.metadata,
-            threshold: model.threshold,
-            body: model.body,
-          },
-        });
-        if (!saved.ok) return saved;
-        modelId = saved.value.id;
-      }
-      job.progress.phase = 'saving';
-      const rows = result.ids.length;
-      const stored = await this.db!.request(
-        {
-          type: 'saveScores',
-          modelId,
-          datasetId: req.datasetId,
-          ids: result.ids,
-          scores: result.scores,
-          cancel: job.cancel.buffer as SharedArrayBuffer,
+      scores = Float64Array.from(viaOnnx.value.scores);
+    }
+    const result = outcome(ids, scores, model.threshold);
+    let modelId = model.id;
+    if (modelId === null) {
+      const saved = await this.db!.request({
+        type: 'saveModel',
+        model: {
+          name: model.name,
+          kind: model.kind,
+          datasetId: null,
+          featureNames: model.featureNames,
+          metadata: model.metadata,
+          threshold: model.threshold,
+          body: model.body,
         },
-        [result.ids.buffer as ArrayBuffer, result.scores.buffer as ArrayBuffer],
-      );
-      if (!stored.ok) return stored;
-      return ok({
+      });
+      if (!saved.ok) return saved;
+      modelId = saved.value.id;
+    }
+    job.progress.phase = 'saving';
+    const rows = result.ids.length;
+    const stored = await this.db!.request(
+      {
+        type: 'saveScores',
         modelId,
         datasetId: req.datasetId,
-        rows,
-        anomalies: result.anomalies,
-        threshold: result.threshold,
-        seconds: (performance.now() - started) / 1000,
-      });
+        ids: result.ids,
+        scores: result.scores,
+        cancel: job.cancel.buffer as SharedArrayBuffer,
+      },
+      [result.ids.buffer as ArrayBuffer, result.scores.buffer as ArrayBuffer],
+    );
+    if (!stored.ok) return stored;
+    return ok({
+      modelId,
+      datasetId: req.datasetId,
+      rows,
+      anomalies: result.anomalies,
+      threshold: result.threshold,
+      seconds: (performance.now() - started) / 1000,
     });
   }
 
@@ -756,6 +760,7 @@ export class EngineHost {
           });
           w.on('error', reject);
         });
+        const ids = new Map<string, number>();
         for (const f of files) {
           if (job.cancel[0]) return err('CANCELLED', 'demo cancelled');
           const r = await this.ingestFile(jobId, job, {
@@ -765,9 +770,12 @@ export class EngineHost {
             name: f.name,
           });
           if (!r.ok) return r;
+          ids.set(f.name, r.value.dataset.id);
           job.baseRows += r.value.rows;
           job.baseBytes += r.value.bytes;
         }
+        const prepared = await this.prepareDemo(job, jobId, partial, ids);
+        if (!prepared.ok) return prepared;
         job.progress.phase = 'finishing';
         await this.db!.request({ type: 'close' });
         for (const suffix of ['', '-wal', '-shm']) {
@@ -794,6 +802,45 @@ export class EngineHost {
     });
     job.done = done;
     return { jobId, done };
+  }
+
+  /** The demo's attacks, features and scores (with the bundled default model, when there is one). */
+  private async prepareDemo(
+    job: Job,
+    jobId: string,
+    casePath: string,
+    ids: Map<string, number>,
+  ): Promise<Result<null>> {
+    job.progress.phase = 'injecting attacks';
+    let salt = 0;
+    for (const { dataset, scenario, count } of DEMO_INJECTIONS) {
+      for (let k = 0; k < count; k++) {
+        if (job.cancel[0]) return err('CANCELLED', 'demo cancelled');
+        salt++;
+        const r = await this.db!.request({
+          type: 'inject',
+          datasetId: ids.get(dataset)!,
+          scenario,
+          params: { start: demoInjectionStart(k, count, salt), seed: 1000 + salt },
+        });
+        if (!r.ok) return r;
+      }
+    }
+    for (const [name, datasetId] of ids) {
+      job.progress.phase = `building features for ${name}`;
+      const f = await this.buildFeaturesIn(job, jobId, casePath, datasetId, false);
+      if (!f.ok) return f;
+    }
+    const model = path.join(projectRoot(), 'models', 'default.onnx');
+    if (existsSync(model)) {
+      job.progress.phase = 'scoring with the default model';
+      const s = await this.scoreIn(job, casePath, {
+        datasetId: ids.get('card_transactions')!,
+        modelFile: model,
+      });
+      if (!s.ok) return s;
+    }
+    return ok(null);
   }
 
   /** Closes and deletes a case this host created (a demo that did not finish). */

@@ -348,3 +348,27 @@ export async function writeDemoFiles(dir: string, onFile?: (name: string) => voi
   }
   return out;
 }
+
+/** Attacks injected into the demo case, spread over its two weeks (deterministic seeds). */
+export const DEMO_INJECTIONS: { dataset: string; scenario: string; count: number }[] = [
+  { dataset: 'card_transactions', scenario: 'velocity_spike', count: 8 },
+  { dataset: 'card_transactions', scenario: 'high_value_sudden', count: 8 },
+  { dataset: 'card_transactions', scenario: 'card_testing', count: 8 },
+  { dataset: 'card_transactions', scenario: 'new_device_high_value', count: 8 },
+  { dataset: 'card_transactions', scenario: 'off_hours', count: 8 },
+  { dataset: 'logins', scenario: 'login_burst', count: 6 },
+  { dataset: 'logins', scenario: 'brute_force', count: 3 },
+  { dataset: 'logins', scenario: 'impossible_travel', count: 4 },
+  { dataset: 'api_gateway', scenario: 'rate_spike', count: 2 },
+  { dataset: 'api_gateway', scenario: 'data_exfiltration', count: 2 },
+  { dataset: 'api_gateway', scenario: 'lateral_movement', count: 3 },
+];
+
+/** The k-th of `count` injections: a start time spread over the demo's days. */
+export function demoInjectionStart(k: number, count: number, salt: number): number {
+  const span = DAYS * DAY;
+  const slot = span / count;
+  return Math.round(
+    DEMO_START + DAY / 4 + ((k + 0.5) * (span - DAY / 2)) / count + ((salt * 7919) % 1000) * (slot / 4000),
+  );
+}
