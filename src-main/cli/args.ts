@@ -39,3 +39,11 @@ export function checkFlags(args: Args, allowed: string[]): void {
       throw new UsageError(`unknown option --${k} (options: ${allowed.map((a) => '--' + a).join(', ')})`);
   }
 }
+
+export function numberFlag(args: Args, name: string): number | undefined {
+  const v = str(args, name);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new UsageError(`--${name} must be a number, not "${v}"`);
+  return n;
+}

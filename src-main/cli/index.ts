@@ -6,7 +6,7 @@ import { parseDuration } from '../engine/features/config';
 import { formatError, type AppError, type Result } from '../../src-shared/result';
 import { EngineHost } from '../engine/host';
 import { startServer, UploadStore } from '../serve/server';
-import { checkFlags, parseArgs, str, UsageError, type Args } from './args';
+import { checkFlags, numberFlag, parseArgs, str, UsageError, type Args } from './args';
 
 const USAGE = `usage: sentinel <command> [options]
   demo    --case FILE [--json]                       create the demo case
@@ -46,6 +46,21 @@ function progressPrinter(host: EngineHost, quiet: boolean): void {
     );
   });
   host.on('job.finished', () => process.stderr.write('\n'));
+}
+
+/** Runs `work` with a host on the case named by --case (progress on a terminal); closes it after. */
+async function onCase(
+  args: Args,
+  json: boolean,
+  work: (host: EngineHost, info: CaseInfo) => Promise<void>,
+): Promise<void> {
+  const host = new EngineHost({ shell: 'cli' });
+  progressPrinter(host, json);
+  try {
+    await work(host, unwrap(await host.openCase(str(args, 'case', true))));
+  } finally {
+    await host.close();
+  }
 }
 
 /** A dataset by name, or by id. */
@@ -158,13 +173,9 @@ async function run(argv: string[]): Promise<number> {
     }
     case 'info': {
       checkFlags(args, ['case', 'json']);
-      const host = new EngineHost({ shell: 'cli' });
-      try {
-        const info = unwrap(await host.openCase(str(args, 'case', true)));
+      await onCase(args, json, async (host, info) => {
         print(json, summary(info), infoText(info));
-      } finally {
-        await host.close();
-      }
+      });
       return 0;
     }
     case 'inject': {
@@ -180,17 +191,9 @@ async function run(argv: string[]): Promise<number> {
         'seed',
         'json',
       ]);
-      const host = new EngineHost({ shell: 'cli' });
-      try {
-        const info = unwrap(await host.openCase(str(args, 'case', true)));
+      await onCase(args, json, async (host, info) => {
         const ds = findDataset(info, str(args, 'dataset', true));
-        const num = (name: string) => {
-          const v = str(args, name);
-          if (v === undefined) return undefined;
-          const n = Number(v);
-          if (!Number.isFinite(n)) throw new UsageError(`--${name} must be a number, not "${v}"`);
-          return n;
-        };
+        const num = (name: string) => numberFlag(args, name);
         const duration = str(args, 'duration');
         const startText = str(args, 'start');
         const start = startText === undefined ? undefined : Date.parse(startText);
@@ -219,9 +222,7 @@ async function run(argv: string[]): Promise<number> {
           `${r.scenario}: injected ${r.events} events into ${ds.name}${r.entity ? ` for ${r.entity}` : ''} (injection ${r.injectionId})\n` +
             `  risk ${b.risk}, est. cost $${b.cost.toLocaleString('en-US')}, SLA ${b.slaMinutes} min: ${b.action} → ${b.escalation.join(' → ')}`,
         );
-      } finally {
-        await host.close();
-      }
+      });
       return 0;
     }
     case 'train': {
@@ -238,21 +239,12 @@ async function run(argv: string[]): Promise<number> {
         'out',
         'json',
       ]);
-      const host = new EngineHost({ shell: 'cli' });
-      progressPrinter(host, json);
-      try {
-        const info = unwrap(await host.openCase(str(args, 'case', true)));
+      await onCase(args, json, async (host, info) => {
         const ds = findDataset(info, str(args, 'dataset', true));
         const kind = str(args, 'model') ?? 'gbdt';
         if (!['gbdt', 'iforest', 'hbos'].includes(kind))
           throw new UsageError(`--model must be gbdt, iforest or hbos, not "${kind}"`);
-        const num = (name: string) => {
-          const v = str(args, name);
-          if (v === undefined) return undefined;
-          const n = Number(v);
-          if (!Number.isFinite(n)) throw new UsageError(`--${name} must be a number, not "${v}"`);
-          return n;
-        };
+        const num = (name: string) => numberFlag(args, name);
         const params = JSON.parse(
           JSON.stringify({
             trees: num('trees'),
@@ -301,17 +293,12 @@ async function run(argv: string[]): Promise<number> {
               ? `; on the latest 20% by time: ROC AUC ${m.rocAuc?.toFixed(4)}, PR AUC ${m.prAuc?.toFixed(4)}, precision ${m.precision.toFixed(3)}, recall ${m.recall.toFixed(3)}, F1 ${m.f1.toFixed(3)}`
               : ''),
         );
-      } finally {
-        await host.close();
-      }
+      });
       return 0;
     }
     case 'score': {
       checkFlags(args, ['case', 'dataset', 'model', 'json']);
-      const host = new EngineHost({ shell: 'cli' });
-      progressPrinter(host, json);
-      try {
-        const info = unwrap(await host.openCase(str(args, 'case', true)));
+      await onCase(args, json, async (host, info) => {
         const ds = findDataset(info, str(args, 'dataset', true));
         const model = str(args, 'model');
         const req =
@@ -327,31 +314,22 @@ async function run(argv: string[]): Promise<number> {
           r,
           `${ds.name}: ${r.rows.toLocaleString('en-US')} events scored with model ${r.modelId}, ${r.anomalies.toLocaleString('en-US')} at or above ${r.threshold.toFixed(4)}, in ${r.seconds.toFixed(2)} s`,
         );
-      } finally {
-        await host.close();
-      }
+      });
       return 0;
     }
     case 'uninject': {
       checkFlags(args, ['case', 'injection', 'json']);
-      const host = new EngineHost({ shell: 'cli' });
-      try {
-        unwrap(await host.openCase(str(args, 'case', true)));
+      await onCase(args, json, async (host) => {
         const id = Number(str(args, 'injection', true));
         if (!Number.isInteger(id) || id < 1) throw new UsageError('--injection must be an injection id');
         const r = unwrap(await host.removeInjection(id));
         print(json, r, `removed ${r.removed} injected events`);
-      } finally {
-        await host.close();
-      }
+      });
       return 0;
     }
     case 'features': {
       checkFlags(args, ['case', 'dataset', 'force', 'json']);
-      const host = new EngineHost({ shell: 'cli' });
-      progressPrinter(host, json);
-      try {
-        const info = unwrap(await host.openCase(str(args, 'case', true)));
+      await onCase(args, json, async (host, info) => {
         const ds = findDataset(info, str(args, 'dataset', true));
         const started = unwrap(host.startFeatures(ds.id, args.flags.get('force') === true));
         const r = unwrap(await started.done);
@@ -360,9 +338,7 @@ async function run(argv: string[]): Promise<number> {
           r,
           `${ds.name}: ${r.features.length} features for ${r.written.toLocaleString('en-US')} of ${r.rows.toLocaleString('en-US')} events (${r.mode}: ${r.reason}) in ${r.seconds.toFixed(2)} s`,
         );
-      } finally {
-        await host.close();
-      }
+      });
       return 0;
     }
     case 'serve': {

@@ -1,10 +1,10 @@
 // The feature configuration (config/feature_config.yaml), validated at load.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { fail } from '../../../src-shared/result';
+import { parseYamlConfig, readConfigText } from '../config-file';
 
 export const FEATURE_KINDS = [
   'count',
@@ -97,19 +97,9 @@ const NEEDS_WINDOW = new Set<FeatureKind>([
 ]);
 
 export function parseFeatureConfig(text: string, file: string): FeatureConfig {
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch (e) {
-    return fail('BAD_REQUEST', `not valid YAML: ${(e as Error).message}`, { file });
-  }
-  const parsed = configSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return fail('BAD_REQUEST', `${issue.path.join('.') || '(config)'}: ${issue.message}`, { file });
-  }
+  const data = parseYamlConfig(text, file, configSchema);
   const names = new Set<string>();
-  const features = parsed.data.features.map((f, i): FeatureSpec => {
+  const features = data.features.map((f, i): FeatureSpec => {
     const where = `features.${i} (${f.name})`;
     if (names.has(f.name)) fail('BAD_REQUEST', `${where}: the name is used twice`, { file });
     names.add(f.name);
@@ -127,10 +117,10 @@ export function parseFeatureConfig(text: string, file: string): FeatureConfig {
     };
   });
   return {
-    offHours: parsed.data.off_hours,
-    failureValues: parsed.data.failure_values.map((v) => v.toLowerCase()),
+    offHours: data.off_hours,
+    failureValues: data.failure_values.map((v) => v.toLowerCase()),
     features,
-    hash: createHash('sha256').update(JSON.stringify(parsed.data)).digest('hex').slice(0, 16),
+    hash: createHash('sha256').update(JSON.stringify(data)).digest('hex').slice(0, 16),
   };
 }
 
@@ -147,13 +137,5 @@ export function projectRoot(): string {
 export function loadFeatureConfig(
   file = path.join(projectRoot(), 'config', 'feature_config.yaml'),
 ): FeatureConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    return fail('IO', `cannot read the feature configuration (${(e as NodeJS.ErrnoException).code})`, {
-      file,
-    });
-  }
-  return parseFeatureConfig(text, file);
+  return parseFeatureConfig(readConfigText(file, 'feature configuration'), file);
 }

@@ -175,64 +175,55 @@ export function trainOnDataset(
       ? budgetThreshold(scores, policy.kind === 'budget' ? policy.perDay : 10, days(from, to))
       : bestF1Threshold(scores, labels);
 
-  let body: Uint8Array;
-  let params: Record<string, unknown>;
-  let valScores: ArrayLike<number>;
-  let testScores: ArrayLike<number>;
-  if (req.model === 'gbdt') {
-    const p: GbdtParams = {
-      ...DEFAULT_PARAMS,
-      earlyStoppingRounds: 20,
-      scalePosWeight: 'balanced',
-      ...req.params,
-    };
-    const model = trainGbdt(
+  const labelsIn = (from: number, to: number) =>
+    data.labels && positives ? data.labels.subarray(from, to) : null;
+  // One shape for every kind: fit on the training slice, score validation and test.
+  const fitted = (() => {
+    if (req.model === 'gbdt') {
+      const p: GbdtParams = {
+        ...DEFAULT_PARAMS,
+        earlyStoppingRounds: 20,
+        scalePosWeight: 'balanced',
+        ...req.params,
+      };
+      const model = trainGbdt(
+        data.names,
+        { columns: slice(data.columns, 0, a), labels: data.labels!.subarray(0, a) },
+        p,
+        {
+          validation: { columns: slice(data.columns, a, b), labels: data.labels!.subarray(a, b) },
+          onTree: (done) => onProgress(done, p.trees),
+        },
+      );
+      const score = (cols: Float32Array[]) => predictProba(model, cols);
+      return {
+        params: { ...p, treesKept: model.trees.length } as Record<string, unknown>,
+        score,
+        body: (meta: ModelMetadata) => exportOnnx(model, { sentinelrisk: JSON.stringify(meta) }),
+      };
+    }
+    const detector = (req.model === 'iforest' ? fitIsolationForest : fitHbos)(
       data.names,
-      { columns: slice(data.columns, 0, a), labels: data.labels!.subarray(0, a) },
-      p,
-      {
-        validation: { columns: slice(data.columns, a, b), labels: data.labels!.subarray(a, b) },
-        onTree: (done) => onProgress(done, p.trees),
-      },
+      slice(data.columns, 0, a),
     );
-    valScores = predictProba(model, slice(data.columns, a, b));
-    testScores = predictProba(model, slice(data.columns, b, n));
-    params = { ...p, treesKept: model.trees.length };
-    body = new Uint8Array(0); // filled below, with the metadata inside
-    const threshold = thresholdOn(valScores, data.labels!.subarray(a, b), a, b);
-    const metadata = describe(
-      ds,
-      data,
-      req.model,
-      params,
-      policy,
-      threshold,
-      positives,
-      valScores,
-      testScores,
-      a,
-      b,
-    );
-    body = exportOnnx(model, { sentinelrisk: JSON.stringify(metadata) });
-    return { kind: 'gbdt', name: `${ds.name}-gbdt`, metadata, body };
-  }
-  const fit = req.model === 'iforest' ? fitIsolationForest : fitHbos;
-  const detector = fit(data.names, slice(data.columns, 0, a));
-  onProgress(1, 1);
-  valScores = detector.score(slice(data.columns, a, b));
-  testScores = detector.score(slice(data.columns, b, n));
-  params = req.model === 'iforest' ? { trees: 200, sampleSize: 256 } : { bins: 20 };
-  const threshold = thresholdOn(
-    valScores,
-    data.labels && positives ? data.labels.subarray(a, b) : null,
-    a,
-    b,
-  );
+    onProgress(1, 1);
+    return {
+      params: (req.model === 'iforest' ? { trees: 200, sampleSize: 256 } : { bins: 20 }) as Record<
+        string,
+        unknown
+      >,
+      score: (cols: Float32Array[]) => detector.score(cols),
+      body: () => new TextEncoder().encode(JSON.stringify(detector.serialize())),
+    };
+  })();
+  const valScores = fitted.score(slice(data.columns, a, b));
+  const testScores = fitted.score(slice(data.columns, b, n));
+  const threshold = thresholdOn(valScores, labelsIn(a, b), a, b);
   const metadata = describe(
     ds,
     data,
     req.model,
-    params,
+    fitted.params,
     policy,
     threshold,
     positives,
@@ -241,8 +232,7 @@ export function trainOnDataset(
     a,
     b,
   );
-  body = new TextEncoder().encode(JSON.stringify(detector.serialize()));
-  return { kind: req.model, name: `${ds.name}-${req.model}`, metadata, body };
+  return { kind: req.model, name: `${ds.name}-${req.model}`, metadata, body: fitted.body(metadata) };
 }
 
 function describe(

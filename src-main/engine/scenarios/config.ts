@@ -1,10 +1,9 @@
 // Attack scenarios and their business rules (config/adversarial_config.yaml), validated at load.
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { CANONICAL_ROLES, type CanonicalRole } from '../../../src-shared/domain';
 import { fail } from '../../../src-shared/result';
+import { parseYamlConfig, readConfigText } from '../config-file';
 import { parseDuration, projectRoot } from '../features/config';
 import { compileFormula, type Formula } from './formula';
 import { GENERATORS, type ScenarioName } from './generators';
@@ -64,19 +63,9 @@ export interface ScenarioSpec {
 }
 
 export function parseScenarioConfig(text: string, file: string): Map<ScenarioName, ScenarioSpec> {
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch (e) {
-    return fail('BAD_REQUEST', `not valid YAML: ${(e as Error).message}`, { file });
-  }
-  const parsed = configSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return fail('BAD_REQUEST', `${issue.path.join('.') || '(config)'}: ${issue.message}`, { file });
-  }
+  const data = parseYamlConfig(text, file, configSchema);
   const out = new Map<ScenarioName, ScenarioSpec>();
-  for (const [name, s] of Object.entries(parsed.data.scenarios)) {
+  for (const [name, s] of Object.entries(data.scenarios)) {
     if (!(name in GENERATORS)) {
       fail(
         'BAD_REQUEST',
@@ -108,13 +97,5 @@ export function parseScenarioConfig(text: string, file: string): Map<ScenarioNam
 export function loadScenarioConfig(
   file = path.join(projectRoot(), 'config', 'adversarial_config.yaml'),
 ): Map<ScenarioName, ScenarioSpec> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    return fail('IO', `cannot read the scenario configuration (${(e as NodeJS.ErrnoException).code})`, {
-      file,
-    });
-  }
-  return parseScenarioConfig(text, file);
+  return parseScenarioConfig(readConfigText(file, 'scenario configuration'), file);
 }
