@@ -1,5 +1,7 @@
 // The bundled demo case: 14 days of card transactions, logins, API-gateway calls and service
-// metrics, with a few incidents worth finding. Deterministic: a fixed seed, a fixed start date.
+// metrics (with one service incident). Its attacks are injected afterwards as labelled
+// scenarios (DEMO_INJECTIONS), so the events a model learns from carry their labels.
+// Deterministic: a fixed seed, a fixed start date.
 import { createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { rng } from '../random';
@@ -108,50 +110,6 @@ function cardTransactions(g: Gen): string[] {
       }
     }
   }
-  // Card testing: a burst of tiny e-commerce authorisations on a few cards, mostly declined.
-  for (let k = 0; k < 6; k++) {
-    const c = cards[g.int(0, cards.length - 1)];
-    const start = DEMO_START + g.int(1, DAYS - 1) * DAY + g.int(0, 23) * 3_600_000;
-    const ip = g.ip(g.int(150, 199));
-    for (let i = 0; i < 25; i++) {
-      const t = start + i * g.int(5_000, 40_000);
-      rows.push([
-        t,
-        line(
-          t,
-          c,
-          MERCHANTS[11],
-          0.5 + g.r() * 2,
-          'RO',
-          'ecom',
-          `dev_x${k}`,
-          ip,
-          g.r() < 0.7 ? 'declined' : 'approved',
-        ),
-      ]);
-    }
-  }
-  // Sudden high-value spending abroad on a new device.
-  for (let k = 0; k < 10; k++) {
-    const c = cards[g.int(0, cards.length - 1)];
-    const t = g.dayTime(g.int(2, DAYS - 1));
-    for (let i = 0; i < 4; i++) {
-      rows.push([
-        t + i * 240_000,
-        line(
-          t + i * 240_000,
-          c,
-          MERCHANTS[10],
-          1500 + g.r() * 3000,
-          'BR',
-          'ecom',
-          `dev_new${k}`,
-          g.ip(g.int(177, 191)),
-          'approved',
-        ),
-      ]);
-    }
-  }
   rows.sort((a, b) => a[0] - b[0]);
   return [
     'ts,card_id,merchant,mcc,category,amount,currency,country,channel,device_id,ip,status',
@@ -189,25 +147,6 @@ function logins(g: Gen): string[] {
         }
       }
     }
-  }
-  // Brute force from one address against many users, and an account takeover burst.
-  const attacker = '185.220.101.47';
-  const bfStart = DEMO_START + 9 * DAY + 3 * 3_600_000 + 17 * 60_000;
-  for (let i = 0; i < 60; i++) {
-    const t = bfStart + i * 950;
-    rows.push([
-      t,
-      `${iso(t)},${users[(i * 13) % users.length].id},${attacker},RU,dev_unknown,password,failure`,
-    ]);
-  }
-  const victim = users[421];
-  const atoStart = DEMO_START + 11 * DAY + 2 * 3_600_000;
-  for (let i = 0; i < 20; i++) {
-    const t = atoStart + i * 14_000;
-    rows.push([
-      t,
-      `${iso(t)},${victim.id},45.155.205.${100 + (i % 5)},NG,dev_ato,password,${i < 19 ? 'failure' : 'success'}`,
-    ]);
   }
   rows.sort((a, b) => a[0] - b[0]);
   return ['ts,user,ip,country,device,method,result', ...rows.map((r) => r[1])];
@@ -282,30 +221,6 @@ function apiGateway(g: Gen): string[] {
         ]);
       }
     }
-  }
-  // Exfiltration: a key that reads users starts pulling SSNs in bulk.
-  const thief = keys.find((k) => k.ops.some((o) => o[0] === 'getUser')) ?? keys[1];
-  const exStart = DEMO_START + 12 * DAY + 1 * 3_600_000;
-  for (let i = 0; i < 400; i++) {
-    const t = exStart + i * 1_500;
-    rows.push([
-      t,
-      call(
-        t,
-        thief.key,
-        thief.ip,
-        'getUser',
-        ['User.id', 'User.name', 'User.ssn', 'User.email'],
-        ['users'],
-        500,
-        14,
-      ),
-    ]);
-  }
-  // Lateral movement: the same key probes tables it never used.
-  for (const [j, table] of ['orders', 'payments', 'inventory'].entries()) {
-    const t = exStart + 700_000 + j * 30_000;
-    rows.push([t, call(t, thief.key, thief.ip, 'adhocQuery', [`${table}.id`], [table], 200, 30)]);
   }
   rows.sort((a, b) => a[0] - b[0]);
   return rows.map((r) => r[1]);

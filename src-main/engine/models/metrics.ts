@@ -92,7 +92,10 @@ export function confusionAt(scores: ArrayLike<number>, y: ArrayLike<number>, thr
   return c;
 }
 
-/** The threshold with the best F1 (over the distinct scores). */
+/**
+ * The threshold with the best F1 over the distinct scores, placed halfway down to the next
+ * lower score: the same choice on these scores, with a margin for scores not seen yet.
+ */
 export function bestF1Threshold(scores: ArrayLike<number>, y: ArrayLike<number>): number {
   const order = byScore(scores);
   let pos = 0;
@@ -111,7 +114,8 @@ export function bestF1Threshold(scores: ArrayLike<number>, y: ArrayLike<number>)
     const f1 = tp ? (2 * tp) / (2 * tp + fp + (pos - tp)) : 0;
     if (f1 > best) {
       best = f1;
-      threshold = scores[order[i]];
+      const here = scores[order[i]];
+      threshold = j < order.length ? (here + scores[order[j]]) / 2 : here;
     }
     i = j;
   }
