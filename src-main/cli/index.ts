@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { CaseInfo, DataFormat, InjectionInfo } from '../../src-shared/domain';
 import { parseDuration } from '../engine/features/config';
 import { formatError, type AppError, type Result } from '../../src-shared/result';
+import { parseRequest } from '../../src-shared/contract';
 import { EngineHost } from '../engine/host';
 import { startServer, UploadStore } from '../serve/server';
 import { checkFlags, numberFlag, parseArgs, str, UsageError, type Args } from './args';
@@ -241,27 +242,36 @@ async function run(argv: string[]): Promise<number> {
       ]);
       await onCase(args, json, async (host, info) => {
         const ds = findDataset(info, str(args, 'dataset', true));
-        const kind = str(args, 'model') ?? 'gbdt';
-        if (!['gbdt', 'iforest', 'hbos'].includes(kind))
-          throw new UsageError(`--model must be gbdt, iforest or hbos, not "${kind}"`);
         const num = (name: string) => numberFlag(args, name);
-        const params = JSON.parse(
-          JSON.stringify({
-            trees: num('trees'),
-            maxDepth: num('max-depth'),
-            eta: num('eta'),
-            seed: num('seed'),
-          }),
-        ) as Record<string, number>;
-        const perDay = num('alerts-per-day');
+        // The same validation as every shell's request (ranges of trees, depth, eta, …).
+        const q = unwrap(
+          parseRequest(
+            'model.train',
+            JSON.parse(
+              JSON.stringify({
+                datasetId: ds.id,
+                model: str(args, 'model') ?? 'gbdt',
+                label: str(args, 'label'),
+                trees: num('trees'),
+                maxDepth: num('max-depth'),
+                eta: num('eta'),
+                seed: num('seed'),
+                alertsPerDay: num('alerts-per-day'),
+              }),
+            ),
+          ),
+        );
         const out = str(args, 'out');
+        const params = JSON.parse(
+          JSON.stringify({ trees: q.trees, maxDepth: q.maxDepth, eta: q.eta, seed: q.seed }),
+        ) as Record<string, number>;
         const started = unwrap(
           host.startTrain({
             datasetId: ds.id,
-            model: kind as 'gbdt',
-            label: str(args, 'label'),
+            model: q.model,
+            label: q.label,
             params,
-            policy: perDay ? { kind: 'budget', perDay } : { kind: 'best_f1' },
+            policy: q.alertsPerDay ? { kind: 'budget', perDay: q.alertsPerDay } : { kind: 'best_f1' },
             out: out ? path.resolve(out) : undefined,
           }),
         );

@@ -604,6 +604,12 @@ export class EngineHost {
       const trained = await this.runCompute<TrainedModel>(job, { type: 'train', casePath, ...req });
       if (!trained.ok) return trained;
       const t = trained.value;
+      if (job.cancel[0]) return err('CANCELLED', 'training cancelled');
+      if (req.out) {
+        // the files first: if they cannot be written, nothing is kept in the case either
+        const written = writeModelFiles(req.out, t);
+        if (!written.ok) return written;
+      }
       job.progress.phase = 'saving';
       const saved = await this.db!.request({
         type: 'saveModel',
@@ -618,10 +624,6 @@ export class EngineHost {
         },
       });
       if (!saved.ok) return saved;
-      if (req.out) {
-        const written = writeModelFiles(req.out, t);
-        if (!written.ok) return written;
-      }
       return ok({
         model: saved.value,
         seconds: (performance.now() - started) / 1000,
@@ -710,6 +712,8 @@ export class EngineHost {
   /** Injects an attack scenario into a dataset (its events are labelled with the scenario). */
   async inject(datasetId: number, scenario: string, params: InjectParams): Promise<Result<InjectionInfo>> {
     if (this.switching) return err('BUSY', 'a case is being opened: try again when it is');
+    if (this.jobs.size)
+      return err('BUSY', 'wait for the running jobs to finish: an injection changes the events they read');
     if (!this.db || !this.current) return err('NO_CASE', 'open a case first');
     const r = await this.db.request({ type: 'inject', datasetId, scenario, params });
     if (r.ok) await this.refreshCase();
@@ -718,6 +722,8 @@ export class EngineHost {
 
   async removeInjection(injectionId: number): Promise<Result<{ datasetId: number; removed: number }>> {
     if (!this.db || !this.current) return err('NO_CASE', 'open a case first');
+    if (this.jobs.size)
+      return err('BUSY', 'wait for the running jobs to finish: a removal changes the events they read');
     const r = await this.db.request({ type: 'uninject', injectionId });
     if (r.ok) await this.refreshCase();
     return r;

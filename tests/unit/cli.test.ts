@@ -55,6 +55,19 @@ describe('sentinel CLI', () => {
     const out = JSON.parse(r.stdout) as { features: string[]; rows: number; seconds: number; mode: string };
     expect(out).toMatchObject({ rows: 2, mode: 'full', seconds: expect.any(Number) });
     expect(out.features).toContain('amount_zscore');
+    const zero = sentinel(
+      'train',
+      '--case',
+      casePath,
+      '--dataset',
+      'tx',
+      '--model',
+      'iforest',
+      '--trees',
+      '0',
+    );
+    expect(zero.code).not.toBe(0);
+    expect(zero.stderr).toMatch(/model.train: trees/); // the contract's own validation
     const missing = sentinel('features', '--case', casePath, '--dataset', 'nope', '--json');
     expect(missing.code).not.toBe(0);
     expect(missing.stderr).toMatch(/no dataset "nope" \(datasets: tx\)/);

@@ -162,3 +162,27 @@ describe('P² quantile', () => {
     expect(Math.abs(q.value() - exact) / exact).toBeLessThan(0.02);
   });
 });
+
+describe('events without a time, and files not in time order', () => {
+  it('never let an event see a later one, and leave untimed events out of everyone’s windows', () => {
+    const rows = [
+      { t: T0 + 5000, e: 0, amount: 1 },
+      { t: NaN, e: 1, amount: 7 },
+      { t: T0 + 3000, e: 0, amount: 2 },
+      { t: NaN, e: 0, amount: 1000 },
+    ];
+    const out = computeFeatures(config, input(rows));
+    expect(feature(out, 'count_1h').slice(0, 3)).toEqual([2, NaN, 1]); // the t=3000 event sees nothing later
+    expect(feature(out, 'time_since_last_s')[0]).toBe(2);
+    expect(feature(out, 'count_1h')[3]).toBeNaN();
+    expect(feature(out, 'amount_zscore')[0]).toBe(0); // the untimed 1000 is in nobody's history
+    // appending an untimed event, and a later one, changes nothing before them
+    const more = computeFeatures(
+      config,
+      input([...rows, { t: NaN, e: 0, amount: 5 }, { t: T0 + 6000, e: 3, amount: 9 }]),
+    );
+    out.values.forEach((col, k) =>
+      expect(Array.from(more.values[k].subarray(0, 4))).toEqual(Array.from(col)),
+    );
+  });
+});

@@ -153,3 +153,73 @@ describe('training and scoring', () => {
     );
   });
 });
+
+describe('models and a changing dataset', () => {
+  it('label injected attacks in a label column, refuse stale features, drop scores with their events, and honour Cancel', async () => {
+    const { host, dir, casePath } = await hostWithCase();
+    const lines = ['ts,user,amount,is_fraud'];
+    for (let i = 0; i < 3000; i++)
+      lines.push(`${new Date(T0 + i * 300_000).toISOString()},u${i % 30},${10 + (i % 50)},0`);
+    await ingest(host, { path: writeFile(dir, 'l.csv', lines.join('\n')) });
+    for (let k = 0; k < 12; k++) {
+      const r = await host.handle('scenario.inject', {
+        datasetId: 1,
+        scenario: 'high_value_sudden',
+        start: T0 + (k + 0.5) * 70_000_000,
+        seed: k,
+      });
+      expect(r.ok).toBe(true);
+    }
+    const db = new Database(casePath, { readonly: true });
+    expect(db.prepare('SELECT count(*) FROM ds_1 WHERE is_fraud = 1').pluck().get()).toBe(24);
+    db.close();
+    // features not built for the injected events yet: refused, not silently partial
+    const f = host.startFeatures(1);
+    if (f.ok) await f.value.done;
+    const inj = await host.handle('scenario.inject', { datasetId: 1, scenario: 'velocity_spike', seed: 99 });
+    expect(inj.ok).toBe(true);
+    expect(await failure(host, { datasetId: 1, model: 'gbdt' })).toMatchObject({
+      message: expect.stringMatching(/out of date/),
+    });
+    const f2 = host.startFeatures(1);
+    if (f2.ok) await f2.value.done;
+    const trained = await done<TrainResult>(
+      host.startTrain({ datasetId: 1, model: 'gbdt', label: 'is_fraud' }),
+    );
+    expect(trained.test!.positives + trained.validation!.positives).toBeGreaterThan(0);
+    await done<ScoreResult>(host.startScore({ datasetId: 1 }));
+    // injecting while a job runs is refused
+    const busy = host.startFeatures(1, true);
+    expect(await host.handle('scenario.inject', { datasetId: 1, scenario: 'velocity_spike' })).toMatchObject({
+      ok: false,
+      error: { code: 'BUSY' },
+    });
+    if (busy.ok) await busy.value.done;
+    // removing an injection removes its events' scores too
+    const removed = await host.handle('scenario.remove', {
+      injectionId: (inj as { ok: true; value: { injectionId: number } }).value.injectionId,
+    });
+    expect(removed.ok).toBe(true);
+    const after = new Database(casePath, { readonly: true });
+    expect(
+      after
+        .prepare('SELECT count(*) FROM scores s LEFT JOIN ds_1 d ON d._id = s.event_id WHERE d._id IS NULL')
+        .pluck()
+        .get(),
+    ).toBe(0);
+    after.close();
+    // Cancel stops a training and keeps nothing
+    const f3 = host.startFeatures(1);
+    if (f3.ok) await f3.value.done;
+    const models = () =>
+      (host as unknown as { db: { request(r: object): Promise<{ value: unknown[] }> } }).db.request({
+        type: 'models',
+      });
+    const before = (await models()).value.length;
+    const started = host.startTrain({ datasetId: 1, model: 'gbdt', params: { trees: 2000 } });
+    if (!started.ok) throw new Error('start');
+    host.cancel(started.value.jobId);
+    expect(await started.value.done).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
+    expect((await models()).value.length).toBe(before);
+  });
+});

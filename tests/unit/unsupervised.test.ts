@@ -57,3 +57,12 @@ describe('unsupervised detectors', () => {
     expect(combined[1]).toBeCloseTo((25 + 3 * 25) / 4, 10);
   });
 });
+
+describe('HBOS bins', () => {
+  it('puts a feature’s top value in its last bin, as when fitting', () => {
+    const x = Float32Array.from({ length: 1000 }, (_, i) => i); // uniform 0..999
+    const s = fitHbos(['x'], [x]).score([Float32Array.of(998, 999, 5000)]);
+    expect(Math.abs(s[1] - s[0])).toBeLessThan(0.05); // the top value is as ordinary as its neighbour
+    expect(s[2]).toBeGreaterThan(s[1]); // a value never seen is the anomaly
+  });
+});

@@ -52,8 +52,9 @@ export function buildFeatures(
         mode: plan.mode,
         names: out.names,
         configHash: config.hash,
-        ids: input.id.slice(first),
-        values: out.values.map((v) => v.slice(first)),
+        // (a full build hands over its arrays as they are; no copy of a million rows)
+        ids: first === 0 ? Float64Array.from(input.id) : input.id.slice(first),
+        values: first === 0 ? out.values : out.values.map((v) => v.slice(first)),
         maxEventId: input.n ? input.id[input.n - 1] : 0,
         totalRows: input.n,
         seconds: (performance.now() - started) / 1000,

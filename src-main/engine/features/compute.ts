@@ -52,16 +52,11 @@ export function groupOrder(
   const byTime = new Uint32Array(n);
   for (let i = 0; i < n; i++) byTime[i] = i;
   const ts = input.ts;
+  // Events without a time sort first (they are left out of every window and history).
+  const key = (i: number) => (ts[i] !== ts[i] ? -Infinity : ts[i]);
   let sorted = true;
-  for (let i = 1; i < n && sorted; i++) if (ts[i] < ts[i - 1]) sorted = false;
-  if (!sorted) {
-    // NaN times sort first (they carry no time to order by), then by time, then by id.
-    byTime.sort((a, b) => {
-      const ta = ts[a] !== ts[a] ? -Infinity : ts[a];
-      const tb = ts[b] !== ts[b] ? -Infinity : ts[b];
-      return ta - tb || a - b;
-    });
-  }
+  for (let i = 1; i < n && sorted; i++) if (key(i) < key(i - 1)) sorted = false;
+  if (!sorted) byTime.sort((a, b) => key(a) - key(b) || a - b);
   if (!group) return { order: byTime, starts: n ? [0, n] : [0] };
   let groups = 0;
   for (let i = 0; i < n; i++) if (group[i] + 2 > groups) groups = group[i] + 2; // code -1 → bucket 0
@@ -198,6 +193,9 @@ function passByGroup(
     for (let p = gs; p < ge; p++) {
       const i = order[p];
       const t = ts[i];
+      // An event without a time cannot be placed among the others: its group features stay
+      // NULL and it counts in no one's window or history (so where it sits changes nothing).
+      if (t !== t) continue;
       const x = value(i);
       // Slide each window: add this event, drop events older than t - ms.
       for (const w of windowList) {
@@ -209,9 +207,13 @@ function passByGroup(
           while (w.maxQueue.length && value(order[w.maxQueue[w.maxQueue.length - 1]]) <= x) w.maxQueue.pop();
           w.maxQueue.push(p);
         }
-        // (an older event without a time is dropped too: it cannot be placed in the window)
-        while (w.lo < p && t === t && !(ts[order[w.lo]] >= t - w.ms)) {
+        // (events without a time sit first and were never added: they are only stepped over)
+        while (w.lo < p && !(ts[order[w.lo]] >= t - w.ms)) {
           const j = order[w.lo];
+          if (ts[j] !== ts[j]) {
+            w.lo++;
+            continue;
+          }
           const y = value(j);
           w.count--;
           w.sum -= num(y);

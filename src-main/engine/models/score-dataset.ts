@@ -6,7 +6,7 @@ import { fail } from '../../../src-shared/result';
 import { featuresTable, readFeatureSet } from '../db/features-store';
 import type { DB } from '../db/open-case';
 import { onnxMetadata } from './onnx/metadata';
-import type { ModelMetadata } from './train-dataset';
+import { checkFeaturesCurrent, type ModelMetadata } from './train-dataset';
 import { restoreDetector, type SavedDetector } from './unsupervised';
 
 export interface StoredModel {
@@ -143,21 +143,28 @@ export function loadScoringInput(db: DB, ds: DatasetInfo, model: StoredModel): S
       `model "${model.name}" takes features that dataset "${ds.name}" does not have: ${missing.join(', ')}`,
     );
   }
-  const rows = db
-    .prepare(
-      `SELECT event_id, ${model.featureNames.map((n) => `"${n}"`).join(', ')} FROM ${featuresTable(ds.id)} ORDER BY event_id`,
-    )
-    .raw()
-    .all() as (number | null)[][];
-  const n = rows.length;
+  checkFeaturesCurrent(db, ds);
+  const n = db
+    .prepare(`SELECT count(*) FROM ${featuresTable(ds.id)}`)
+    .pluck()
+    .get() as number;
   const ids = new Float64Array(n);
   const columns = model.featureNames.map(() => new Float32Array(n));
-  for (let i = 0; i < n; i++) {
-    ids[i] = rows[i][0]!;
+  const rows = db
+    .prepare(
+      `SELECT event_id, ${model.featureNames.map((f) => `"${f}"`).join(', ')} FROM ${featuresTable(ds.id)} ORDER BY event_id`,
+    )
+    .raw()
+    .iterate() as IterableIterator<(number | null)[]>;
+  let i = 0;
+  for (const row of rows) {
+    if (i >= n) break;
+    ids[i] = row[0]!;
     for (let f = 0; f < columns.length; f++) {
-      const v = rows[i][f + 1];
+      const v = row[f + 1];
       columns[f][i] = v === null ? NaN : v;
     }
+    i++;
   }
   return { ids, columns };
 }

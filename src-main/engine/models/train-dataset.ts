@@ -77,10 +77,15 @@ export function loadTrainingData(db: DB, ds: DatasetInfo, label: string | undefi
     .pluck()
     .get(ds.id) as number;
   const labelSql = labelCol
-    ? `d."${labelCol.sqlName}"`
+    ? `CASE WHEN ie.event_id IS NOT NULL THEN 1 ELSE d."${labelCol.sqlName}" END` // injected attacks are positives
     : injected
       ? `CASE WHEN ie.event_id IS NULL THEN 0 ELSE 1 END`
       : 'NULL';
+  checkFeaturesCurrent(db, ds);
+  const n = db
+    .prepare(`SELECT count(*) FROM ${featuresTable(ds.id)}`)
+    .pluck()
+    .get() as number;
   const rows = db
     .prepare(
       `SELECT d._ts, ${labelSql} AS label, ${set.names.map((n) => `f."${n}"`).join(', ')}
@@ -89,14 +94,14 @@ export function loadTrainingData(db: DB, ds: DatasetInfo, label: string | undefi
        ORDER BY d._ts, d._id`,
     )
     .raw()
-    .all() as (number | string | null)[][];
-  const n = rows.length;
+    .iterate() as IterableIterator<(number | string | null)[]>;
   const columns = set.names.map(() => new Float32Array(n));
   const ts = new Float64Array(n);
   const labels = labelCol || injected ? new Uint8Array(n) : null;
   const seen = new Set<string>();
-  for (let i = 0; i < n; i++) {
-    const row = rows[i];
+  let i = 0;
+  for (const row of rows) {
+    if (i >= n) break;
     ts[i] = row[0] === null ? NaN : (row[0] as number);
     if (labels) {
       const v = row[1];
@@ -109,6 +114,7 @@ export function loadTrainingData(db: DB, ds: DatasetInfo, label: string | undefi
       const v = row[f + 2];
       columns[f][i] = v === null ? NaN : (v as number);
     }
+    i++;
   }
   if (seen.size) {
     fail(
@@ -128,6 +134,27 @@ export function loadTrainingData(db: DB, ds: DatasetInfo, label: string | undefi
   };
 }
 
+/** Models read stored features: they must cover the dataset as it is now. */
+export function checkFeaturesCurrent(db: DB, ds: DatasetInfo): void {
+  const set = readFeatureSet(db, ds.id);
+  const now = db.prepare(`SELECT count(*) AS n, max(_id) AS max FROM ${tableOf(ds.id)}`).get() as {
+    n: number;
+    max: number | null;
+  };
+  const have = set
+    ? (db
+        .prepare(`SELECT count(*) FROM ${featuresTable(ds.id)}`)
+        .pluck()
+        .get() as number)
+    : 0;
+  if (!set || have !== now.n || set.maxEventId !== (now.max ?? 0)) {
+    fail(
+      'BAD_REQUEST',
+      `the features of dataset "${ds.name}" are out of date (${now.n} events, ${have} with features): build them first (sentinel features)`,
+    );
+  }
+}
+
 const slice = (cols: Float32Array[], from: number, to: number) => cols.map((c) => c.subarray(from, to));
 const iso = (t: number) => (Number.isFinite(t) ? new Date(t).toISOString() : null);
 
@@ -136,6 +163,7 @@ export function trainOnDataset(
   ds: DatasetInfo,
   req: TrainRequest,
   onProgress: (done: number, total: number) => void,
+  cancelled: () => boolean = () => false,
 ): TrainedModel {
   const data = loadTrainingData(db, ds, req.label);
   const n = data.ts.length;
@@ -193,8 +221,10 @@ export function trainOnDataset(
         {
           validation: { columns: slice(data.columns, a, b), labels: data.labels!.subarray(a, b) },
           onTree: (done) => onProgress(done, p.trees),
+          cancelled,
         },
       );
+      if (cancelled()) fail('CANCELLED', 'training cancelled');
       const score = (cols: Float32Array[]) => predictProba(model, cols);
       return {
         params: { ...p, treesKept: model.trees.length } as Record<string, unknown>,
@@ -206,6 +236,7 @@ export function trainOnDataset(
       data.names,
       slice(data.columns, 0, a),
     );
+    if (cancelled()) fail('CANCELLED', 'training cancelled');
     onProgress(1, 1);
     return {
       params: (req.model === 'iforest' ? { trees: 200, sampleSize: 256 } : { bins: 20 }) as Record<

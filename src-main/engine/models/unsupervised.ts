@@ -217,8 +217,9 @@ function hbosRaw(model: HbosModel, n: number) {
       let d: number;
       if (v !== v) d = m.missingDensity;
       else {
-        const b = Math.floor((v - m.lo) / m.width);
-        d = b < 0 || b >= m.density.length ? 0.5 / Math.max(1, n) : m.density[b];
+        // the same bins as fitting: the range's top value belongs to the last bin
+        const b = Math.min(m.density.length - 1, Math.floor((v - m.lo) / m.width));
+        d = v < m.lo || v > m.lo + m.width * m.density.length ? 0.5 / Math.max(1, n) : m.density[b];
       }
       s += Math.log(1 / d);
     }

@@ -94,7 +94,7 @@ export function injectScenario(
         .get(start) as number;
       entity = db
         .prepare(
-          `SELECT ${quote(entityCol)} FROM ${table} WHERE _ts <= ? AND ${quote(entityCol)} IS NOT NULL ORDER BY _ts DESC LIMIT 1 OFFSET ?`,
+          `SELECT ${quote(entityCol)} FROM ${table} WHERE _ts <= ? AND ${quote(entityCol)} IS NOT NULL ORDER BY _ts DESC, _id DESC LIMIT 1 OFFSET ?`,
         )
         .pluck()
         .get(start, Math.floor(rng() * Math.min(before, 500))) as CellValue;
@@ -105,12 +105,12 @@ export function injectScenario(
     entity !== null && entityCol
       ? db
           .prepare(
-            `SELECT _ts, ${all} FROM ${table} WHERE ${quote(entityCol)} = ? ORDER BY (_ts <= ?) DESC, _ts DESC LIMIT 1`,
+            `SELECT _ts, ${all} FROM ${table} WHERE ${quote(entityCol)} = ? ORDER BY (_ts <= ?) DESC, _ts DESC, _id DESC LIMIT 1`,
           )
           .raw()
           .get(entity, start)
       : db
-          .prepare(`SELECT _ts, ${all} FROM ${table} ORDER BY (_ts <= ?) DESC, _ts DESC LIMIT 1`)
+          .prepare(`SELECT _ts, ${all} FROM ${table} ORDER BY (_ts <= ?) DESC, _ts DESC, _id DESC LIMIT 1`)
           .raw()
           .get(start)
   ) as CellValue[];
@@ -123,7 +123,7 @@ export function injectScenario(
     ? (
         db
           .prepare(
-            `SELECT ${quote(amountCol)} FROM ${table}${whereTarget}${whereTarget ? ' AND' : ' WHERE'} ${quote(amountCol)} IS NOT NULL LIMIT 20000`,
+            `SELECT ${quote(amountCol)} FROM ${table}${whereTarget}${whereTarget ? ' AND' : ' WHERE'} ${quote(amountCol)} IS NOT NULL ORDER BY _id LIMIT 20000`,
           )
           .pluck()
           .all(...targetArgs) as number[]
@@ -133,7 +133,7 @@ export function injectScenario(
     col
       ? (
           db
-            .prepare(`SELECT DISTINCT ${quote(col)} FROM ${table}${where} LIMIT 200`)
+            .prepare(`SELECT DISTINCT ${quote(col)} FROM ${table}${where} ORDER BY 1 LIMIT 200`)
             .pluck()
             .all(...args) as CellValue[]
         ).filter((v) => v !== null)
@@ -221,6 +221,9 @@ export function injectScenario(
         if (col && v !== undefined)
           row[ds.columns.indexOf(col)] = fit(col, v, template[ds.columns.indexOf(col) + 1]);
       }
+      // An attack is an attack: the dataset's own label column says so too.
+      const labelCol = role.get('label');
+      if (labelCol) row[ds.columns.indexOf(labelCol)] = fit(labelCol, 1, 1);
       for (const [name, v] of Object.entries(e.columns ?? {})) {
         const i = byName.get(name);
         if (i !== undefined) row[i] = fit(ds.columns[i], v, template[i + 1]);
@@ -283,6 +286,8 @@ export function removeInjection(db: DB, injectionId: number): { datasetId: numbe
       .prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?")
       .get(featuresTable(inj.datasetId));
     if (hasFeatures) db.exec(`DELETE FROM ${featuresTable(inj.datasetId)} WHERE event_id IN (${ids})`);
+    // Their scores go too (event ids can be given again to events added later).
+    db.prepare(`DELETE FROM scores WHERE dataset_id = ? AND event_id IN (${ids})`).run(inj.datasetId);
     // Later events' features were computed with these events in their windows: rebuild all.
     db.prepare('DELETE FROM feature_sets WHERE dataset_id = ?').run(inj.datasetId);
     db.prepare('DELETE FROM injections WHERE id = ?').run(injectionId);

@@ -16,6 +16,7 @@ import {
   type StoredModel,
 } from '../models/score-dataset';
 import { trainOnDataset, type TrainRequest } from '../models/train-dataset';
+import { isCancelled } from '../ingest/protocol';
 
 export type ComputeTask =
   | ({ type: 'features' } & BuildRequest)
@@ -55,8 +56,15 @@ async function run(): Promise<void> {
       return;
     }
     case 'train': {
+      const flag = new Int32Array(cancel);
       const trained = await withDataset(task.casePath, task.datasetId, (db, ds) =>
-        trainOnDataset(db, ds, task, (done) => progress('training', done)),
+        trainOnDataset(
+          db,
+          ds,
+          task,
+          (done) => progress('training', done),
+          () => isCancelled(flag),
+        ),
       );
       port.postMessage({ type: 'done', outcome: trained });
       return;

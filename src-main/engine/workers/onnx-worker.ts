@@ -7,28 +7,32 @@ import { openOnnx, type OnnxScorer } from '../models/onnx/score';
 const port = parentPort!;
 const sessions = new Map<string, OnnxScorer>(); // by model key, the last few
 
-port.on(
-  'message',
-  (m: { seq: number; key: string; name: string; model: Uint8Array; columns: Float32Array[] }) => {
-    void (async () => {
-      try {
-        let scorer = sessions.get(m.key);
-        if (!scorer) {
-          scorer = await openOnnx(m.model, m.name);
-          if (sessions.size >= 4) {
-            const [oldKey, old] = sessions.entries().next().value as [string, OnnxScorer];
-            sessions.delete(oldKey);
-            await old.release();
-          }
-          sessions.set(m.key, scorer);
-        }
-        const scores = await scorer.score(m.columns);
-        port.postMessage({ seq: m.seq, ok: true, scores, featureNames: scorer.featureNames }, [
-          scores.buffer as ArrayBuffer,
-        ]);
-      } catch (e) {
-        port.postMessage({ seq: m.seq, ok: false, error: toAppError(e) });
+type ScoreMessage = { seq: number; key: string; name: string; model: Uint8Array; columns: Float32Array[] };
+
+async function handle(m: ScoreMessage): Promise<void> {
+  try {
+    let scorer = sessions.get(m.key);
+    if (!scorer) {
+      scorer = await openOnnx(m.model, m.name);
+      if (sessions.size >= 4) {
+        const [oldKey, old] = sessions.entries().next().value as [string, OnnxScorer];
+        sessions.delete(oldKey);
+        await old.release();
       }
-    })();
-  },
-);
+      sessions.set(m.key, scorer);
+    }
+    const scores = await scorer.score(m.columns);
+    port.postMessage({ seq: m.seq, ok: true, scores, featureNames: scorer.featureNames }, [
+      scores.buffer as ArrayBuffer,
+    ]);
+  } catch (e) {
+    port.postMessage({ seq: m.seq, ok: false, error: toAppError(e) });
+  }
+}
+
+// One request at a time: a session is never released while another request uses it, and a
+// model is never opened twice at once. (onnxruntime runs each request on its own threads.)
+let queue: Promise<void> = Promise.resolve();
+port.on('message', (m: ScoreMessage) => {
+  queue = queue.then(() => handle(m));
+});
