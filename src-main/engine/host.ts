@@ -666,29 +666,22 @@ export class EngineHost {
       scores = Float64Array.from(viaOnnx.value.scores);
     }
     const result = outcome(ids, scores, model.threshold);
-    let modelId = model.id;
-    if (modelId === null) {
-      const saved = await this.db!.request({
-        type: 'saveModel',
-        model: {
-          name: model.name,
-          kind: model.kind,
-          datasetId: null,
-          featureNames: model.featureNames,
-          metadata: model.metadata,
-          threshold: model.threshold,
-          body: model.body,
-        },
-      });
-      if (!saved.ok) return saved;
-      modelId = saved.value.id;
-    }
     job.progress.phase = 'saving';
     const rows = result.ids.length;
     const stored = await this.db!.request(
       {
         type: 'saveScores',
-        modelId,
+        model:
+          model.id ??
+          ({
+            name: model.name,
+            kind: model.kind,
+            datasetId: null,
+            featureNames: model.featureNames,
+            metadata: model.metadata,
+            threshold: model.threshold,
+            body: model.body,
+          } as const),
         datasetId: req.datasetId,
         ids: result.ids,
         scores: result.scores,
@@ -697,6 +690,7 @@ export class EngineHost {
       [result.ids.buffer as ArrayBuffer, result.scores.buffer as ArrayBuffer],
     );
     if (!stored.ok) return stored;
+    const modelId = stored.value;
     return ok({
       modelId,
       datasetId: req.datasetId,

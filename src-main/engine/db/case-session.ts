@@ -167,15 +167,16 @@ export class CaseSession {
   }
 
   saveScores(
-    modelId: number,
+    model: number | ModelToSave,
     datasetId: number,
     ids: Float64Array,
     scores: Float64Array,
     cancel: Int32Array,
-  ): Promise<void> {
+  ): Promise<number> {
     return this.exclusive(async () => {
-      await saveScores(this.writer, modelId, datasetId, ids, scores, cancel);
+      const id = await saveScores(this.writer, model, datasetId, ids, scores, cancel);
       this.scheduleCheckpoint();
+      return id;
     });
   }
 

@@ -36,16 +36,27 @@ export function saveModel(db: DB, m: ModelToSave): number {
 const CHUNK = 16_384;
 
 /** Replaces a model's scores of a dataset, in one transaction, yielding between chunks. */
+/**
+ * Replaces a model's scores of a dataset. `model` is an id, or a model to keep with them (one
+ * with the same bytes already kept is reused): either way model and scores land together.
+ */
 export async function saveScores(
   db: DB,
-  modelId: number,
+  model: number | ModelToSave,
   datasetId: number,
   ids: Float64Array,
   scores: Float64Array,
   cancel: Int32Array,
-): Promise<void> {
+): Promise<number> {
   db.exec('BEGIN IMMEDIATE');
   try {
+    const modelId =
+      typeof model === 'number'
+        ? model
+        : ((db
+            .prepare('SELECT id FROM models WHERE body = ? ORDER BY id LIMIT 1')
+            .pluck()
+            .get(Buffer.from(model.body)) as number | undefined) ?? saveModel(db, model));
     db.prepare('DELETE FROM scores WHERE model_id = ? AND dataset_id = ?').run(modelId, datasetId);
     const insert = db.prepare(
       'INSERT INTO scores (model_id, dataset_id, event_id, score) VALUES (?, ?, ?, ?)',
@@ -58,6 +69,7 @@ export async function saveScores(
       await new Promise<void>((r) => setImmediate(r));
     }
     db.exec('COMMIT');
+    return modelId;
   } catch (e) {
     if (db.inTransaction) db.exec('ROLLBACK');
     throw e;

@@ -33,7 +33,8 @@ export type DbRequest =
   | { type: 'saveModel'; model: ModelToSave }
   | {
       type: 'saveScores';
-      modelId: number;
+      /** An id, or a model from a file to keep with its scores (reused if already kept). */
+      model: number | ModelToSave;
       datasetId: number;
       ids: Float64Array;
       scores: Float64Array;
@@ -52,7 +53,7 @@ export interface DbResults {
   uninject: { datasetId: number; removed: number };
   injections: InjectionInfo[];
   saveModel: ModelInfo;
-  saveScores: null;
+  saveScores: number;
   models: ModelInfo[];
   close: null;
 }

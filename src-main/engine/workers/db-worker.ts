@@ -57,8 +57,7 @@ async function handle(req: DbRequest): Promise<unknown> {
     case 'saveModel':
       return need().saveModel(req.model);
     case 'saveScores':
-      await need().saveScores(req.modelId, req.datasetId, req.ids, req.scores, new Int32Array(req.cancel));
-      return null;
+      return need().saveScores(req.model, req.datasetId, req.ids, req.scores, new Int32Array(req.cancel));
     case 'models':
       return need().models();
     case 'close':
