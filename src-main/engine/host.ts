@@ -663,7 +663,7 @@ export class EngineHost {
       if (named && named.join() !== model.featureNames.join()) {
         return err('BAD_REQUEST', `model "${model.name}": its metadata and its feature list disagree`);
       }
-      scores = Float64Array.from(viaOnnx.value.scores);
+      scores = viaOnnx.value.scores;
     }
     const result = outcome(ids, scores, model.threshold);
     job.progress.phase = 'saving';

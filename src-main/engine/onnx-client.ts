@@ -9,7 +9,7 @@ let worker: Worker | null = null;
 let seq = 0;
 const pending = new Map<
   number,
-  (r: Result<{ scores: Float32Array; featureNames: string[] | null }>) => void
+  (r: Result<{ scores: Float64Array; featureNames: string[] | null }>) => void
 >();
 
 function onnxWorker(): Worker {
@@ -21,7 +21,7 @@ function onnxWorker(): Worker {
     (m: {
       seq: number;
       ok: boolean;
-      scores?: Float32Array;
+      scores?: Float64Array;
       featureNames?: string[] | null;
       error?: never;
     }) => {
@@ -50,7 +50,7 @@ export function scoreOnnx(
   model: Uint8Array,
   name: string,
   columns: Float32Array[],
-): Promise<Result<{ scores: Float32Array; featureNames: string[] | null }>> {
+): Promise<Result<{ scores: Float64Array; featureNames: string[] | null }>> {
   const key = createHash('sha256').update(model).digest('hex');
   const id = ++seq;
   return new Promise((resolve) => {

@@ -239,7 +239,7 @@ describe('ingest', () => {
     expect(after.ok).toBe(true);
   });
 
-  it('emits progress at least every 250 ms during a long ingest', async () => {
+  it('emits progress every 200 ms during a long ingest (within 300 ms, allowing for timer jitter)', async () => {
     const { host, dir } = await hostWithCase();
     const lines = ['ts,user,amount'];
     for (let i = 0; i < 1_000_000; i++) lines.push(`${1_700_000_000 + i},user_${i % 977},${(i % 1000) / 10}`);

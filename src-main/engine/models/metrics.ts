@@ -26,57 +26,71 @@ function byScore(scores: ArrayLike<number>): Uint32Array {
   return idx.sort((a, b) => scores[b] - scores[a]);
 }
 
-/** ROC AUC (ties count half, as the Mann–Whitney statistic). */
-export function rocAuc(scores: ArrayLike<number>, y: ArrayLike<number>): number {
+/** One step down the scores, over a group of equal scores. */
+interface Step {
+  /** Positives and negatives at or above this score (cumulative), and in this group alone. */
+  tp: number;
+  fp: number;
+  groupTp: number;
+  groupFp: number;
+  score: number;
+  /** The next lower score, if any. */
+  next: number | undefined;
+}
+
+/** Walks the scores from the highest down, one group of ties at a time. Returns the positives. */
+function walkScores(
+  scores: ArrayLike<number>,
+  y: ArrayLike<number>,
+  visit: (step: Step, positives: number) => void,
+): number {
   const order = byScore(scores);
-  let pos = 0;
-  let neg = 0;
-  for (let i = 0; i < y.length; i++) {
-    if (y[i]) pos++;
-    else neg++;
-  }
-  if (!pos || !neg) return NaN;
-  let auc = 0;
-  let negAbove = 0;
+  let positives = 0;
+  for (let i = 0; i < y.length; i++) positives += y[i] ? 1 : 0;
+  let tp = 0;
+  let fp = 0;
   for (let i = 0; i < order.length;) {
+    const score = scores[order[i]];
     let j = i;
-    let p = 0;
-    let n = 0;
-    while (j < order.length && scores[order[j]] === scores[order[i]]) {
-      if (y[order[j]]) p++;
-      else n++;
+    let groupTp = 0;
+    let groupFp = 0;
+    while (j < order.length && scores[order[j]] === score) {
+      if (y[order[j]]) groupTp++;
+      else groupFp++;
       j++;
     }
-    auc += p * (negAbove + n / 2);
-    negAbove += n;
+    tp += groupTp;
+    fp += groupFp;
+    visit(
+      { tp, fp, groupTp, groupFp, score, next: j < order.length ? scores[order[j]] : undefined },
+      positives,
+    );
     i = j;
   }
-  return 1 - auc / (pos * neg);
+  return positives;
+}
+
+/** ROC AUC (ties count half, as the Mann–Whitney statistic). */
+export function rocAuc(scores: ArrayLike<number>, y: ArrayLike<number>): number {
+  let below = 0; // sum over positives of the negatives ranked above them (ties half)
+  const pos = walkScores(scores, y, (s) => {
+    below += s.groupTp * (s.fp - s.groupFp + s.groupFp / 2);
+  });
+  const neg = y.length - pos;
+  return pos && neg ? 1 - below / (pos * neg) : NaN;
 }
 
 /** PR AUC as average precision (the step-wise area, as scikit-learn computes it). */
 export function prAuc(scores: ArrayLike<number>, y: ArrayLike<number>): number {
-  const order = byScore(scores);
-  let pos = 0;
-  for (let i = 0; i < y.length; i++) pos += y[i] ? 1 : 0;
-  if (!pos) return NaN;
-  let tp = 0;
-  let fp = 0;
   let ap = 0;
   let lastRecall = 0;
-  for (let i = 0; i < order.length;) {
-    let j = i;
-    while (j < order.length && scores[order[j]] === scores[order[i]]) {
-      if (y[order[j]]) tp++;
-      else fp++;
-      j++;
-    }
-    const recall = tp / pos;
-    ap += (recall - lastRecall) * (tp / (tp + fp));
+  const pos = walkScores(scores, y, (s, positives) => {
+    if (!positives) return;
+    const recall = s.tp / positives;
+    ap += (recall - lastRecall) * (s.tp / (s.tp + s.fp));
     lastRecall = recall;
-    i = j;
-  }
-  return ap;
+  });
+  return pos ? ap : NaN;
 }
 
 export function confusionAt(scores: ArrayLike<number>, y: ArrayLike<number>, threshold: number): Confusion {
@@ -97,28 +111,15 @@ export function confusionAt(scores: ArrayLike<number>, y: ArrayLike<number>, thr
  * lower score: the same choice on these scores, with a margin for scores not seen yet.
  */
 export function bestF1Threshold(scores: ArrayLike<number>, y: ArrayLike<number>): number {
-  const order = byScore(scores);
-  let pos = 0;
-  for (let i = 0; i < y.length; i++) pos += y[i] ? 1 : 0;
-  let tp = 0;
-  let fp = 0;
   let best = -1;
   let threshold = 0.5;
-  for (let i = 0; i < order.length;) {
-    let j = i;
-    while (j < order.length && scores[order[j]] === scores[order[i]]) {
-      if (y[order[j]]) tp++;
-      else fp++;
-      j++;
-    }
-    const f1 = tp ? (2 * tp) / (2 * tp + fp + (pos - tp)) : 0;
+  walkScores(scores, y, (s, positives) => {
+    const f1 = s.tp ? (2 * s.tp) / (2 * s.tp + s.fp + (positives - s.tp)) : 0;
     if (f1 > best) {
       best = f1;
-      const here = scores[order[i]];
-      threshold = j < order.length ? (here + scores[order[j]]) / 2 : here;
+      threshold = s.next === undefined ? s.score : (s.score + s.next) / 2;
     }
-    i = j;
-  }
+  });
   return threshold;
 }
 

@@ -21,7 +21,8 @@ async function handle(m: ScoreMessage): Promise<void> {
       }
       sessions.set(m.key, scorer);
     }
-    const scores = await scorer.score(m.columns);
+    // widened to float64 here, off the host's thread, as every other score is
+    const scores = Float64Array.from(await scorer.score(m.columns));
     port.postMessage({ seq: m.seq, ok: true, scores, featureNames: scorer.featureNames }, [
       scores.buffer as ArrayBuffer,
     ]);
