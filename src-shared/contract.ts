@@ -13,8 +13,13 @@ import type {
   ScoreResult,
   TrainResult,
   JobProgress,
+  Explanation,
+  FeedPage,
+  ScenarioInfo,
+  ScoreDistribution,
+  Verdict,
 } from './domain';
-import { CANONICAL_ROLES, FILTER_OPS } from './domain';
+import { CANONICAL_ROLES, FEED_VIEWS, FILTER_OPS, VERDICTS } from './domain';
 import type { AppError, Result } from './result';
 
 const caseFilePath = z
@@ -115,6 +120,28 @@ export const requestSchemas = {
     .object({ datasetId: z.number().int().positive(), modelId: z.number().int().positive().optional() })
     .strict(),
   'model.list': empty,
+  'scenario.catalog': empty,
+  'feed.page': z
+    .object({
+      datasetId: z.number().int().positive(),
+      view: z.enum(FEED_VIEWS),
+      offset: z.number().int().min(0).max(1e9),
+      limit: z.number().int().min(1).max(500),
+    })
+    .strict(),
+  'feed.distribution': z
+    .object({ datasetId: z.number().int().positive(), modelId: z.number().int().positive().optional() })
+    .strict(),
+  'feed.explain': z
+    .object({ datasetId: z.number().int().positive(), eventId: z.number().int().positive() })
+    .strict(),
+  'feed.verdict': z
+    .object({
+      datasetId: z.number().int().positive(),
+      eventId: z.number().int().positive(),
+      verdict: z.enum(VERDICTS).nullable(),
+    })
+    .strict(),
 } as const;
 
 export type Method = keyof typeof requestSchemas;
@@ -135,6 +162,11 @@ export interface RequestResults {
   'model.train': { jobId: string };
   'model.score': { jobId: string };
   'model.list': ModelInfo[];
+  'scenario.catalog': ScenarioInfo[];
+  'feed.page': FeedPage;
+  'feed.distribution': ScoreDistribution;
+  'feed.explain': Explanation;
+  'feed.verdict': { verdict: Verdict | null };
 }
 export type ResultOf<M extends Method> = RequestResults[M];
 

@@ -144,6 +144,18 @@ export interface InjectionInfo {
   };
 }
 
+/** An attack scenario of the configuration, as the inject form offers it. */
+export interface ScenarioInfo {
+  name: string;
+  description: string;
+  /** Roles a dataset needs for the scenario to apply. */
+  needs: CanonicalRole[];
+  defaults: { intensity: number; durationMinutes: number; factor: number };
+  risk: 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL';
+  slaMinutes: number;
+  action: string;
+}
+
 export interface ModelMetrics {
   rocAuc: number | null;
   prAuc: number | null;
@@ -188,4 +200,108 @@ export interface AppState {
   shell: 'electron' | 'serve';
   case: CaseInfo | null;
   jobs: JobProgress[];
+}
+
+// ---- anomaly feed ----------------------------------------------------------------------
+
+export const SEVERITIES = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const VERDICTS = ['confirmed', 'false_positive'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+/** Which events the feed lists: alerts (above a model's threshold) not yet judged, or all. */
+export const FEED_VIEWS = ['open', 'all', 'confirmed', 'false_positive'] as const;
+export type FeedView = (typeof FEED_VIEWS)[number];
+
+/** A model whose scores take part in a dataset's combined score. */
+export interface FeedModel {
+  id: number;
+  name: string;
+  kind: ModelInfo['kind'];
+  threshold: number | null;
+  /** Events of the dataset this model scored. */
+  scored: number;
+}
+
+export interface FeedItem {
+  eventId: number;
+  ts: number | null;
+  entity: string | null;
+  amount: number | null;
+  /** Combined anomaly score, 0–100: the mean of each model's percentile rank in the dataset. */
+  score: number;
+  /** Rank by combined score, 1 = most anomalous. */
+  rank: number;
+  /** Above the threshold of at least one model. */
+  alert: boolean;
+  /** Each model's raw score for the event, by model id. */
+  modelScores: Record<number, number | null>;
+  /** The injected scenario this event belongs to, when it was injected. */
+  scenario: string | null;
+  verdict: Verdict | null;
+}
+
+export interface FeedQuery {
+  datasetId: number;
+  view: FeedView;
+  offset: number;
+  limit: number;
+}
+
+export interface FeedPage {
+  datasetId: number;
+  view: FeedView;
+  models: FeedModel[];
+  /** Events in this view, and counts of every view (for the tabs). */
+  total: number;
+  counts: Record<FeedView, number>;
+  offset: number;
+  items: FeedItem[];
+  elapsedMs: number;
+}
+
+export interface ScoreDistribution {
+  datasetId: number;
+  model: FeedModel | null;
+  /** Equal-width bins over the model's scores, with counts of all, alerted and confirmed-or-injected events. */
+  bins: { lo: number; hi: number; count: number; positives: number }[];
+  threshold: number | null;
+}
+
+export interface Reason {
+  feature: string;
+  /** The feature in plain words. */
+  label: string;
+  value: number | null;
+  /** The dataset's median of the feature (what "typical" means here). */
+  typical: number | null;
+  /** How much the combined score drops when this feature takes its typical value (points of 0–100). */
+  impact: number;
+}
+
+export interface Explanation {
+  datasetId: number;
+  eventId: number;
+  score: number;
+  severity: Severity;
+  /** Why: the features that push this event up, strongest first. */
+  reasons: Reason[];
+  /** The attack pattern the reasons look most like, and its business rule. */
+  pattern: {
+    scenario: string;
+    description: string;
+    /** Injected events know their scenario; otherwise the reasons were matched to its signals. */
+    matched: 'injected' | 'signals' | 'default';
+    risk: Severity;
+    cost: number;
+    costFormula: string;
+    slaMinutes: number;
+    action: string;
+    escalation: string[];
+  };
+  /** Plain-words summary: why, how bad, what it costs, what to do, by when. */
+  summary: string;
+  verdict: Verdict | null;
+  event: Record<string, CellValue>;
 }

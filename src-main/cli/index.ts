@@ -1,7 +1,7 @@
 // `sentinel`: the engine host, headless, for scripts, benchmarks and CI.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { CaseInfo, DataFormat, InjectionInfo } from '../../src-shared/domain';
+import type { CaseInfo, DataFormat, Explanation, FeedPage, InjectionInfo } from '../../src-shared/domain';
 import { parseDuration } from '../engine/features/config';
 import { formatError, type AppError, type Result } from '../../src-shared/result';
 import { parseRequest } from '../../src-shared/contract';
@@ -21,6 +21,10 @@ const USAGE = `usage: sentinel <command> [options]
   score   --case FILE --dataset NAME|ID [--model ID|FILE.onnx] [--json]
   features --case FILE --dataset NAME|ID [--force] [--json]
                                                      build point-in-time features (only new events if it can)
+  feed    --case FILE --dataset NAME|ID [--view open|all|confirmed|false_positive] [--limit N] [--offset N] [--json]
+                                                     events ranked by combined score (0-100) across models
+  explain --case FILE --dataset NAME|ID --event ID [--json]   why, how bad, what it costs, what to do, by when
+  label   --case FILE --dataset NAME|ID --event ID --verdict confirmed|false_positive|none [--json]
   serve   --case FILE [--port N] [--demo]            serve the workstation on 127.0.0.1
                                                      (--demo: build the demo case there if missing)`;
 
@@ -348,6 +352,64 @@ async function run(argv: string[]): Promise<number> {
           r,
           `${ds.name}: ${r.features.length} features for ${r.written.toLocaleString('en-US')} of ${r.rows.toLocaleString('en-US')} events (${r.mode}: ${r.reason}) in ${r.seconds.toFixed(2)} s`,
         );
+      });
+      return 0;
+    }
+    case 'feed': {
+      checkFlags(args, ['case', 'dataset', 'view', 'limit', 'offset', 'json']);
+      await onCase(args, json, async (host, info) => {
+        const ds = findDataset(info, str(args, 'dataset', true));
+        const q = unwrap(
+          parseRequest('feed.page', {
+            datasetId: ds.id,
+            view: str(args, 'view') ?? 'open',
+            offset: numberFlag(args, 'offset') ?? 0,
+            limit: numberFlag(args, 'limit') ?? 20,
+          }),
+        );
+        const page = unwrap(await host.handle('feed.page', q)) as FeedPage;
+        const lines = page.items.map(
+          (i) =>
+            `${String(i.rank).padStart(6)}  ${i.score.toFixed(2).padStart(6)}  event ${i.eventId}  ${i.entity ?? ''}  ${i.amount ?? ''}${i.scenario ? `  [${i.scenario}]` : ''}${i.verdict ? `  (${i.verdict})` : ''}`,
+        );
+        print(
+          json,
+          page,
+          `${ds.name}: ${page.total.toLocaleString('en-US')} ${page.view} (ranked by ${page.models.map((m) => `${m.kind} #${m.id}`).join(' + ') || 'no model'})\n${lines.join('\n')}`,
+        );
+      });
+      return 0;
+    }
+    case 'explain': {
+      checkFlags(args, ['case', 'dataset', 'event', 'json']);
+      await onCase(args, json, async (host, info) => {
+        const ds = findDataset(info, str(args, 'dataset', true));
+        const eventId = numberFlag(args, 'event');
+        if (eventId === undefined) throw new UsageError('--event is required');
+        const q = unwrap(parseRequest('feed.explain', { datasetId: ds.id, eventId }));
+        const ex = unwrap(await host.handle('feed.explain', q)) as Explanation;
+        print(
+          json,
+          ex,
+          `event ${ex.eventId}: score ${ex.score.toFixed(2)}/100, ${ex.severity}\n${ex.summary}`,
+        );
+      });
+      return 0;
+    }
+    case 'label': {
+      checkFlags(args, ['case', 'dataset', 'event', 'verdict', 'json']);
+      await onCase(args, json, async (host, info) => {
+        const ds = findDataset(info, str(args, 'dataset', true));
+        const verdict = str(args, 'verdict', true);
+        const q = unwrap(
+          parseRequest('feed.verdict', {
+            datasetId: ds.id,
+            eventId: numberFlag(args, 'event'),
+            verdict: verdict === 'none' ? null : verdict,
+          }),
+        );
+        const r = unwrap(await host.handle('feed.verdict', q));
+        print(json, r, `event ${q.eventId}: ${q.verdict ?? 'verdict cleared'}`);
       });
       return 0;
     }

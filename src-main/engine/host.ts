@@ -38,18 +38,24 @@ import type {
   ColumnInfo,
   JobKind,
   JobProgress,
+  Explanation,
+  FeedQuery,
+  ScenarioInfo,
+  Verdict,
 } from '../../src-shared/domain';
-import { err, ok, type AppError, type Result } from '../../src-shared/result';
+import { AppFailure, err, ok, toAppError, type AppError, type Result } from '../../src-shared/result';
+import { explain } from './feed/explain';
+import { loadScenarioConfig, loadUnmatchedRule, type ScenarioSpec } from './scenarios/config';
 import { DbClient, type DbProgress } from './db-client';
 import { DEMO_INJECTIONS, demoInjectionStart, type DemoFile } from './demo/demo-data';
-import { projectRoot } from './features/config';
+import { loadFeatureConfig, projectRoot } from './features/config';
 import { requestCancel } from './ingest/protocol';
 import { spawnWorker } from './worker-spawn';
 import type { ParseTask } from './workers/parse-worker';
 import type { BuildOutcome } from './features/build';
 import type { ComputeTask } from './workers/compute-worker';
 import type { TrainedModel, TrainRequest } from './models/train-dataset';
-import { outcome, type StoredModel } from './models/score-dataset';
+import { outcome, scoresInProcess, scoreWithDetector, type StoredModel } from './models/score-dataset';
 import { scoreOnnx } from './onnx-client';
 import { writeModelFiles } from './models/model-files';
 import type { InjectParams } from './scenarios/inject';
@@ -96,6 +102,27 @@ interface IngestFile {
   timeColumn?: string;
   roles?: IngestParams['roles'];
   append?: { datasetId: number; columns: ColumnInfo[]; timeColumn: string | null };
+}
+
+/** Scores a few rows with a stored model: in this thread for detectors, else in the ONNX worker. */
+async function scoreStored(model: StoredModel, columns: Float32Array[]): Promise<Float64Array> {
+  if (scoresInProcess(model)) return scoreWithDetector(model, columns);
+  const r = await scoreOnnx(model.body, model.name, columns);
+  if (!r.ok) throw new AppFailure(r.error);
+  return r.value.scores;
+}
+
+/** The configured attack scenarios, for the inject form. */
+function scenarioCatalog(): ScenarioInfo[] {
+  return [...loadScenarioConfig().values()].map((s) => ({
+    name: s.name,
+    description: s.description,
+    needs: s.needs,
+    defaults: { intensity: s.intensity, durationMinutes: s.durationMs / 60_000, factor: s.factor },
+    risk: s.business.risk,
+    slaMinutes: s.business.slaMinutes,
+    action: s.business.action,
+  }));
 }
 
 function removeCaseFiles(file: string): void {
@@ -232,6 +259,27 @@ export class EngineHost {
       }
       case 'model.list':
         return this.db ? this.db.request({ type: 'models' }) : err('NO_CASE', 'no case is open');
+      case 'scenario.catalog':
+        return ok(scenarioCatalog());
+      case 'feed.page':
+        return this.db
+          ? this.db.request({ type: 'feed', query: p as FeedQuery })
+          : err('NO_CASE', 'no case is open');
+      case 'feed.distribution': {
+        if (!this.db) return err('NO_CASE', 'no case is open');
+        const q = p as { datasetId: number; modelId?: number };
+        return this.db.request({ type: 'distribution', datasetId: q.datasetId, modelId: q.modelId });
+      }
+      case 'feed.explain': {
+        const q = p as { datasetId: number; eventId: number };
+        return this.explainEvent(q.datasetId, q.eventId);
+      }
+      case 'feed.verdict': {
+        if (!this.db) return err('NO_CASE', 'no case is open');
+        const q = p as { datasetId: number; eventId: number; verdict: Verdict | null };
+        const r = await this.db.request({ type: 'verdict', ...q });
+        return r.ok ? ok({ verdict: r.value }) : r;
+      }
       case 'features.build': {
         const { datasetId, force } = p as { datasetId: number; force?: boolean };
         const started = this.startFeatures(datasetId, force ?? false);
@@ -699,6 +747,25 @@ export class EngineHost {
       threshold: result.threshold,
       seconds: (performance.now() - started) / 1000,
     });
+  }
+
+  // ---- the anomaly feed --------------------------------------------------------------
+
+  /** Why an event ranks where it does: its features re-scored at typical values (feed/explain.ts). */
+  async explainEvent(datasetId: number, eventId: number): Promise<Result<Explanation>> {
+    if (!this.db) return err('NO_CASE', 'no case is open');
+    const input = await this.db.request({ type: 'explainInput', datasetId, eventId });
+    if (!input.ok) return input;
+    try {
+      const config = {
+        specs: loadFeatureConfig().features,
+        scenarios: loadScenarioConfig() as Map<string, ScenarioSpec>,
+        unmatched: loadUnmatchedRule(),
+      };
+      return ok(await explain(input.value, scoreStored, config));
+    } catch (e) {
+      return { ok: false, error: toAppError(e) };
+    }
   }
 
   // ---- scenarios ---------------------------------------------------------------------

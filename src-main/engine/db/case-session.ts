@@ -23,6 +23,11 @@ import { injectScenario, listInjections, removeInjection, type InjectParams } fr
 import { receiveIngest, type IngestDone, type IngestMeta } from './ingest-writer';
 import { closeCaseDb, openCaseDb, type DB } from './open-case';
 import type Database from 'better-sqlite3';
+import type { FeedPage, FeedQuery, ScoreDistribution, Verdict } from '../../../src-shared/domain';
+import { rankDataset, type Ranking } from '../feed/rank';
+import { feedPage, scoreDistribution } from '../feed/page';
+import { explainInput, featureMedians, type ExplainInput } from '../feed/explain';
+import { setVerdict } from './labels-store';
 
 const COUNT_CACHE_MAX = 256;
 
@@ -69,14 +74,15 @@ export class CaseSession {
     return ds;
   }
 
-  /** Runs write work one at a time, in arrival order. */
-  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+  /** Runs write work one at a time, in arrival order. Rankings of the feed are redone after it. */
+  private exclusive<T>(work: () => Promise<T>, keepsRankings = false): Promise<T> {
     const run = this.writeChain.then(async () => {
       this.writing++;
       try {
         return await work();
       } finally {
         this.writing--;
+        if (!keepsRankings) this.feedCache.clear();
       }
     });
     this.writeChain = run.catch(() => undefined);
@@ -182,6 +188,46 @@ export class CaseSession {
 
   models(): ModelInfo[] {
     return listModels(this.reader);
+  }
+
+  // ---- the anomaly feed ----------------------------------------------------------------
+
+  private readonly feedCache = new Map<number, { ranking: Ranking; medians?: (number | null)[] }>();
+
+  private ranked(datasetId: number): { ranking: Ranking; medians?: (number | null)[] } {
+    this.dataset(datasetId);
+    let entry = this.feedCache.get(datasetId);
+    if (!entry) {
+      entry = { ranking: rankDataset(this.reader, datasetId) };
+      this.feedCache.set(datasetId, entry);
+    }
+    return entry;
+  }
+
+  feed(q: FeedQuery): FeedPage {
+    const started = performance.now();
+    return feedPage(this.reader, this.dataset(q.datasetId), this.ranked(q.datasetId).ranking, q, started);
+  }
+
+  distribution(datasetId: number, modelId?: number): ScoreDistribution {
+    return scoreDistribution(this.reader, this.ranked(datasetId).ranking, modelId);
+  }
+
+  explainInput(datasetId: number, eventId: number): ExplainInput {
+    const entry = this.ranked(datasetId);
+    return explainInput(this.reader, this.dataset(datasetId), entry.ranking, eventId, (names) => {
+      entry.medians ??= featureMedians(this.reader, datasetId, names);
+      return entry.medians;
+    });
+  }
+
+  /** An analyst's verdict on an event (null clears it). The ranking stays: verdicts are read per page. */
+  verdict(datasetId: number, eventId: number, verdict: Verdict | null): Promise<Verdict | null> {
+    return this.exclusive(async () => {
+      setVerdict(this.writer, this.dataset(datasetId), eventId, verdict);
+      this.scheduleCheckpoint();
+      return verdict;
+    }, true);
   }
 
   /** A dataset's rows changed: cached counts and value lists of it are stale. */

@@ -76,11 +76,21 @@ export function loadTrainingData(db: DB, ds: DatasetInfo, label: string | undefi
     .prepare('SELECT count(*) FROM injected_events WHERE dataset_id = ?')
     .pluck()
     .get(ds.id) as number;
-  const labelSql = labelCol
+  const verdicts = db
+    .prepare(
+      "SELECT count(*) FROM labels WHERE dataset_id = ? AND verdict IN ('confirmed', 'false_positive')",
+    )
+    .pluck()
+    .get(ds.id) as number;
+  const baseSql = labelCol
     ? `CASE WHEN ie.event_id IS NOT NULL THEN 1 ELSE d."${labelCol.sqlName}" END` // injected attacks are positives
     : injected
       ? `CASE WHEN ie.event_id IS NULL THEN 0 ELSE 1 END`
-      : 'NULL';
+      : verdicts
+        ? '0' // only analysts' verdicts: what nobody flagged counts as normal
+        : 'NULL';
+  // An analyst's verdict outranks every other source of labels.
+  const labelSql = `CASE lb.verdict WHEN 'confirmed' THEN 1 WHEN 'false_positive' THEN 0 ELSE ${baseSql} END`;
   checkFeaturesCurrent(db, ds);
   const n = db
     .prepare(`SELECT count(*) FROM ${featuresTable(ds.id)}`)
@@ -91,13 +101,14 @@ export function loadTrainingData(db: DB, ds: DatasetInfo, label: string | undefi
       `SELECT d._ts, ${labelSql} AS label, ${set.names.map((n) => `f."${n}"`).join(', ')}
        FROM ${featuresTable(ds.id)} f JOIN ${tableOf(ds.id)} d ON d._id = f.event_id
        LEFT JOIN injected_events ie ON ie.dataset_id = ${ds.id} AND ie.event_id = f.event_id
+       LEFT JOIN labels lb ON lb.dataset_id = ${ds.id} AND lb.event_id = f.event_id
        ORDER BY d._ts, d._id`,
     )
     .raw()
     .iterate() as IterableIterator<(number | string | null)[]>;
   const columns = set.names.map(() => new Float32Array(n));
   const ts = new Float64Array(n);
-  const labels = labelCol || injected ? new Uint8Array(n) : null;
+  const labels = labelCol || injected || verdicts ? new Uint8Array(n) : null;
   const seen = new Set<string>();
   let i = 0;
   for (const row of rows) {
@@ -130,7 +141,14 @@ export function loadTrainingData(db: DB, ds: DatasetInfo, label: string | undefi
     columns,
     ts,
     labels,
-    labelSource: labelCol ? `column ${labelCol.name}` : injected ? 'injected scenarios' : 'none',
+    labelSource:
+      (labelCol
+        ? `column ${labelCol.name}`
+        : injected
+          ? 'injected scenarios'
+          : verdicts
+            ? 'analyst verdicts'
+            : 'none') + (verdicts && (labelCol || injected) ? ` and ${verdicts} analyst verdicts` : ''),
   };
 }
 

@@ -8,6 +8,16 @@ import { parseDuration, projectRoot } from '../features/config';
 import { compileFormula, type Formula } from './formula';
 import { GENERATORS, type ScenarioName } from './generators';
 
+export const DOMAINS = ['transactions', 'logins', 'api'] as const;
+export type Domain = (typeof DOMAINS)[number];
+
+/** What kind of events a dataset holds, judged by its columns' roles. */
+export function domainOf(roles: readonly CanonicalRole[]): Domain {
+  if (roles.includes('amount')) return 'transactions';
+  if (roles.includes('resource') || roles.includes('latency')) return 'api';
+  return 'logins';
+}
+
 export const RISK_LEVELS = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
 export type RiskLevel = (typeof RISK_LEVELS)[number];
 export const COST_VARIABLES = ['events', 'amount_total', 'amount_max', 'duration_minutes'] as const;
@@ -20,6 +30,10 @@ const scenarioSchema = z
   .object({
     description: z.string().min(1),
     needs: z.array(z.enum(CANONICAL_ROLES)),
+    /** Features whose high values point to this scenario: how an explanation picks its playbook. */
+    signals: z.array(z.string().regex(/^[a-z_][a-z0-9_]*$/)).default([]),
+    /** Kinds of dataset whose anomalies can look like this scenario. */
+    domains: z.array(z.enum(DOMAINS)).default([...DOMAINS]),
     defaults: z
       .object({
         intensity: z.number().int().min(1).max(100_000),
@@ -39,8 +53,18 @@ const scenarioSchema = z
   })
   .strict();
 
+const businessSchema = scenarioSchema.shape.business;
+
 const configSchema = z
-  .object({ version: z.literal(1), scenarios: z.record(z.string(), scenarioSchema) })
+  .object({
+    version: z.literal(1),
+    scenarios: z.record(z.string(), scenarioSchema),
+    /** The business rule of an anomaly that looks like none of the scenarios. */
+    unmatched: z
+      .object({ description: z.string().min(1), business: businessSchema })
+      .strict()
+      .optional(),
+  })
   .strict();
 
 export interface BusinessRule {
@@ -56,10 +80,48 @@ export interface ScenarioSpec {
   name: ScenarioName;
   description: string;
   needs: CanonicalRole[];
+  signals: string[];
+  domains: Domain[];
   intensity: number;
   durationMs: number;
   factor: number;
   business: BusinessRule;
+}
+
+export interface UnmatchedRule {
+  description: string;
+  business: BusinessRule;
+}
+
+const DEFAULT_UNMATCHED: { description: string; business: z.infer<typeof businessSchema> } = {
+  description: 'Unusual activity that matches no known attack pattern.',
+  business: {
+    risk: 'MEDIUM',
+    cost: '0',
+    sla_minutes: 240,
+    action: 'Review the event and its entity history',
+    escalation: ['fraud-analyst'],
+  },
+};
+
+function businessRule(b: z.infer<typeof businessSchema>, where: string): BusinessRule {
+  return {
+    risk: b.risk,
+    cost: compileFormula(String(b.cost), COST_VARIABLES, where),
+    costFormula: String(b.cost),
+    slaMinutes: b.sla_minutes,
+    action: b.action,
+    escalation: [...b.escalation],
+  };
+}
+
+/** The rule for anomalies that look like no scenario (config `unmatched`, or a default). */
+export function parseUnmatchedRule(text: string, file: string): UnmatchedRule {
+  const u = parseYamlConfig(text, file, configSchema).unmatched ?? DEFAULT_UNMATCHED;
+  return {
+    description: u.description,
+    business: businessRule(u.business, `${path.basename(file)}: unmatched`),
+  };
 }
 
 export function parseScenarioConfig(text: string, file: string): Map<ScenarioName, ScenarioSpec> {
@@ -78,24 +140,23 @@ export function parseScenarioConfig(text: string, file: string): Map<ScenarioNam
       name: name as ScenarioName,
       description: s.description,
       needs: s.needs,
+      signals: s.signals,
+      domains: s.domains,
       intensity: s.defaults.intensity,
       durationMs: parseDuration(s.defaults.duration)!,
       factor: s.defaults.factor ?? 1,
-      business: {
-        risk: s.business.risk,
-        cost: compileFormula(String(s.business.cost), COST_VARIABLES, where),
-        costFormula: String(s.business.cost),
-        slaMinutes: s.business.sla_minutes,
-        action: s.business.action,
-        escalation: s.business.escalation,
-      },
+      business: businessRule(s.business, where),
     });
   }
   return out;
 }
 
-export function loadScenarioConfig(
-  file = path.join(projectRoot(), 'config', 'adversarial_config.yaml'),
-): Map<ScenarioName, ScenarioSpec> {
+const defaultConfigFile = () => path.join(projectRoot(), 'config', 'adversarial_config.yaml');
+
+export function loadUnmatchedRule(file = defaultConfigFile()): UnmatchedRule {
+  return parseUnmatchedRule(readConfigText(file, 'scenario configuration'), file);
+}
+
+export function loadScenarioConfig(file = defaultConfigFile()): Map<ScenarioName, ScenarioSpec> {
   return parseScenarioConfig(readConfigText(file, 'scenario configuration'), file);
 }

@@ -7,7 +7,12 @@ import type {
   EventsQuery,
   InjectionInfo,
   ModelInfo,
+  FeedPage,
+  FeedQuery,
+  ScoreDistribution,
+  Verdict,
 } from '../../../src-shared/domain';
+import type { ExplainInput } from '../feed/explain';
 import type { Result } from '../../../src-shared/result';
 import type { FeatureWrite } from '../db/features-store';
 import type { ModelToSave } from '../db/models-store';
@@ -41,6 +46,10 @@ export type DbRequest =
       cancel: SharedArrayBuffer;
     }
   | { type: 'models' }
+  | { type: 'feed'; query: FeedQuery }
+  | { type: 'distribution'; datasetId: number; modelId?: number }
+  | { type: 'explainInput'; datasetId: number; eventId: number }
+  | { type: 'verdict'; datasetId: number; eventId: number; verdict: Verdict | null }
   | { type: 'close' };
 
 export interface DbResults {
@@ -55,6 +64,10 @@ export interface DbResults {
   saveModel: ModelInfo;
   saveScores: number;
   models: ModelInfo[];
+  feed: FeedPage;
+  distribution: ScoreDistribution;
+  explainInput: ExplainInput;
+  verdict: Verdict | null;
   close: null;
 }
 

@@ -60,6 +60,14 @@ async function handle(req: DbRequest): Promise<unknown> {
       return need().saveScores(req.model, req.datasetId, req.ids, req.scores, new Int32Array(req.cancel));
     case 'models':
       return need().models();
+    case 'feed':
+      return need().feed(req.query);
+    case 'distribution':
+      return need().distribution(req.datasetId, req.modelId);
+    case 'explainInput':
+      return need().explainInput(req.datasetId, req.eventId);
+    case 'verdict':
+      return need().verdict(req.datasetId, req.eventId, req.verdict);
     case 'close':
       session?.close();
       session = null;

@@ -1,0 +1,252 @@
+// Why an event ranks high, in business terms. "Why" is measured, not guessed: each feature in
+// turn is set to the dataset's typical value (its median) and the event is scored again by
+// every model of the feed; the drop in the combined score is that feature's impact. The
+// strongest reasons pick the attack pattern (the scenario whose signals they are) and with it
+// the business rule: how bad, what it costs, what to do, by when, whom to tell.
+import type {
+  CanonicalRole,
+  CellValue,
+  DatasetInfo,
+  Explanation,
+  InjectionInfo,
+  Reason,
+  Severity,
+  Verdict,
+} from '../../../src-shared/domain';
+import { SEVERITIES } from '../../../src-shared/domain';
+import { fail } from '../../../src-shared/result';
+import { tableOf } from '../db/case-store';
+import { featuresTable, readFeatureSet } from '../db/features-store';
+import type { DB } from '../db/open-case';
+import type { FeatureSpec } from '../features/config';
+import { readStoredModel, type StoredModel } from '../models/score-dataset';
+import { domainOf, type BusinessRule, type ScenarioSpec, type UnmatchedRule } from '../scenarios/config';
+import { readVerdicts } from './page';
+import { percentileOf, type Ranking } from './rank';
+import { featureLabel } from './words';
+
+export interface ExplainInput {
+  datasetId: number;
+  eventId: number;
+  score: number;
+  alert: boolean;
+  verdict: Verdict | null;
+  roles: CanonicalRole[];
+  event: Record<string, CellValue>;
+  /** The dataset's stored features for the event, and their medians over the dataset. */
+  features: string[];
+  values: (number | null)[];
+  typical: (number | null)[];
+  models: { model: StoredModel; sorted: Float64Array }[];
+  injection: { scenario: string; business: InjectionInfo['business'] } | null;
+}
+
+const SAMPLE = 20_000;
+
+/** Medians of each stored feature over an even sample of the dataset's events. */
+export function featureMedians(db: DB, datasetId: number, names: string[]): (number | null)[] {
+  const n = db
+    .prepare(`SELECT count(*) FROM ${featuresTable(datasetId)}`)
+    .pluck()
+    .get() as number;
+  const step = Math.max(1, Math.ceil(n / SAMPLE));
+  const rows = db
+    .prepare(
+      `SELECT ${names.map((f) => `"${f}"`).join(', ')} FROM ${featuresTable(datasetId)} WHERE event_id % ? = 0`,
+    )
+    .raw()
+    .all(step) as (number | null)[][];
+  return names.map((_, f) => {
+    const xs = rows.map((r) => r[f]).filter((v): v is number => v !== null && Number.isFinite(v));
+    if (!xs.length) return null;
+    xs.sort((a, b) => a - b);
+    return xs[Math.floor(xs.length / 2)];
+  });
+}
+
+/** Everything the host needs to explain one event (read on the DB worker's reader). */
+export function explainInput(
+  db: DB,
+  ds: DatasetInfo,
+  ranking: Ranking,
+  eventId: number,
+  medians: (names: string[]) => (number | null)[],
+): ExplainInput {
+  const r =
+    ranking.position.get(eventId) ??
+    fail('BAD_REQUEST', `event ${eventId} of dataset "${ds.name}" has no scores: score the dataset first`);
+  const set =
+    readFeatureSet(db, ds.id) ??
+    fail('BAD_REQUEST', `dataset "${ds.name}" has no features: build them first`);
+  const row =
+    (db.prepare(`SELECT * FROM ${tableOf(ds.id)} WHERE _id = ?`).get(eventId) as
+      Record<string, CellValue> | undefined) ??
+    fail('BAD_REQUEST', `dataset "${ds.name}" has no event ${eventId}`);
+  const event: Record<string, CellValue> = { id: eventId, ts: row._ts ?? null };
+  for (const c of ds.columns) event[c.name] = row[c.sqlName] ?? null;
+  const fr = db
+    .prepare(
+      `SELECT ${set.names.map((f) => `"${f}"`).join(', ')} FROM ${featuresTable(ds.id)} WHERE event_id = ?`,
+    )
+    .raw()
+    .get(eventId) as (number | null)[] | undefined;
+  const injection = db
+    .prepare(
+      `SELECT i.scenario, i.business FROM injected_events ie JOIN injections i ON i.id = ie.injection_id
+       WHERE ie.dataset_id = ? AND ie.event_id = ?`,
+    )
+    .get(ds.id, eventId) as { scenario: string; business: string } | undefined;
+  return {
+    datasetId: ds.id,
+    eventId,
+    score: ranking.combined[r],
+    alert: ranking.alert[r] === 1,
+    verdict: readVerdicts(db, ds.id).get(eventId) ?? null,
+    roles: ds.columns.flatMap((c) => (c.role ? [c.role] : [])),
+    event,
+    features: set.names,
+    values: fr ?? set.names.map(() => null),
+    typical: medians(set.names),
+    models: ranking.models.map((m, k) => ({ model: readStoredModel(db, m.id), sorted: ranking.sorted[k] })),
+    injection: injection
+      ? {
+          scenario: injection.scenario,
+          business: JSON.parse(injection.business) as InjectionInfo['business'],
+        }
+      : null,
+  };
+}
+
+export type ScoreFn = (model: StoredModel, columns: Float32Array[]) => Promise<Float64Array>;
+
+export interface ExplainConfig {
+  specs: FeatureSpec[];
+  scenarios: Map<string, ScenarioSpec>;
+  unmatched: UnmatchedRule;
+}
+
+const shift = (s: Severity, by: number): Severity =>
+  SEVERITIES[Math.max(0, Math.min(SEVERITIES.length - 1, SEVERITIES.indexOf(s) + by))];
+
+export async function explain(
+  input: ExplainInput,
+  score: ScoreFn,
+  config: ExplainConfig,
+): Promise<Explanation> {
+  const F = input.features.length;
+  // Row 0: the event as it is; row f + 1: the event with feature f at its typical value.
+  const valueAt = (row: number, f: number): number => {
+    const v = row === f + 1 ? input.typical[f] : input.values[f];
+    return v === null ? NaN : v;
+  };
+  const combined = new Float64Array(F + 1);
+  for (const { model, sorted } of input.models) {
+    const columns = model.featureNames.map((name) => {
+      const f = input.features.indexOf(name);
+      if (f < 0)
+        fail('BAD_REQUEST', `model "${model.name}" takes feature "${name}", which the dataset lacks`);
+      return Float32Array.from({ length: F + 1 }, (_, row) => valueAt(row, f));
+    });
+    const s = await score(model, columns);
+    for (let row = 0; row <= F; row++) combined[row] += percentileOf(sorted, s[row]) / input.models.length;
+  }
+  const specs = new Map(config.specs.map((s) => [s.name, s]));
+  const impacts = input.features.map((name, f) => ({ name, f, impact: combined[0] - combined[f + 1] }));
+  const reasons: Reason[] = impacts
+    .filter((x) => x.impact > 0.05)
+    .sort((a, b) => b.impact - a.impact)
+    .slice(0, 6)
+    .map(({ name, f, impact }) => ({
+      feature: name,
+      label: featureLabel(specs.get(name), name),
+      value: input.values[f],
+      typical: input.typical[f],
+      impact: Math.round(impact * 100) / 100,
+    }));
+
+  const valueOf = (name: string): number | null => {
+    const f = input.features.indexOf(name);
+    return f < 0 ? null : input.values[f];
+  };
+  let pattern: Explanation['pattern'];
+  const fromRule = (
+    scenario: string,
+    description: string,
+    matched: 'signals' | 'default',
+    b: BusinessRule,
+  ) => {
+    const amount = valueOf('amount') ?? 0;
+    const count1h = valueOf('count_1h');
+    const cost = b.cost({
+      events: count1h ?? 1,
+      amount_total: valueOf('velocity_1h') ?? amount,
+      amount_max: valueOf('amount_max_24h') ?? amount,
+      duration_minutes: count1h === null ? 0 : 60,
+    });
+    return {
+      scenario,
+      description,
+      matched,
+      risk: b.risk,
+      cost: Number.isFinite(cost) ? Math.round(cost * 100) / 100 : 0,
+      costFormula: b.costFormula,
+      slaMinutes: b.slaMinutes,
+      action: b.action,
+      escalation: b.escalation,
+    };
+  };
+  if (input.injection) {
+    const spec = config.scenarios.get(input.injection.scenario);
+    pattern = {
+      scenario: input.injection.scenario,
+      description: spec?.description ?? input.injection.scenario,
+      matched: 'injected',
+      ...input.injection.business,
+    };
+  } else {
+    const impactOf = new Map(impacts.map((x) => [x.name, Math.max(0, x.impact)]));
+    let best: ScenarioSpec | null = null;
+    let bestScore = 0;
+    const domain = domainOf(input.roles);
+    for (const spec of config.scenarios.values()) {
+      if (!spec.domains.includes(domain) || !spec.needs.every((r) => input.roles.includes(r))) continue;
+      const s = spec.signals.reduce((sum, f) => sum + (impactOf.get(f) ?? 0), 0);
+      if (s > bestScore + 1e-9) [best, bestScore] = [spec, s];
+    }
+    pattern = best
+      ? fromRule(best.name, best.description, 'signals', best.business)
+      : fromRule('unmatched', config.unmatched.description, 'default', config.unmatched.business);
+  }
+
+  let severity = pattern.risk;
+  if (!input.alert) severity = shift(severity, -1);
+  else if (input.score >= 99.9 && pattern.matched !== 'default') severity = shift(severity, 1);
+
+  const why = reasons.length
+    ? reasons
+        .slice(0, 3)
+        .map((r) => `${r.label} is ${formatValue(r.value)} (typically ${formatValue(r.typical)})`)
+        .join('; ')
+    : 'no single feature stands out: the models score the combination';
+  const summary =
+    `Why: ${why}. How bad: ${severity}, ${input.alert ? 'above' : 'below'} the alert threshold, ` +
+    `looks like ${pattern.scenario.replace(/_/g, ' ')}. Cost: about ${formatValue(pattern.cost)}. ` +
+    `Do: ${pattern.action}, within ${pattern.slaMinutes} minutes; escalate to ${pattern.escalation.join(', then ')}.`;
+  return {
+    datasetId: input.datasetId,
+    eventId: input.eventId,
+    score: Math.round(input.score * 100) / 100,
+    severity,
+    reasons,
+    pattern,
+    summary,
+    verdict: input.verdict,
+    event: input.event,
+  };
+}
+
+function formatValue(v: number | null): string {
+  if (v === null || !Number.isFinite(v)) return 'missing';
+  if (Number.isInteger(v)) return v.toLocaleString('en-US');
+  return v.toLocaleString('en-US', { maximumFractionDigits: Math.abs(v) < 10 ? 2 : 1 });
+}

@@ -1,0 +1,169 @@
+// A page of the anomaly feed: events of one view (open alerts, all, confirmed, dismissed) in
+// combined-score order, with what an investigator reads at a glance (time, entity, amount,
+// injected scenario, verdict).
+import type {
+  CellValue,
+  DatasetInfo,
+  FeedItem,
+  FeedPage,
+  FeedQuery,
+  FeedView,
+  ScoreDistribution,
+  Verdict,
+} from '../../../src-shared/domain';
+import { tableOf } from '../db/case-store';
+import type { DB } from '../db/open-case';
+import type { Ranking } from './rank';
+
+export function readVerdicts(db: DB, datasetId: number): Map<number, Verdict> {
+  const rows = db
+    .prepare(
+      "SELECT event_id, verdict FROM labels WHERE dataset_id = ? AND verdict IN ('confirmed', 'false_positive')",
+    )
+    .raw()
+    .all(datasetId) as [number, Verdict][];
+  return new Map(rows);
+}
+
+function inView(view: FeedView, alert: number, verdict: Verdict | undefined): boolean {
+  switch (view) {
+    case 'open':
+      return alert === 1 && verdict === undefined;
+    case 'all':
+      return true;
+    default:
+      return verdict === view;
+  }
+}
+
+export function feedPage(db: DB, ds: DatasetInfo, ranking: Ranking, q: FeedQuery, started: number): FeedPage {
+  const verdicts = readVerdicts(db, ds.id);
+  const counts: Record<FeedView, number> = { open: 0, all: 0, confirmed: 0, false_positive: 0 };
+  const picked: number[] = [];
+  const { order, alert } = ranking;
+  for (let r = 0; r < order.length; r++) {
+    const verdict = verdicts.get(order[r]);
+    counts.all++;
+    if (verdict) counts[verdict]++;
+    else if (alert[r]) counts.open++;
+    if (inView(q.view, alert[r], verdict)) {
+      const k = counts[q.view] - 1;
+      if (k >= q.offset && k < q.offset + q.limit) picked.push(r);
+    }
+  }
+  const details = eventDetails(
+    db,
+    ds,
+    picked.map((r) => order[r]),
+  );
+  const items: FeedItem[] = picked.map((r) => {
+    const id = order[r];
+    const d = details.get(id);
+    const modelScores: Record<number, number | null> = {};
+    ranking.models.forEach((m, k) => {
+      const v = ranking.raw[k][r];
+      modelScores[m.id] = Number.isNaN(v) ? null : v;
+    });
+    return {
+      eventId: id,
+      ts: d?.ts ?? null,
+      entity: d?.entity ?? null,
+      amount: d?.amount ?? null,
+      score: Math.round(ranking.combined[r] * 100) / 100,
+      rank: r + 1,
+      alert: alert[r] === 1,
+      modelScores,
+      scenario: d?.scenario ?? null,
+      verdict: verdicts.get(id) ?? null,
+    };
+  });
+  return {
+    datasetId: ds.id,
+    view: q.view,
+    models: ranking.models,
+    total: counts[q.view],
+    counts,
+    offset: q.offset,
+    items,
+    elapsedMs: Math.round((performance.now() - started) * 10) / 10,
+  };
+}
+
+interface Detail {
+  ts: number | null;
+  entity: string | null;
+  amount: number | null;
+  scenario: string | null;
+}
+
+function eventDetails(db: DB, ds: DatasetInfo, ids: number[]): Map<number, Detail> {
+  const out = new Map<number, Detail>();
+  if (!ids.length) return out;
+  const entity = ds.columns.find((c) => c.role === 'entity');
+  const amount = ds.columns.find((c) => c.role === 'amount');
+  const rows = db
+    .prepare(
+      `SELECT d._id, d._ts, ${entity ? `d."${entity.sqlName}"` : 'NULL'}, ${amount ? `d."${amount.sqlName}"` : 'NULL'}, i.scenario
+       FROM ${tableOf(ds.id)} d
+       LEFT JOIN injected_events ie ON ie.dataset_id = ? AND ie.event_id = d._id
+       LEFT JOIN injections i ON i.id = ie.injection_id
+       WHERE d._id IN (${ids.map(() => '?').join(',')})`,
+    )
+    .raw()
+    .all(ds.id, ...ids) as [number, number | null, CellValue, CellValue, string | null][];
+  for (const [id, ts, e, a, scenario] of rows) {
+    out.set(id, {
+      ts,
+      entity: e === null ? null : String(e),
+      amount: typeof a === 'number' ? a : a === null ? null : Number(a),
+      scenario,
+    });
+  }
+  return out;
+}
+
+/** Histogram of one model's raw scores (the first of the feed's models by default). */
+export function scoreDistribution(
+  db: DB,
+  ranking: Ranking,
+  modelId: number | undefined,
+  bins = 40,
+): ScoreDistribution {
+  const k = modelId === undefined ? 0 : ranking.models.findIndex((m) => m.id === modelId);
+  const model = ranking.models[k] ?? null;
+  if (!model) return { datasetId: ranking.datasetId, model: null, bins: [], threshold: null };
+  const raw = ranking.raw[k];
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of raw) {
+    if (Number.isNaN(v)) continue;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (lo === Infinity) return { datasetId: ranking.datasetId, model, bins: [], threshold: model.threshold };
+  if (hi === lo) hi = lo + 1;
+  const width = (hi - lo) / bins;
+  const verdicts = readVerdicts(db, ranking.datasetId);
+  const injected = new Set(
+    db
+      .prepare('SELECT event_id FROM injected_events WHERE dataset_id = ?')
+      .pluck()
+      .all(ranking.datasetId) as number[],
+  );
+  const out = Array.from({ length: bins }, (_, i) => ({
+    lo: lo + i * width,
+    hi: lo + (i + 1) * width,
+    count: 0,
+    positives: 0,
+  }));
+  for (let r = 0; r < raw.length; r++) {
+    const v = raw[r];
+    if (Number.isNaN(v)) continue;
+    const b = Math.min(bins - 1, Math.floor((v - lo) / width));
+    out[b].count++;
+    const id = ranking.order[r];
+    const verdict = verdicts.get(id);
+    if (verdict === 'confirmed' || (verdict === undefined && injected.has(id))) out[b].positives++;
+  }
+  return { datasetId: ranking.datasetId, model, bins: out, threshold: model.threshold };
+}

@@ -1,0 +1,113 @@
+// The anomaly feed's one axis: every scored event of a dataset gets a combined score 0–100, the
+// mean of its percentile rank under each model that scored the dataset (the newest model of each
+// kind), so a gradient-boosted tree, an Isolation Forest and HBOS rank on the same scale.
+import type { FeedModel } from '../../../src-shared/domain';
+import type { DB } from '../db/open-case';
+
+export interface Ranking {
+  datasetId: number;
+  models: FeedModel[];
+  /** Event ids in descending combined score (ties by event id). */
+  order: Float64Array;
+  /** Aligned with `order`. */
+  combined: Float32Array;
+  alert: Uint8Array;
+  /** Per model (same order as `models`), raw score aligned with `order`; NaN where unscored. */
+  raw: Float64Array[];
+  /** Per model, its scores on the dataset in ascending order (for percentile ranks). */
+  sorted: Float64Array[];
+  /** event id → position in `order`. */
+  position: Map<number, number>;
+}
+
+/** The newest model of each kind with scores on the dataset, newest first. */
+export function feedModels(db: DB, datasetId: number): FeedModel[] {
+  const rows = db
+    .prepare(
+      `SELECT m.id, m.name, m.kind, m.threshold,
+              (SELECT count(*) FROM scores s WHERE s.model_id = m.id AND s.dataset_id = ?) AS scored
+       FROM models m
+       WHERE EXISTS (SELECT 1 FROM scores s WHERE s.model_id = m.id AND s.dataset_id = ?)
+       ORDER BY m.id DESC`,
+    )
+    .all(datasetId, datasetId) as FeedModel[];
+  const seen = new Set<string>();
+  return rows.filter((m) => {
+    // Our trees and imported ONNX trees are the same kind of judge: the newest one speaks.
+    const family = m.kind === 'gbdt' || m.kind === 'onnx' ? 'trees' : m.kind;
+    if (seen.has(family)) return false;
+    seen.add(family);
+    return true;
+  });
+}
+
+/** Fraction (0–100) of `sorted` at or below `s`. */
+export function percentileOf(sorted: Float64Array, s: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] <= s) lo = mid + 1;
+    else hi = mid;
+  }
+  return sorted.length ? (100 * lo) / sorted.length : 0;
+}
+
+export function rankDataset(db: DB, datasetId: number): Ranking {
+  const models = feedModels(db, datasetId);
+  // Every event any model scored, in id order.
+  const perModel = models.map((m) => {
+    const rows = db
+      .prepare('SELECT event_id, score FROM scores WHERE model_id = ? AND dataset_id = ? ORDER BY event_id')
+      .raw()
+      .all(m.id, datasetId) as [number, number][];
+    const ids = new Float64Array(rows.length);
+    const scores = new Float64Array(rows.length);
+    for (let i = 0; i < rows.length; i++) [ids[i], scores[i]] = rows[i];
+    return { ids, scores, sorted: Float64Array.from(scores).sort() };
+  });
+  const idSet = new Set<number>();
+  for (const p of perModel) for (const id of p.ids) idSet.add(id);
+  const ids = Float64Array.from(idSet).sort();
+  const n = ids.length;
+  const combined = new Float32Array(n);
+  const alert = new Uint8Array(n);
+  const rawById = models.map(() => new Float64Array(n).fill(NaN));
+  perModel.forEach((p, k) => {
+    const threshold = models[k].threshold;
+    let j = 0;
+    for (let i = 0; i < p.ids.length; i++) {
+      while (ids[j] < p.ids[i]) j++;
+      const s = p.scores[i];
+      rawById[k][j] = s;
+      combined[j] += percentileOf(p.sorted, s) / models.length;
+      if (threshold !== null && s >= threshold) alert[j] = 1;
+    }
+  });
+  const idx = Uint32Array.from({ length: n }, (_, i) => i).sort(
+    (a, b) => combined[b] - combined[a] || ids[a] - ids[b],
+  );
+  const order = new Float64Array(n);
+  const sortedCombined = new Float32Array(n);
+  const sortedAlert = new Uint8Array(n);
+  const raw = models.map(() => new Float64Array(n));
+  const position = new Map<number, number>();
+  for (let r = 0; r < n; r++) {
+    const i = idx[r];
+    order[r] = ids[i];
+    sortedCombined[r] = combined[i];
+    sortedAlert[r] = alert[i];
+    for (let k = 0; k < models.length; k++) raw[k][r] = rawById[k][i];
+    position.set(ids[i], r);
+  }
+  return {
+    datasetId,
+    models,
+    order,
+    combined: sortedCombined,
+    alert: sortedAlert,
+    raw,
+    sorted: perModel.map((p) => p.sorted),
+    position,
+  };
+}

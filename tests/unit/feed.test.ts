@@ -1,0 +1,204 @@
+// The anomaly feed: combined 0–100 ranking across models, views by verdict, explanations that
+// measure each reason, and verdicts that the next training takes as labels.
+import { describe, expect, it } from 'vitest';
+import type { FeedPage, Explanation, ScoreDistribution, TrainResult } from '../../src-shared/domain';
+import type { EngineHost } from '../../src-main/engine/host';
+import { percentileOf } from '../../src-main/engine/feed/rank';
+import { hostWithCase, ingest, writeFile } from './helpers';
+
+const T0 = Date.UTC(2026, 9, 5);
+
+function csv(): string {
+  const lines = ['ts,user,ip,device,merchant,amount,status'];
+  for (let i = 0; i < 6000; i++) {
+    const u = i % 60;
+    lines.push(
+      `${new Date(T0 + i * 120_000).toISOString()},u${u},10.0.${u}.1,d${u},m${u % 7},${20 + ((i * 37) % 60)},${i % 31 === 0 ? 'declined' : 'approved'}`,
+    );
+  }
+  return lines.join('\n') + '\n';
+}
+
+async function call<T>(host: EngineHost, method: string, params: unknown): Promise<T> {
+  const r = await host.handle(method, params);
+  if (!r.ok) throw new Error(JSON.stringify(r.error));
+  return r.value as T;
+}
+
+async function job<T>(host: EngineHost, method: string, params: unknown): Promise<T> {
+  const { jobId } = await call<{ jobId: string }>(host, method, params);
+  return new Promise((resolve, reject) => {
+    const off = host.on('job.finished', (f) => {
+      if (f.jobId !== jobId) return;
+      off();
+      if (f.ok) resolve(f.result as T);
+      else reject(new Error(JSON.stringify(f.error)));
+    });
+  });
+}
+
+async function scoredCase() {
+  const env = await hostWithCase();
+  const r = await ingest(env.host, { path: writeFile(env.dir, 'tx.csv', csv()) });
+  if (!r.ok) throw new Error(JSON.stringify(r.error));
+  for (let k = 0; k < 16; k++) {
+    await call(env.host, 'scenario.inject', {
+      datasetId: 1,
+      scenario: ['high_value_sudden', 'velocity_spike'][k % 2],
+      start: T0 + (k + 0.5) * 40_000_000,
+      seed: k,
+    });
+  }
+  await job(env.host, 'features.build', { datasetId: 1 });
+  const gbdt = await job<TrainResult>(env.host, 'model.train', { datasetId: 1, model: 'gbdt', trees: 30 });
+  await job(env.host, 'model.score', { datasetId: 1, modelId: gbdt.model.id });
+  const iforest = await job<TrainResult>(env.host, 'model.train', { datasetId: 1, model: 'iforest' });
+  await job(env.host, 'model.score', { datasetId: 1, modelId: iforest.model.id });
+  return { ...env, gbdt, iforest };
+}
+
+describe('anomaly feed', () => {
+  it('percentileOf counts the share of scores at or below a value', () => {
+    const sorted = Float64Array.from([1, 2, 2, 3]);
+    expect(percentileOf(sorted, 0)).toBe(0);
+    expect(percentileOf(sorted, 2)).toBe(75);
+    expect(percentileOf(sorted, 9)).toBe(100);
+  });
+
+  it('ranks on one 0–100 axis across models, explains in business terms, and learns from verdicts', async () => {
+    const { host, gbdt, iforest } = await scoredCase();
+    try {
+      const all = await call<FeedPage>(host, 'feed.page', {
+        datasetId: 1,
+        view: 'all',
+        offset: 0,
+        limit: 50,
+      });
+      expect(all.models.map((m) => m.kind).sort()).toEqual(['gbdt', 'iforest']);
+      expect(all.counts.all).toBeGreaterThan(6000);
+      // One axis, descending, within 0–100; the mean of two percentile ranks.
+      const scores = all.items.map((i) => i.score);
+      expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+      expect(scores[0]).toBeLessThanOrEqual(100);
+      expect(scores[0]).toBeGreaterThan(90);
+      expect(all.items[0].rank).toBe(1);
+      expect(Object.keys(all.items[0].modelScores).map(Number).sort()).toEqual(
+        [gbdt.model.id, iforest.model.id].sort(),
+      );
+      // The top of the feed is mostly the injected attacks.
+      const injectedTop = all.items.slice(0, 20).filter((i) => i.scenario !== null).length;
+      expect(injectedTop).toBeGreaterThanOrEqual(15);
+
+      const open = await call<FeedPage>(host, 'feed.page', {
+        datasetId: 1,
+        view: 'open',
+        offset: 0,
+        limit: 500,
+      });
+      expect(open.total).toBe(all.counts.open);
+      expect(open.items.every((i) => i.alert && i.verdict === null)).toBe(true);
+      expect(open.total).toBeGreaterThan(0);
+
+      // Explanation: measured reasons, a pattern and its business rule.
+      const top = open.items.find((i) => i.scenario === 'high_value_sudden') ?? open.items[0];
+      const ex = await call<Explanation>(host, 'feed.explain', { datasetId: 1, eventId: top.eventId });
+      expect(ex.eventId).toBe(top.eventId);
+      expect(ex.score).toBeCloseTo(top.score, 1);
+      expect(ex.reasons.length).toBeGreaterThan(0);
+      expect(ex.reasons[0].impact).toBeGreaterThan(0);
+      expect(ex.reasons.map((r) => r.impact)).toEqual(
+        [...ex.reasons.map((r) => r.impact)].sort((a, b) => b - a),
+      );
+      expect(ex.reasons[0].label).not.toMatch(/_/);
+      expect(ex.pattern.matched).toBe(top.scenario ? 'injected' : 'signals');
+      expect(ex.pattern.slaMinutes).toBeGreaterThan(0);
+      expect(ex.pattern.action.length).toBeGreaterThan(3);
+      expect(['LOW', 'MEDIUM', 'HIGH', 'CRITICAL']).toContain(ex.severity);
+      expect(ex.summary).toMatch(/^Why: .*How bad: .*Cost: about .*Do: .*within \d+ minutes/);
+      expect(ex.event.user).toBeDefined();
+
+      // A real event that ranks high but was not injected is matched to a pattern by its reasons.
+      const organic = all.items.find((i) => i.scenario === null);
+      if (organic) {
+        const e2 = await call<Explanation>(host, 'feed.explain', { datasetId: 1, eventId: organic.eventId });
+        expect(['signals', 'default']).toContain(e2.pattern.matched);
+      }
+
+      // Verdicts move items between views at once, and can be undone.
+      const first = open.items[0];
+      await call(host, 'feed.verdict', { datasetId: 1, eventId: first.eventId, verdict: 'false_positive' });
+      const open2 = await call<FeedPage>(host, 'feed.page', {
+        datasetId: 1,
+        view: 'open',
+        offset: 0,
+        limit: 5,
+      });
+      expect(open2.total).toBe(open.total - 1);
+      expect(open2.items[0].eventId).not.toBe(first.eventId);
+      const fps = await call<FeedPage>(host, 'feed.page', {
+        datasetId: 1,
+        view: 'false_positive',
+        offset: 0,
+        limit: 5,
+      });
+      expect(fps.items.map((i) => i.eventId)).toEqual([first.eventId]);
+      await call(host, 'feed.verdict', { datasetId: 1, eventId: first.eventId, verdict: null });
+      const open3 = await call<FeedPage>(host, 'feed.page', {
+        datasetId: 1,
+        view: 'open',
+        offset: 0,
+        limit: 5,
+      });
+      expect(open3.total).toBe(open.total);
+
+      // The next training takes verdicts as labels: a confirmed normal event becomes a positive.
+      const normal = all.items.filter((i) => i.scenario === null).at(-1)!;
+      await call(host, 'feed.verdict', { datasetId: 1, eventId: normal.eventId, verdict: 'confirmed' });
+      const retrained = await job<TrainResult>(host, 'model.train', {
+        datasetId: 1,
+        model: 'gbdt',
+        trees: 10,
+      });
+      const models = await call<{ id: number; metrics: unknown }[]>(host, 'model.list', {});
+      expect(models.some((m) => m.id === retrained.model.id)).toBe(true);
+      const positives = (retrained.test?.positives ?? 0) + (retrained.validation?.positives ?? 0);
+      expect(positives).toBeGreaterThan(0);
+
+      const dist = await call<ScoreDistribution>(host, 'feed.distribution', { datasetId: 1 });
+      expect(dist.bins.length).toBe(40);
+      expect(dist.bins.reduce((s, b) => s + b.count, 0)).toBe(all.counts.all);
+      expect(dist.bins.reduce((s, b) => s + b.positives, 0)).toBeGreaterThan(0);
+      expect(dist.threshold).not.toBeNull();
+    } finally {
+      await host.close();
+    }
+  }, 60_000);
+
+  it('refuses bad requests clearly and leaves verdicts alone', async () => {
+    const { host } = await scoredCase();
+    try {
+      const bad = await host.handle('feed.verdict', {
+        datasetId: 1,
+        eventId: 99_999_999,
+        verdict: 'confirmed',
+      });
+      expect(bad.ok).toBe(false);
+      if (!bad.ok) expect(bad.error.message).toMatch(/no event 99999999/);
+      const wrong = await host.handle('feed.verdict', { datasetId: 1, eventId: 5, verdict: 'maybe' });
+      expect(wrong.ok).toBe(false);
+      if (!wrong.ok) expect(wrong.error.message).toMatch(/verdict/);
+      const noDs = await host.handle('feed.page', { datasetId: 7, view: 'open', offset: 0, limit: 5 });
+      expect(noDs.ok).toBe(false);
+      if (!noDs.ok) expect(noDs.error.message).toMatch(/no dataset with id 7/);
+      const page = await call<FeedPage>(host, 'feed.page', {
+        datasetId: 1,
+        view: 'confirmed',
+        offset: 0,
+        limit: 5,
+      });
+      expect(page.total).toBe(0);
+    } finally {
+      await host.close();
+    }
+  }, 60_000);
+});
