@@ -144,12 +144,24 @@ export interface InjectionInfo {
   };
 }
 
+export const DOMAINS = ['transactions', 'logins', 'api'] as const;
+export type Domain = (typeof DOMAINS)[number];
+
+/** What kind of events a dataset holds, judged by its columns' roles. */
+export function domainOf(roles: readonly (CanonicalRole | null)[]): Domain {
+  if (roles.includes('amount')) return 'transactions';
+  if (roles.includes('resource') || roles.includes('latency')) return 'api';
+  return 'logins';
+}
+
 /** An attack scenario of the configuration, as the inject form offers it. */
 export interface ScenarioInfo {
   name: string;
   description: string;
   /** Roles a dataset needs for the scenario to apply. */
   needs: CanonicalRole[];
+  /** Kinds of dataset the scenario belongs to. */
+  domains: Domain[];
   defaults: { intensity: number; durationMinutes: number; factor: number };
   risk: 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL';
   slaMinutes: number;

@@ -118,6 +118,7 @@ function scenarioCatalog(): ScenarioInfo[] {
     name: s.name,
     description: s.description,
     needs: s.needs,
+    domains: s.domains,
     defaults: { intensity: s.intensity, durationMinutes: s.durationMs / 60_000, factor: s.factor },
     risk: s.business.risk,
     slaMinutes: s.business.slaMinutes,

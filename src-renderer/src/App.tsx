@@ -7,8 +7,7 @@ import { DemoProgress } from './views/DemoProgress';
 import { DropOverlay } from './views/DropOverlay';
 import { EmptyState } from './views/EmptyState';
 import { ErrorBanner, Notices } from './views/ErrorBanner';
-import { EventsTable } from './views/EventsTable';
-import { FilterBar } from './views/FilterBar';
+import { DatasetTabs } from './views/DatasetTabs';
 import { NoCase } from './views/NoCase';
 import { Sidebar } from './views/Sidebar';
 import { StatusBar } from './views/StatusBar';
@@ -21,7 +20,6 @@ function MainArea() {
   const caseOpen = useStore((s) => s.caseInfo !== null);
   const datasetCount = useStore((s) => s.caseInfo?.datasets.length ?? 0);
   const dataset = useStore(selectDataset);
-  const epoch = useStore((s) => s.connectionEpoch);
   const demo = useStore(selectDemoJob);
 
   if (!ready) return <EmptyState title="Connecting to the workstation…" testId="loading-state" />;
@@ -42,12 +40,7 @@ function MainArea() {
     );
   }
   if (!dataset) return <EmptyState title="Choose a dataset on the left" />;
-  return (
-    <>
-      <FilterBar key={`f${epoch}:${dataset.id}`} dataset={dataset} />
-      <EventsTable key={`t${epoch}:${dataset.id}`} dataset={dataset} />
-    </>
-  );
+  return <DatasetTabs dataset={dataset} />;
 }
 
 export function App() {
@@ -61,7 +54,7 @@ export function App() {
       <ErrorBanner />
       <div className="workspace">
         <Sidebar />
-        <main className="main" aria-label="Events">
+        <main className="main" aria-label="Dataset">
           <MainArea />
         </main>
       </div>

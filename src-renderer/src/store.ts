@@ -1,7 +1,7 @@
 // Renderer state: what the engine told us (case, datasets, jobs), what the analyst chose
 // (dataset, sort, filters, theme), and what to tell the analyst (errors, notes).
 import { create } from 'zustand';
-import type { Bridge, JobFinished } from '../../src-shared/contract';
+import type { Bridge, JobFinished, Params } from '../../src-shared/contract';
 import type {
   AppState,
   CaseInfo,
@@ -16,6 +16,9 @@ import { getBridge, isConnectedBridge, type ConnectionState } from './bridge';
 import { formatCount, formatInt } from './format';
 
 export type Theme = 'dark' | 'light';
+/** The main area's views of a dataset. */
+export const TABS = ['anomalies', 'events', 'models', 'scenarios'] as const;
+export type Tab = (typeof TABS)[number];
 export type SortState = { column: string; desc: boolean } | null;
 
 export interface QueryState {
@@ -70,6 +73,9 @@ export interface StoreState {
   queries: Record<number, QueryState>;
   tableStatus: TableStatus | null;
   theme: Theme;
+  tab: Tab;
+  /** Moves when results shown by the feed, models and scenarios views may have changed. */
+  dataVersion: number;
 }
 
 const THEME_KEY = 'sentinel.theme';
@@ -103,6 +109,8 @@ export const useStore = create<StoreState>()(() => ({
   queries: {},
   tableStatus: null,
   theme: readStoredTheme(),
+  tab: 'anomalies',
+  dataVersion: 0,
 }));
 
 const set = useStore.setState;
@@ -278,7 +286,18 @@ type FinishedResult = Extract<JobFinished, { ok: true }>['result'];
 const isIngestResult = (r: FinishedResult): r is IngestResult => 'dataset' in r;
 const isFeaturesResult = (r: FinishedResult): r is FeaturesResult => 'features' in r;
 
+/** Callers waiting for a job of theirs to finish (chained jobs such as "update scores"). */
+const jobWaiters = new Map<string, (f: JobFinished) => void>();
+
+/** The last finished jobs, for a waiter that registers after its job already ended. */
+const recentFinished = new Map<string, JobFinished>();
+
 function onFinished(f: JobFinished): void {
+  jobWaiters.get(f.jobId)?.(f);
+  jobWaiters.delete(f.jobId);
+  recentFinished.set(f.jobId, f);
+  if (recentFinished.size > 50) recentFinished.delete(recentFinished.keys().next().value!);
+  if (f.ok && f.kind !== 'ingest') bumpData();
   finishedJobs.add(f.jobId);
   if (finishedJobs.size > 500) finishedJobs.delete(finishedJobs.values().next().value!);
   set((s) => {
@@ -287,14 +306,7 @@ function onFinished(f: JobFinished): void {
     return { jobs, lastFinished: f };
   });
   if (!f.ok) {
-    if (f.error.code === 'CANCELLED')
-      showInfo(
-        f.kind === 'demo'
-          ? 'Demo build cancelled'
-          : f.kind === 'features'
-            ? 'Feature build cancelled'
-            : 'Import cancelled',
-      );
+    if (f.error.code === 'CANCELLED') showInfo(`${CANCELLED_TEXT[f.kind] ?? 'Job'} cancelled`);
     else showError(f.error, `${f.label} failed`);
     return;
   }
@@ -304,7 +316,8 @@ function onFinished(f: JobFinished): void {
     const c = get().caseInfo;
     if (c && !c.datasets.some((d) => d.id === dataset.id))
       set({ caseInfo: { ...c, datasets: [...c.datasets, dataset] } });
-    if (get().caseInfo?.datasets.some((d) => d.id === dataset.id)) set({ selectedDatasetId: dataset.id });
+    if (get().caseInfo?.datasets.some((d) => d.id === dataset.id))
+      set({ selectedDatasetId: dataset.id, tab: 'events' });
     const secs = seconds < 10 ? seconds.toFixed(1) : formatInt(seconds);
     showNotice(`Imported ${formatCount(rows, 'row')} into “${dataset.name}” in ${secs} s`);
   } else if (isFeaturesResult(f.result)) {
@@ -322,6 +335,54 @@ function onFinished(f: JobFinished): void {
     );
   } else {
     showNotice(`Demo case ready: ${formatCount(f.result.datasets, 'dataset')}`);
+  }
+}
+
+const CANCELLED_TEXT: Partial<Record<JobFinished['kind'], string>> = {
+  demo: 'Demo build',
+  features: 'Feature build',
+  ingest: 'Import',
+  train: 'Training',
+  score: 'Scoring',
+};
+
+export function bumpData(): void {
+  set((s) => ({ dataVersion: s.dataVersion + 1 }));
+}
+
+export function setTab(tab: Tab): void {
+  if (get().tab !== tab) set({ tab });
+}
+
+type JobMethod = 'features.build' | 'model.train' | 'model.score';
+
+/** Starts a job; resolves when it finishes (ok or not), null when it could not start. */
+export async function runJob<M extends JobMethod>(
+  method: M,
+  params: Params<M>,
+  failContext: string,
+): Promise<JobFinished | null> {
+  const r = await b().invoke(method, params);
+  if (!r.ok) {
+    showError(r.error, failContext);
+    return null;
+  }
+  const { jobId } = r.value;
+  const done = recentFinished.get(jobId);
+  if (done) return done;
+  return new Promise((resolve) => jobWaiters.set(jobId, resolve));
+}
+
+/**
+ * Brings a dataset's scores up to date after its events changed: features (only new events when
+ * it can), then each model of the feed scores again. Stops at the first failure or cancel.
+ */
+export async function updateScores(datasetId: number, modelIds: number[]): Promise<void> {
+  const f = await runJob('features.build', { datasetId }, 'Could not build features');
+  if (!f?.ok) return;
+  for (const modelId of modelIds) {
+    const s = await runJob('model.score', { datasetId, modelId }, 'Could not score');
+    if (!s?.ok) return;
   }
 }
 

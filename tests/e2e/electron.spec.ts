@@ -10,6 +10,7 @@ import {
   importShowsProgressAndRows,
   malformedCsvShowsErrorAndAddsNothing,
   sortAndFilter,
+  triageAnomaly,
 } from './journeys';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -56,6 +57,7 @@ test.describe('electron', () => {
   test('a CSV is imported with progress and appears in the table', async () =>
     importShowsProgressAndRows(page));
   test('sorting and filtering work', async () => sortAndFilter(page));
+  test('an anomaly is explained and judged with one key', async () => triageAnomaly(page));
   test('a malformed CSV shows its error and adds nothing', async () =>
     malformedCsvShowsErrorAndAddsNothing(page));
 

@@ -33,8 +33,57 @@ export async function demoCaseAppears(page: Page): Promise<void> {
   for (const name of DEMO_DATASETS)
     await expect(page.getByTestId('dataset-item').filter({ hasText: name })).toBeVisible();
   await page.getByTestId('dataset-item').filter({ hasText: 'card_transactions' }).click();
+  // The case opens on its anomaly feed (the demo is scored by the default model).
+  await expect(page.getByTestId('feed-row').first()).toBeVisible();
+  await page.getByTestId('tab-events').click();
   await expect(page.getByTestId('events-row').first()).toBeVisible();
   expect(await rowCount(page)).toBeGreaterThan(50_000);
+}
+
+const countIn = async (page: Page, testId: string) =>
+  Number((await page.getByTestId(testId).locator('.count').innerText()).replace(/[^0-9]/g, ''));
+
+/** Works an anomaly: reads why, how bad, cost, action; marks it with a key; undoes it. */
+export async function triageAnomaly(page: Page): Promise<void> {
+  await page.getByTestId('dataset-item').filter({ hasText: 'card_transactions' }).click();
+  await page.getByTestId('tab-anomalies').click();
+  const rows = page.getByTestId('feed-row');
+  await expect(rows.first()).toBeVisible({ timeout: 60_000 });
+  const open = await countIn(page, 'feed-view-open');
+  expect(open).toBeGreaterThan(10);
+  // Ranked on one axis, highest first.
+  const scores = (await page.locator('[data-testid="feed-row"] .score-num').allInnerTexts()).map(Number);
+  expect(scores.slice(0, 20)).toEqual([...scores.slice(0, 20)].sort((a, b) => b - a));
+  await expect(page.getByTestId('score-histogram').locator('canvas')).toBeVisible();
+
+  await rows.nth(1).click();
+  const explanation = page.getByTestId('explanation');
+  await expect(explanation.getByTestId('reasons').locator('li').first()).toBeVisible();
+  await expect(explanation.getByTestId('severity').first()).toHaveAttribute(
+    'data-severity',
+    /LOW|MEDIUM|HIGH|CRITICAL/,
+  );
+  await expect(explanation.getByTestId('action')).not.toBeEmpty();
+  await expect(explanation.getByTestId('cost')).toContainText('about');
+  const judged = await rows.nth(1).getAttribute('data-event-id');
+
+  await page.keyboard.press('f');
+  await expect(page.getByTestId('feed-view-open').locator('.count')).toHaveText(
+    (open - 1).toLocaleString('en-US'),
+  );
+  expect(await countIn(page, 'feed-view-false_positive')).toBe(1);
+  await expect(page.locator(`[data-testid="feed-row"][data-event-id="${judged}"]`)).toHaveCount(0);
+
+  await page.keyboard.press('u');
+  await expect(page.getByTestId('feed-view-false_positive').locator('.count')).toHaveText('0');
+  expect(await countIn(page, 'feed-view-open')).toBe(open);
+
+  // Models and scenarios are a key away.
+  await page.keyboard.press('3');
+  await expect(page.getByTestId('model-row').first()).toBeVisible();
+  await page.keyboard.press('4');
+  await expect(page.getByTestId('inject-form')).toBeVisible();
+  await expect(page.getByTestId('injection-row').first()).toBeVisible();
 }
 
 /** The app has its first state from the engine. */

@@ -9,6 +9,7 @@ import {
   importShowsProgressAndRows,
   malformedCsvShowsErrorAndAddsNothing,
   sortAndFilter,
+  triageAnomaly,
 } from './journeys';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -48,6 +49,7 @@ test.beforeEach(async ({ page }) => {
 test('the demo case appears', async ({ page }) => demoCaseAppears(page));
 test('a CSV is imported with progress and appears in the table', async ({ page }) =>
   importShowsProgressAndRows(page));
+test('an anomaly is explained and judged with one key', async ({ page }) => triageAnomaly(page));
 test('sorting and filtering work', async ({ page }) => sortAndFilter(page));
 test('a malformed CSV shows its error and adds nothing', async ({ page }) =>
   malformedCsvShowsErrorAndAddsNothing(page));

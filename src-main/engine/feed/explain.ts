@@ -13,14 +13,14 @@ import type {
   Severity,
   Verdict,
 } from '../../../src-shared/domain';
-import { SEVERITIES } from '../../../src-shared/domain';
+import { domainOf, SEVERITIES } from '../../../src-shared/domain';
 import { fail } from '../../../src-shared/result';
 import { tableOf } from '../db/case-store';
 import { featuresTable, readFeatureSet } from '../db/features-store';
 import type { DB } from '../db/open-case';
 import type { FeatureSpec } from '../features/config';
 import { readStoredModel, type StoredModel } from '../models/score-dataset';
-import { domainOf, type BusinessRule, type ScenarioSpec, type UnmatchedRule } from '../scenarios/config';
+import type { BusinessRule, ScenarioSpec, UnmatchedRule } from '../scenarios/config';
 import { readVerdicts } from './page';
 import { percentileOf, type Ranking } from './rank';
 import { featureLabel } from './words';

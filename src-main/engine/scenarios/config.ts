@@ -1,22 +1,12 @@
 // Attack scenarios and their business rules (config/adversarial_config.yaml), validated at load.
 import path from 'node:path';
 import { z } from 'zod';
-import { CANONICAL_ROLES, type CanonicalRole } from '../../../src-shared/domain';
+import { CANONICAL_ROLES, DOMAINS, type CanonicalRole, type Domain } from '../../../src-shared/domain';
 import { fail } from '../../../src-shared/result';
 import { parseYamlConfig, readConfigText } from '../config-file';
 import { parseDuration, projectRoot } from '../features/config';
 import { compileFormula, type Formula } from './formula';
 import { GENERATORS, type ScenarioName } from './generators';
-
-export const DOMAINS = ['transactions', 'logins', 'api'] as const;
-export type Domain = (typeof DOMAINS)[number];
-
-/** What kind of events a dataset holds, judged by its columns' roles. */
-export function domainOf(roles: readonly CanonicalRole[]): Domain {
-  if (roles.includes('amount')) return 'transactions';
-  if (roles.includes('resource') || roles.includes('latency')) return 'api';
-  return 'logins';
-}
 
 export const RISK_LEVELS = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
 export type RiskLevel = (typeof RISK_LEVELS)[number];

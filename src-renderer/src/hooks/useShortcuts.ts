@@ -4,7 +4,7 @@ import { dismissErrors, useStore } from '../store';
 import { FILTER_VALUE_ID } from '../views/FilterBar';
 import { openImportPicker } from '../views/TopBar';
 
-function isEditable(t: EventTarget | null): boolean {
+export function isEditable(t: EventTarget | null): boolean {
   if (!(t instanceof HTMLElement)) return false;
   if (t.isContentEditable) return true;
   if (t instanceof HTMLTextAreaElement || t instanceof HTMLSelectElement) return true;

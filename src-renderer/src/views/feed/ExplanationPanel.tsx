@@ -1,0 +1,211 @@
+// One anomaly in business terms: why (measured reasons), how bad, what it costs, what to do, by
+// when and whom to tell; the verdict buttons with their keys; the event itself.
+import { useEffect, useState } from 'react';
+import type { Explanation, FeedItem, Verdict } from '../../../../src-shared/domain';
+import type { AppError } from '../../../../src-shared/result';
+import { formatError } from '../../../../src-shared/result';
+import { formatInt, formatTs } from '../../format';
+import { appBridge, useStore } from '../../store';
+import { SeverityBadge } from './Severity';
+
+const money = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+
+function formatValue(v: number | null): string {
+  if (v === null || !Number.isFinite(v)) return 'missing';
+  return Number.isInteger(v) ? formatInt(v) : money.format(v);
+}
+
+function deadline(minutes: number): string {
+  const d = new Date(Date.now() + minutes * 60_000);
+  return d.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
+}
+
+export function ExplanationPanel({
+  datasetId,
+  item,
+  onVerdict,
+  canUndo,
+}: {
+  datasetId: number;
+  item: FeedItem | null;
+  onVerdict: (v: Verdict | null) => void;
+  /** There is a verdict to take back (the selected item's, or the last one given). */
+  canUndo: boolean;
+}) {
+  const dataVersion = useStore((s) => s.dataVersion);
+  const [ex, setEx] = useState<Explanation | null>(null);
+  const [error, setError] = useState<AppError | null>(null);
+  const eventId = item?.eventId ?? null;
+
+  useEffect(() => {
+    if (eventId === null) return;
+    let live = true;
+    void appBridge()
+      .invoke('feed.explain', { datasetId, eventId })
+      .then((r) => {
+        if (!live) return;
+        if (r.ok) {
+          setEx(r.value);
+          setError(null);
+        } else {
+          setEx(null);
+          setError(r.error);
+        }
+      });
+    return () => {
+      live = false;
+    };
+  }, [datasetId, eventId, dataVersion]);
+
+  if (!item) return <aside className="explain empty">Choose an anomaly to see why it was flagged.</aside>;
+  const current = ex && ex.eventId === item.eventId ? ex : null;
+  const verdict = item.verdict;
+  const maxImpact = current ? Math.max(...current.reasons.map((r) => r.impact), 1e-9) : 1;
+  return (
+    <aside className="explain" aria-label="Explanation" data-testid="explanation">
+      <header className="explain-head">
+        <div className="explain-title">
+          <span className="explain-score" title="Combined anomaly score, 0–100">
+            {item.score.toFixed(1)}
+          </span>
+          <div>
+            <div className="explain-entity">{item.entity ?? `event ${item.eventId}`}</div>
+            <div className="explain-sub">
+              event {item.eventId} · {formatTs(item.ts)} UTC
+              {item.amount !== null ? ` · ${money.format(item.amount)}` : ''}
+            </div>
+          </div>
+          {current && <SeverityBadge severity={current.severity} />}
+        </div>
+        <div className="verdict-bar" role="group" aria-label="Verdict">
+          <button
+            type="button"
+            className={`btn small verdict confirm${verdict === 'confirmed' ? ' on' : ''}`}
+            aria-pressed={verdict === 'confirmed'}
+            onClick={() => onVerdict('confirmed')}
+            data-testid="verdict-confirm"
+            aria-keyshortcuts="C"
+          >
+            Confirm attack <kbd>C</kbd>
+          </button>
+          <button
+            type="button"
+            className={`btn small verdict dismiss${verdict === 'false_positive' ? ' on' : ''}`}
+            aria-pressed={verdict === 'false_positive'}
+            onClick={() => onVerdict('false_positive')}
+            data-testid="verdict-fp"
+            aria-keyshortcuts="F"
+          >
+            False positive <kbd>F</kbd>
+          </button>
+          <button
+            type="button"
+            className="btn small ghost"
+            disabled={!canUndo}
+            onClick={() => onVerdict(null)}
+            data-testid="verdict-clear"
+            aria-keyshortcuts="U"
+          >
+            Undo <kbd>U</kbd>
+          </button>
+        </div>
+      </header>
+      {error && (
+        <p className="explain-error" role="alert">
+          Could not explain this event: {formatError(error)}
+        </p>
+      )}
+      {!current && !error && <div className="explain-loading skeleton-lines" aria-busy="true" />}
+      {current && (
+        <div className="explain-body">
+          <section>
+            <h3>Why</h3>
+            {current.reasons.length === 0 ? (
+              <p className="muted">No single feature stands out: the models score the combination.</p>
+            ) : (
+              <ul className="reasons" data-testid="reasons">
+                {current.reasons.map((r) => (
+                  <li
+                    key={r.feature}
+                    title={`${r.feature}: −${r.impact} points when set to its typical value`}
+                  >
+                    <div className="reason-text">
+                      <span className="reason-label">{r.label}</span>
+                      <span className="reason-values">
+                        <b>{formatValue(r.value)}</b>{' '}
+                        <span className="muted">typically {formatValue(r.typical)}</span>
+                      </span>
+                    </div>
+                    <div className="reason-bar" aria-hidden="true">
+                      <span style={{ width: `${(100 * r.impact) / maxImpact}%` }} />
+                    </div>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+          <dl className="impact-grid">
+            <div>
+              <dt>How bad</dt>
+              <dd>
+                <SeverityBadge severity={current.severity} />{' '}
+                <span className="muted">{item.alert ? 'above' : 'below'} the alert threshold</span>
+              </dd>
+            </div>
+            <div>
+              <dt>Looks like</dt>
+              <dd>
+                <b>{current.pattern.scenario.replace(/_/g, ' ')}</b>
+                <span className="pattern-how">
+                  {current.pattern.matched === 'injected'
+                    ? ' (injected scenario)'
+                    : current.pattern.matched === 'signals'
+                      ? ' (matched by its signals)'
+                      : ''}
+                </span>
+                <div className="muted">{current.pattern.description}</div>
+              </dd>
+            </div>
+            <div>
+              <dt>What it costs</dt>
+              <dd data-testid="cost">
+                about <b>{money.format(current.pattern.cost)}</b>{' '}
+                <span className="muted mono" title="Cost formula of the business rule">
+                  {current.pattern.costFormula}
+                </span>
+              </dd>
+            </div>
+            <div>
+              <dt>What to do</dt>
+              <dd data-testid="action">{current.pattern.action}</dd>
+            </div>
+            <div>
+              <dt>By when</dt>
+              <dd>
+                within <b>{current.pattern.slaMinutes} min</b>{' '}
+                <span className="muted">(by {deadline(current.pattern.slaMinutes)} if you start now)</span>
+              </dd>
+            </div>
+            <div>
+              <dt>Escalate to</dt>
+              <dd>{current.pattern.escalation.join(' → ')}</dd>
+            </div>
+          </dl>
+          <details className="event-details">
+            <summary>The event</summary>
+            <table>
+              <tbody>
+                {Object.entries(current.event).map(([k, v]) => (
+                  <tr key={k}>
+                    <th>{k}</th>
+                    <td>{k === 'ts' ? formatTs(v) : v === null ? '' : String(v)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </details>
+        </div>
+      )}
+    </aside>
+  );
+}

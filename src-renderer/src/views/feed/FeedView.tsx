@@ -1,0 +1,362 @@
+// The anomaly feed of a dataset: every scored event on one 0–100 axis, worked top-down. Views by
+// verdict, the score distribution, the explanation of the selected item, one-key verdicts.
+import { flexRender, getCoreRowModel, useReactTable, type ColumnDef } from '@tanstack/react-table';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type {
+  DatasetInfo,
+  FeedItem,
+  FeedPage,
+  FeedView as View,
+  ScoreDistribution,
+  Verdict,
+} from '../../../../src-shared/domain';
+import type { AppError } from '../../../../src-shared/result';
+import { formatError } from '../../../../src-shared/result';
+import { formatInt, formatMs, formatTs } from '../../format';
+import { isEditable } from '../../hooks/useShortcuts';
+import { appBridge, bumpData, runJob, showError, showNotice, updateScores, useStore } from '../../store';
+import { EmptyState } from '../EmptyState';
+import { ExplanationPanel } from './ExplanationPanel';
+import { ScoreHistogram } from './ScoreHistogram';
+
+const PAGE = 100;
+
+const VIEWS: { view: View; label: string }[] = [
+  { view: 'open', label: 'Open alerts' },
+  { view: 'all', label: 'All events' },
+  { view: 'confirmed', label: 'Confirmed' },
+  { view: 'false_positive', label: 'False positives' },
+];
+
+const VERDICT_TEXT: Record<Verdict, string> = {
+  confirmed: 'confirmed attack',
+  false_positive: 'false positive',
+};
+
+const money = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+
+const COLUMNS: ColumnDef<FeedItem>[] = [
+  { id: 'rank', header: '#', cell: (c) => formatInt(c.row.original.rank) },
+  {
+    id: 'score',
+    header: 'Score',
+    cell: (c) => {
+      const s = c.row.original.score;
+      return (
+        <span className="score-cell" title={`Combined score ${s.toFixed(2)} of 100`}>
+          <span className="score-bar" aria-hidden="true">
+            <span style={{ width: `${s}%` }} className={c.row.original.alert ? 'alert' : undefined} />
+          </span>
+          <span className="score-num">{s.toFixed(1)}</span>
+        </span>
+      );
+    },
+  },
+  { id: 'ts', header: 'Time (UTC)', cell: (c) => formatTs(c.row.original.ts) },
+  { id: 'entity', header: 'Entity', cell: (c) => c.row.original.entity ?? '' },
+  {
+    id: 'amount',
+    header: 'Amount',
+    cell: (c) => (c.row.original.amount === null ? '' : money.format(c.row.original.amount)),
+  },
+  {
+    id: 'scenario',
+    header: 'Injected',
+    cell: (c) =>
+      c.row.original.scenario ? (
+        <span className="tag">{c.row.original.scenario.replace(/_/g, ' ')}</span>
+      ) : (
+        ''
+      ),
+  },
+  {
+    id: 'verdict',
+    header: 'Verdict',
+    cell: (c) => {
+      const v = c.row.original.verdict;
+      if (!v) return c.row.original.alert ? <span className="muted">open</span> : '';
+      return (
+        <span className={`verdict-tag ${v}`}>{v === 'confirmed' ? '✔ confirmed' : '✕ false positive'}</span>
+      );
+    },
+  },
+];
+
+/** First run: features, a model (trees if there are labels, else Isolation Forest), scores. */
+async function scoreFromScratch(datasetId: number): Promise<void> {
+  const f = await runJob('features.build', { datasetId }, 'Could not build features');
+  if (!f?.ok) return;
+  let t = await runJob('model.train', { datasetId, model: 'gbdt' }, 'Could not train');
+  if (t && !t.ok && t.error.code === 'BAD_REQUEST' && /label/.test(t.error.message)) {
+    showNotice('No labels in this dataset: training an Isolation Forest instead');
+    t = await runJob('model.train', { datasetId, model: 'iforest' }, 'Could not train');
+  }
+  if (!t?.ok || !('model' in t.result)) return;
+  await runJob('model.score', { datasetId, modelId: t.result.model.id }, 'Could not score');
+}
+
+export function FeedView({ dataset }: { dataset: DatasetInfo }) {
+  const dataVersion = useStore((s) => s.dataVersion);
+  const epoch = useStore((s) => s.connectionEpoch);
+  const busy = useStore((s) => Object.keys(s.jobs).length > 0);
+  const [view, setView] = useState<View>('open');
+  const [offset, setOffset] = useState(0);
+  const [page, setPage] = useState<FeedPage | null>(null);
+  const [error, setError] = useState<AppError | null>(null);
+  const [dist, setDist] = useState<ScoreDistribution | null>(null);
+  const [selected, setSelected] = useState(0);
+  /** The last verdict given here, so Undo works even after the item left the view. */
+  const [last, setLast] = useState<{ eventId: number; previous: Verdict | null } | null>(null);
+  const tableRef = useRef<HTMLDivElement | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    void appBridge()
+      .invoke('feed.page', { datasetId: dataset.id, view, offset, limit: PAGE })
+      .then((r) => {
+        if (!live) return;
+        if (r.ok) {
+          setPage(r.value);
+          setError(null);
+        } else setError(r.error);
+      });
+    return () => {
+      live = false;
+    };
+  }, [dataset.id, view, offset, dataVersion, epoch]);
+
+  useEffect(() => {
+    let live = true;
+    void appBridge()
+      .invoke('feed.distribution', { datasetId: dataset.id })
+      .then((r) => {
+        if (live && r.ok) setDist(r.value);
+      });
+    return () => {
+      live = false;
+    };
+  }, [dataset.id, dataVersion, epoch]);
+
+  const items = useMemo(() => (page?.datasetId === dataset.id ? page.items : []), [page, dataset.id]);
+  const index = Math.min(selected, Math.max(0, items.length - 1));
+  const item = items[index] ?? null;
+
+  const chooseView = (v: View) => {
+    setView(v);
+    setOffset(0);
+    setSelected(0);
+  };
+
+  const saveVerdict = useCallback(
+    async (eventId: number, v: Verdict | null, previous: Verdict | null, undo: boolean) => {
+      const r = await appBridge().invoke('feed.verdict', { datasetId: dataset.id, eventId, verdict: v });
+      if (!r.ok) {
+        showError(r.error, 'Could not save the verdict');
+        return;
+      }
+      setLast(undo ? null : { eventId, previous });
+      showNotice(
+        undo
+          ? `Undone: event ${eventId} is ${v ? VERDICT_TEXT[v] : 'open'} again`
+          : v
+            ? `Event ${eventId} marked ${VERDICT_TEXT[v]} (U undoes): the next training learns from it`
+            : `Verdict on event ${eventId} removed`,
+      );
+      // In "open alerts" a judged item leaves the list; the same index is then the next one.
+      bumpData();
+    },
+    [dataset.id],
+  );
+
+  const verdict = useCallback(
+    async (v: Verdict | null) => {
+      if (v === null) {
+        // Undo: the selected item's verdict, else the last verdict given (its item may have left the view).
+        if (item?.verdict) await saveVerdict(item.eventId, null, item.verdict, false);
+        else if (last) await saveVerdict(last.eventId, last.previous, null, true);
+        return;
+      }
+      if (item && item.verdict !== v) await saveVerdict(item.eventId, v, item.verdict, false);
+    },
+    [item, last, saveVerdict],
+  );
+
+  // Triage keys: J/K or arrows move, C confirms, F marks a false positive, U undoes.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || isEditable(e.target)) return;
+      const k = e.key.toLowerCase();
+      if (k === 'j' || e.key === 'ArrowDown') setSelected(Math.min(items.length - 1, index + 1));
+      else if (k === 'k' || e.key === 'ArrowUp') setSelected(Math.max(0, index - 1));
+      else if (k === 'c') void verdict('confirmed');
+      else if (k === 'f') void verdict('false_positive');
+      else if (k === 'u') void verdict(null);
+      else return;
+      e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [items.length, index, verdict]);
+
+  useEffect(() => {
+    tableRef.current?.querySelector('tr[aria-selected="true"]')?.scrollIntoView({ block: 'nearest' });
+  }, [index, page]);
+
+  const table = useReactTable({ data: items, columns: COLUMNS, getCoreRowModel: getCoreRowModel() });
+
+  if (error && !page) {
+    return <EmptyState title="Could not load the anomaly feed" detail={formatError(error)} tone="error" />;
+  }
+  if (!page) return <EmptyState title="Ranking events…" testId="feed-loading" />;
+  if (!page.models.length) {
+    return (
+      <EmptyState
+        title="This dataset has not been scored yet"
+        detail="Build point-in-time features, train a model (gradient-boosted trees when there are labels, else an Isolation Forest) and score every event. Progress shows on the left, with Cancel."
+        action={{
+          label: busy ? 'Working…' : 'Build features, train and score',
+          onClick: () => void scoreFromScratch(dataset.id),
+          testId: 'feed-score-all',
+        }}
+        testId="feed-empty"
+      />
+    );
+  }
+  const from = page.total ? page.offset + 1 : 0;
+  const to = page.offset + page.items.length;
+  return (
+    <div className="feed" data-testid="feed">
+      <div className="feed-head">
+        <div className="segmented" role="tablist" aria-label="Which events">
+          {VIEWS.map(({ view: v, label }) => (
+            <button
+              key={v}
+              type="button"
+              role="tab"
+              aria-selected={view === v}
+              className={view === v ? 'seg on' : 'seg'}
+              onClick={() => chooseView(v)}
+              data-testid={`feed-view-${v}`}
+            >
+              {label} <span className="count">{formatInt(page.counts[v])}</span>
+            </button>
+          ))}
+        </div>
+        <div className="feed-models" title="The combined score is the mean of each model's percentile rank">
+          Ranked by{' '}
+          {page.models.map((m, i) => (
+            <span key={m.id}>
+              {i > 0 && ' + '}
+              <b>{m.name}</b>
+            </span>
+          ))}
+        </div>
+        <button
+          type="button"
+          className="btn small"
+          disabled={busy}
+          onClick={() =>
+            void updateScores(
+              dataset.id,
+              page.models.map((m) => m.id),
+            )
+          }
+          title="Featurise new events and score again with these models"
+          data-testid="feed-update"
+        >
+          Update scores
+        </button>
+      </div>
+      <div className="feed-body">
+        <div className="feed-left">
+          <ScoreHistogram dist={dist} />
+          <div className="feed-table-wrap" ref={tableRef}>
+            {items.length === 0 ? (
+              <EmptyState
+                title={view === 'open' ? 'No open alerts' : 'Nothing here'}
+                detail={
+                  view === 'open'
+                    ? 'Every alert has a verdict. "All events" lists everything by score.'
+                    : 'Verdicts you give appear here.'
+                }
+                testId="feed-none"
+              />
+            ) : (
+              <table className="feed-table" data-testid="feed-table" aria-label="Anomalies by score">
+                <thead>
+                  {table.getHeaderGroups().map((g) => (
+                    <tr key={g.id}>
+                      {g.headers.map((h) => (
+                        <th key={h.id} className={`col-${h.id}`}>
+                          {flexRender(h.column.columnDef.header, h.getContext())}
+                        </th>
+                      ))}
+                    </tr>
+                  ))}
+                </thead>
+                <tbody>
+                  {table.getRowModel().rows.map((row, i) => (
+                    <tr
+                      key={row.original.eventId}
+                      aria-selected={i === index}
+                      className={i === index ? 'selected' : undefined}
+                      onClick={() => setSelected(i)}
+                      data-testid="feed-row"
+                      data-event-id={row.original.eventId}
+                    >
+                      {row.getVisibleCells().map((cell) => (
+                        <td key={cell.id} className={`col-${cell.column.id}`}>
+                          {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                        </td>
+                      ))}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </div>
+          <div className="feed-foot">
+            <span data-testid="feed-range">
+              {formatInt(from)}–{formatInt(to)} of {formatInt(page.total)}
+            </span>
+            <span className="muted">ranked in {formatMs(page.elapsedMs)}</span>
+            <span className="keys muted">
+              <kbd>J</kbd>
+              <kbd>K</kbd> move · <kbd>C</kbd> confirm · <kbd>F</kbd> false positive · <kbd>U</kbd> undo
+            </span>
+            <span className="spacer" />
+            <button
+              type="button"
+              className="btn small ghost"
+              disabled={page.offset === 0}
+              onClick={() => {
+                setOffset(Math.max(0, offset - PAGE));
+                setSelected(0);
+              }}
+            >
+              ← Previous
+            </button>
+            <button
+              type="button"
+              className="btn small ghost"
+              disabled={to >= page.total}
+              onClick={() => {
+                setOffset(offset + PAGE);
+                setSelected(0);
+              }}
+              data-testid="feed-next"
+            >
+              Next →
+            </button>
+          </div>
+        </div>
+        <ExplanationPanel
+          datasetId={dataset.id}
+          item={item}
+          onVerdict={(v) => void verdict(v)}
+          canUndo={Boolean(item?.verdict) || last !== null}
+        />
+      </div>
+    </div>
+  );
+}
