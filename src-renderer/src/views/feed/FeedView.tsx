@@ -202,7 +202,14 @@ export function FeedView({ dataset }: { dataset: DatasetInfo }) {
     tableRef.current?.querySelector('tr[aria-selected="true"]')?.scrollIntoView({ block: 'nearest' });
   }, [index, page]);
 
-  const table = useReactTable({ data: items, columns: COLUMNS, getCoreRowModel: getCoreRowModel() });
+  // Columns the dataset has a role for (no amount column for logins, say).
+  const columns = useMemo(() => {
+    const roles = new Set(dataset.columns.map((c) => c.role));
+    return COLUMNS.filter(
+      (c) => (c.id !== 'amount' || roles.has('amount')) && (c.id !== 'entity' || roles.has('entity')),
+    );
+  }, [dataset]);
+  const table = useReactTable({ data: items, columns, getCoreRowModel: getCoreRowModel() });
 
   if (error && !page) {
     return <EmptyState title="Could not load the anomaly feed" detail={formatError(error)} tone="error" />;

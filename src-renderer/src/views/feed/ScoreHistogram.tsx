@@ -16,8 +16,9 @@ export function ScoreHistogram({ dist }: { dist: ScoreDistribution | null }) {
     if (!dist || !dist.bins.length) return null;
     const c = chartColors();
     const labels = dist.bins.map((b) => fmt((b.lo + b.hi) / 2));
-    // Log axes cannot show 0: empty bins are left out of the bars.
-    const normal = dist.bins.map((b) => (b.count - b.positives > 0 ? b.count - b.positives : null));
+    // Log axes cannot show 0: empty bins are left out. Known attacks overlay the bar of all events
+    // (stacking on a log axis drops bars whose base is empty).
+    const all = dist.bins.map((b) => (b.count > 0 ? b.count : null));
     const attacks = dist.bins.map((b) => (b.positives > 0 ? b.positives : null));
     const t = dist.threshold;
     const tIndex = t === null ? -1 : dist.bins.findIndex((b, i) => t < b.hi || i === dist.bins.length - 1);
@@ -53,8 +54,7 @@ export function ScoreHistogram({ dist }: { dist: ScoreDistribution | null }) {
         {
           name: 'events',
           type: 'bar',
-          stack: 'all',
-          data: normal,
+          data: all,
           itemStyle: { color: c.accent, opacity: 0.55 },
           barCategoryGap: '10%',
           markLine:
@@ -63,12 +63,7 @@ export function ScoreHistogram({ dist }: { dist: ScoreDistribution | null }) {
                   symbol: 'none',
                   silent: true,
                   lineStyle: { color: c.text, type: 'dashed', width: 1 },
-                  label: {
-                    formatter: `alert ≥ ${fmt(t!)}`,
-                    color: c.muted,
-                    fontSize: 10,
-                    position: 'insideEndTop',
-                  },
+                  label: { show: false },
                   data: [{ xAxis: tIndex }],
                 }
               : undefined,
@@ -76,7 +71,7 @@ export function ScoreHistogram({ dist }: { dist: ScoreDistribution | null }) {
         {
           name: 'known attacks',
           type: 'bar',
-          stack: 'all',
+          barGap: '-100%',
           data: attacks,
           itemStyle: { color: c.danger },
         },
