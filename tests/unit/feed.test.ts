@@ -1,7 +1,14 @@
 // The anomaly feed: combined 0–100 ranking across models, views by verdict, explanations that
 // measure each reason, and verdicts that the next training takes as labels.
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import type { FeedPage, Explanation, ScoreDistribution, TrainResult } from '../../src-shared/domain';
+import type {
+  Explanation,
+  FeedPage,
+  InjectionInfo,
+  ScoreDistribution,
+  TrainResult,
+} from '../../src-shared/domain';
 import type { EngineHost } from '../../src-main/engine/host';
 import { percentileOf } from '../../src-main/engine/feed/rank';
 import { hostWithCase, ingest, writeFile } from './helpers';
@@ -175,7 +182,7 @@ describe('anomaly feed', () => {
   }, 60_000);
 
   it('refuses bad requests clearly and leaves verdicts alone', async () => {
-    const { host } = await scoredCase();
+    const { host, casePath } = await scoredCase();
     try {
       const bad = await host.handle('feed.verdict', {
         datasetId: 1,
@@ -197,6 +204,40 @@ describe('anomaly feed', () => {
         limit: 5,
       });
       expect(page.total).toBe(0);
+
+      // A verdict on an injected event goes with its injection (ids can be given again later).
+      const all = await call<FeedPage>(host, 'feed.page', {
+        datasetId: 1,
+        view: 'all',
+        offset: 0,
+        limit: 50,
+      });
+      const injected = all.items.find((i) => i.scenario !== null)!;
+      await call(host, 'feed.verdict', { datasetId: 1, eventId: injected.eventId, verdict: 'confirmed' });
+      const confirmed = await call<FeedPage>(host, 'feed.page', {
+        datasetId: 1,
+        view: 'confirmed',
+        offset: 0,
+        limit: 5,
+      });
+      expect(confirmed.items.map((i) => i.eventId)).toEqual([injected.eventId]);
+      const injections = await call<InjectionInfo[]>(host, 'scenario.list', {});
+      const owner = injections.find(
+        (i) => i.scenario === injected.scenario && injected.ts! >= i.start && injected.ts! <= i.end,
+      )!;
+      await call(host, 'scenario.remove', { injectionId: owner.injectionId });
+      const after = await call<FeedPage>(host, 'feed.page', {
+        datasetId: 1,
+        view: 'confirmed',
+        offset: 0,
+        limit: 5,
+      });
+      expect(after.total).toBe(0);
+      expect(after.counts.all).toBe(all.counts.all - owner.events);
+      const db = new Database(casePath, { readonly: true });
+      const left = db.prepare('SELECT count(*) FROM labels WHERE event_id = ?').pluck().get(injected.eventId);
+      db.close();
+      expect(left).toBe(0);
     } finally {
       await host.close();
     }

@@ -288,6 +288,9 @@ export function removeInjection(db: DB, injectionId: number): { datasetId: numbe
     if (hasFeatures) db.exec(`DELETE FROM ${featuresTable(inj.datasetId)} WHERE event_id IN (${ids})`);
     // Their scores go too (event ids can be given again to events added later).
     db.prepare(`DELETE FROM scores WHERE dataset_id = ? AND event_id IN (${ids})`).run(inj.datasetId);
+    // And their verdicts and notes, which would otherwise attach to a later event given the same id.
+    db.prepare(`DELETE FROM labels WHERE dataset_id = ? AND event_id IN (${ids})`).run(inj.datasetId);
+    db.prepare(`DELETE FROM notes WHERE dataset_id = ? AND event_id IN (${ids})`).run(inj.datasetId);
     // Later events' features were computed with these events in their windows: rebuild all.
     db.prepare('DELETE FROM feature_sets WHERE dataset_id = ?').run(inj.datasetId);
     db.prepare('DELETE FROM injections WHERE id = ?').run(injectionId);
