@@ -33,13 +33,15 @@ export function StatusBar() {
           {filters.length > 0 && total !== null && !mine?.error && (
             <span className="status-item muted">filtered from {formatInt(dataset.rows)}</span>
           )}
-          <span
-            className="status-item muted"
-            data-testid="query-ms"
-            title="Time the engine spent on the last page"
-          >
-            {mine?.elapsedMs !== null && mine?.elapsedMs !== undefined ? formatMs(mine.elapsedMs) : '— ms'}
-          </span>
+          {mine?.elapsedMs !== null && mine?.elapsedMs !== undefined && (
+            <span
+              className="status-item muted"
+              data-testid="query-ms"
+              title="Time the engine spent on the last page of events"
+            >
+              {formatMs(mine.elapsedMs)}
+            </span>
+          )}
           {mine?.loading && <span className="status-item muted">loading…</span>}
         </>
       )}
