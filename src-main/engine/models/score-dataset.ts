@@ -5,7 +5,8 @@ import type { DatasetInfo } from '../../../src-shared/domain';
 import { fail } from '../../../src-shared/result';
 import { featuresTable, readFeatureSet } from '../db/features-store';
 import type { DB } from '../db/open-case';
-import { onnxMetadata } from './onnx/metadata';
+import { checkFeatureCount, checkTreeModel } from './onnx/check-import';
+import { onnxMetadata, parseFeatureNames } from './onnx/metadata';
 import { checkFeaturesCurrent, type ModelMetadata } from './train-dataset';
 import { restoreDetector, type SavedDetector } from './unsupervised';
 
@@ -62,8 +63,10 @@ export function latestModelId(db: DB, datasetId: number): number {
 
 /**
  * An ONNX model from a file: a tree ensemble trained here or elsewhere (XGBoost or LightGBM
- * converted with onnxmltools). Its inputs are matched by feature names, from its metadata
- * (`feature_names`) or from a sidecar `FILE.json` with `featureNames`.
+ * converted with onnxmltools, scikit-learn with skl2onnx). Its inputs are matched by feature
+ * names, from its metadata (`feature_names`: a JSON array or names separated by commas) or from
+ * a sidecar `FILE.json` with `featureNames`. Whatever is wrong with the file fails here, before
+ * anything is written to the case.
  */
 export function readModelFile(file: string): StoredModel {
   const name = path.basename(file);
@@ -73,6 +76,7 @@ export function readModelFile(file: string): StoredModel {
   } catch (e) {
     return fail('IO', `cannot read the model (${(e as NodeJS.ErrnoException).code})`, { file: name });
   }
+  const shape = checkTreeModel(body, name);
   const meta = onnxMetadata(body);
   let ours: Partial<ModelMetadata> = {};
   try {
@@ -81,37 +85,56 @@ export function readModelFile(file: string): StoredModel {
     ours = {};
   }
   const sidecarFile = file.replace(/\.onnx$/i, '') + '.json';
-  let sidecar: Partial<ModelMetadata> = {};
+  const sidecarName = path.basename(sidecarFile);
+  let sidecar: Partial<ModelMetadata> & { feature_names?: unknown } = {};
   if (existsSync(sidecarFile)) {
     try {
-      sidecar = JSON.parse(readFileSync(sidecarFile, 'utf8')) as Partial<ModelMetadata>;
+      sidecar = JSON.parse(readFileSync(sidecarFile, 'utf8')) as typeof sidecar;
     } catch (e) {
       fail('BAD_REQUEST', `the model's metadata is not valid JSON (${(e as Error).message})`, {
-        file: path.basename(sidecarFile),
+        file: sidecarName,
       });
     }
   }
-  let featureNames: unknown = ours.featureNames ?? sidecar.featureNames;
-  if (!featureNames && meta.feature_names) {
+  let fromMeta: string[] | null = null;
+  if (meta.feature_names !== undefined) {
     try {
-      featureNames = JSON.parse(meta.feature_names);
-    } catch {
-      featureNames = null;
+      fromMeta = parseFeatureNames(meta.feature_names);
+    } catch (e) {
+      fail('BAD_REQUEST', (e as Error).message, { file: name });
     }
   }
-  if (!Array.isArray(featureNames) || !featureNames.every((f) => typeof f === 'string')) {
-    fail(
+  const sideNames: unknown = sidecar.featureNames ?? sidecar.feature_names;
+  let fromSidecar: string[] | null = null;
+  if (sideNames !== undefined) {
+    if (!Array.isArray(sideNames) || !sideNames.every((f) => typeof f === 'string')) {
+      fail('BAD_REQUEST', '"featureNames" must be an array of feature names', { file: sidecarName });
+    }
+    fromSidecar = sideNames as string[];
+  }
+  const featureNames = ours.featureNames ?? fromSidecar ?? fromMeta;
+  if (!featureNames) {
+    return fail(
       'BAD_REQUEST',
-      `the model does not say which features it takes: give it "feature_names" metadata or a sidecar ${path.basename(sidecarFile)} with "featureNames"`,
+      `the model does not say which features it takes: give it "feature_names" metadata or a sidecar ${sidecarName} with "featureNames"`,
       { file: name },
     );
   }
+  if (fromSidecar && fromMeta && fromSidecar.join() !== fromMeta.join()) {
+    fail(
+      'BAD_REQUEST',
+      `its "feature_names" metadata and ${sidecarName} name different features: give one list, or the same in both`,
+      { file: name },
+    );
+  }
+  checkFeatureCount(body, name, featureNames, shape);
   const metadata = { ...sidecar, ...ours };
+  delete (metadata as { feature_names?: unknown }).feature_names;
   return {
     id: null,
     name,
     kind: ours.kind === 'gbdt' ? 'gbdt' : 'onnx',
-    featureNames: featureNames as string[],
+    featureNames,
     threshold: metadata.threshold ?? 0.5,
     metadata,
     body,

@@ -18,3 +18,29 @@ export function onnxMetadata(bytes: Uint8Array): Record<string, string> {
   }
   return out;
 }
+
+/**
+ * Feature names as a model's `feature_names` metadata gives them: a JSON array of strings, or
+ * the names separated by commas. Throws an Error saying what is wrong with them.
+ */
+export function parseFeatureNames(raw: string): string[] {
+  const t = raw.trim();
+  let names: unknown;
+  if (t.startsWith('[')) {
+    try {
+      names = JSON.parse(t);
+    } catch {
+      throw new Error('its "feature_names" starts like a JSON array but is not valid JSON');
+    }
+    if (!Array.isArray(names) || !names.every((n) => typeof n === 'string'))
+      throw new Error('its "feature_names" is not a JSON array of strings');
+  } else names = t.split(',').map((n) => n.trim());
+  const list = names as string[];
+  if (!list.length || list.some((n) => !n)) throw new Error('its "feature_names" has an empty name');
+  const seen = new Set<string>();
+  for (const n of list) {
+    if (seen.has(n)) throw new Error(`its "feature_names" names "${n}" twice`);
+    seen.add(n);
+  }
+  return list;
+}

@@ -71,6 +71,12 @@ export class ProtoWriter {
     return this.bytes(field, w.finish());
   }
 
+  /** Bytes already encoded as fields (copied through from another message). */
+  raw(bytes: Uint8Array): this {
+    this.push(bytes);
+    return this;
+  }
+
   finish(): Uint8Array {
     const out = new Uint8Array(this.size);
     let at = 0;
@@ -85,6 +91,25 @@ export class ProtoWriter {
 /** Reads the top-level fields of a protobuf message: field number → raw values (varints as bigint). */
 export function readFields(bytes: Uint8Array): Map<number, (bigint | Uint8Array)[]> {
   const out = new Map<number, (bigint | Uint8Array)[]>();
+  for (const f of readFieldList(bytes)) {
+    let list = out.get(f.field);
+    if (!list) out.set(f.field, (list = []));
+    list.push(f.value);
+  }
+  return out;
+}
+
+export interface ProtoField {
+  field: number;
+  /** varints as bigint; length-delimited, fixed64 and fixed32 values as their bytes */
+  value: bigint | Uint8Array;
+  /** the whole encoded field (key and value), to copy it through unchanged */
+  encoded: Uint8Array;
+}
+
+/** The top-level fields of a protobuf message, in order. */
+export function readFieldList(bytes: Uint8Array): ProtoField[] {
+  const out: ProtoField[] = [];
   let at = 0;
   const varint = (): bigint => {
     let v = 0n;
@@ -99,9 +124,11 @@ export function readFields(bytes: Uint8Array): Map<number, (bigint | Uint8Array)
     }
   };
   while (at < bytes.length) {
+    const start = at;
     const key = Number(varint());
     const field = key >>> 3;
     const wire = key & 7;
+    if (field === 0) throw new Error('field number 0');
     let value: bigint | Uint8Array;
     if (wire === 0) value = varint();
     else if (wire === 2) {
@@ -116,9 +143,8 @@ export function readFields(bytes: Uint8Array): Map<number, (bigint | Uint8Array)
       value = bytes.subarray(at, at + 4);
       at += 4;
     } else throw new Error(`unsupported wire type ${wire}`);
-    let list = out.get(field);
-    if (!list) out.set(field, (list = []));
-    list.push(value);
+    if (at > bytes.length) throw new Error('truncated protobuf');
+    out.push({ field, value, encoded: bytes.subarray(start, at) });
   }
   return out;
 }

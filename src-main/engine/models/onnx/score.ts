@@ -3,11 +3,14 @@ import * as ort from 'onnxruntime-node';
 import { fail } from '../../../../src-shared/result';
 import { readFileSync } from 'node:fs';
 import { ONNX_INPUT, ONNX_PROBABILITY } from './export';
-import { onnxMetadata } from './metadata';
+import { ONNX_DOUBLE, ONNX_FLOAT, readOnnxGraph, withoutZipMap } from './inspect';
+import { onnxMetadata, parseFeatureNames } from './metadata';
 
 export interface OnnxScorer {
   inputs: readonly string[];
   outputs: readonly string[];
+  /** The output read as the score. */
+  output: string;
   /** Feature names from the model's metadata, when it has them. */
   featureNames: string[] | null;
   score(columns: Float32Array[]): Promise<Float32Array>;
@@ -17,31 +20,47 @@ export interface OnnxScorer {
 const BATCH = 65_536;
 
 export async function openOnnx(model: Uint8Array | string, file = 'model.onnx'): Promise<OnnxScorer> {
+  const original = typeof model === 'string' ? new Uint8Array(readFileSync(model)) : model;
+  let bytes = original;
+  let graph: ReturnType<typeof readOnnxGraph> | null = null;
+  try {
+    // a classifier's ZipMap (probabilities as a sequence of maps) cannot be returned to Node:
+    // read the probability tensor that feeds it instead
+    bytes = withoutZipMap(original);
+    graph = readOnnxGraph(bytes);
+  } catch {
+    // not protobuf: the session refuses it below
+  }
   let session: ort.InferenceSession;
   try {
-    session =
-      typeof model === 'string'
-        ? await ort.InferenceSession.create(model)
-        : await ort.InferenceSession.create(model);
+    session = await ort.InferenceSession.create(bytes);
   } catch (e) {
     return fail('BAD_REQUEST', `not a usable ONNX model (${(e as Error).message.split('\n')[0]})`, { file });
   }
-  const bytes = typeof model === 'string' ? new Uint8Array(readFileSync(model)) : model;
-  const raw = onnxMetadata(bytes).feature_names;
   let featureNames: string[] | null = null;
+  const raw = onnxMetadata(original).feature_names;
   try {
-    const parsed: unknown = raw ? JSON.parse(raw) : null;
-    if (Array.isArray(parsed) && parsed.every((x) => typeof x === 'string')) featureNames = parsed;
+    featureNames = raw === undefined ? null : parseFeatureNames(raw);
   } catch {
     featureNames = null;
   }
   const input = session.inputNames.includes(ONNX_INPUT) ? ONNX_INPUT : session.inputNames[0];
+  const inputInfo = graph?.inputs.find((i) => i.name === input);
+  const double = inputInfo?.elemType === ONNX_DOUBLE;
+  // the probability: ours, else a float tensor named for probabilities (a converted
+  // classifier's "probabilities" / "output_probability"), else the last float output
+  const floats = (graph?.outputs ?? [])
+    .filter((o) => o.elemType === ONNX_FLOAT || o.elemType === ONNX_DOUBLE)
+    .map((o) => o.name);
   const output = session.outputNames.includes(ONNX_PROBABILITY)
     ? ONNX_PROBABILITY
-    : session.outputNames[session.outputNames.length - 1];
+    : (floats.find((n) => /prob/i.test(n)) ??
+      floats[floats.length - 1] ??
+      session.outputNames[session.outputNames.length - 1]);
   return {
     inputs: session.inputNames,
     outputs: session.outputNames,
+    output,
     featureNames,
     async score(columns: Float32Array[]): Promise<Float32Array> {
       const F = columns.length;
@@ -49,14 +68,20 @@ export async function openOnnx(model: Uint8Array | string, file = 'model.onnx'):
       const out = new Float32Array(n);
       for (let start = 0; start < n; start += BATCH) {
         const m = Math.min(BATCH, n - start);
-        const data = new Float32Array(m * F);
+        const data = double ? new Float64Array(m * F) : new Float32Array(m * F);
         for (let f = 0; f < F; f++) {
           const col = columns[f];
           for (let r = 0; r < m; r++) data[r * F + f] = col[start + r];
         }
-        const result = await session.run({ [input]: new ort.Tensor('float32', data, [m, F]) });
-        const probs = result[output].data as Float32Array;
-        // [m, 1] probabilities, or [m, 2] class probabilities (take the positive class)
+        const tensor = double
+          ? new ort.Tensor('float64', data as Float64Array, [m, F])
+          : new ort.Tensor('float32', data as Float32Array, [m, F]);
+        // only the score is fetched (a classifier's label is not computed nor copied);
+        // onnxruntime-node 1.23 keys a fetched output by the name of the session's output at
+        // the same index, so it is read as the one value returned, whatever its key
+        const result = await session.run({ [input]: tensor }, [output]);
+        const probs = Object.values(result)[0].data as Float32Array | Float64Array;
+        // [m, 1] probabilities or scores, or [m, 2] class probabilities (take the second class)
         const width = probs.length / m;
         for (let r = 0; r < m; r++) out[start + r] = probs[r * width + width - 1];
       }
