@@ -117,8 +117,21 @@ export const requestSchemas = {
     })
     .strict(),
   'model.score': z
-    .object({ datasetId: z.number().int().positive(), modelId: z.number().int().positive().optional() })
-    .strict(),
+    .object({
+      datasetId: z.number().int().positive(),
+      modelId: z.number().int().positive().optional(),
+      /** An ONNX file to score with (kept in the case with its scores): a path, or an upload. */
+      path: caseFilePath.optional(),
+      uploadId: z
+        .string()
+        .regex(/^[a-f0-9]{32}$/)
+        .optional(),
+      fileName: z.string().min(1).max(255).optional(),
+    })
+    .strict()
+    .refine((p) => [p.modelId, p.path, p.uploadId].filter((v) => v !== undefined).length <= 1, {
+      message: 'give at most one of modelId, path or uploadId',
+    }),
   'model.list': empty,
   'scenario.catalog': empty,
   'feed.page': z

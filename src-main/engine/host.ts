@@ -91,6 +91,8 @@ interface ScoreRequest {
   datasetId: number;
   modelId?: number;
   modelFile?: string;
+  /** Name to keep a model file under (an upload's own name, not its temporary one). */
+  modelName?: string;
 }
 
 /** One file to import: into a new dataset, or appended to an existing one. */
@@ -255,7 +257,28 @@ export class EngineHost {
         return started.ok ? ok({ jobId: started.value.jobId }) : started;
       }
       case 'model.score': {
-        const started = this.startScore(p as { datasetId: number; modelId?: number });
+        const q = p as {
+          datasetId: number;
+          modelId?: number;
+          path?: string;
+          uploadId?: string;
+          fileName?: string;
+        };
+        let req: ScoreRequest = { datasetId: q.datasetId, modelId: q.modelId };
+        if (q.path !== undefined || q.uploadId !== undefined) {
+          const src = this.resolveSource({ path: q.path, uploadId: q.uploadId });
+          if (!src.ok) return src;
+          req = {
+            datasetId: q.datasetId,
+            modelFile: src.value.path,
+            modelName: q.fileName ?? src.value.fileName,
+          };
+        }
+        const started = this.startScore(req);
+        if (started.ok && q.uploadId) {
+          const id = q.uploadId;
+          void started.value.done.finally(() => this.options.releaseUpload?.(id));
+        }
         return started.ok ? ok({ jobId: started.value.jobId }) : started;
       }
       case 'model.list':
@@ -434,7 +457,7 @@ export class EngineHost {
     this.spareParser = w;
   }
 
-  private resolveSource(p: IngestParams): Result<{ path: string; fileName: string }> {
+  private resolveSource(p: { path?: string; uploadId?: string }): Result<{ path: string; fileName: string }> {
     if (p.uploadId) {
       const up = this.options.resolveUpload?.(p.uploadId);
       return up ? ok(up) : err('BAD_REQUEST', 'that upload is unknown or has expired');

@@ -6,7 +6,8 @@ import Database from 'better-sqlite3';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ScoreResult } from '../../src-shared/domain';
+import type { FeedPage, ScoreResult } from '../../src-shared/domain';
+import type { JobFinished } from '../../src-shared/contract';
 import type { EngineHost } from '../../src-main/engine/host';
 import { openOnnx } from '../../src-main/engine/models/onnx/score';
 import { ProtoWriter, readFieldList } from '../../src-main/engine/models/onnx/protobuf';
@@ -167,6 +168,29 @@ describe('importing a converted model into a case', () => {
     if (!again.ok) throw new Error(JSON.stringify(again.error));
     expect(again.value).toMatchObject({ rows: e.rows, anomalies: r.value.anomalies });
     expect(again.value.modelId).not.toBe(r.value.modelId);
+
+    // Through the contract (the Models tab's "Score with an ONNX file…").
+    const viaContract = await host.handle('model.score', {
+      datasetId: 1,
+      path: file,
+      fileName: 'partner-model.onnx',
+    });
+    if (!viaContract.ok) throw new Error(JSON.stringify(viaContract.error));
+    const finished = await new Promise<JobFinished>((resolve) => {
+      const off = host.on('job.finished', (f) => {
+        if (f.jobId !== (viaContract.value as { jobId: string }).jobId) return;
+        off();
+        resolve(f);
+      });
+    });
+    expect(finished.ok).toBe(true);
+    const feed = await host.handle('feed.page', { datasetId: 1, view: 'all', offset: 0, limit: 1 });
+    if (!feed.ok) throw new Error(JSON.stringify(feed.error));
+    // The same bytes as the first file: that model is reused, and the feed ranks by it again (it
+    // scored last), not by the sidecar copy kept after it.
+    expect((feed.value as FeedPage).models.map((m) => [m.id, m.kind])).toEqual([[r.value.modelId, 'onnx']]);
+    const both = await host.handle('model.score', { datasetId: 1, modelId: 1, path: file });
+    expect(both).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
   });
 
   it('refuses a corrupt or mismatched file with a clear error naming it, and leaves the case as it was', async () => {

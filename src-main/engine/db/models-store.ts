@@ -40,6 +40,10 @@ const CHUNK = 16_384;
  * Replaces a model's scores of a dataset. `model` is an id, or a model to keep with them (one
  * with the same bytes already kept is reused): either way model and scores land together.
  */
+/** Models that judge the same way: our trees and imported trees are one family. */
+export const modelFamily = (kind: string): string => (kind === 'gbdt' || kind === 'onnx' ? 'trees' : kind);
+export const feedChoiceKey = (datasetId: number, family: string) => `feed_model:${datasetId}:${family}`;
+
 export async function saveScores(
   db: DB,
   model: number | ModelToSave,
@@ -68,6 +72,12 @@ export async function saveScores(
         insert.run(modelId, datasetId, ids[i], Number.isFinite(scores[i]) ? scores[i] : 0);
       await new Promise<void>((r) => setImmediate(r));
     }
+    // The feed ranks a dataset by the model of each family that scored it last.
+    const kind = db.prepare('SELECT kind FROM models WHERE id = ?').pluck().get(modelId) as string;
+    db.prepare('INSERT OR REPLACE INTO case_meta (key, value) VALUES (?, ?)').run(
+      feedChoiceKey(datasetId, modelFamily(kind)),
+      String(modelId),
+    );
     db.exec('COMMIT');
     return modelId;
   } catch (e) {

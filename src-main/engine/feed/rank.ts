@@ -2,6 +2,7 @@
 // mean of its percentile rank under each model that scored the dataset (the newest model of each
 // kind), so a gradient-boosted tree, an Isolation Forest and HBOS rank on the same scale.
 import type { FeedModel } from '../../../src-shared/domain';
+import { feedChoiceKey, modelFamily } from '../db/models-store';
 import type { DB } from '../db/open-case';
 
 export interface Ranking {
@@ -20,7 +21,7 @@ export interface Ranking {
   position: Map<number, number>;
 }
 
-/** The newest model of each kind with scores on the dataset, newest first. */
+/** The model of each family that scored the dataset last (else the newest), newest first. */
 export function feedModels(db: DB, datasetId: number): FeedModel[] {
   const rows = db
     .prepare(
@@ -31,14 +32,20 @@ export function feedModels(db: DB, datasetId: number): FeedModel[] {
        ORDER BY m.id DESC`,
     )
     .all(datasetId, datasetId) as FeedModel[];
-  const seen = new Set<string>();
-  return rows.filter((m) => {
-    // Our trees and imported ONNX trees are the same kind of judge: the newest one speaks.
-    const family = m.kind === 'gbdt' || m.kind === 'onnx' ? 'trees' : m.kind;
-    if (seen.has(family)) return false;
-    seen.add(family);
-    return true;
-  });
+  const chosen = (family: string) => {
+    const v = db
+      .prepare('SELECT value FROM case_meta WHERE key = ?')
+      .pluck()
+      .get(feedChoiceKey(datasetId, family));
+    return v === undefined ? null : Number(v);
+  };
+  const byFamily = new Map<string, FeedModel>();
+  for (const m of rows) {
+    const family = modelFamily(m.kind);
+    const current = byFamily.get(family);
+    if (!current || m.id === chosen(family)) byFamily.set(family, m);
+  }
+  return [...byFamily.values()].sort((a, b) => b.id - a.id);
 }
 
 /** Fraction (0–100) of `sorted` at or below `s`. */

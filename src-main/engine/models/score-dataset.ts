@@ -68,8 +68,8 @@ export function latestModelId(db: DB, datasetId: number): number {
  * a sidecar `FILE.json` with `featureNames`. Whatever is wrong with the file fails here, before
  * anything is written to the case.
  */
-export function readModelFile(file: string): StoredModel {
-  const name = path.basename(file);
+export function readModelFile(file: string, shownAs?: string): StoredModel {
+  const name = shownAs ?? path.basename(file);
   let body: Uint8Array;
   try {
     body = new Uint8Array(readFileSync(file));

@@ -21,7 +21,14 @@ import { isCancelled } from '../ingest/protocol';
 export type ComputeTask =
   | ({ type: 'features' } & BuildRequest)
   | ({ type: 'train'; casePath: string } & TrainRequest)
-  | { type: 'score'; casePath: string; datasetId: number; modelId?: number; modelFile?: string };
+  | {
+      type: 'score';
+      casePath: string;
+      datasetId: number;
+      modelId?: number;
+      modelFile?: string;
+      modelName?: string;
+    };
 
 const { task, cancel } = workerData as { task: ComputeTask; cancel: SharedArrayBuffer };
 const port = parentPort!;
@@ -73,7 +80,7 @@ async function run(): Promise<void> {
       // Detectors are scored here; ONNX models come back with their inputs for the ONNX worker.
       const out = await withDataset(task.casePath, task.datasetId, (db, ds) => {
         const model: StoredModel = task.modelFile
-          ? readModelFile(task.modelFile)
+          ? readModelFile(task.modelFile, task.modelName)
           : readStoredModel(db, task.modelId ?? latestModelId(db, ds.id));
         progress('reading', 0);
         const input = loadScoringInput(db, ds, model);

@@ -1,6 +1,6 @@
 // Features and models of a dataset: build features, train (trees, Isolation Forest, HBOS) with a
 // stated threshold policy, score with any model of the case, and read each model's metrics.
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { DatasetInfo, ModelInfo } from '../../../src-shared/domain';
 import { formatInt } from '../format';
 import { appBridge, runJob, showError, useStore } from '../store';
@@ -27,6 +27,24 @@ export function ModelsView({ dataset }: { dataset: DatasetInfo }) {
   const [perDay, setPerDay] = useState('20');
   const labelColumns = dataset.columns.filter((c) => c.role === 'label');
   const [label, setLabel] = useState('');
+  const fileInput = useRef<HTMLInputElement | null>(null);
+
+  /** Scores with an ONNX file trained elsewhere; the model is kept in the case with its scores. */
+  const scoreWithFile = async (file: File) => {
+    const staged = await appBridge().stageFile(file);
+    if (!staged.ok) {
+      showError(staged.error, `Could not read ${file.name}`);
+      return;
+    }
+    const { path, uploadId, fileName } = staged.value;
+    await runJob(
+      'model.score',
+      uploadId !== undefined
+        ? { datasetId: dataset.id, uploadId, fileName }
+        : { datasetId: dataset.id, path, fileName },
+      `Could not score ${dataset.name} with ${file.name}`,
+    );
+  };
 
   useEffect(() => {
     let live = true;
@@ -158,7 +176,31 @@ export function ModelsView({ dataset }: { dataset: DatasetInfo }) {
         </p>
       </section>
       <section className="card grow">
-        <h3>Models</h3>
+        <div className="card-head">
+          <h3>Models</h3>
+          <button
+            type="button"
+            className="btn small"
+            disabled={busy}
+            onClick={() => fileInput.current?.click()}
+            title="An XGBoost or LightGBM tree ensemble converted to ONNX, with feature_names in its metadata"
+            data-testid="model-file"
+          >
+            Score with an ONNX file…
+          </button>
+          <input
+            ref={fileInput}
+            type="file"
+            accept=".onnx"
+            hidden
+            data-testid="model-file-input"
+            onChange={(e) => {
+              const f = e.target.files?.[0];
+              e.target.value = '';
+              if (f) void scoreWithFile(f);
+            }}
+          />
+        </div>
         {models === null ? (
           <p className="muted">Loading…</p>
         ) : models.length === 0 ? (
