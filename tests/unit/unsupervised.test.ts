@@ -7,6 +7,7 @@ import {
   fitHbos,
   fitIsolationForest,
   percentileScale,
+  restoreDetector,
 } from '../../src-main/engine/models/unsupervised';
 import { rocAuc } from '../../src-main/engine/models/metrics';
 
@@ -55,6 +56,51 @@ describe('unsupervised detectors', () => {
     ]);
     expect(combined[0]).toBeCloseTo((100 + 3 * 75) / 4, 10);
     expect(combined[1]).toBeCloseTo((25 + 3 * 25) / 4, 10);
+  });
+});
+
+describe('Isolation Forest trees (as scikit-learn builds them)', () => {
+  it('never splits on a feature constant in the node, keeps rows on both sides, counts leaf rows', () => {
+    // 200 rows (all of them in every tree's sample): a constant column, a 0/1 column, a
+    // column of few repeated values, a continuous one, and 20 identical rows
+    const n = 200;
+    const col = (f: (i: number) => number) =>
+      Float32Array.from({ length: n }, (_, i) => (i < 20 ? f(0) : f(i)));
+    const columns = [col(() => 5), col((i) => i % 2), col((i) => i % 7), col((i) => Math.sin(i) * 1e3)];
+    const saved = fitIsolationForest(['c', 'b', 'r', 'x'], columns, { trees: 50, seed: 3 }).serialize();
+    if (saved.kind !== 'iforest') throw new Error('not an iforest');
+    let splits = 0;
+    for (const t of saved.trees) {
+      const visit = (node: number, rows: number[]) => {
+        if (t.feature[node] < 0) {
+          expect(t.size[node]).toBe(rows.length); // leaf size = its training rows, duplicates included
+          return;
+        }
+        const f = t.feature[node];
+        const vs = rows.map((r) => columns[f][r]);
+        expect(f).not.toBe(0); // the constant column is never drawn
+        expect(Math.max(...vs)).toBeGreaterThan(Math.min(...vs)); // nor one constant in this node
+        const L = rows.filter((r) => columns[f][r] < t.split[node]);
+        const R = rows.filter((r) => columns[f][r] >= t.split[node]);
+        expect(L.length).toBeGreaterThan(0);
+        expect(R.length).toBeGreaterThan(0);
+        splits++;
+        visit(t.left[node], L);
+        visit(t.right[node], R);
+      };
+      visit(
+        0,
+        Array.from({ length: n }, (_, i) => i),
+      );
+    }
+    expect(splits).toBeGreaterThan(0);
+  });
+
+  it('scores 0.5 when fitted on a single row (no NaN), as scikit-learn does', () => {
+    const d = fitIsolationForest(['a', 'b'], [Float32Array.of(1), Float32Array.of(2)]);
+    const rows = [Float32Array.of(1, 9), Float32Array.of(2, -9)];
+    expect(Array.from(d.score(rows))).toEqual([0.5, 0.5]);
+    expect(Array.from(restoreDetector(d.serialize()).score(rows))).toEqual([0.5, 0.5]);
   });
 });
 

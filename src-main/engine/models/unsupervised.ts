@@ -106,8 +106,13 @@ export function fitIsolationForest(
           if (v < lo) lo = v;
           if (v > hi) hi = v;
         }
-        if (!(hi > lo)) continue;
-        const s = lo + rand() * (hi - lo);
+        if (!(hi > lo)) continue; // constant among these rows: never a split, draw another
+        // uniform in (lo, hi]; rows below go left. Rounding can land a draw on lo (a wide
+        // magnitude, a narrow range), which would leave the left side empty: such a draw
+        // takes hi instead, the mirror of scikit-learn's rule (threshold at max -> min, with
+        // <= going left), so both sides always keep at least one row.
+        let s = lo + rand() * (hi - lo);
+        if (!(s > lo)) s = hi;
         const L = rows.filter((r) => value(f, r) < s);
         const R = rows.filter((r) => value(f, r) >= s);
         feature[id] = f;
@@ -163,7 +168,8 @@ function iforestDetector(featureNames: string[], psi: number, trees: ITree[]): D
           }
           total += depth + cFactor(t.size[node]);
         }
-        out[r] = Math.pow(2, -(total / trees.length) / cPsi);
+        // fitted on a single row (c(1) = 0): no depth to compare with, so 0.5, as scikit-learn
+        out[r] = cPsi > 0 ? Math.pow(2, -(total / trees.length) / cPsi) : 0.5;
       }
       return out;
     },
