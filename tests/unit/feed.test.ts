@@ -65,10 +65,13 @@ async function scoredCase() {
 }
 
 describe('anomaly feed', () => {
-  it('percentileOf counts the share of scores at or below a value', () => {
+  it('percentileOf ranks a score among the scores, ties counted half', () => {
     const sorted = Float64Array.from([1, 2, 2, 3]);
     expect(percentileOf(sorted, 0)).toBe(0);
-    expect(percentileOf(sorted, 2)).toBe(75);
+    expect(percentileOf(sorted, 1)).toBe(12.5);
+    expect(percentileOf(sorted, 2)).toBe(50);
+    expect(percentileOf(sorted, 2.5)).toBe(75);
+    expect(percentileOf(sorted, 3)).toBe(87.5);
     expect(percentileOf(sorted, 9)).toBe(100);
   });
 

@@ -48,16 +48,26 @@ export function feedModels(db: DB, datasetId: number): FeedModel[] {
   return [...byFamily.values()].sort((a, b) => b.id - a.id);
 }
 
-/** Fraction (0–100) of `sorted` at or below `s`. */
-export function percentileOf(sorted: Float64Array, s: number): number {
+/** First index of `sorted` whose value is above `s` (or at or above, when `orEqual`). */
+function bound(sorted: Float64Array, s: number, orEqual: boolean): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (sorted[mid] <= s) lo = mid + 1;
+    if (sorted[mid] < s || (!orEqual && sorted[mid] === s)) lo = mid + 1;
     else hi = mid;
   }
-  return sorted.length ? (100 * lo) / sorted.length : 0;
+  return lo;
+}
+
+/**
+ * Percentile rank (0–100) of `s` among `sorted`, ties counted half (the "mean" kind): the many
+ * events a model scores alike, at the bottom or saturated at the top, share the middle of their
+ * run instead of all taking its top.
+ */
+export function percentileOf(sorted: Float64Array, s: number): number {
+  if (!sorted.length) return 0;
+  return (50 * (bound(sorted, s, true) + bound(sorted, s, false))) / sorted.length;
 }
 
 export function rankDataset(db: DB, datasetId: number): Ranking {
