@@ -13,6 +13,10 @@ import type {
   ScoreResult,
   TrainResult,
   JobProgress,
+  IncidentInfo,
+  RuleConfidenceInfo,
+  StoredAlert,
+  VerdictResult,
 } from './domain';
 import { CANONICAL_ROLES, FILTER_OPS } from './domain';
 import type { AppError, Result } from './result';
@@ -115,6 +119,18 @@ export const requestSchemas = {
     .object({ datasetId: z.number().int().positive(), modelId: z.number().int().positive().optional() })
     .strict(),
   'model.list': empty,
+  'rules.run': z.object({ datasetId: z.number().int().positive() }).strict(),
+  'alerts.list': z
+    .object({
+      datasetId: z.number().int().positive().optional(),
+      limit: z.number().int().min(1).max(100_000).optional(),
+    })
+    .strict(),
+  'incidents.list': z.object({ datasetId: z.number().int().positive().optional() }).strict(),
+  'alert.verdict': z
+    .object({ alertId: z.number().int().positive(), verdict: z.enum(['confirmed', 'false_positive']) })
+    .strict(),
+  'rules.confidence': empty,
 } as const;
 
 export type Method = keyof typeof requestSchemas;
@@ -135,6 +151,11 @@ export interface RequestResults {
   'model.train': { jobId: string };
   'model.score': { jobId: string };
   'model.list': ModelInfo[];
+  'rules.run': { jobId: string };
+  'alerts.list': StoredAlert[];
+  'incidents.list': IncidentInfo[];
+  'alert.verdict': VerdictResult;
+  'rules.confidence': RuleConfidenceInfo[];
 }
 export type ResultOf<M extends Method> = RequestResults[M];
 

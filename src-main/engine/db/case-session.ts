@@ -8,6 +8,10 @@ import type {
   EventsQuery,
   InjectionInfo,
   ModelInfo,
+  IncidentInfo,
+  RuleConfidenceInfo,
+  StoredAlert,
+  VerdictResult,
 } from '../../../src-shared/domain';
 import { AppFailure, fail } from '../../../src-shared/result';
 import { isCancelled } from '../ingest/protocol';
@@ -23,6 +27,16 @@ import { injectScenario, listInjections, removeInjection, type InjectParams } fr
 import { receiveIngest, type IngestDone, type IngestMeta } from './ingest-writer';
 import { closeCaseDb, openCaseDb, type DB } from './open-case';
 import type Database from 'better-sqlite3';
+import {
+  listAlerts,
+  listIncidents,
+  recordVerdict,
+  reviewRule,
+  ruleConfidence,
+  saveRulesRun,
+  type RulesRun,
+} from './rules-store';
+import { loadRulesConfig, type RuleName } from '../rules/config';
 
 const COUNT_CACHE_MAX = 256;
 
@@ -182,6 +196,42 @@ export class CaseSession {
 
   models(): ModelInfo[] {
     return listModels(this.reader);
+  }
+
+  /** Stores a rules run (alerts, incidents, baselines) in one transaction, after any write ahead of it. */
+  saveRules(run: RulesRun, cancel: Int32Array): Promise<number> {
+    return this.exclusive(async () => {
+      if (isCancelled(cancel)) return fail('CANCELLED', 'rules run cancelled');
+      const id = saveRulesRun(this.writer, run, cancel);
+      this.scheduleCheckpoint();
+      return id;
+    });
+  }
+
+  alerts(datasetId?: number, limit?: number): StoredAlert[] {
+    return listAlerts(this.reader, { datasetId, limit });
+  }
+
+  incidents(datasetId?: number): IncidentInfo[] {
+    return listIncidents(this.reader, { datasetId });
+  }
+
+  verdict(
+    alertId: number,
+    verdict: 'confirmed' | 'false_positive',
+    configPath?: string,
+  ): Promise<VerdictResult> {
+    return this.exclusive(async () =>
+      recordVerdict(this.writer, loadRulesConfig(configPath), alertId, verdict),
+    );
+  }
+
+  ruleConfidence(configPath?: string): RuleConfidenceInfo[] {
+    return ruleConfidence(this.reader, loadRulesConfig(configPath));
+  }
+
+  reviewRule(rule: RuleName, configPath?: string): Promise<RuleConfidenceInfo> {
+    return this.exclusive(async () => reviewRule(this.writer, loadRulesConfig(configPath), rule));
   }
 
   /** A dataset's rows changed: cached counts and value lists of it are stale. */

@@ -70,6 +70,7 @@ export class BruteForce {
       for (let j = inMinute - 1; j >= 0; j--) a.evidence.push(this.ids[o + ((n - j) % R)]);
     }
     a.details.failures = a.count + cfg.alertAt - 1;
+    a.observed = a.details.failures; // failures within the minute so far
     if (inMinute >= cfg.rateLimitAt && a.details.rateLimitFromEventId === undefined) {
       a.details.action = 'rate_limit';
       a.details.rateLimitFromEventId = c.id[i];

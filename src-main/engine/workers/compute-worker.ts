@@ -17,11 +17,14 @@ import {
 } from '../models/score-dataset';
 import { trainOnDataset, type TrainRequest } from '../models/train-dataset';
 import { isCancelled } from '../ingest/protocol';
+import { replayDataset } from '../rules/replay';
+import { loadRulesConfig } from '../rules/config';
 
 export type ComputeTask =
   | ({ type: 'features' } & BuildRequest)
   | ({ type: 'train'; casePath: string } & TrainRequest)
-  | { type: 'score'; casePath: string; datasetId: number; modelId?: number; modelFile?: string };
+  | { type: 'score'; casePath: string; datasetId: number; modelId?: number; modelFile?: string }
+  | { type: 'rules'; casePath: string; datasetId: number; configPath?: string };
 
 const { task, cancel } = workerData as { task: ComputeTask; cancel: SharedArrayBuffer };
 const port = parentPort!;
@@ -87,6 +90,15 @@ async function run(): Promise<void> {
         ...(out.scores ? [out.scores.buffer] : []),
       ];
       port.postMessage({ type: 'done', outcome: out }, transfer as ArrayBuffer[]);
+      return;
+    }
+    case 'rules': {
+      const flag = new Int32Array(cancel);
+      const cfg = loadRulesConfig(task.configPath);
+      const run = await withDataset(task.casePath, task.datasetId, (db, ds) =>
+        replayDataset(db, ds, progress, () => isCancelled(flag), cfg),
+      );
+      port.postMessage({ type: 'done', outcome: run });
       return;
     }
   }

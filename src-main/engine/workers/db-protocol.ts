@@ -7,11 +7,17 @@ import type {
   EventsQuery,
   InjectionInfo,
   ModelInfo,
+  IncidentInfo,
+  RuleConfidenceInfo,
+  StoredAlert,
+  VerdictResult,
 } from '../../../src-shared/domain';
 import type { Result } from '../../../src-shared/result';
 import type { FeatureWrite } from '../db/features-store';
 import type { ModelToSave } from '../db/models-store';
 import type { InjectParams } from '../scenarios/inject';
+import type { RulesRun } from '../db/rules-store';
+import type { RuleName } from '../rules/config';
 
 export type DbRequest =
   | { type: 'open'; path: string; create: boolean }
@@ -41,6 +47,12 @@ export type DbRequest =
       cancel: SharedArrayBuffer;
     }
   | { type: 'models' }
+  | { type: 'saveRules'; jobId: string; run: RulesRun; cancel: SharedArrayBuffer }
+  | { type: 'alerts'; datasetId?: number; limit?: number }
+  | { type: 'incidents'; datasetId?: number }
+  | { type: 'verdict'; alertId: number; verdict: 'confirmed' | 'false_positive'; configPath?: string }
+  | { type: 'ruleConfidence'; configPath?: string }
+  | { type: 'reviewRule'; rule: RuleName; configPath?: string }
   | { type: 'close' };
 
 export interface DbResults {
@@ -55,6 +67,12 @@ export interface DbResults {
   saveModel: ModelInfo;
   saveScores: number;
   models: ModelInfo[];
+  saveRules: number;
+  alerts: StoredAlert[];
+  incidents: IncidentInfo[];
+  verdict: VerdictResult;
+  ruleConfidence: RuleConfidenceInfo[];
+  reviewRule: RuleConfidenceInfo;
   close: null;
 }
 

@@ -60,6 +60,18 @@ async function handle(req: DbRequest): Promise<unknown> {
       return need().saveScores(req.model, req.datasetId, req.ids, req.scores, new Int32Array(req.cancel));
     case 'models':
       return need().models();
+    case 'saveRules':
+      return need().saveRules(req.run, new Int32Array(req.cancel));
+    case 'alerts':
+      return need().alerts(req.datasetId, req.limit);
+    case 'incidents':
+      return need().incidents(req.datasetId);
+    case 'verdict':
+      return need().verdict(req.alertId, req.verdict, req.configPath);
+    case 'ruleConfidence':
+      return need().ruleConfidence(req.configPath);
+    case 'reviewRule':
+      return need().reviewRule(req.rule, req.configPath);
     case 'close':
       session?.close();
       session = null;
