@@ -78,7 +78,7 @@ function columns(opts) {
 
 // 3. Memory with 100,000 keys: every key calls ten times over 14 days (keys interleaved).
 {
-  global.gc?.();
+  globalThis.gc?.();
   const before = process.memoryUsage();
   const engine = new RuleEngine(cfg);
   const b = new ColumnsBuilder(engine.dict, 1 << 20);
@@ -109,7 +109,7 @@ function columns(opts) {
   const t = performance.now();
   engine.process(b.cols);
   const seconds = (performance.now() - t) / 1000;
-  global.gc?.();
+  globalThis.gc?.();
   const after = process.memoryUsage();
   const mb = (m) => (m.heapUsed + m.arrayBuffers) / 1e6;
   say({
