@@ -18,6 +18,11 @@ import type {
   ScenarioInfo,
   ScoreDistribution,
   Verdict,
+  IncidentInfo,
+  RuleConfidenceInfo,
+  RulesResult,
+  StoredAlert,
+  VerdictResult,
 } from './domain';
 import { CANONICAL_ROLES, FEED_VIEWS, FILTER_OPS, VERDICTS } from './domain';
 import type { AppError, Result } from './result';
@@ -155,6 +160,18 @@ export const requestSchemas = {
       verdict: z.enum(VERDICTS).nullable(),
     })
     .strict(),
+  'rules.run': z.object({ datasetId: z.number().int().positive() }).strict(),
+  'alerts.list': z
+    .object({
+      datasetId: z.number().int().positive().optional(),
+      limit: z.number().int().min(1).max(100_000).optional(),
+    })
+    .strict(),
+  'incidents.list': z.object({ datasetId: z.number().int().positive().optional() }).strict(),
+  'alert.verdict': z
+    .object({ alertId: z.number().int().positive(), verdict: z.enum(['confirmed', 'false_positive']) })
+    .strict(),
+  'rules.confidence': empty,
 } as const;
 
 export type Method = keyof typeof requestSchemas;
@@ -180,6 +197,11 @@ export interface RequestResults {
   'feed.distribution': ScoreDistribution;
   'feed.explain': Explanation;
   'feed.verdict': { verdict: Verdict | null };
+  'rules.run': { jobId: string };
+  'alerts.list': StoredAlert[];
+  'incidents.list': IncidentInfo[];
+  'alert.verdict': VerdictResult;
+  'rules.confidence': RuleConfidenceInfo[];
 }
 export type ResultOf<M extends Method> = RequestResults[M];
 
@@ -193,7 +215,7 @@ export type JobFinished =
       kind: JobKind;
       label: string;
       ok: true;
-      result: IngestResult | FeaturesResult | TrainResult | ScoreResult | { datasets: number };
+      result: IngestResult | FeaturesResult | TrainResult | ScoreResult | RulesResult | { datasets: number };
     }
   | { jobId: string; kind: JobKind; label: string; ok: false; error: AppError };
 

@@ -89,7 +89,7 @@ export interface EventsPage {
   elapsedMs: number;
 }
 
-export type JobKind = 'ingest' | 'demo' | 'features' | 'train' | 'score';
+export type JobKind = 'ingest' | 'demo' | 'features' | 'train' | 'score' | 'rules';
 
 export interface JobProgress {
   jobId: string;
@@ -316,4 +316,68 @@ export interface Explanation {
   summary: string;
   verdict: Verdict | null;
   event: Record<string, CellValue>;
+}
+
+// ---- rule engine (issue 4) -------------------------------------------------------------
+
+/** An alert of the rule engine, as stored in the case. */
+export interface StoredAlert {
+  id: number;
+  datasetId: number;
+  rule: string;
+  entityKind: 'key' | 'ip' | 'operation';
+  entity: string;
+  ip: string | null;
+  /** The time window it covers, epoch ms. */
+  start: number;
+  end: number;
+  observed: number;
+  baseline: number | null;
+  severity: Severity;
+  /** 0..1. */
+  confidence: number;
+  /** Repeats folded into it within the cooldown. */
+  count: number;
+  /** Ids of the events behind it (the first 50). */
+  evidence: number[];
+  details: Record<string, string | number | boolean | null>;
+  incidentId: number | null;
+  verdict: 'confirmed' | 'false_positive' | null;
+}
+
+export interface IncidentInfo {
+  id: number;
+  kind: 'exfiltration' | 'account_attack' | 'correlated';
+  severity: Severity;
+  start: number;
+  end: number;
+  rules: string[];
+  entities: string[];
+  alertIds: number[];
+}
+
+export interface RuleConfidenceInfo {
+  rule: string;
+  /** Points, 0..100. */
+  confidence: number;
+  falsePositives: number;
+  confirmed: number;
+  /** Disabled pending manual review (10 false positives). */
+  disabled: boolean;
+}
+
+export interface RulesResult {
+  datasetId: number;
+  events: number;
+  alerts: number;
+  incidents: number;
+  byRule: Record<string, number>;
+  /** The run continued from baselines kept in the case (else it learned from scratch). */
+  resumed: boolean;
+  seconds: number;
+}
+
+export interface VerdictResult {
+  alert: StoredAlert;
+  rule: RuleConfidenceInfo;
 }

@@ -8,6 +8,7 @@ import { parseRequest } from '../../src-shared/contract';
 import { EngineHost } from '../engine/host';
 import { startServer, UploadStore } from '../serve/server';
 import { checkFlags, numberFlag, parseArgs, str, UsageError, type Args } from './args';
+import { RULES_USAGE, runRulesCommand } from './rules-commands';
 
 const USAGE = `usage: sentinel <command> [options]
   demo    --case FILE [--json]                       create the demo case
@@ -26,7 +27,8 @@ const USAGE = `usage: sentinel <command> [options]
   explain --case FILE --dataset NAME|ID --event ID [--json]   why, how bad, what it costs, what to do, by when
   label   --case FILE --dataset NAME|ID --event ID --verdict confirmed|false_positive|none [--json]
   serve   --case FILE [--port N] [--demo]            serve the workstation on 127.0.0.1
-                                                     (--demo: build the demo case there if missing)`;
+                                                     (--demo: build the demo case there if missing)
+${RULES_USAGE}`;
 
 class CliFailure extends Error {
   constructor(readonly error: AppError) {
@@ -455,8 +457,11 @@ async function run(argv: string[]): Promise<number> {
     case '--help':
       process.stdout.write(USAGE + '\n');
       return command === undefined ? 2 : 0;
-    default:
+    default: {
+      const code = await runRulesCommand(command, args, json, { unwrap, print, onCase, findDataset }, rest);
+      if (code !== null) return code;
       throw new UsageError(`unknown command "${command}"`);
+    }
   }
 }
 

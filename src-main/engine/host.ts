@@ -42,6 +42,11 @@ import type {
   FeedQuery,
   ScenarioInfo,
   Verdict,
+  IncidentInfo,
+  RuleConfidenceInfo,
+  RulesResult,
+  StoredAlert,
+  VerdictResult,
 } from '../../src-shared/domain';
 import { AppFailure, err, ok, toAppError, type AppError, type Result } from '../../src-shared/result';
 import { explain } from './feed/explain';
@@ -62,6 +67,8 @@ import type { InjectParams } from './scenarios/inject';
 import type { Worker } from 'node:worker_threads';
 import type { z } from 'zod';
 import type { ingestStartSchema } from '../../src-shared/contract';
+import type { RulesRun } from './db/rules-store';
+import type { RuleName } from './rules/config';
 
 export type IngestParams = z.output<typeof ingestStartSchema>;
 
@@ -301,9 +308,23 @@ export class EngineHost {
       case 'feed.verdict': {
         if (!this.db) return err('NO_CASE', 'no case is open');
         const q = p as { datasetId: number; eventId: number; verdict: Verdict | null };
-        const r = await this.db.request({ type: 'verdict', ...q });
+        const r = await this.db.request({ type: 'eventVerdict', ...q });
         return r.ok ? ok({ verdict: r.value }) : r;
       }
+      case 'rules.run': {
+        const started = this.startRules((p as { datasetId: number }).datasetId);
+        return started.ok ? ok({ jobId: started.value.jobId }) : started;
+      }
+      case 'alerts.list':
+        return this.listAlerts((p as { datasetId?: number }).datasetId, (p as { limit?: number }).limit);
+      case 'incidents.list':
+        return this.listIncidents((p as { datasetId?: number }).datasetId);
+      case 'alert.verdict': {
+        const q = p as { alertId: number; verdict: 'confirmed' | 'false_positive' };
+        return this.verdict(q.alertId, q.verdict);
+      }
+      case 'rules.confidence':
+        return this.ruleConfidence();
       case 'features.build': {
         const { datasetId, force } = p as { datasetId: number; force?: boolean };
         const started = this.startFeatures(datasetId, force ?? false);
@@ -634,7 +655,7 @@ export class EngineHost {
   }
 
   /** Starts a job whose work is `run`; the job ends with its result. */
-  private startJob<T extends FeaturesResult | TrainResult | ScoreResult>(
+  private startJob<T extends FeaturesResult | TrainResult | ScoreResult | RulesResult>(
     kind: JobKind,
     label: string,
     run: (job: Job, jobId: string) => Promise<Result<T>>,
@@ -790,6 +811,75 @@ export class EngineHost {
     } catch (e) {
       return { ok: false, error: toAppError(e) };
     }
+  }
+
+  // ---- rules -------------------------------------------------------------------------
+
+  /** Runs the rule engine over a dataset (a compute worker); its alerts, incidents and baselines replace the last run's. */
+  startRules(
+    datasetId: number,
+    configPath?: string,
+  ): Result<{ jobId: string; done: Promise<Result<RulesResult>> }> {
+    const ds = this.openDataset(datasetId);
+    if (!ds.ok) return ds;
+    const casePath = this.current!.path;
+    return this.startJob('rules', `Running the rules over ${ds.value.name}`, async (job, jobId) => {
+      const started = performance.now();
+      const run = await this.runCompute<RulesRun>(job, { type: 'rules', casePath, datasetId, configPath });
+      if (!run.ok) return run;
+      if (job.cancel[0]) return err('CANCELLED', 'rules run cancelled');
+      job.progress.phase = 'saving';
+      const r = run.value;
+      const saved = await this.db!.request({
+        type: 'saveRules',
+        jobId,
+        run: r,
+        cancel: job.cancel.buffer as SharedArrayBuffer,
+      });
+      if (!saved.ok) return saved;
+      const byRule: Record<string, number> = {};
+      for (const a of r.alerts) byRule[a.rule] = (byRule[a.rule] ?? 0) + 1;
+      return ok({
+        datasetId,
+        events: r.events,
+        alerts: r.alerts.length,
+        incidents: r.incidents.length,
+        byRule,
+        resumed: r.resumed,
+        seconds: (performance.now() - started) / 1000,
+      });
+    });
+  }
+
+  async listAlerts(datasetId?: number, limit?: number): Promise<Result<StoredAlert[]>> {
+    if (!this.db || !this.current) return err('NO_CASE', 'open a case first');
+    return this.db.request({ type: 'alerts', datasetId, limit });
+  }
+
+  async listIncidents(datasetId?: number): Promise<Result<IncidentInfo[]>> {
+    if (!this.db || !this.current) return err('NO_CASE', 'open a case first');
+    return this.db.request({ type: 'incidents', datasetId });
+  }
+
+  /** The analyst's verdict on an alert: moves its rule's confidence (kept in the case). */
+  async verdict(
+    alertId: number,
+    verdict: 'confirmed' | 'false_positive',
+    configPath?: string,
+  ): Promise<Result<VerdictResult>> {
+    if (!this.db || !this.current) return err('NO_CASE', 'open a case first');
+    return this.db.request({ type: 'verdict', alertId, verdict, configPath });
+  }
+
+  async ruleConfidence(configPath?: string): Promise<Result<RuleConfidenceInfo[]>> {
+    if (!this.db || !this.current) return err('NO_CASE', 'open a case first');
+    return this.db.request({ type: 'ruleConfidence', configPath });
+  }
+
+  /** A rule disabled by false positives has been reviewed: it runs again. */
+  async reviewRule(rule: RuleName, configPath?: string): Promise<Result<RuleConfidenceInfo>> {
+    if (!this.db || !this.current) return err('NO_CASE', 'open a case first');
+    return this.db.request({ type: 'reviewRule', rule, configPath });
   }
 
   // ---- scenarios ---------------------------------------------------------------------

@@ -11,3 +11,7 @@ export { exportOnnx } from './models/onnx/export';
 export { openOnnx } from './models/onnx/score';
 export { fitIsolationForest, fitHbos } from './models/unsupervised';
 export { rocAuc, prAuc } from './models/metrics';
+export { RuleEngine } from './rules/engine';
+export { ColumnsBuilder } from './rules/events';
+export { loadRulesConfig } from './rules/config';
+export { simulate, writeApilog } from './simulate/apilog';

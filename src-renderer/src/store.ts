@@ -329,6 +329,10 @@ function onFinished(f: JobFinished): void {
     showNotice(
       `Model “${f.result.model.name}” trained${m ? `: ROC AUC ${m.rocAuc?.toFixed(3) ?? '–'}, F1 ${m.f1.toFixed(3)} on the latest events` : ''}`,
     );
+  } else if ('byRule' in f.result) {
+    showNotice(
+      `Rules over ${formatCount(f.result.events, 'event')}: ${formatCount(f.result.alerts, 'alert')}, ${formatCount(f.result.incidents, 'incident')}`,
+    );
   } else if ('anomalies' in f.result) {
     showNotice(
       `Scored ${formatCount(f.result.rows, 'event')}: ${formatCount(f.result.anomalies, 'event')} above the threshold`,
@@ -344,6 +348,7 @@ const CANCELLED_TEXT: Partial<Record<JobFinished['kind'], string>> = {
   ingest: 'Import',
   train: 'Training',
   score: 'Scoring',
+  rules: 'Rules run',
 };
 
 export function bumpData(): void {

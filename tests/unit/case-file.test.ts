@@ -20,15 +20,21 @@ describe('case files', () => {
         sql: string;
       }[];
       expect(tables.map((t) => t.name).sort()).toEqual([
+        'alerts',
         'case_meta',
         'dataset_columns',
         'datasets',
         'feature_sets',
+        'incidents',
         'injected_events',
         'injections',
         'labels',
         'models',
         'notes',
+        'rule_baselines',
+        'rule_confidence',
+        'rule_engine_state',
+        'rule_runs',
         'scores',
       ]);
       for (const t of tables) expect(t.sql).toMatch(/STRICT(, WITHOUT ROWID)?$/);
@@ -132,6 +138,45 @@ describe('case files', () => {
       db.prepare('INSERT INTO scores VALUES (1, 2, 1, 0.5)').run();
       db.prepare('DELETE FROM models').run();
       expect(db.prepare('SELECT count(*) FROM scores').pluck().get()).toBe(0);
+    } finally {
+      closeCaseDb(db);
+    }
+  });
+
+  it('migration 5: alerts and incidents go with their run and dataset; checks hold', () => {
+    const file = path.join(tempDir(), 'm5.sentinel');
+    // a case at schema 4 with a dataset, migrated on open
+    const v4 = openCaseDb(file, { create: true, migrations: MIGRATIONS.slice(0, 4) });
+    v4.prepare("INSERT INTO datasets (id, name, format, created_at) VALUES (1, 'api', 'jsonl', 'now')").run();
+    closeCaseDb(v4);
+    const db = openCaseDb(file);
+    try {
+      expect(db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
+      db.prepare("INSERT INTO rule_runs VALUES (1, 1, 100, 2, 0.5, 0, 'now')").run();
+      db.prepare("INSERT INTO incidents VALUES (1, 1, 'exfiltration', 'HIGH', 0, 10, '[]', '[]')").run();
+      const alert = (id: number, incident: number | null, severity = 'HIGH', confidence = 0.5) =>
+        db
+          .prepare(
+            `INSERT INTO alerts (id, run_id, dataset_id, rule, entity_kind, entity, ip, start_ts, end_ts, observed,
+             baseline, severity, confidence, count, evidence, details, incident_id)
+             VALUES (?, 1, 1, 'new_field', 'key', 'k', NULL, 0, 1, 1, NULL, ?, ?, 1, '[1]', '{}', ?)`,
+          )
+          .run(id, severity, confidence, incident);
+      alert(1, 1);
+      alert(2, null);
+      expect(() => alert(3, null, 'SEVERE')).toThrow(/CHECK/);
+      expect(() => alert(3, null, 'LOW', 1.5)).toThrow(/CHECK/);
+      expect(() => alert(3, 9)).toThrow(/FOREIGN KEY/);
+      db.prepare('DELETE FROM incidents').run();
+      expect(db.prepare('SELECT incident_id FROM alerts WHERE id = 1').pluck().get()).toBeNull();
+      expect(() =>
+        db.prepare("INSERT INTO rule_confidence VALUES ('rate_spike', 101, 0, 0, 0, 'now')").run(),
+      ).toThrow(/CHECK/);
+      db.prepare("INSERT INTO rule_confidence VALUES ('rate_spike', 95, 1, 0, 0, 'now')").run();
+      db.prepare('DELETE FROM datasets').run();
+      for (const t of ['rule_runs', 'alerts', 'incidents'])
+        expect(db.prepare(`SELECT count(*) FROM ${t}`).pluck().get()).toBe(0);
+      expect(db.prepare('SELECT count(*) FROM rule_confidence').pluck().get()).toBe(1); // outlives runs
     } finally {
       closeCaseDb(db);
     }

@@ -8,6 +8,10 @@ import type {
   EventsQuery,
   InjectionInfo,
   ModelInfo,
+  IncidentInfo,
+  RuleConfidenceInfo,
+  StoredAlert,
+  VerdictResult,
 } from '../../../src-shared/domain';
 import { AppFailure, fail } from '../../../src-shared/result';
 import { isCancelled } from '../ingest/protocol';
@@ -28,6 +32,16 @@ import { rankDataset, type Ranking } from '../feed/rank';
 import { feedPage, scoreDistribution } from '../feed/page';
 import { explainInput, featureMedians, type ExplainInput } from '../feed/explain';
 import { setVerdict } from './labels-store';
+import {
+  listAlerts,
+  listIncidents,
+  recordVerdict,
+  reviewRule,
+  ruleConfidence,
+  saveRulesRun,
+  type RulesRun,
+} from './rules-store';
+import { loadRulesConfig, type RuleName } from '../rules/config';
 
 const COUNT_CACHE_MAX = 256;
 
@@ -222,12 +236,48 @@ export class CaseSession {
   }
 
   /** An analyst's verdict on an event (null clears it). The ranking stays: verdicts are read per page. */
-  verdict(datasetId: number, eventId: number, verdict: Verdict | null): Promise<Verdict | null> {
+  eventVerdict(datasetId: number, eventId: number, verdict: Verdict | null): Promise<Verdict | null> {
     return this.exclusive(async () => {
       setVerdict(this.writer, this.dataset(datasetId), eventId, verdict);
       this.scheduleCheckpoint();
       return verdict;
     }, true);
+  }
+
+  /** Stores a rules run (alerts, incidents, baselines) in one transaction, after any write ahead of it. */
+  saveRules(run: RulesRun, cancel: Int32Array): Promise<number> {
+    return this.exclusive(async () => {
+      if (isCancelled(cancel)) return fail('CANCELLED', 'rules run cancelled');
+      const id = saveRulesRun(this.writer, run, cancel);
+      this.scheduleCheckpoint();
+      return id;
+    });
+  }
+
+  alerts(datasetId?: number, limit?: number): StoredAlert[] {
+    return listAlerts(this.reader, { datasetId, limit });
+  }
+
+  incidents(datasetId?: number): IncidentInfo[] {
+    return listIncidents(this.reader, { datasetId });
+  }
+
+  verdict(
+    alertId: number,
+    verdict: 'confirmed' | 'false_positive',
+    configPath?: string,
+  ): Promise<VerdictResult> {
+    return this.exclusive(async () =>
+      recordVerdict(this.writer, loadRulesConfig(configPath), alertId, verdict),
+    );
+  }
+
+  ruleConfidence(configPath?: string): RuleConfidenceInfo[] {
+    return ruleConfidence(this.reader, loadRulesConfig(configPath));
+  }
+
+  reviewRule(rule: RuleName, configPath?: string): Promise<RuleConfidenceInfo> {
+    return this.exclusive(async () => reviewRule(this.writer, loadRulesConfig(configPath), rule));
   }
 
   /** A dataset's rows changed: cached counts and value lists of it are stale. */

@@ -17,6 +17,8 @@ import {
 } from '../models/score-dataset';
 import { trainOnDataset, type TrainRequest } from '../models/train-dataset';
 import { isCancelled } from '../ingest/protocol';
+import { replayDataset } from '../rules/replay';
+import { loadRulesConfig } from '../rules/config';
 
 export type ComputeTask =
   | ({ type: 'features' } & BuildRequest)
@@ -28,7 +30,8 @@ export type ComputeTask =
       modelId?: number;
       modelFile?: string;
       modelName?: string;
-    };
+    }
+  | { type: 'rules'; casePath: string; datasetId: number; configPath?: string };
 
 const { task, cancel } = workerData as { task: ComputeTask; cancel: SharedArrayBuffer };
 const port = parentPort!;
@@ -94,6 +97,15 @@ async function run(): Promise<void> {
         ...(out.scores ? [out.scores.buffer] : []),
       ];
       port.postMessage({ type: 'done', outcome: out }, transfer as ArrayBuffer[]);
+      return;
+    }
+    case 'rules': {
+      const flag = new Int32Array(cancel);
+      const cfg = loadRulesConfig(task.configPath);
+      const run = await withDataset(task.casePath, task.datasetId, (db, ds) =>
+        replayDataset(db, ds, progress, () => isCancelled(flag), cfg),
+      );
+      port.postMessage({ type: 'done', outcome: run });
       return;
     }
   }

@@ -11,12 +11,18 @@ import type {
   FeedQuery,
   ScoreDistribution,
   Verdict,
+  IncidentInfo,
+  RuleConfidenceInfo,
+  StoredAlert,
+  VerdictResult,
 } from '../../../src-shared/domain';
 import type { ExplainInput } from '../feed/explain';
 import type { Result } from '../../../src-shared/result';
 import type { FeatureWrite } from '../db/features-store';
 import type { ModelToSave } from '../db/models-store';
 import type { InjectParams } from '../scenarios/inject';
+import type { RulesRun } from '../db/rules-store';
+import type { RuleName } from '../rules/config';
 
 export type DbRequest =
   | { type: 'open'; path: string; create: boolean }
@@ -49,7 +55,13 @@ export type DbRequest =
   | { type: 'feed'; query: FeedQuery }
   | { type: 'distribution'; datasetId: number; modelId?: number }
   | { type: 'explainInput'; datasetId: number; eventId: number }
-  | { type: 'verdict'; datasetId: number; eventId: number; verdict: Verdict | null }
+  | { type: 'eventVerdict'; datasetId: number; eventId: number; verdict: Verdict | null }
+  | { type: 'saveRules'; jobId: string; run: RulesRun; cancel: SharedArrayBuffer }
+  | { type: 'alerts'; datasetId?: number; limit?: number }
+  | { type: 'incidents'; datasetId?: number }
+  | { type: 'verdict'; alertId: number; verdict: 'confirmed' | 'false_positive'; configPath?: string }
+  | { type: 'ruleConfidence'; configPath?: string }
+  | { type: 'reviewRule'; rule: RuleName; configPath?: string }
   | { type: 'close' };
 
 export interface DbResults {
@@ -67,7 +79,13 @@ export interface DbResults {
   feed: FeedPage;
   distribution: ScoreDistribution;
   explainInput: ExplainInput;
-  verdict: Verdict | null;
+  eventVerdict: Verdict | null;
+  saveRules: number;
+  alerts: StoredAlert[];
+  incidents: IncidentInfo[];
+  verdict: VerdictResult;
+  ruleConfidence: RuleConfidenceInfo[];
+  reviewRule: RuleConfidenceInfo;
   close: null;
 }
 

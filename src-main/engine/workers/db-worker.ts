@@ -66,8 +66,20 @@ async function handle(req: DbRequest): Promise<unknown> {
       return need().distribution(req.datasetId, req.modelId);
     case 'explainInput':
       return need().explainInput(req.datasetId, req.eventId);
+    case 'eventVerdict':
+      return need().eventVerdict(req.datasetId, req.eventId, req.verdict);
+    case 'saveRules':
+      return need().saveRules(req.run, new Int32Array(req.cancel));
+    case 'alerts':
+      return need().alerts(req.datasetId, req.limit);
+    case 'incidents':
+      return need().incidents(req.datasetId);
     case 'verdict':
-      return need().verdict(req.datasetId, req.eventId, req.verdict);
+      return need().verdict(req.alertId, req.verdict, req.configPath);
+    case 'ruleConfidence':
+      return need().ruleConfidence(req.configPath);
+    case 'reviewRule':
+      return need().reviewRule(req.rule, req.configPath);
     case 'close':
       session?.close();
       session = null;

@@ -4,6 +4,7 @@ import * as m0001 from './0001_init';
 import * as m0002 from './0002_features';
 import * as m0003 from './0003_injections';
 import * as m0004 from './0004_models';
+import * as m0005 from './0005_rules';
 
 export interface Migration {
   version: number;
@@ -15,6 +16,7 @@ export const MIGRATIONS: Migration[] = [
   { version: 2, up: m0002.up },
   { version: 3, up: m0003.up },
   { version: 4, up: m0004.up },
+  { version: 5, up: m0005.up },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

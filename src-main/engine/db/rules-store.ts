@@ -1,0 +1,343 @@
+// The rule engine's tables (migration 5): runs with their alerts and incidents, rule confidence,
+// and the learned baselines. A run is stored in one transaction: all of it, or nothing.
+import type {
+  IncidentInfo,
+  RuleConfidenceInfo,
+  StoredAlert,
+  VerdictResult,
+} from '../../../src-shared/domain';
+import { fail } from '../../../src-shared/result';
+import { isCancelled } from '../ingest/protocol';
+import type { AlertRecord, RuleState } from '../rules/alerts';
+import { RULE_NAMES, type RuleName, type RulesConfig } from '../rules/config';
+import type { IncidentRecord } from '../rules/correlate';
+import type { SavedBaselines } from '../rules/engine';
+import { applyVerdict, reviewed, type Verdict } from '../rules/feedback';
+import type { DB } from './open-case';
+
+export interface RulesRun {
+  datasetId: number;
+  events: number;
+  seconds: number;
+  resumed: boolean;
+  alerts: AlertRecord[];
+  incidents: IncidentRecord[];
+  baselines: SavedBaselines;
+}
+
+const now = () => new Date().toISOString();
+const int = (v: number) => Math.round(Number.isFinite(v) ? v : 0);
+
+export function readRuleStates(db: DB): Map<RuleName, RuleState> {
+  const rows = db.prepare('SELECT * FROM rule_confidence').all() as {
+    rule: string;
+    confidence: number;
+    false_positives: number;
+    confirmed: number;
+    disabled: number;
+  }[];
+  return new Map(
+    rows
+      .filter((r) => (RULE_NAMES as readonly string[]).includes(r.rule))
+      .map((r) => [
+        r.rule as RuleName,
+        {
+          confidence: r.confidence,
+          falsePositives: r.false_positives,
+          confirmed: r.confirmed,
+          disabled: r.disabled === 1,
+        },
+      ]),
+  );
+}
+
+export function ruleConfidence(db: DB, cfg: RulesConfig): RuleConfidenceInfo[] {
+  const known = readRuleStates(db);
+  return RULE_NAMES.map((rule) => {
+    const s = known.get(rule) ?? {
+      confidence: cfg.rules[rule].confidence,
+      falsePositives: 0,
+      confirmed: 0,
+      disabled: false,
+    };
+    return { rule, ...s };
+  });
+}
+
+const blobOf = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+function typed<T extends Float32Array | Uint8Array | Uint32Array | Int32Array>(
+  C: new (b: ArrayBuffer) => T,
+  b: Buffer,
+): T {
+  const copy = new ArrayBuffer(b.byteLength);
+  new Uint8Array(copy).set(b);
+  return new C(copy);
+}
+
+export function readSavedBaselines(db: DB): SavedBaselines | null {
+  const g = db.prepare('SELECT * FROM rule_engine_state WHERE id = 1').get() as
+    | {
+        start_ts: number;
+        as_of: number;
+        hist: Buffer;
+        hist_week: Buffer;
+        ops: string;
+        known_fields: string;
+        known_tables: string;
+      }
+    | undefined;
+  if (!g) return null;
+  const keys = (
+    db.prepare('SELECT * FROM rule_baselines ORDER BY rowid').all() as {
+      entity: string;
+      first_seen: number;
+      last_seen: number;
+      learning_until: number;
+      max_rows: number;
+      max_bytes: number;
+      slots: Buffer | null;
+      weeks: Buffer | null;
+      fields: string;
+      tables: string;
+    }[]
+  ).map((r) => ({
+    name: r.entity,
+    firstSeen: r.first_seen,
+    lastSeen: r.last_seen,
+    learningUntil: r.learning_until,
+    maxRows: r.max_rows,
+    maxBytes: r.max_bytes,
+    slots: r.slots ? typed(Float32Array, r.slots) : null,
+    weeks: r.weeks ? typed(Uint8Array, r.weeks) : null,
+    fields: JSON.parse(r.fields) as string[],
+    tables: JSON.parse(r.tables) as string[],
+  }));
+  return {
+    start: g.start_ts,
+    asOf: g.as_of,
+    global: { hist: typed(Uint32Array, g.hist), histWeek: typed(Int32Array, g.hist_week) },
+    ops: JSON.parse(g.ops) as SavedBaselines['ops'],
+    knownFields: JSON.parse(g.known_fields) as string[],
+    knownTables: JSON.parse(g.known_tables) as string[],
+    keys,
+  };
+}
+
+/** Stores a run: replaces the dataset's earlier runs and the case's baselines. One transaction. */
+export function saveRulesRun(db: DB, run: RulesRun, cancel: Int32Array): number {
+  return db.transaction(() => {
+    db.prepare('DELETE FROM rule_runs WHERE dataset_id = ?').run(run.datasetId);
+    const runId = Number(
+      db
+        .prepare(
+          'INSERT INTO rule_runs (dataset_id, events, alerts, seconds, resumed, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+        )
+        .run(run.datasetId, run.events, run.alerts.length, run.seconds, run.resumed ? 1 : 0, now())
+        .lastInsertRowid,
+    );
+    const incidentIds = new Map<number, number>();
+    const addIncident = db.prepare(
+      'INSERT INTO incidents (run_id, kind, severity, start_ts, end_ts, rules, entities) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    for (const i of run.incidents) {
+      const id = addIncident.run(
+        runId,
+        i.kind,
+        i.severity,
+        int(i.start),
+        int(i.end),
+        JSON.stringify(i.rules),
+        JSON.stringify(i.entities),
+      ).lastInsertRowid;
+      incidentIds.set(i.seq, Number(id));
+    }
+    const addAlert = db.prepare(
+      `INSERT INTO alerts (run_id, dataset_id, rule, entity_kind, entity, ip, start_ts, end_ts, observed, baseline,
+        severity, confidence, count, evidence, details, incident_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    let n = 0;
+    for (const a of run.alerts) {
+      if ((++n & 1023) === 0 && isCancelled(cancel)) fail('CANCELLED', 'rules run cancelled');
+      addAlert.run(
+        runId,
+        run.datasetId,
+        a.rule,
+        a.entityKind,
+        a.entity,
+        a.ip,
+        int(a.start),
+        int(a.end),
+        a.observed,
+        a.baseline,
+        a.severity,
+        Math.min(1, Math.max(0, a.confidence)),
+        a.count,
+        JSON.stringify(a.evidence),
+        JSON.stringify(a.details),
+        a.incident === null ? null : incidentIds.get(a.incident)!,
+      );
+    }
+    writeBaselines(db, run.baselines, cancel);
+    if (isCancelled(cancel)) fail('CANCELLED', 'rules run cancelled');
+    return runId;
+  })();
+}
+
+function writeBaselines(db: DB, b: SavedBaselines, cancel: Int32Array): void {
+  db.prepare('DELETE FROM rule_baselines').run();
+  db.prepare('DELETE FROM rule_engine_state').run();
+  db.prepare(
+    'INSERT INTO rule_engine_state (id, start_ts, as_of, hist, hist_week, ops, known_fields, known_tables) VALUES (1, ?, ?, ?, ?, ?, ?, ?)',
+  ).run(
+    int(b.start),
+    int(b.asOf),
+    blobOf(b.global.hist),
+    blobOf(b.global.histWeek),
+    JSON.stringify(b.ops),
+    JSON.stringify(b.knownFields),
+    JSON.stringify(b.knownTables),
+  );
+  const add = db.prepare(
+    'INSERT INTO rule_baselines (entity, first_seen, last_seen, learning_until, max_rows, max_bytes, slots, weeks, fields, tables) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  let n = 0;
+  for (const k of b.keys) {
+    if ((++n & 1023) === 0 && isCancelled(cancel)) fail('CANCELLED', 'rules run cancelled');
+    add.run(
+      k.name,
+      int(k.firstSeen),
+      int(k.lastSeen),
+      int(k.learningUntil),
+      k.maxRows,
+      k.maxBytes,
+      k.slots ? blobOf(k.slots) : null,
+      k.weeks ? blobOf(k.weeks) : null,
+      JSON.stringify(k.fields),
+      JSON.stringify(k.tables),
+    );
+  }
+}
+
+interface AlertRow {
+  id: number;
+  dataset_id: number;
+  rule: string;
+  entity_kind: StoredAlert['entityKind'];
+  entity: string;
+  ip: string | null;
+  start_ts: number;
+  end_ts: number;
+  observed: number;
+  baseline: number | null;
+  severity: StoredAlert['severity'];
+  confidence: number;
+  count: number;
+  evidence: string;
+  details: string;
+  incident_id: number | null;
+  verdict: StoredAlert['verdict'];
+}
+
+const toAlert = (r: AlertRow): StoredAlert => ({
+  id: r.id,
+  datasetId: r.dataset_id,
+  rule: r.rule,
+  entityKind: r.entity_kind,
+  entity: r.entity,
+  ip: r.ip,
+  start: r.start_ts,
+  end: r.end_ts,
+  observed: r.observed,
+  baseline: r.baseline,
+  severity: r.severity,
+  confidence: r.confidence,
+  count: r.count,
+  evidence: JSON.parse(r.evidence) as number[],
+  details: JSON.parse(r.details) as StoredAlert['details'],
+  incidentId: r.incident_id,
+  verdict: r.verdict,
+});
+
+export function listAlerts(db: DB, q: { datasetId?: number; limit?: number } = {}): StoredAlert[] {
+  const rows = db
+    .prepare(
+      `SELECT * FROM alerts ${q.datasetId === undefined ? '' : 'WHERE dataset_id = ?'} ORDER BY start_ts, id LIMIT ?`,
+    )
+    .all(...(q.datasetId === undefined ? [] : [q.datasetId]), q.limit ?? 10_000) as AlertRow[];
+  return rows.map(toAlert);
+}
+
+export function listIncidents(db: DB, q: { datasetId?: number } = {}): IncidentInfo[] {
+  const rows = db
+    .prepare(
+      `SELECT i.*, (SELECT json_group_array(a.id) FROM alerts a WHERE a.incident_id = i.id) AS alert_ids
+       FROM incidents i JOIN rule_runs r ON r.id = i.run_id
+       ${q.datasetId === undefined ? '' : 'WHERE r.dataset_id = ?'} ORDER BY i.start_ts, i.id`,
+    )
+    .all(...(q.datasetId === undefined ? [] : [q.datasetId])) as {
+    id: number;
+    kind: IncidentInfo['kind'];
+    severity: IncidentInfo['severity'];
+    start_ts: number;
+    end_ts: number;
+    rules: string;
+    entities: string;
+    alert_ids: string;
+  }[];
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    severity: r.severity,
+    start: r.start_ts,
+    end: r.end_ts,
+    rules: JSON.parse(r.rules) as string[],
+    entities: JSON.parse(r.entities) as string[],
+    alertIds: (JSON.parse(r.alert_ids) as number[]).sort((a, b) => a - b),
+  }));
+}
+
+function putState(db: DB, rule: RuleName, s: RuleState): void {
+  db.prepare(
+    `INSERT INTO rule_confidence (rule, confidence, false_positives, confirmed, disabled, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(rule) DO UPDATE SET confidence = excluded.confidence,
+     false_positives = excluded.false_positives, confirmed = excluded.confirmed,
+     disabled = excluded.disabled, updated_at = excluded.updated_at`,
+  ).run(rule, s.confidence, s.falsePositives, s.confirmed, s.disabled ? 1 : 0, now());
+}
+
+function stateOf(db: DB, cfg: RulesConfig, rule: RuleName): RuleState {
+  return (
+    readRuleStates(db).get(rule) ?? {
+      confidence: cfg.rules[rule].confidence,
+      falsePositives: 0,
+      confirmed: 0,
+      disabled: false,
+    }
+  );
+}
+
+/** The analyst's verdict on an alert; its rule's confidence moves (see rules/feedback.ts). */
+export function recordVerdict(db: DB, cfg: RulesConfig, alertId: number, verdict: Verdict): VerdictResult {
+  return db.transaction(() => {
+    const row = db.prepare('SELECT * FROM alerts WHERE id = ?').get(alertId) as AlertRow | undefined;
+    if (!row) return fail('BAD_REQUEST', `no alert with id ${alertId} in this case`);
+    if (row.verdict) return fail('BAD_REQUEST', `alert ${alertId} already has a verdict (${row.verdict})`);
+    if (!(RULE_NAMES as readonly string[]).includes(row.rule))
+      return fail('BAD_REQUEST', `alert ${alertId} is of an unknown rule "${row.rule}"`);
+    const rule = row.rule as RuleName;
+    const next = applyVerdict(stateOf(db, cfg, rule), verdict);
+    putState(db, rule, next);
+    db.prepare('UPDATE alerts SET verdict = ?, verdict_at = ? WHERE id = ?').run(verdict, now(), alertId);
+    return {
+      alert: toAlert({ ...row, verdict }),
+      rule: { rule, ...next },
+    };
+  })();
+}
+
+/** A rule disabled by false positives has been reviewed: it runs again. */
+export function reviewRule(db: DB, cfg: RulesConfig, rule: RuleName): RuleConfidenceInfo {
+  const next = reviewed(stateOf(db, cfg, rule));
+  putState(db, rule, next);
+  return { rule, ...next };
+}
