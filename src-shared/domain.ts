@@ -251,6 +251,8 @@ export interface FeedItem {
   modelScores: Record<number, number | null>;
   /** The injected scenario this event belongs to, when it was injected. */
   scenario: string | null;
+  /** Rules whose alerts name this event as evidence. */
+  rules: string[];
   verdict: Verdict | null;
 }
 
@@ -265,6 +267,8 @@ export interface FeedPage {
   datasetId: number;
   view: FeedView;
   models: FeedModel[];
+  /** Alerts of the dataset's latest rules run that take part in the ranking. */
+  ruleAlerts: number;
   /** Events in this view, and counts of every view (for the tabs). */
   total: number;
   counts: Record<FeedView, number>;
@@ -299,12 +303,28 @@ export interface Explanation {
   severity: Severity;
   /** Why: the features that push this event up, strongest first. */
   reasons: Reason[];
+  /** Why, from the rule engine: the alerts that name this event as evidence. */
+  ruleAlerts: {
+    id: number;
+    rule: string;
+    severity: Severity;
+    observed: number;
+    baseline: number | null;
+    confidence: number;
+    start: number;
+    end: number;
+    /** What the rule saw, e.g. the new table or field. */
+    details: Record<string, string | number | boolean | null>;
+  }[];
   /** The attack pattern the reasons look most like, and its business rule. */
   pattern: {
     scenario: string;
     description: string;
-    /** Injected events know their scenario; otherwise the reasons were matched to its signals. */
-    matched: 'injected' | 'signals' | 'default';
+    /**
+     * Injected events know their scenario; an event behind a rule alert takes the scenario of its
+     * rule; otherwise the reasons were matched to a scenario's signals.
+     */
+    matched: 'injected' | 'rule' | 'signals' | 'default';
     risk: Severity;
     cost: number;
     costFormula: string;

@@ -39,7 +39,18 @@ export interface ExplainInput {
   typical: (number | null)[];
   models: { model: StoredModel; sorted: Float64Array }[];
   injection: { scenario: string; business: InjectionInfo['business'] } | null;
+  ruleAlerts: Explanation['ruleAlerts'];
 }
+
+/** The scenario (and so the business rule) a rule's alert stands for. */
+const RULE_SCENARIO: Record<string, string> = {
+  rate_spike: 'rate_spike',
+  new_field: 'data_exfiltration',
+  data_volume: 'data_exfiltration',
+  cross_table: 'lateral_movement',
+  brute_force: 'brute_force',
+  auth_failures: 'brute_force',
+};
 
 const SAMPLE = 20_000;
 
@@ -75,21 +86,26 @@ export function explainInput(
   const r =
     ranking.position.get(eventId) ??
     fail('BAD_REQUEST', `event ${eventId} of dataset "${ds.name}" has no scores: score the dataset first`);
+  // Without models (only rule alerts) an event may have no features: it is explained by its alerts.
   const set =
     readFeatureSet(db, ds.id) ??
-    fail('BAD_REQUEST', `dataset "${ds.name}" has no features: build them first`);
+    (ranking.models.length
+      ? fail('BAD_REQUEST', `dataset "${ds.name}" has no features: build them first`)
+      : { names: [] as string[] });
   const row =
     (db.prepare(`SELECT * FROM ${tableOf(ds.id)} WHERE _id = ?`).get(eventId) as
       Record<string, CellValue> | undefined) ??
     fail('BAD_REQUEST', `dataset "${ds.name}" has no event ${eventId}`);
   const event: Record<string, CellValue> = { id: eventId, ts: row._ts ?? null };
   for (const c of ds.columns) event[c.name] = row[c.sqlName] ?? null;
-  const fr = db
-    .prepare(
-      `SELECT ${set.names.map((f) => `"${f}"`).join(', ')} FROM ${featuresTable(ds.id)} WHERE event_id = ?`,
-    )
-    .raw()
-    .get(eventId) as (number | null)[] | undefined;
+  const fr = set.names.length
+    ? (db
+        .prepare(
+          `SELECT ${set.names.map((f) => `"${f}"`).join(', ')} FROM ${featuresTable(ds.id)} WHERE event_id = ?`,
+        )
+        .raw()
+        .get(eventId) as (number | null)[] | undefined)
+    : [];
   const injection = db
     .prepare(
       `SELECT i.scenario, i.business FROM injected_events ie JOIN injections i ON i.id = ie.injection_id
@@ -106,8 +122,21 @@ export function explainInput(
     event,
     features: set.names,
     values: fr ?? set.names.map(() => null),
-    typical: medians(set.names),
+    typical: set.names.length ? medians(set.names) : [],
     models: ranking.models.map((m, k) => ({ model: readStoredModel(db, m.id), sorted: ranking.sorted[k] })),
+    ruleAlerts: (
+      db
+        .prepare(
+          `SELECT a.id, a.rule, a.severity, a.observed, a.baseline, a.confidence, a.start_ts AS start,
+                  a.end_ts AS "end", a.details
+           FROM alerts a, json_each(a.evidence) j
+           WHERE a.dataset_id = ? AND j.value = ? AND (a.verdict IS NULL OR a.verdict != 'false_positive')
+           ORDER BY a.id`,
+        )
+        .all(ds.id, eventId) as (Omit<Explanation['ruleAlerts'][number], 'details'> & { details: string })[]
+    )
+      .map((a) => ({ ...a, details: parseDetails(a.details) }))
+      .sort((a, b) => SEVERITIES.indexOf(b.severity) - SEVERITIES.indexOf(a.severity)),
     injection: injection
       ? {
           scenario: injection.scenario,
@@ -172,7 +201,7 @@ export async function explain(
   const fromRule = (
     scenario: string,
     description: string,
-    matched: 'signals' | 'default',
+    matched: 'rule' | 'signals' | 'default',
     b: BusinessRule,
   ) => {
     const amount = valueOf('amount') ?? 0;
@@ -203,6 +232,12 @@ export async function explain(
       matched: 'injected',
       ...input.injection.business,
     };
+  } else if (input.ruleAlerts.some((a) => config.scenarios.has(RULE_SCENARIO[a.rule] ?? ''))) {
+    const a = input.ruleAlerts.find((x) => config.scenarios.has(RULE_SCENARIO[x.rule] ?? ''))!;
+    const spec = config.scenarios.get(RULE_SCENARIO[a.rule])!;
+    pattern = fromRule(spec.name, spec.description, 'rule', spec.business);
+  } else if (input.ruleAlerts.length && !input.models.length) {
+    pattern = fromRule('unmatched', config.unmatched.description, 'default', config.unmatched.business);
   } else {
     const impactOf = new Map(impacts.map((x) => [x.name, Math.max(0, x.impact)]));
     let best: ScenarioSpec | null = null;
@@ -221,13 +256,17 @@ export async function explain(
   let severity = pattern.risk;
   if (!input.alert) severity = shift(severity, -1);
   else if (input.score >= 99.9 && pattern.matched !== 'default') severity = shift(severity, 1);
+  // A rule's own judgement (its escalations included) is never lowered.
+  for (const a of input.ruleAlerts)
+    if (SEVERITIES.indexOf(a.severity) > SEVERITIES.indexOf(severity)) severity = a.severity;
 
-  const why = reasons.length
-    ? reasons
-        .slice(0, 3)
-        .map((r) => `${r.label} is ${formatValue(r.value)} (typically ${formatValue(r.typical)})`)
-        .join('; ')
-    : 'no single feature stands out: the models score the combination';
+  const ruleWhy = input.ruleAlerts.slice(0, 2).map(describeAlert);
+  const featureWhy = reasons
+    .slice(0, 3)
+    .map((r) => `${r.label} is ${formatValue(r.value)} (typically ${formatValue(r.typical)})`);
+  const why =
+    [...ruleWhy, ...featureWhy].join('; ') ||
+    'no single feature stands out: the models score the combination';
   const summary =
     `Why: ${why}. How bad: ${severity}, ${input.alert ? 'above' : 'below'} the alert threshold, ` +
     `looks like ${pattern.scenario.replace(/_/g, ' ')}. Cost: about ${formatValue(pattern.cost)}. ` +
@@ -238,11 +277,35 @@ export async function explain(
     score: Math.round(input.score * 100) / 100,
     severity,
     reasons,
+    ruleAlerts: input.ruleAlerts,
     pattern,
     summary,
     verdict: input.verdict,
     event: input.event,
   };
+}
+
+function parseDetails(text: string): Explanation['ruleAlerts'][number]['details'] {
+  try {
+    const v = JSON.parse(text) as unknown;
+    return v && typeof v === 'object' && !Array.isArray(v)
+      ? (v as Explanation['ruleAlerts'][number]['details'])
+      : {};
+  } catch {
+    return {};
+  }
+}
+
+/** A rule alert in plain words. */
+function describeAlert(a: Explanation['ruleAlerts'][number]): string {
+  const d = a.details;
+  const rule = a.rule.replace(/_/g, ' ');
+  if (a.rule === 'cross_table' && typeof d.table === 'string')
+    return `the key read table ${d.table} for the first time`;
+  if (a.rule === 'new_field' && typeof d.field === 'string')
+    return `the key read field ${d.field} for the first time${d.pii ? ' (personal data)' : ''}`;
+  const base = a.baseline === null ? '' : ` against a usual ${formatValue(a.baseline)}`;
+  return `rule ${rule} saw ${formatValue(a.observed)}${typeof d.metric === 'string' ? ` ${d.metric}` : ''}${base}`;
 }
 
 function formatValue(v: number | null): string {

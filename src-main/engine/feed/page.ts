@@ -74,6 +74,7 @@ export function feedPage(db: DB, ds: DatasetInfo, ranking: Ranking, q: FeedQuery
       alert: alert[r] === 1,
       modelScores,
       scenario: d?.scenario ?? null,
+      rules: ranking.rules[r] ?? [],
       verdict: verdicts.get(id) ?? null,
     };
   });
@@ -81,6 +82,7 @@ export function feedPage(db: DB, ds: DatasetInfo, ranking: Ranking, q: FeedQuery
     datasetId: ds.id,
     view: q.view,
     models: ranking.models,
+    ruleAlerts: ranking.ruleAlerts,
     total: counts[q.view],
     counts,
     offset: q.offset,

@@ -1,6 +1,9 @@
 // The anomaly feed's one axis: every scored event of a dataset gets a combined score 0–100, the
-// mean of its percentile rank under each model that scored the dataset (the newest model of each
-// kind), so a gradient-boosted tree, an Isolation Forest and HBOS rank on the same scale.
+// mean of its percentile rank under each model that scored the dataset (the model of each family
+// that scored it last), so a gradient-boosted tree, an Isolation Forest and HBOS rank on the same
+// scale. The rule engine's alerts join the same axis: an event behind an alert scores at least
+// its rule score (severity points × the rule's confidence), so what a rule caught ranks with what
+// the models caught.
 import type { FeedModel } from '../../../src-shared/domain';
 import { feedChoiceKey, modelFamily } from '../db/models-store';
 import type { DB } from '../db/open-case';
@@ -19,6 +22,54 @@ export interface Ranking {
   sorted: Float64Array[];
   /** event id → position in `order`. */
   position: Map<number, number>;
+  /** Rules whose alerts name each event as evidence (aligned with `order`; null when none). */
+  rules: (string[] | null)[];
+  /** Rule alerts of the dataset's latest rules run. */
+  ruleAlerts: number;
+}
+
+/** Points on the 0–100 axis of an alert at full confidence, by severity. */
+export const RULE_POINTS = { LOW: 80, MEDIUM: 90, HIGH: 97, CRITICAL: 99.5 } as const;
+
+interface RuleHit {
+  score: number;
+  rules: string[];
+}
+
+/** Events named as evidence by the dataset's rule alerts (not those judged false positives). */
+function ruleHits(db: DB, datasetId: number): { hits: Map<number, RuleHit>; alerts: number } {
+  const rows = db
+    .prepare(
+      `SELECT rule, severity, confidence, evidence FROM alerts
+       WHERE dataset_id = ? AND (verdict IS NULL OR verdict != 'false_positive')`,
+    )
+    .all(datasetId) as {
+    rule: string;
+    severity: keyof typeof RULE_POINTS;
+    confidence: number;
+    evidence: string;
+  }[];
+  const hits = new Map<number, RuleHit>();
+  for (const a of rows) {
+    const score = (RULE_POINTS[a.severity] ?? RULE_POINTS.MEDIUM) * Math.max(0, Math.min(1, a.confidence));
+    let ids: unknown;
+    try {
+      ids = JSON.parse(a.evidence);
+    } catch {
+      continue; // a damaged row names no events
+    }
+    if (!Array.isArray(ids)) continue;
+    for (const id of ids) {
+      if (typeof id !== 'number') continue;
+      const h = hits.get(id);
+      if (!h) hits.set(id, { score, rules: [a.rule] });
+      else {
+        h.score = Math.max(h.score, score);
+        if (!h.rules.includes(a.rule)) h.rules.push(a.rule);
+      }
+    }
+  }
+  return { hits, alerts: rows.length };
 }
 
 /** The model of each family that scored the dataset last (else the newest), newest first. */
@@ -83,7 +134,8 @@ export function rankDataset(db: DB, datasetId: number): Ranking {
     for (let i = 0; i < rows.length; i++) [ids[i], scores[i]] = rows[i];
     return { ids, scores, sorted: Float64Array.from(scores).sort() };
   });
-  const idSet = new Set<number>();
+  const { hits, alerts: ruleAlerts } = ruleHits(db, datasetId);
+  const idSet = new Set<number>(hits.keys());
   for (const p of perModel) for (const id of p.ids) idSet.add(id);
   const ids = Float64Array.from(idSet).sort();
   const n = ids.length;
@@ -101,6 +153,12 @@ export function rankDataset(db: DB, datasetId: number): Ranking {
       if (threshold !== null && s >= threshold) alert[j] = 1;
     }
   });
+  for (let j = 0; j < n; j++) {
+    const h = hits.get(ids[j]);
+    if (!h) continue;
+    if (h.score > combined[j]) combined[j] = h.score;
+    alert[j] = 1;
+  }
   const idx = Uint32Array.from({ length: n }, (_, i) => i).sort(
     (a, b) => combined[b] - combined[a] || ids[a] - ids[b],
   );
@@ -109,8 +167,10 @@ export function rankDataset(db: DB, datasetId: number): Ranking {
   const sortedAlert = new Uint8Array(n);
   const raw = models.map(() => new Float64Array(n));
   const position = new Map<number, number>();
+  const rules: (string[] | null)[] = new Array<string[] | null>(n).fill(null);
   for (let r = 0; r < n; r++) {
     const i = idx[r];
+    rules[r] = hits.get(ids[i])?.rules ?? null;
     order[r] = ids[i];
     sortedCombined[r] = combined[i];
     sortedAlert[r] = alert[i];
@@ -126,5 +186,7 @@ export function rankDataset(db: DB, datasetId: number): Ranking {
     raw,
     sorted: perModel.map((p) => p.sorted),
     position,
+    rules,
+    ruleAlerts,
   };
 }
