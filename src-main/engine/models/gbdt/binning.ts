@@ -14,6 +14,39 @@ export interface Bins {
   features: number;
 }
 
+/** Sorts float32 values ascending (-0 before +0, no NaN) with a two-pass radix sort of their bits. */
+function sortFloat32(values: Float32Array): Float32Array {
+  const n = values.length;
+  const keys = new Uint32Array(values.buffer.slice(values.byteOffset, values.byteOffset + n * 4));
+  // Order-preserving key: negatives flipped whole, positives get the sign bit set.
+  for (let i = 0; i < n; i++) {
+    const u = keys[i];
+    keys[i] = u & 0x80000000 ? ~u >>> 0 : (u | 0x80000000) >>> 0;
+  }
+  const tmp = new Uint32Array(n);
+  const count = new Uint32Array(65536);
+  for (let i = 0; i < n; i++) count[keys[i] & 0xffff]++;
+  for (let d = 0, s = 0; d < 65536; d++) {
+    const c = count[d];
+    count[d] = s;
+    s += c;
+  }
+  for (let i = 0; i < n; i++) tmp[count[keys[i] & 0xffff]++] = keys[i];
+  count.fill(0);
+  for (let i = 0; i < n; i++) count[tmp[i] >>> 16]++;
+  for (let d = 0, s = 0; d < 65536; d++) {
+    const c = count[d];
+    count[d] = s;
+    s += c;
+  }
+  for (let i = 0; i < n; i++) keys[count[tmp[i] >>> 16]++] = tmp[i];
+  for (let i = 0; i < n; i++) {
+    const k = keys[i];
+    keys[i] = k & 0x80000000 ? (k & 0x7fffffff) >>> 0 : ~k >>> 0;
+  }
+  return new Float32Array(keys.buffer, 0, n);
+}
+
 /** Cut values from (a sample of) a column: distinct quantiles of its non-NaN values. */
 export function cutsFor(column: Float32Array, maxBins = MAX_BINS, sampleSize = 200_000): Float32Array {
   const n = column.length;
@@ -24,7 +57,7 @@ export function cutsFor(column: Float32Array, maxBins = MAX_BINS, sampleSize = 2
     const v = column[Math.floor(i)];
     if (v === v) picked[k++] = v;
   }
-  const values = picked.subarray(0, k).sort(); // typed-array sort: numeric, native
+  const values = sortFloat32(picked.subarray(0, k));
   const distinct: number[] = [];
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
@@ -60,15 +93,53 @@ export function binOf(cuts: Float32Array, x: number): number {
   return lo;
 }
 
+/** Bins one column into out[0..n): the bin of each value under `cuts`. */
+export function binColumn(column: Float32Array, cuts: Float32Array, out: Uint8Array): void {
+  const n = column.length;
+  const m = cuts.length;
+  for (let r = 0; r < n; r++) {
+    const x = column[r];
+    if (x !== x) {
+      out[r] = MISSING;
+      continue;
+    }
+    let lo = 0;
+    let hi = m;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (cuts[mid] <= x) lo = mid + 1;
+      else hi = mid;
+    }
+    out[r] = lo;
+  }
+}
+
+/** Row-major copy of column-major bins (feature f of row r at f * rows + r). */
+export function transposeBins(
+  cols: Uint8Array,
+  rows: number,
+  features: number,
+  out: Uint8Array,
+  from = 0,
+  to = rows,
+): void {
+  const B = 4096; // rows per block, so the feature streams stay in cache
+  for (let r0 = from; r0 < to; r0 += B) {
+    const r1 = Math.min(to, r0 + B);
+    for (let f = 0; f < features; f++) {
+      const src = f * rows;
+      for (let r = r0; r < r1; r++) out[r * features + f] = cols[src + r];
+    }
+  }
+}
+
 /** Bins columns (float32) with the given cuts, row-major. */
 export function binRows(columns: Float32Array[], cuts: Float32Array[]): Bins {
   const features = columns.length;
   const rows = features ? columns[0].length : 0;
+  const cols = new Uint8Array(rows * features);
+  for (let f = 0; f < features; f++) binColumn(columns[f], cuts[f], cols.subarray(f * rows, (f + 1) * rows));
   const data = new Uint8Array(rows * features);
-  for (let f = 0; f < features; f++) {
-    const col = columns[f];
-    const c = cuts[f];
-    for (let r = 0; r < rows; r++) data[r * features + f] = binOf(c, col[r]);
-  }
+  transposeBins(cols, rows, features, data);
   return { cuts, data, rows, features };
 }
