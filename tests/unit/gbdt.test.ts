@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cutsFor, MAX_BINS } from '../../src-main/engine/models/gbdt/binning';
+import { binColumn, binOf, cutsFor, MAX_BINS } from '../../src-main/engine/models/gbdt/binning';
 import { predictProba, trainGbdt } from '../../src-main/engine/models/gbdt/train';
 import { bestF1Threshold, metricsAt, prAuc, rocAuc } from '../../src-main/engine/models/metrics';
 import { rng } from '../../src-main/engine/random';
@@ -173,5 +173,40 @@ describe('binning', () => {
     expect(Array.from(cutsFor(col))).toEqual(reference);
     const few = Float32Array.from([3, -1, 3, 0, -0, 2, NaN, -1]);
     expect(Array.from(cutsFor(few))).toEqual([-0, 2, 3]); // -0 sorts first, as in a typed-array sort
+  });
+});
+
+describe('binColumn', () => {
+  it('bins every value as binOf does: NaN, infinities, zeros of both signs, values on and between cuts', () => {
+    const r = rng(8);
+    const col = new Float32Array(20_000);
+    for (let i = 0; i < col.length; i++) {
+      const u = r();
+      col[i] =
+        u < 0.05
+          ? NaN
+          : u < 0.1
+            ? -0
+            : u < 0.15
+              ? 0
+              : u < 0.17
+                ? Infinity
+                : u < 0.19
+                  ? -Infinity
+                  : (r() - 0.5) * 10 ** Math.floor(r() * 8 - 4);
+    }
+    for (const cuts of [
+      cutsFor(col),
+      cutsFor(col.subarray(0, 300)),
+      new Float32Array(0),
+      Float32Array.from([-0, 1]),
+    ]) {
+      const out = new Uint8Array(col.length);
+      binColumn(col, cuts, out);
+      expect(Array.from(out)).toEqual(Array.from(col, (x) => binOf(cuts, x)));
+      const onCuts = new Uint8Array(cuts.length);
+      binColumn(cuts, cuts, onCuts);
+      expect(Array.from(onCuts)).toEqual(Array.from(cuts, (x) => binOf(cuts, x)));
+    }
   });
 });

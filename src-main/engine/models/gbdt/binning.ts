@@ -93,21 +93,39 @@ export function binOf(cuts: Float32Array, x: number): number {
   return lo;
 }
 
-/** Bins one column into out[0..n): the bin of each value under `cuts`. */
+/** An order-preserving uint32 key of a float32's bits (-0 as +0, so keys compare like floats). */
+const keyOf = (u: number) => (u >>> 31 ? (u === 0x80000000 ? 0x80000000 : ~u >>> 0) : (u | 0x80000000) >>> 0);
+
+/**
+ * Bins one column into out[0..n): the bin of each value under `cuts` (as binOf). The cuts are
+ * looked up by the top 16 bits of the value's key, then searched among the few sharing them.
+ */
 export function binColumn(column: Float32Array, cuts: Float32Array, out: Uint8Array): void {
   const n = column.length;
   const m = cuts.length;
+  const cutKeys = new Uint32Array(m);
+  const cutBits = new Uint32Array(cuts.buffer, cuts.byteOffset, m);
+  for (let i = 0; i < m; i++) cutKeys[i] = keyOf(cutBits[i]);
+  // first[p]: the number of cuts whose key's top 16 bits are below p.
+  const first = new Uint16Array(65537);
+  for (let p = 0, c = 0; p <= 65536; p++) {
+    while (c < m && cutKeys[c] >>> 16 < p) c++;
+    first[p] = c;
+  }
+  const bits = new Uint32Array(column.buffer, column.byteOffset, n);
   for (let r = 0; r < n; r++) {
-    const x = column[r];
-    if (x !== x) {
-      out[r] = MISSING;
+    const u = bits[r];
+    if ((u & 0x7fffffff) > 0x7f800000) {
+      out[r] = MISSING; // NaN
       continue;
     }
-    let lo = 0;
-    let hi = m;
+    const key = keyOf(u);
+    const p = key >>> 16;
+    let lo = first[p];
+    let hi = first[p + 1];
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (cuts[mid] <= x) lo = mid + 1;
+      if (cutKeys[mid] <= key) lo = mid + 1;
       else hi = mid;
     }
     out[r] = lo;
