@@ -271,7 +271,7 @@ export class Stepper {
     readonly s: SharedState,
     private readonly helper: Worker | null,
     /** Nodes with fewer rows than this are not worth a hand-over. */
-    private readonly minRows = 4096,
+    private readonly minRows = 8192,
   ) {
     this.fMid = helper ? Math.floor(s.F / 2) : s.F;
     this.x = scratchFor(s.N);
@@ -364,7 +364,11 @@ export class Stepper {
     a[A_MISSING_LEFT] = missingLeft ? 1 : 0;
     a[A_VL] = vl;
     a[A_VR] = vr;
-    this.byRows(begin, end);
+    // One pass of additions: cheaper here than a hand-over.
+    a[A_ROW_LO] = begin;
+    a[A_ROW_MID] = end;
+    a[A_ROW_HI] = end;
+    step(this.s, this.x, 0, this.s.F, 0);
   }
 
   close(): void {
