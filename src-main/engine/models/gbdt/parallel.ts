@@ -42,7 +42,7 @@ export interface SharedState {
   slots: number;
   /** Step arguments (see A_*). */
   args: Float64Array;
-  /** Split results: [half][child] × SPLIT_SIZE. */
+  /** Split results: [part][child] × SPLIT_SIZE. */
   splits: Float64Array;
   /** Control words (see C_*). */
   ctrl: Int32Array;
@@ -51,11 +51,19 @@ export interface SharedState {
   minChildWeight: number;
 }
 
-// Control words: the step number posted by the trainer, the last step the helper finished,
-// and an error flag the helper raises instead of answering.
+// Control words: the step number posted by the trainer; the next part to claim (step << 8 |
+// part); the parts finished; an error flag the helper raises instead of answering.
 const C_POSTED = 0;
-const C_DONE = 1;
-const C_ERROR = 2;
+const C_NEXT = 1;
+const C_FINISHED = 2;
+const C_ERROR = 3;
+
+/**
+ * A shared step is cut into PARTS parts (features or rows); each thread claims the next
+ * unclaimed part until none is left. A helper that is slow to wake (a busy machine) just
+ * claims fewer parts; the trainer never waits for a part nobody has started.
+ */
+const PARTS = 2;
 
 // Step arguments.
 const A_OP = 0;
@@ -75,7 +83,6 @@ const A_ROW_LO = 13;
 const A_ROW_HI = 14;
 const A_VL = 15;
 const A_VR = 16;
-const A_ROW_MID = 17; // rows [LO, MID) for the trainer's thread, [MID, HI) for the helper
 const ARGS = 24;
 
 const OP_GRADIENTS = 1;
@@ -111,7 +118,7 @@ export function createSharedState(
     hist: new Float64Array(shared(8 * slots * F * FEATURE_STRIDE)),
     slots,
     args: new Float64Array(shared(8 * ARGS)),
-    splits: new Float64Array(shared(8 * 4 * SPLIT_SIZE)),
+    splits: new Float64Array(shared(8 * PARTS * 2 * SPLIT_SIZE)),
     ctrl: new Int32Array(shared(16)),
     lambda: p.lambda,
     gamma: p.gamma,
@@ -192,23 +199,39 @@ function childSplit(
 interface Scratch {
   left: Uint32Array;
   right: Uint32Array;
+  /** Rows going left in the last partition. */
+  nl: number;
   dir: Uint8Array;
 }
 
 const scratchFor = (N: number): Scratch => ({
   left: new Uint32Array(N),
   right: new Uint32Array(N),
+  nl: 0,
   dir: new Uint8Array(256),
 });
 
+/** A thread's own work before it takes parts of a step: the partition of a split. */
+function prepare(s: SharedState, x: Scratch): void {
+  const a = s.args;
+  if (a[A_OP] !== OP_SPLIT) return;
+  x.nl = partition(s, a[A_BEGIN] | 0, a[A_END] | 0, a[A_FEATURE] | 0, directions(a, x.dir), x.left, x.right);
+}
+
 /**
- * One step over features [fLo, fHi) (histograms, splits) or rows [A_ROW_LO, A_ROW_HI)
- * (gradients, leaves). Returns the number of rows going left for a split.
+ * Part `part` of `parts` of the posted step: a range of features (bins, histograms, splits)
+ * or of rows (transpose, gradients, leaves). Split results go to splits[part][child].
  */
-function step(s: SharedState, x: Scratch, fLo: number, fHi: number, half: number): number {
+function runPart(s: SharedState, x: Scratch, part: number, parts: number): void {
   const a = s.args;
   const op = a[A_OP];
-  const at = half * 2 * SPLIT_SIZE;
+  const fLo = Math.floor((part * s.F) / parts);
+  const fHi = Math.floor(((part + 1) * s.F) / parts);
+  const lo = a[A_ROW_LO] | 0;
+  const rows = (a[A_ROW_HI] | 0) - lo;
+  const rLo = lo + Math.floor((part * rows) / parts);
+  const rHi = lo + Math.floor(((part + 1) * rows) / parts);
+  const at = part * 2 * SPLIT_SIZE;
   if (op === OP_BINS) {
     const N = s.N;
     for (let f = fLo; f < fHi; f++) {
@@ -219,21 +242,17 @@ function step(s: SharedState, x: Scratch, fLo: number, fHi: number, half: number
       binColumn(column, cuts, s.binsCol.subarray(f * N, (f + 1) * N));
     }
   } else if (op === OP_TRANSPOSE) {
-    const lo = a[half ? A_ROW_MID : A_ROW_LO] | 0;
-    const hi = a[half ? A_ROW_HI : A_ROW_MID] | 0;
-    transposeBins(s.binsCol, s.N, s.F, s.binsRow, lo, hi);
+    transposeBins(s.binsCol, s.N, s.F, s.binsRow, rLo, rHi);
   } else if (op === OP_GRADIENTS) {
-    gradients(s, a[A_POS_WEIGHT], a[half ? A_ROW_MID : A_ROW_LO] | 0, a[half ? A_ROW_HI : A_ROW_MID] | 0);
+    gradients(s, a[A_POS_WEIGHT], rLo, rHi);
   } else if (op === OP_ROOT) {
     const slot = a[A_SLOT] | 0;
     buildHist(slotView(s, slot), s.binsRow, s.F, s.gh, s.idx, a[A_BEGIN] | 0, a[A_END] | 0, fLo, fHi);
     childSplit(s, slot, (a[A_END] | 0) - (a[A_BEGIN] | 0), a[A_GL], a[A_HL], fLo, fHi, at);
   } else if (op === OP_SPLIT) {
-    // Partition (each thread for itself), build the smaller child, the parent becomes the larger.
-    const begin = a[A_BEGIN] | 0;
-    const end = a[A_END] | 0;
-    const nl = partition(s, begin, end, a[A_FEATURE] | 0, directions(a, x.dir), x.left, x.right);
-    const nr = end - begin - nl;
+    // Build the smaller child from this thread's partition; the parent becomes the larger.
+    const nl = x.nl;
+    const nr = (a[A_END] | 0) - (a[A_BEGIN] | 0) - nl;
     const small = a[A_SLOT] | 0;
     const parent = a[A_PARENT] | 0;
     const smallLeft = nl <= nr;
@@ -243,37 +262,41 @@ function step(s: SharedState, x: Scratch, fLo: number, fHi: number, half: number
     const [sl, sr] = smallLeft ? [small, parent] : [parent, small];
     childSplit(s, sl, nl, a[A_GL], a[A_HL], fLo, fHi, at);
     childSplit(s, sr, nr, a[A_GR], a[A_HR], fLo, fHi, at + SPLIT_SIZE);
-    return nl;
   } else if (op === OP_LEAVES) {
     // Children are leaves: add their values to the margins of the node's rows.
     const f = a[A_FEATURE] | 0;
     const dir = directions(a, x.dir);
-    const vl = a[A_VL];
-    const vr = a[A_VR];
+    const value = new Float64Array([a[A_VR], a[A_VL]]);
     const { idx, margin } = s;
     const col = s.binsCol.subarray(f * s.N, (f + 1) * s.N);
-    const value = new Float64Array([vr, vl]);
-    for (let k = a[half ? A_ROW_MID : A_ROW_LO] | 0, e = a[half ? A_ROW_HI : A_ROW_MID] | 0; k < e; k++) {
+    for (let k = rLo; k < rHi; k++) {
       const r = idx[k];
       margin[r] += value[dir[col[r]]];
     }
   }
-  return 0;
 }
 
-/** The trainer's side: runs steps on one thread or splits them with a helper. */
+/** Claims the next part of step `seq`, or -1 when the step has none left (or is over). */
+function claim(ctrl: Int32Array, seq: number): number {
+  for (;;) {
+    const v = Atomics.load(ctrl, C_NEXT);
+    if (v >>> 8 !== seq || (v & 255) >= PARTS) return -1;
+    if (Atomics.compareExchange(ctrl, C_NEXT, v, v + 1) === v) return v & 255;
+  }
+}
+
+/** The trainer's side: runs steps on one thread or shares them with a helper. */
 export class Stepper {
   private posted = 0;
-  private readonly fMid: number;
+  private parts = 1;
   private readonly x: Scratch;
 
   constructor(
     readonly s: SharedState,
     private readonly helper: Worker | null,
-    /** Nodes with fewer rows than this are not worth a hand-over. */
+    /** Steps over fewer rows than this are not worth a hand-over. */
     private readonly minRows = 8192,
   ) {
-    this.fMid = helper ? Math.floor(s.F / 2) : s.F;
     this.x = scratchFor(s.N);
   }
 
@@ -284,9 +307,11 @@ export class Stepper {
   bins(): Float32Array[] {
     const { s } = this;
     s.args[A_OP] = OP_BINS;
-    this.byFeatures(s.N, null);
+    this.run(s.N);
     s.args[A_OP] = OP_TRANSPOSE;
-    this.byRows(0, s.N);
+    s.args[A_ROW_LO] = 0;
+    s.args[A_ROW_HI] = s.N;
+    this.run(s.N);
     return Array.from({ length: s.F }, (_, f) => s.cuts.slice(f * 256, f * 256 + s.cutCount[f]));
   }
 
@@ -295,7 +320,9 @@ export class Stepper {
     const a = this.s.args;
     a[A_OP] = OP_GRADIENTS;
     a[A_POS_WEIGHT] = posWeight;
-    this.byRows(0, this.s.N);
+    a[A_ROW_LO] = 0;
+    a[A_ROW_HI] = this.s.N;
+    this.run(this.s.N);
   }
 
   /** The root's histogram over idx[0..n) into `slot`, and its best split into out[0..]. */
@@ -307,7 +334,8 @@ export class Stepper {
     a[A_SLOT] = slot;
     a[A_GL] = G;
     a[A_HL] = H;
-    this.byFeatures(n, out);
+    this.run(n);
+    this.merge(out, 1);
   }
 
   /**
@@ -340,8 +368,10 @@ export class Stepper {
     a[A_HL] = sums[1];
     a[A_GR] = sums[2];
     a[A_HR] = sums[3];
-    const nl = this.byFeatures(end - begin, out);
+    this.run(end - begin);
+    this.merge(out, 2);
     const { idx } = this.s;
+    const nl = this.x.nl;
     idx.set(this.x.left.subarray(0, nl), begin);
     idx.set(this.x.right.subarray(0, end - begin - nl), begin + nl);
     return nl;
@@ -364,11 +394,11 @@ export class Stepper {
     a[A_MISSING_LEFT] = missingLeft ? 1 : 0;
     a[A_VL] = vl;
     a[A_VR] = vr;
-    // One pass of additions: cheaper here than a hand-over.
     a[A_ROW_LO] = begin;
-    a[A_ROW_MID] = end;
     a[A_ROW_HI] = end;
-    step(this.s, this.x, 0, this.s.F, 0);
+    // One pass of additions: cheaper here than a hand-over.
+    this.parts = 1;
+    runPart(this.s, this.x, 0, 1);
   }
 
   close(): void {
@@ -378,63 +408,65 @@ export class Stepper {
     void this.helper.terminate();
   }
 
-  /** Runs the posted step over rows [lo, hi): the helper takes the upper half. */
-  private byRows(lo: number, hi: number): void {
-    const a = this.s.args;
-    const split = this.helper !== null && hi - lo >= this.minRows;
-    a[A_ROW_LO] = lo;
-    a[A_ROW_MID] = split ? lo + ((hi - lo) >>> 1) : hi;
-    a[A_ROW_HI] = hi;
-    if (split) this.post();
-    step(this.s, this.x, 0, this.s.F, 0);
-    if (split) this.wait();
-  }
-
-  /** Runs the posted step over features: the helper takes the upper half; merges splits. */
-  private byFeatures(rows: number, out: Float64Array | null): number {
-    const { s } = this;
-    const split = this.helper !== null && rows >= this.minRows;
-    let nl: number;
-    if (!split) nl = step(s, this.x, 0, s.F, 0);
-    else {
-      this.post();
-      nl = step(s, this.x, 0, this.fMid, 0);
-      this.wait();
+  /** Runs the step in args: alone, or in parts shared with the helper. */
+  private run(rows: number): void {
+    const { s, x } = this;
+    if (!this.helper || rows < this.minRows) {
+      this.parts = 1;
+      prepare(s, x);
+      runPart(s, x, 0, 1);
+      return;
     }
-    for (let c = 0; out && c < 2; c++) {
-      const lo = c * SPLIT_SIZE;
-      const hi = (2 + c) * SPLIT_SIZE;
-      // Lower features come first: the upper half wins only when strictly better.
-      const useHi =
-        split && s.splits[hi + SPLIT_FEATURE] >= 0 && s.splits[hi + SPLIT_GAIN] > s.splits[lo + SPLIT_GAIN];
-      out.set(s.splits.subarray(useHi ? hi : lo, (useHi ? hi : lo) + SPLIT_SIZE), c * SPLIT_SIZE);
+    this.parts = PARTS;
+    const { ctrl } = s;
+    const seq = this.post();
+    prepare(s, x);
+    for (let p = claim(ctrl, seq); p >= 0; p = claim(ctrl, seq)) {
+      runPart(s, x, p, PARTS);
+      Atomics.add(ctrl, C_FINISHED, 1);
     }
-    return nl;
-  }
-
-  private post(): void {
-    Atomics.store(this.s.ctrl, C_POSTED, ++this.posted);
-    Atomics.notify(this.s.ctrl, C_POSTED);
-  }
-
-  private wait(): void {
-    const { ctrl } = this.s;
+    // Wait for the parts the helper claimed.
     const started = Date.now();
     for (let spins = 0; ; spins++) {
-      const done = Atomics.load(ctrl, C_DONE);
-      if (done === this.posted) return;
+      const done = Atomics.load(ctrl, C_FINISHED);
+      if (done === PARTS) return;
       if (Atomics.load(ctrl, C_ERROR)) throw new Error('GBDT helper thread failed');
       if (spins < 2_000) continue; // the helper usually answers within microseconds
-      Atomics.wait(ctrl, C_DONE, done, 100);
+      Atomics.wait(ctrl, C_FINISHED, done, 100);
       if (Date.now() - started > 120_000) throw new Error('GBDT helper thread does not answer');
     }
   }
+
+  /** Best splits of `children` children over the parts: the first strictly best in feature order. */
+  private merge(out: Float64Array, children: number): void {
+    const sp = this.s.splits;
+    for (let c = 0; c < children; c++) {
+      let best = -1;
+      for (let p = 0; p < this.parts; p++) {
+        const at = (p * 2 + c) * SPLIT_SIZE;
+        if (sp[at + SPLIT_FEATURE] >= 0 && (best < 0 || sp[at + SPLIT_GAIN] > sp[best + SPLIT_GAIN]))
+          best = at;
+      }
+      if (best >= 0) out.set(sp.subarray(best, best + SPLIT_SIZE), c * SPLIT_SIZE);
+      else out[c * SPLIT_SIZE + SPLIT_FEATURE] = -1;
+    }
+  }
+
+  /** Posts the step in args to the helper; returns its number. */
+  private post(): number {
+    const { ctrl } = this.s;
+    const seq = (this.posted = (this.posted + 1) & 0x3fffff);
+    Atomics.store(ctrl, C_FINISHED, 0);
+    Atomics.store(ctrl, C_NEXT, seq << 8);
+    Atomics.store(ctrl, C_POSTED, seq);
+    Atomics.notify(ctrl, C_POSTED);
+    return seq;
+  }
 }
 
-/** The helper's side: serves steps until told to quit. */
+/** The helper's side: takes parts of posted steps until told to quit. */
 export function serveSteps(s: SharedState): void {
   const { ctrl, args } = s;
-  const fMid = Math.floor(s.F / 2);
   const x = scratchFor(s.N);
   let seen = 0;
   try {
@@ -443,15 +475,22 @@ export function serveSteps(s: SharedState): void {
       while (Atomics.load(ctrl, C_POSTED) === seen) {
         if (++spins > 2_000) Atomics.wait(ctrl, C_POSTED, seen, 1000);
       }
-      seen = Atomics.load(ctrl, C_POSTED);
+      const seq = (seen = Atomics.load(ctrl, C_POSTED));
       if (args[A_OP] === OP_QUIT) return;
-      step(s, x, fMid, s.F, 1);
-      Atomics.store(ctrl, C_DONE, seen);
-      Atomics.notify(ctrl, C_DONE);
+      // Args are those of step `seq` while one of its parts is unclaimed or unfinished; work
+      // done on a later step's args is never used, as its claims fail.
+      const next = Atomics.load(ctrl, C_NEXT);
+      if (next >>> 8 !== seq || (next & 255) >= PARTS) continue;
+      prepare(s, x);
+      for (let p = claim(ctrl, seq); p >= 0; p = claim(ctrl, seq)) {
+        runPart(s, x, p, PARTS);
+        Atomics.add(ctrl, C_FINISHED, 1);
+        Atomics.notify(ctrl, C_FINISHED);
+      }
     }
   } catch (e) {
     Atomics.store(ctrl, C_ERROR, 1);
-    Atomics.notify(ctrl, C_DONE);
+    Atomics.notify(ctrl, C_FINISHED);
     throw e;
   }
 }
