@@ -20,6 +20,7 @@ export default defineConfig({
           'demo-worker': main('engine/workers/demo-worker.ts'),
           'compute-worker': main('engine/workers/compute-worker.ts'),
           'onnx-worker': main('engine/workers/onnx-worker.ts'),
+          'gbdt-worker': main('engine/workers/gbdt-worker.ts'),
         },
         output: {
           format: 'cjs',

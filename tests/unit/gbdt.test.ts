@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { binColumn, binOf, cutsFor, MAX_BINS } from '../../src-main/engine/models/gbdt/binning';
 import { predictProba, trainGbdt } from '../../src-main/engine/models/gbdt/train';
 import { bestF1Threshold, metricsAt, prAuc, rocAuc } from '../../src-main/engine/models/metrics';
 import { rng } from '../../src-main/engine/random';
@@ -99,5 +100,113 @@ describe('gradient-boosted trees', () => {
     const again = trainGbdt(['x0', 'x1'], train, { trees: 20, subsample: 0.8, seed: 9 });
     const twice = trainGbdt(['x0', 'x1'], train, { trees: 20, subsample: 0.8, seed: 9 });
     expect(twice.trees).toEqual(again.trees); // reproducible with a seed
+  });
+});
+
+describe('gradient-boosted trees on two threads', () => {
+  // Rows enough that the helper thread takes half of the big steps (binning, gradients,
+  // histograms, split finding, leaves).
+  const r = rng(11);
+  const n = 30_000;
+  const F = 6;
+  const columns = Array.from({ length: F }, () => new Float32Array(n));
+  const labels = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    for (let f = 0; f < F; f++)
+      columns[f][i] = r() < 0.05 * f ? NaN : f === 2 ? Math.round(r() * 8) : r() * 4 - 2;
+    const x0 = columns[0][i];
+    const x3 = columns[3][i];
+    labels[i] = x0 * x0 + (x3 !== x3 ? 1.5 : x3) + r() > 2.2 ? 1 : 0;
+  }
+  const names = columns.map((_, f) => `x${f}`);
+  const train = { columns: columns.map((c) => c.subarray(0, 24_000)), labels: labels.subarray(0, 24_000) };
+  const validation = { columns: columns.map((c) => c.subarray(24_000)), labels: labels.subarray(24_000) };
+
+  it('give exactly the model of one thread, with sampling, class weights and early stopping', () => {
+    const params = {
+      trees: 25,
+      maxDepth: 5,
+      subsample: 0.9,
+      colsample: 0.8,
+      scalePosWeight: 'balanced' as const,
+      earlyStoppingRounds: 5,
+      seed: 3,
+    };
+    const one = trainGbdt(names, train, params, { validation, threads: 1 });
+    const two = trainGbdt(names, train, params, { validation, threads: 2 });
+    expect(two.trees).toEqual(one.trees);
+    expect(two.validationLoss).toEqual(one.validationLoss);
+    expect(two.baseScore).toBe(one.baseScore);
+    const full = { trees: 15, maxDepth: 6 };
+    expect(trainGbdt(names, train, full, { threads: 2 }).trees).toEqual(
+      trainGbdt(names, train, full, { threads: 1 }).trees,
+    );
+  });
+
+  it('report progress per tree and stop on Cancel', () => {
+    const seen: number[] = [];
+    const model = trainGbdt(
+      names,
+      train,
+      { trees: 40, maxDepth: 4 },
+      { threads: 2, onTree: (done) => seen.push(done), cancelled: () => seen.length >= 7 },
+    );
+    expect(seen).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(model.trees.length).toBe(7);
+  });
+});
+
+describe('binning', () => {
+  it('cuts at the same quantiles as a plain sort, negatives, zeros and duplicates included', () => {
+    const r = rng(4);
+    const col = new Float32Array(50_000);
+    for (let i = 0; i < col.length; i++) {
+      const u = r();
+      col[i] = u < 0.1 ? -0 : u < 0.2 ? 0 : u < 0.25 ? NaN : u < 0.6 ? -Math.exp(r() * 10) : r() * 1e-3;
+    }
+    const values = col.filter((v) => v === v).sort();
+    const reference: number[] = [];
+    for (let q = 1; q < MAX_BINS; q++) {
+      const v = values[Math.floor((q * values.length) / MAX_BINS)];
+      if (v > values[0] && (reference.length === 0 || v > reference[reference.length - 1])) reference.push(v);
+    }
+    expect(Array.from(cutsFor(col))).toEqual(reference);
+    const few = Float32Array.from([3, -1, 3, 0, -0, 2, NaN, -1]);
+    expect(Array.from(cutsFor(few))).toEqual([-0, 2, 3]); // -0 sorts first, as in a typed-array sort
+  });
+});
+
+describe('binColumn', () => {
+  it('bins every value as binOf does: NaN, infinities, zeros of both signs, values on and between cuts', () => {
+    const r = rng(8);
+    const col = new Float32Array(20_000);
+    for (let i = 0; i < col.length; i++) {
+      const u = r();
+      col[i] =
+        u < 0.05
+          ? NaN
+          : u < 0.1
+            ? -0
+            : u < 0.15
+              ? 0
+              : u < 0.17
+                ? Infinity
+                : u < 0.19
+                  ? -Infinity
+                  : (r() - 0.5) * 10 ** Math.floor(r() * 8 - 4);
+    }
+    for (const cuts of [
+      cutsFor(col),
+      cutsFor(col.subarray(0, 300)),
+      new Float32Array(0),
+      Float32Array.from([-0, 1]),
+    ]) {
+      const out = new Uint8Array(col.length);
+      binColumn(col, cuts, out);
+      expect(Array.from(out)).toEqual(Array.from(col, (x) => binOf(cuts, x)));
+      const onCuts = new Uint8Array(cuts.length);
+      binColumn(cuts, cuts, onCuts);
+      expect(Array.from(onCuts)).toEqual(Array.from(cuts, (x) => binOf(cuts, x)));
+    }
   });
 });

@@ -3,8 +3,15 @@
 // learned direction for missing values, L2 regularisation (lambda), minimum split gain
 // (gamma), minimum child weight, shrinkage (eta), row and column subsampling, class weighting
 // and early stopping on a validation set.
+import { availableParallelism } from 'node:os';
 import { rng as seeded } from '../../random';
-import { binOf, binRows, cutsFor, MAX_BINS, MISSING as MISSING_BIN, type Bins } from './binning';
+import { spawnWorker } from '../../worker-spawn';
+import { binOf, binRows, MISSING as MISSING_BIN, type Bins } from './binning';
+import { SPLIT_BIN, SPLIT_FEATURE, SPLIT_GL, SPLIT_HL, SPLIT_MISSING_LEFT, SPLIT_SIZE } from './hist';
+import { createSharedState, Stepper } from './parallel';
+
+/** Below this many cells (rows × features) one thread trains faster than two. */
+const PARALLEL_MIN_CELLS = 1_000_000;
 
 const MISSING = MISSING_BIN; // a local constant for the hot loops
 
@@ -72,6 +79,11 @@ export interface TrainOptions {
   validation?: TrainData;
   onTree?: (done: number, total: number, validationLoss: number | null) => void;
   cancelled?: () => boolean;
+  /**
+   * Threads to train with (1 or 2); by default 2 when the data is large enough to pay for a
+   * helper thread and the machine has a second core. The model is the same either way.
+   */
+  threads?: number;
 }
 
 const sigmoid = (m: number) => 1 / (1 + Math.exp(-m));
@@ -101,11 +113,18 @@ function addTree(tree: Tree, bins: Bins, margin: Float64Array): void {
   }
 }
 
-interface Split {
-  gain: number;
-  feature: number;
-  cutBin: number;
-  missingLeft: boolean;
+/** A node waiting to be split or made a leaf: its rows are idx[begin..end). */
+interface Pending {
+  node: number;
+  begin: number;
+  end: number;
+  G: number;
+  H: number;
+  depth: number;
+  /** Histogram slot, or -1 when the node cannot split. */
+  slot: number;
+  /** Best split (SPLIT_* fields), feature -1 for none. */
+  split: Float64Array;
 }
 
 export function trainGbdt(
@@ -120,210 +139,209 @@ export function trainGbdt(
   const y = train.labels;
   const rand = seeded(params.seed);
 
-  const cuts = train.columns.map((c) => cutsFor(c, MAX_BINS));
-  const bins = binRows(train.columns, cuts);
-  const valBins = opts.validation ? binRows(opts.validation.columns, cuts) : null;
+  const threads = opts.threads ?? (N * F >= PARALLEL_MIN_CELLS && availableParallelism() >= 2 ? 2 : 1);
+  const slotCount = params.maxDepth + 2; // depth-first: at most one waiting sibling per level
+  const st = createSharedState(N, F, slotCount, params);
+  const stepper = new Stepper(st, threads >= 2 ? spawnWorker('gbdt-worker', { workerData: st }) : null);
+  try {
+    for (let f = 0; f < F; f++) st.columns.set(train.columns[f], f * N);
+    // Column-major bins for partitioning a node by one feature, row-major for histograms.
+    const cuts = stepper.bins();
+    const nbins = Int32Array.from(cuts, (c) => c.length + 1);
+    const binsRow = st.binsRow;
+    const bins: Bins = { cuts, data: binsRow, rows: N, features: F };
+    const valBins = opts.validation ? binRows(opts.validation.columns, cuts) : null;
 
-  let positives = 0;
-  for (let i = 0; i < N; i++) positives += y[i];
-  const posWeight =
-    params.scalePosWeight === 'balanced' ? (N - positives) / Math.max(1, positives) : params.scalePosWeight;
-  // Start from the weighted prior's log-odds.
-  const wPos = positives * posWeight;
-  const prior = Math.min(1 - 1e-6, Math.max(1e-6, wPos / Math.max(1e-12, wPos + (N - positives))));
-  const baseScore = f32(Math.log(prior / (1 - prior)));
+    let positives = 0;
+    for (let i = 0; i < N; i++) positives += y[i];
+    const posWeight =
+      params.scalePosWeight === 'balanced' ? (N - positives) / Math.max(1, positives) : params.scalePosWeight;
+    // Start from the weighted prior's log-odds.
+    const wPos = positives * posWeight;
+    const prior = Math.min(1 - 1e-6, Math.max(1e-6, wPos / Math.max(1e-12, wPos + (N - positives))));
+    const baseScore = f32(Math.log(prior / (1 - prior)));
 
-  const margin = new Float64Array(N).fill(baseScore);
-  const valMargin = valBins ? new Float64Array(valBins.rows).fill(baseScore) : null;
-  const g = new Float64Array(N);
-  const h = new Float64Array(N);
-  const trees: Tree[] = [];
-  const validationLoss: number[] = [];
-  let best = Infinity;
-  let bestIteration = 0;
-  const HIST = F * 256 * 2;
+    const margin = st.margin.fill(baseScore);
+    st.y.set(y);
+    st.nbins.set(nbins);
+    const valMargin = valBins ? new Float64Array(valBins.rows).fill(baseScore) : null;
+    const gh = st.gh; // (gradient, hessian) of row r at 2r, 2r + 1
+    const idx = st.idx; // rows of the tree, each node a contiguous range
+    const trees: Tree[] = [];
+    const validationLoss: number[] = [];
+    let best = Infinity;
+    let bestIteration = 0;
+    // Histogram slots, reused: depth-first, at most about one per level is alive.
+    const free: number[] = [];
+    for (let k = slotCount - 1; k >= 0; k--) free.push(k);
+    const takeSlot = () => {
+      const k = free.pop();
+      if (k === undefined) throw new Error('GBDT: out of histogram slots');
+      return k;
+    };
 
-  const buildHist = (rows: Uint32Array): Float64Array => {
-    const hist = new Float64Array(HIST);
-    const data = bins.data;
-    for (let k = 0; k < rows.length; k++) {
-      const r = rows[k];
-      const gi = g[r];
-      const hi = h[r];
-      const base = r * F;
-      for (let f = 0; f < F; f++) {
-        const idx = ((f << 8) | data[base + f]) << 1;
-        hist[idx] += gi;
-        hist[idx + 1] += hi;
+    const leafWeight = (G: number, H: number) => f32((-G / (H + params.lambda)) * params.eta);
+    const useFeature = st.useFeature;
+    for (let t = 0; t < params.trees; t++) {
+      if (opts.cancelled?.()) break;
+      stepper.gradients(posWeight);
+      // Row and column sampling for this tree.
+      let n = 0;
+      if (params.subsample < 1) {
+        for (let i = 0; i < N; i++) if (rand() < params.subsample) idx[n++] = i;
+      } else {
+        for (let i = 0; i < N; i++) idx[i] = i;
+        n = N;
       }
-    }
-    return hist;
-  };
+      const allRows = n === N;
+      if (params.colsample < 1) {
+        useFeature.fill(0);
+        const order = Array.from({ length: F }, (_, f) => f).sort(() => rand() - 0.5);
+        for (const f of order.slice(0, Math.max(1, Math.round(F * params.colsample)))) useFeature[f] = 1;
+      } else useFeature.fill(1);
 
-  const leafWeight = (G: number, H: number) => f32((-G / (H + params.lambda)) * params.eta);
+      const tree: Tree = {
+        feature: [],
+        threshold: [],
+        cutBin: [],
+        left: [],
+        right: [],
+        missingLeft: [],
+        value: [],
+      };
+      const newNode = () => {
+        tree.feature.push(-1);
+        tree.threshold.push(0);
+        tree.cutBin.push(0);
+        tree.left.push(-1);
+        tree.right.push(-1);
+        tree.missingLeft.push(false);
+        tree.value.push(0);
+        return tree.feature.length - 1;
+      };
+      const noSplit = () => {
+        const s = new Float64Array(SPLIT_SIZE);
+        s[SPLIT_FEATURE] = -1;
+        return s;
+      };
+      const found = new Float64Array(2 * SPLIT_SIZE);
 
-  for (let t = 0; t < params.trees; t++) {
-    if (opts.cancelled?.()) break;
-    for (let i = 0; i < N; i++) {
-      const pr = sigmoid(margin[i]);
-      const w = y[i] ? posWeight : 1;
-      g[i] = (pr - y[i]) * w;
-      h[i] = Math.max(pr * (1 - pr), 1e-16) * w;
-    }
-    // Row and column sampling for this tree.
-    let rows: Uint32Array;
-    if (params.subsample < 1) {
-      const picked: number[] = [];
-      for (let i = 0; i < N; i++) if (rand() < params.subsample) picked.push(i);
-      rows = Uint32Array.from(picked);
-    } else {
-      rows = new Uint32Array(N);
-      for (let i = 0; i < N; i++) rows[i] = i;
-    }
-    const useFeature = new Uint8Array(F);
-    if (params.colsample < 1) {
-      const order = Array.from({ length: F }, (_, f) => f).sort(() => rand() - 0.5);
-      for (const f of order.slice(0, Math.max(1, Math.round(F * params.colsample)))) useFeature[f] = 1;
-    } else useFeature.fill(1);
-
-    const tree: Tree = {
-      feature: [],
-      threshold: [],
-      cutBin: [],
-      left: [],
-      right: [],
-      missingLeft: [],
-      value: [],
-    };
-    const newNode = () => {
-      tree.feature.push(-1);
-      tree.threshold.push(0);
-      tree.cutBin.push(0);
-      tree.left.push(-1);
-      tree.right.push(-1);
-      tree.missingLeft.push(false);
-      tree.value.push(0);
-      return tree.feature.length - 1;
-    };
-
-    const bestSplit = (hist: Float64Array, G: number, H: number): Split | null => {
-      let found: Split | null = null;
-      const parent = (G * G) / (H + params.lambda);
-      for (let f = 0; f < F; f++) {
-        if (!useFeature[f]) continue;
-        const nb = cuts[f].length + 1;
-        if (nb < 2) continue;
-        const base = (f << 8) << 1;
-        const gm = hist[base + (MISSING << 1)];
-        const hm = hist[base + (MISSING << 1) + 1];
-        let GL = 0;
-        let HL = 0;
-        for (let k = 0; k < nb - 1; k++) {
-          GL += hist[base + (k << 1)];
-          HL += hist[base + (k << 1) + 1];
-          for (let m = 0; m < 2; m++) {
-            const gl = m ? GL + gm : GL;
-            const hl = m ? HL + hm : HL;
-            const gr = G - gl;
-            const hr = H - hl;
-            if (hl < params.minChildWeight || hr < params.minChildWeight) continue;
-            const gain =
-              0.5 * ((gl * gl) / (hl + params.lambda) + (gr * gr) / (hr + params.lambda) - parent) -
-              params.gamma;
-            if (gain > 1e-12 && (!found || gain > found.gain))
-              found = { gain, feature: f, cutBin: k, missingLeft: m === 1 };
-          }
+      let G0 = 0;
+      let H0 = 0;
+      for (let k = 0; k < n; k++) {
+        G0 += gh[idx[k] << 1];
+        H0 += gh[(idx[k] << 1) | 1];
+      }
+      const root: Pending = {
+        node: newNode(),
+        begin: 0,
+        end: n,
+        G: G0,
+        H: H0,
+        depth: 0,
+        slot: -1,
+        split: noSplit(),
+      };
+      if (params.maxDepth > 0 && n >= 2) {
+        root.slot = takeSlot();
+        stepper.root(n, root.slot, G0, H0, found);
+        root.split = found.slice(0, SPLIT_SIZE);
+      }
+      const stack: Pending[] = [root];
+      while (stack.length) {
+        const cur = stack.pop()!;
+        const s = cur.split;
+        const f = s[SPLIT_FEATURE];
+        if (f < 0) {
+          const v = leafWeight(cur.G, cur.H);
+          tree.value[cur.node] = v;
+          if (allRows) for (let k = cur.begin; k < cur.end; k++) margin[idx[k]] += v;
+          if (cur.slot >= 0) free.push(cur.slot);
+          continue;
         }
+        const cutBin = s[SPLIT_BIN];
+        const missingLeft = s[SPLIT_MISSING_LEFT] === 1;
+        const ln = newNode();
+        const rn = newNode();
+        tree.feature[cur.node] = f;
+        tree.cutBin[cur.node] = cutBin;
+        tree.threshold[cur.node] = cuts[f][cutBin];
+        tree.missingLeft[cur.node] = missingLeft;
+        tree.left[cur.node] = ln;
+        tree.right[cur.node] = rn;
+        const depth = cur.depth + 1;
+        const GL = s[SPLIT_GL];
+        const HL = s[SPLIT_HL];
+        const GR = cur.G - GL;
+        const HR = cur.H - HL;
+        if (depth >= params.maxDepth) {
+          // Both children are leaves: no partition, just their values on the node's rows.
+          const vl = (tree.value[ln] = leafWeight(GL, HL));
+          const vr = (tree.value[rn] = leafWeight(GR, HR));
+          if (allRows) stepper.leaves(cur.begin, cur.end, f, cutBin, missingLeft, vl, vr);
+          free.push(cur.slot);
+          continue;
+        }
+        // Histogram subtraction: the smaller child gets a new slot, the larger the parent's.
+        const small = takeSlot();
+        const nl =
+          cur.begin +
+          stepper.split(cur.begin, cur.end, f, cutBin, missingLeft, small, cur.slot, [GL, HL, GR, HR], found);
+        const smallLeft = nl - cur.begin <= cur.end - nl;
+        const left: Pending = {
+          node: ln,
+          begin: cur.begin,
+          end: nl,
+          G: GL,
+          H: HL,
+          depth,
+          slot: smallLeft ? small : cur.slot,
+          split: found.slice(0, SPLIT_SIZE),
+        };
+        const right: Pending = {
+          node: rn,
+          begin: nl,
+          end: cur.end,
+          G: GR,
+          H: HR,
+          depth,
+          slot: smallLeft ? cur.slot : small,
+          split: found.slice(SPLIT_SIZE),
+        };
+        stack.push(right, left);
       }
-      return found;
-    };
-
-    interface Pending {
-      node: number;
-      rows: Uint32Array;
-      hist: Float64Array;
-      G: number;
-      H: number;
-      depth: number;
+      trees.push(tree);
+      if (!allRows) addTree(tree, bins, margin);
+      let vl: number | null = null;
+      if (valBins && valMargin && opts.validation) {
+        addTree(tree, valBins, valMargin);
+        vl = logLoss(valMargin, opts.validation.labels);
+        validationLoss.push(vl);
+        if (vl < best - 1e-9) {
+          best = vl;
+          bestIteration = trees.length;
+        } else if (
+          params.earlyStoppingRounds !== null &&
+          trees.length - bestIteration >= params.earlyStoppingRounds
+        ) {
+          opts.onTree?.(trees.length, params.trees, vl);
+          break;
+        }
+      } else bestIteration = trees.length;
+      opts.onTree?.(trees.length, params.trees, vl);
     }
-    const sums = (rs: Uint32Array) => {
-      let G = 0;
-      let H = 0;
-      for (let k = 0; k < rs.length; k++) {
-        G += g[rs[k]];
-        H += h[rs[k]];
-      }
-      return [G, H] as const;
+    const kept = params.earlyStoppingRounds !== null && valBins ? bestIteration : trees.length;
+    return {
+      featureNames,
+      baseScore,
+      trees: trees.slice(0, kept),
+      params,
+      bestIteration: kept,
+      validationLoss,
     };
-    const [G0, H0] = sums(rows);
-    const queue: Pending[] = [{ node: newNode(), rows, hist: buildHist(rows), G: G0, H: H0, depth: 0 }];
-    while (queue.length) {
-      const cur = queue.shift()!;
-      const split = cur.depth < params.maxDepth ? bestSplit(cur.hist, cur.G, cur.H) : null;
-      if (!split) {
-        tree.value[cur.node] = leafWeight(cur.G, cur.H);
-        continue;
-      }
-      const f = split.feature;
-      // Partition in place into the parent's row array: left rows first, then right.
-      const parentRows = cur.rows;
-      const scratch = new Uint32Array(parentRows.length);
-      let nl = 0;
-      let nr = parentRows.length;
-      for (let k = 0; k < parentRows.length; k++) {
-        const r = parentRows[k];
-        const b = bins.data[r * F + f];
-        if (b === MISSING ? split.missingLeft : b <= split.cutBin) scratch[nl++] = r;
-        else scratch[--nr] = r;
-      }
-      const L = scratch.subarray(0, nl);
-      const R = scratch.subarray(nl);
-      // Histogram subtraction: build the smaller child, derive the larger.
-      const smallHist = buildHist(L.length <= R.length ? L : R);
-      const bigHist = new Float64Array(HIST);
-      for (let i = 0; i < HIST; i++) bigHist[i] = cur.hist[i] - smallHist[i];
-      const [hl, hr] = L.length <= R.length ? [smallHist, bigHist] : [bigHist, smallHist];
-      const [GL, HL] = sums(L);
-      const ln = newNode();
-      const rn = newNode();
-      tree.feature[cur.node] = f;
-      tree.cutBin[cur.node] = split.cutBin;
-      tree.threshold[cur.node] = cuts[f][split.cutBin];
-      tree.missingLeft[cur.node] = split.missingLeft;
-      tree.left[cur.node] = ln;
-      tree.right[cur.node] = rn;
-      queue.push({ node: ln, rows: L, hist: hl, G: GL, H: HL, depth: cur.depth + 1 });
-      queue.push({ node: rn, rows: R, hist: hr, G: cur.G - GL, H: cur.H - HL, depth: cur.depth + 1 });
-    }
-    trees.push(tree);
-    addTree(tree, bins, margin);
-    let vl: number | null = null;
-    if (valBins && valMargin && opts.validation) {
-      addTree(tree, valBins, valMargin);
-      vl = logLoss(valMargin, opts.validation.labels);
-      validationLoss.push(vl);
-      if (vl < best - 1e-9) {
-        best = vl;
-        bestIteration = trees.length;
-      } else if (
-        params.earlyStoppingRounds !== null &&
-        trees.length - bestIteration >= params.earlyStoppingRounds
-      ) {
-        opts.onTree?.(trees.length, params.trees, vl);
-        break;
-      }
-    } else bestIteration = trees.length;
-    opts.onTree?.(trees.length, params.trees, vl);
+  } finally {
+    stepper.close();
   }
-  const kept = params.earlyStoppingRounds !== null && valBins ? bestIteration : trees.length;
-  return {
-    featureNames,
-    baseScore,
-    trees: trees.slice(0, kept),
-    params,
-    bestIteration: kept,
-    validationLoss,
-  };
 }
 
 /** Margins for float rows (features as float32), walking thresholds like ONNX does. */
