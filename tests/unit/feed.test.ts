@@ -7,10 +7,13 @@ import type {
   FeedPage,
   InjectionInfo,
   ScoreDistribution,
+  StoredAlert,
   TrainResult,
 } from '../../src-shared/domain';
+import path from 'node:path';
+import { percentileOf, RULE_POINTS } from '../../src-main/engine/feed/rank';
+import { writeApilog } from '../../src-main/engine/simulate/apilog';
 import type { EngineHost } from '../../src-main/engine/host';
-import { percentileOf } from '../../src-main/engine/feed/rank';
 import { hostWithCase, ingest, writeFile } from './helpers';
 
 const T0 = Date.UTC(2026, 9, 5);
@@ -241,6 +244,60 @@ describe('anomaly feed', () => {
       const left = db.prepare('SELECT count(*) FROM labels WHERE event_id = ?').pluck().get(injected.eventId);
       db.close();
       expect(left).toBe(0);
+    } finally {
+      await host.close();
+    }
+  }, 60_000);
+});
+
+describe('anomaly feed with rule alerts', () => {
+  it('ranks the events behind rule alerts on the same axis and explains them by their rules', async () => {
+    const { host, dir } = await hostWithCase();
+    try {
+      const file = path.join(dir, 'api.jsonl');
+      writeApilog({ keys: 8, events: 60_000, days: 15, seed: 11, scenarios: ['lateral_movement'] }, file);
+      const r = await ingest(host, { path: file, name: 'api' });
+      if (!r.ok) throw new Error(r.error.message);
+      const datasetId = r.value.dataset.id;
+      // Before any rules run or model: nothing to rank.
+      const before = await call<FeedPage>(host, 'feed.page', { datasetId, view: 'all', offset: 0, limit: 5 });
+      expect(before.counts.all).toBe(0);
+      await job(host, 'rules.run', { datasetId });
+      const alerts = await call<StoredAlert[]>(host, 'alerts.list', { datasetId });
+      const crossTable = alerts.filter((a) => a.rule === 'cross_table');
+      expect(crossTable.length).toBe(3);
+
+      const open = await call<FeedPage>(host, 'feed.page', {
+        datasetId,
+        view: 'open',
+        offset: 0,
+        limit: 100,
+      });
+      expect(open.models).toEqual([]);
+      expect(open.ruleAlerts).toBe(alerts.length);
+      const evidence = new Set(alerts.flatMap((a) => a.evidence));
+      expect(open.total).toBe(evidence.size);
+      expect(open.items.every((i) => i.alert && i.rules.length > 0 && evidence.has(i.eventId))).toBe(true);
+      // HIGH at full confidence: 97 points.
+      const top = open.items.find((i) => i.rules.includes('cross_table'))!;
+      expect(top.score).toBeCloseTo(RULE_POINTS.HIGH * crossTable[0].confidence, 5);
+
+      const ex = await call<Explanation>(host, 'feed.explain', { datasetId, eventId: top.eventId });
+      expect(ex.ruleAlerts.map((a) => a.rule)).toContain('cross_table');
+      expect(ex.pattern).toMatchObject({ scenario: 'lateral_movement' });
+      expect(['rule', 'injected']).toContain(ex.pattern.matched);
+      expect(ex.severity).toBe('HIGH');
+      expect(ex.summary).toMatch(/read table \w+ for the first time/);
+
+      // A rule alert judged a false positive leaves the ranking.
+      await call(host, 'alert.verdict', { alertId: crossTable[0].id, verdict: 'false_positive' });
+      const after = await call<FeedPage>(host, 'feed.page', {
+        datasetId,
+        view: 'open',
+        offset: 0,
+        limit: 100,
+      });
+      expect(after.ruleAlerts).toBe(alerts.length - 1);
     } finally {
       await host.close();
     }
