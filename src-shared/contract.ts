@@ -172,6 +172,8 @@ export const requestSchemas = {
     .object({ alertId: z.number().int().positive(), verdict: z.enum(['confirmed', 'false_positive']) })
     .strict(),
   'rules.confidence': empty,
+  /** Re-enables a rule disabled after 10 false positives, once an analyst reviewed it. */
+  'rule.review': z.object({ rule: z.string().regex(/^[a-z_]{1,40}$/) }).strict(),
 } as const;
 
 export type Method = keyof typeof requestSchemas;
@@ -202,6 +204,7 @@ export interface RequestResults {
   'incidents.list': IncidentInfo[];
   'alert.verdict': VerdictResult;
   'rules.confidence': RuleConfidenceInfo[];
+  'rule.review': RuleConfidenceInfo;
 }
 export type ResultOf<M extends Method> = RequestResults[M];
 

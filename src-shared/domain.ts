@@ -315,6 +315,8 @@ export interface Explanation {
     end: number;
     /** What the rule saw, e.g. the new table or field. */
     details: Record<string, string | number | boolean | null>;
+    /** The same in plain words. */
+    text: string;
   }[];
   /** The attack pattern the reasons look most like, and its business rule. */
   pattern: {

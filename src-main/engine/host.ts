@@ -68,7 +68,7 @@ import type { Worker } from 'node:worker_threads';
 import type { z } from 'zod';
 import type { ingestStartSchema } from '../../src-shared/contract';
 import type { RulesRun } from './db/rules-store';
-import type { RuleName } from './rules/config';
+import { RULE_NAMES, type RuleName } from './rules/config';
 
 export type IngestParams = z.output<typeof ingestStartSchema>;
 
@@ -325,6 +325,12 @@ export class EngineHost {
       }
       case 'rules.confidence':
         return this.ruleConfidence();
+      case 'rule.review': {
+        const rule = (p as { rule: string }).rule;
+        if (!(RULE_NAMES as readonly string[]).includes(rule))
+          return err('BAD_REQUEST', `no rule "${rule}" (rules: ${RULE_NAMES.join(', ')})`);
+        return this.reviewRule(rule as RuleName);
+      }
       case 'features.build': {
         const { datasetId, force } = p as { datasetId: number; force?: boolean };
         const started = this.startFeatures(datasetId, force ?? false);
@@ -823,31 +829,41 @@ export class EngineHost {
     const ds = this.openDataset(datasetId);
     if (!ds.ok) return ds;
     const casePath = this.current!.path;
-    return this.startJob('rules', `Running the rules over ${ds.value.name}`, async (job, jobId) => {
-      const started = performance.now();
-      const run = await this.runCompute<RulesRun>(job, { type: 'rules', casePath, datasetId, configPath });
-      if (!run.ok) return run;
-      if (job.cancel[0]) return err('CANCELLED', 'rules run cancelled');
-      job.progress.phase = 'saving';
-      const r = run.value;
-      const saved = await this.db!.request({
-        type: 'saveRules',
-        jobId,
-        run: r,
-        cancel: job.cancel.buffer as SharedArrayBuffer,
-      });
-      if (!saved.ok) return saved;
-      const byRule: Record<string, number> = {};
-      for (const a of r.alerts) byRule[a.rule] = (byRule[a.rule] ?? 0) + 1;
-      return ok({
-        datasetId,
-        events: r.events,
-        alerts: r.alerts.length,
-        incidents: r.incidents.length,
-        byRule,
-        resumed: r.resumed,
-        seconds: (performance.now() - started) / 1000,
-      });
+    return this.startJob('rules', `Running the rules over ${ds.value.name}`, (job, jobId) =>
+      this.rulesIn(job, jobId, casePath, datasetId, configPath),
+    );
+  }
+
+  private async rulesIn(
+    job: Job,
+    jobId: string,
+    casePath: string,
+    datasetId: number,
+    configPath?: string,
+  ): Promise<Result<RulesResult>> {
+    const started = performance.now();
+    const run = await this.runCompute<RulesRun>(job, { type: 'rules', casePath, datasetId, configPath });
+    if (!run.ok) return run;
+    if (job.cancel[0]) return err('CANCELLED', 'rules run cancelled');
+    job.progress.phase = 'saving';
+    const r = run.value;
+    const saved = await this.db!.request({
+      type: 'saveRules',
+      jobId,
+      run: r,
+      cancel: job.cancel.buffer as SharedArrayBuffer,
+    });
+    if (!saved.ok) return saved;
+    const byRule: Record<string, number> = {};
+    for (const a of r.alerts) byRule[a.rule] = (byRule[a.rule] ?? 0) + 1;
+    return ok({
+      datasetId,
+      events: r.events,
+      alerts: r.alerts.length,
+      incidents: r.incidents.length,
+      byRule,
+      resumed: r.resumed,
+      seconds: (performance.now() - started) / 1000,
     });
   }
 
@@ -1020,6 +1036,14 @@ export class EngineHost {
         modelFile: model,
       });
       if (!s.ok) return s;
+    }
+    // The rule engine watches the login and API-gateway logs.
+    for (const name of ['logins', 'api_gateway']) {
+      const datasetId = ids.get(name);
+      if (datasetId === undefined) continue;
+      job.progress.phase = `running the rules over ${name}`;
+      const r = await this.rulesIn(job, jobId, casePath, datasetId);
+      if (!r.ok) return r;
     }
     return ok(null);
   }

@@ -17,7 +17,7 @@ import { formatCount, formatInt } from './format';
 
 export type Theme = 'dark' | 'light';
 /** The main area's views of a dataset. */
-export const TABS = ['anomalies', 'events', 'models', 'scenarios'] as const;
+export const TABS = ['anomalies', 'events', 'alerts', 'models', 'scenarios'] as const;
 export type Tab = (typeof TABS)[number];
 export type SortState = { column: string; desc: boolean } | null;
 
@@ -359,7 +359,7 @@ export function setTab(tab: Tab): void {
   if (get().tab !== tab) set({ tab });
 }
 
-type JobMethod = 'features.build' | 'model.train' | 'model.score';
+type JobMethod = 'features.build' | 'model.train' | 'model.score' | 'rules.run';
 
 /** Starts a job; resolves when it finishes (ok or not), null when it could not start. */
 export async function runJob<M extends JobMethod>(

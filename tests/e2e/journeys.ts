@@ -78,10 +78,12 @@ export async function triageAnomaly(page: Page): Promise<void> {
   await expect(page.getByTestId('feed-view-false_positive').locator('.count')).toHaveText('0');
   expect(await countIn(page, 'feed-view-open')).toBe(open);
 
-  // Models and scenarios are a key away.
+  // Rule alerts, models and scenarios are a key away.
   await page.keyboard.press('3');
-  await expect(page.getByTestId('model-row').first()).toBeVisible();
+  await expect(page.getByTestId('rules-run')).toBeVisible();
   await page.keyboard.press('4');
+  await expect(page.getByTestId('model-row').first()).toBeVisible();
+  await page.keyboard.press('5');
   await expect(page.getByTestId('inject-form')).toBeVisible();
   await expect(page.getByTestId('injection-row').first()).toBeVisible();
 }

@@ -135,7 +135,11 @@ export function explainInput(
         )
         .all(ds.id, eventId) as (Omit<Explanation['ruleAlerts'][number], 'details'> & { details: string })[]
     )
-      .map((a) => ({ ...a, details: parseDetails(a.details) }))
+      .map((a) => {
+        const alert = { ...a, details: parseDetails(a.details), text: '' };
+        alert.text = describeAlert(alert);
+        return alert;
+      })
       .sort((a, b) => SEVERITIES.indexOf(b.severity) - SEVERITIES.indexOf(a.severity)),
     injection: injection
       ? {

@@ -1,8 +1,9 @@
-// The views of the selected dataset: anomalies, events, models, scenarios (keys 1–4).
+// The views of the selected dataset: anomalies, events, rule alerts, models, scenarios (keys 1–5).
 import { useEffect } from 'react';
 import type { DatasetInfo } from '../../../src-shared/domain';
 import { isEditable } from '../hooks/useShortcuts';
 import { setTab, TABS, useStore, type Tab } from '../store';
+import { AlertsView } from './AlertsView';
 import { EventsTable } from './EventsTable';
 import { FeedView } from './feed/FeedView';
 import { FilterBar } from './FilterBar';
@@ -12,6 +13,7 @@ import { ScenariosView } from './ScenariosView';
 const LABEL: Record<Tab, string> = {
   anomalies: 'Anomalies',
   events: 'Events',
+  alerts: 'Rule alerts',
   models: 'Models',
   scenarios: 'Scenarios',
 };
@@ -61,6 +63,7 @@ export function DatasetTabs({ dataset }: { dataset: DatasetInfo }) {
             <EventsTable key={`t${epoch}:${dataset.id}`} dataset={dataset} />
           </>
         )}
+        {tab === 'alerts' && <AlertsView dataset={dataset} />}
         {tab === 'models' && <ModelsView dataset={dataset} />}
         {tab === 'scenarios' && <ScenariosView dataset={dataset} />}
       </div>

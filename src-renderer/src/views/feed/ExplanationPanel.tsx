@@ -120,8 +120,20 @@ export function ExplanationPanel({
         <div className="explain-body">
           <section>
             <h3>Why</h3>
+            {current.ruleAlerts.length > 0 && (
+              <ul className="rule-reasons" data-testid="rule-reasons">
+                {current.ruleAlerts.map((a) => (
+                  <li key={a.id}>
+                    <SeverityBadge severity={a.severity} /> <b>rule {a.rule.replace(/_/g, ' ')}</b>: {a.text}{' '}
+                    <span className="muted">(confidence {Math.round(a.confidence * 100)})</span>
+                  </li>
+                ))}
+              </ul>
+            )}
             {current.reasons.length === 0 ? (
-              <p className="muted">No single feature stands out: the models score the combination.</p>
+              current.ruleAlerts.length > 0 ? null : (
+                <p className="muted">No single feature stands out: the models score the combination.</p>
+              )
             ) : (
               <ul className="reasons" data-testid="reasons">
                 {current.reasons.map((r) => (
@@ -161,7 +173,9 @@ export function ExplanationPanel({
                     ? ' (injected scenario)'
                     : current.pattern.matched === 'signals'
                       ? ' (matched by its signals)'
-                      : ''}
+                      : current.pattern.matched === 'rule'
+                        ? ' (caught by a rule)'
+                        : ''}
                 </span>
                 <div className="muted">{current.pattern.description}</div>
               </dd>

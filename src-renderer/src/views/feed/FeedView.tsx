@@ -70,11 +70,21 @@ const COLUMNS: ColumnDef<FeedItem>[] = [
       ),
   },
   {
+    id: 'rules',
+    header: 'Rules',
+    cell: (c) =>
+      c.row.original.rules.map((r) => (
+        <span key={r} className="tag rule">
+          {r.replace(/_/g, ' ')}
+        </span>
+      )),
+  },
+  {
     id: 'verdict',
     header: 'Verdict',
     cell: (c) => {
       const v = c.row.original.verdict;
-      if (!v) return c.row.original.alert ? <span className="muted">open</span> : '';
+      if (!v) return '';
       return (
         <span className={`verdict-tag ${v}`}>{v === 'confirmed' ? '✔ confirmed' : '✕ false positive'}</span>
       );
@@ -205,17 +215,21 @@ export function FeedView({ dataset }: { dataset: DatasetInfo }) {
   // Columns the dataset has a role for (no amount column for logins, say).
   const columns = useMemo(() => {
     const roles = new Set(dataset.columns.map((c) => c.role));
+    const anyRules = (page?.ruleAlerts ?? 0) > 0;
     return COLUMNS.filter(
-      (c) => (c.id !== 'amount' || roles.has('amount')) && (c.id !== 'entity' || roles.has('entity')),
+      (c) =>
+        (c.id !== 'amount' || roles.has('amount')) &&
+        (c.id !== 'entity' || roles.has('entity')) &&
+        (c.id !== 'rules' || anyRules),
     );
-  }, [dataset]);
+  }, [dataset, page?.ruleAlerts]);
   const table = useReactTable({ data: items, columns, getCoreRowModel: getCoreRowModel() });
 
   if (error && !page) {
     return <EmptyState title="Could not load the anomaly feed" detail={formatError(error)} tone="error" />;
   }
   if (!page) return <EmptyState title="Ranking events…" testId="feed-loading" />;
-  if (!page.models.length) {
+  if (!page.models.length && !page.ruleAlerts) {
     return (
       <EmptyState
         title="This dataset has not been scored yet"
@@ -257,6 +271,12 @@ export function FeedView({ dataset }: { dataset: DatasetInfo }) {
               <b>{m.name}</b>
             </span>
           ))}
+          {page.ruleAlerts > 0 && (
+            <span>
+              {page.models.length > 0 && ' + '}
+              <b>{formatInt(page.ruleAlerts)} rule alerts</b>
+            </span>
+          )}
         </div>
         <button
           type="button"
@@ -276,7 +296,7 @@ export function FeedView({ dataset }: { dataset: DatasetInfo }) {
       </div>
       <div className="feed-body">
         <div className="feed-left">
-          <ScoreHistogram dist={dist} />
+          {page.models.length > 0 && <ScoreHistogram dist={dist} />}
           <div className="feed-table-wrap" ref={tableRef}>
             {items.length === 0 ? (
               <EmptyState

@@ -1,0 +1,297 @@
+// The rule engine's view of a dataset: run the nine rules, read the incidents they correlate,
+// work the alerts (observed against baseline, confidence, evidence) and judge them with one key;
+// each verdict moves its rule's confidence, shown at the top with the rules disabled for review.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { DatasetInfo, IncidentInfo, RuleConfidenceInfo, StoredAlert } from '../../../src-shared/domain';
+import { formatInt, formatTs } from '../format';
+import { isEditable } from '../hooks/useShortcuts';
+import { appBridge, bumpData, runJob, showError, showNotice, useStore } from '../store';
+import { EmptyState } from './EmptyState';
+import { SeverityBadge } from './feed/Severity';
+
+const words = (s: string) => s.replace(/_/g, ' ');
+const num = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+
+/** "10-16 16:00 · 12 min" (UTC): the window's start and length. */
+function windowText(a: { start: number; end: number }, full = false): string {
+  const mins = Math.max(0, Math.round((a.end - a.start) / 60_000));
+  const start = full ? formatTs(a.start) : formatTs(a.start).slice(5, 16);
+  return `${start} · ${mins < 1 ? '< 1' : formatInt(mins)} min`;
+}
+
+export function AlertsView({ dataset }: { dataset: DatasetInfo }) {
+  const dataVersion = useStore((s) => s.dataVersion);
+  const busy = useStore((s) => Object.keys(s.jobs).length > 0);
+  const [alerts, setAlerts] = useState<StoredAlert[] | null>(null);
+  const [incidents, setIncidents] = useState<IncidentInfo[]>([]);
+  const [rules, setRules] = useState<RuleConfidenceInfo[]>([]);
+  const [selected, setSelected] = useState(0);
+  const tableRef = useRef<HTMLDivElement | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    const b = appBridge();
+    void Promise.all([
+      b.invoke('alerts.list', { datasetId: dataset.id }),
+      b.invoke('incidents.list', { datasetId: dataset.id }),
+      b.invoke('rules.confidence', {}),
+    ]).then(([a, i, c]) => {
+      if (!live) return;
+      if (a.ok) setAlerts(a.value);
+      else showError(a.error, 'Could not list the alerts');
+      if (i.ok) setIncidents(i.value);
+      if (c.ok) setRules(c.value);
+    });
+    return () => {
+      live = false;
+    };
+  }, [dataset.id, dataVersion]);
+
+  // Newest and most severe first: what to look at now.
+  const sorted = useMemo(() => {
+    const rank = { CRITICAL: 3, HIGH: 2, MEDIUM: 1, LOW: 0 } as const;
+    return [...(alerts ?? [])].sort((a, b) => rank[b.severity] - rank[a.severity] || b.start - a.start);
+  }, [alerts]);
+  const index = Math.min(selected, Math.max(0, sorted.length - 1));
+  const alert = sorted[index] ?? null;
+
+  const judge = useCallback(
+    async (verdict: 'confirmed' | 'false_positive') => {
+      if (!alert || alert.verdict === verdict) return;
+      const r = await appBridge().invoke('alert.verdict', { alertId: alert.id, verdict });
+      if (!r.ok) {
+        showError(r.error, 'Could not save the verdict');
+        return;
+      }
+      const rule = r.value.rule;
+      showNotice(
+        `Alert ${alert.id} ${verdict === 'confirmed' ? 'confirmed' : 'marked a false positive'}: rule ${words(rule.rule)} now at confidence ${rule.confidence}${rule.disabled ? ' and disabled until reviewed' : ''}`,
+      );
+      bumpData();
+    },
+    [alert],
+  );
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || isEditable(e.target)) return;
+      const k = e.key.toLowerCase();
+      if (k === 'j' || e.key === 'ArrowDown') setSelected(Math.min(sorted.length - 1, index + 1));
+      else if (k === 'k' || e.key === 'ArrowUp') setSelected(Math.max(0, index - 1));
+      else if (k === 'c') void judge('confirmed');
+      else if (k === 'f') void judge('false_positive');
+      else return;
+      e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [sorted.length, index, judge]);
+
+  useEffect(() => {
+    tableRef.current?.querySelector('tr[aria-selected="true"]')?.scrollIntoView({ block: 'nearest' });
+  }, [index]);
+
+  const run = () =>
+    void runJob('rules.run', { datasetId: dataset.id }, `Could not run the rules on ${dataset.name}`);
+  const review = async (rule: string) => {
+    const r = await appBridge().invoke('rule.review', { rule });
+    if (!r.ok) showError(r.error, 'Could not re-enable the rule');
+    else {
+      showNotice(`Rule ${words(rule)} reviewed and enabled again`);
+      bumpData();
+    }
+  };
+
+  if (alerts === null) return <EmptyState title="Loading alerts…" testId="alerts-loading" />;
+  return (
+    <div className="alerts" data-testid="alerts-view">
+      <div className="feed-head">
+        <button
+          type="button"
+          className="btn primary small"
+          disabled={busy}
+          onClick={run}
+          data-testid="rules-run"
+        >
+          Run the rules
+        </button>
+        <span className="muted small">
+          Nine rules over API-gateway and login events, with baselines per key, day of week and hour
+          (config/rules.yaml).
+        </span>
+      </div>
+      <div className="rule-strip" aria-label="Rule confidence" data-testid="rule-strip">
+        {rules.map((r) => (
+          <span
+            key={r.rule}
+            className={r.disabled ? 'rule-chip disabled' : 'rule-chip'}
+            title={`${r.confirmed} confirmed, ${r.falsePositives} false positives`}
+            data-testid="rule-chip"
+          >
+            {words(r.rule)} <b>{r.confidence}</b>
+            {r.disabled && (
+              <button type="button" className="btn small ghost" onClick={() => void review(r.rule)}>
+                disabled: review
+              </button>
+            )}
+          </span>
+        ))}
+      </div>
+      {alerts.length === 0 ? (
+        <EmptyState
+          title="No rule alerts for this dataset"
+          detail="Run the rules over it: they need API calls (api_key, ip, operation, fields, tables, rows, bytes, status, auth, latency_ms) or logins (user, ip, result)."
+          testId="alerts-empty"
+        />
+      ) : (
+        <div className="feed-body">
+          <div className="feed-left">
+            {incidents.length > 0 && (
+              <ul className="incidents" aria-label="Incidents" data-testid="incidents">
+                {incidents.map((i) => (
+                  <li key={i.id} className="incident">
+                    <SeverityBadge severity={i.severity} /> <b>{words(i.kind)}</b>{' '}
+                    <span className="muted">
+                      {i.entities.join(', ')} · {i.rules.map(words).join(' + ')} · {windowText(i)} ·{' '}
+                      {i.alertIds.length} alerts
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            )}
+            <div className="feed-table-wrap" ref={tableRef}>
+              <table className="feed-table" data-testid="alerts-table" aria-label="Rule alerts">
+                <thead>
+                  <tr>
+                    <th>Severity</th>
+                    <th>Rule</th>
+                    <th>Entity</th>
+                    <th>Window (UTC)</th>
+                    <th className="col-amount">Observed</th>
+                    <th className="col-amount">Baseline</th>
+                    <th className="col-amount">Conf.</th>
+                    <th className="col-amount">Count</th>
+                    <th>Verdict</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {sorted.map((a, i) => (
+                    <tr
+                      key={a.id}
+                      aria-selected={i === index}
+                      className={i === index ? 'selected' : undefined}
+                      onClick={() => setSelected(i)}
+                      data-testid="alert-row"
+                      data-alert-id={a.id}
+                    >
+                      <td>
+                        <SeverityBadge severity={a.severity} />
+                      </td>
+                      <td>{words(a.rule)}</td>
+                      <td title={a.entityKind}>{a.entity}</td>
+                      <td>{windowText(a)}</td>
+                      <td className="col-amount">{num.format(a.observed)}</td>
+                      <td className="col-amount">{a.baseline === null ? '–' : num.format(a.baseline)}</td>
+                      <td className="col-amount">{Math.round(a.confidence * 100)}</td>
+                      <td className="col-amount">{formatInt(a.count)}</td>
+                      <td>
+                        {a.verdict ? (
+                          <span className={`verdict-tag ${a.verdict}`}>
+                            {a.verdict === 'confirmed' ? '✔ confirmed' : '✕ false positive'}
+                          </span>
+                        ) : null}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            <div className="feed-foot">
+              <span>
+                {formatInt(alerts.length)} alerts · {formatInt(incidents.length)} incidents
+              </span>
+              <span className="keys muted">
+                <kbd>J</kbd>
+                <kbd>K</kbd> move · <kbd>C</kbd> confirm · <kbd>F</kbd> false positive
+              </span>
+            </div>
+          </div>
+          {alert && (
+            <aside className="explain" aria-label="Alert" data-testid="alert-detail">
+              <header className="explain-head">
+                <div className="explain-title">
+                  <div>
+                    <div className="explain-entity">
+                      {words(alert.rule)} on {alert.entity}
+                    </div>
+                    <div className="explain-sub">
+                      alert {alert.id} · {windowText(alert, true)} UTC
+                      {alert.ip ? ` · ${alert.ip}` : ''}
+                    </div>
+                  </div>
+                  <SeverityBadge severity={alert.severity} />
+                </div>
+                <div className="verdict-bar" role="group" aria-label="Verdict">
+                  <button
+                    type="button"
+                    className={`btn small verdict confirm${alert.verdict === 'confirmed' ? ' on' : ''}`}
+                    aria-pressed={alert.verdict === 'confirmed'}
+                    onClick={() => void judge('confirmed')}
+                    data-testid="alert-confirm"
+                    aria-keyshortcuts="C"
+                  >
+                    Confirm attack <kbd>C</kbd>
+                  </button>
+                  <button
+                    type="button"
+                    className={`btn small verdict dismiss${alert.verdict === 'false_positive' ? ' on' : ''}`}
+                    aria-pressed={alert.verdict === 'false_positive'}
+                    onClick={() => void judge('false_positive')}
+                    data-testid="alert-fp"
+                    aria-keyshortcuts="F"
+                  >
+                    False positive <kbd>F</kbd>
+                  </button>
+                </div>
+              </header>
+              <div className="explain-body">
+                <dl className="impact-grid">
+                  <div>
+                    <dt>Observed</dt>
+                    <dd>
+                      <b>{num.format(alert.observed)}</b>{' '}
+                      {alert.baseline !== null && (
+                        <span className="muted">against a baseline of {num.format(alert.baseline)}</span>
+                      )}
+                    </dd>
+                  </div>
+                  <div>
+                    <dt>Confidence</dt>
+                    <dd>{Math.round(alert.confidence * 100)} / 100</dd>
+                  </div>
+                  <div>
+                    <dt>Repeats</dt>
+                    <dd>{formatInt(alert.count)} within the cooldown</dd>
+                  </div>
+                  {Object.entries(alert.details).map(([k, v]) => (
+                    <div key={k}>
+                      <dt>{words(k)}</dt>
+                      <dd>{v === null ? '–' : String(v)}</dd>
+                    </div>
+                  ))}
+                  <div>
+                    <dt>Evidence</dt>
+                    <dd className="mono" data-testid="alert-evidence">
+                      {alert.evidence.length ? `events ${alert.evidence.slice(0, 20).join(', ')}` : '–'}
+                      {alert.evidence.length > 20 ? ` and ${alert.evidence.length - 20} more` : ''}
+                    </dd>
+                  </div>
+                </dl>
+              </div>
+            </aside>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}
