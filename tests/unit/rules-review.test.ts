@@ -4,6 +4,7 @@ import { loadRulesConfig } from '../../src-main/engine/rules/config';
 import { RuleEngine } from '../../src-main/engine/rules/engine';
 import { ColumnsBuilder, sortByTime } from '../../src-main/engine/rules/events';
 import { simulate } from '../../src-main/engine/simulate/apilog';
+import { hostWithCase, ingest, writeFile } from './helpers';
 
 const cfg = loadRulesConfig();
 const MINUTE = 60_000;
@@ -68,4 +69,47 @@ describe('rate spike: a sustained rate, never a one-second spike', () => {
     expect(firedAt).toBeGreaterThan(from);
     expect(firedAt).toBeLessThanOrEqual(from + 5 * MINUTE); // in the first window
   });
+});
+
+describe('bad input through a case: a clear error, never silent corruption', () => {
+  const line = (over: Record<string, unknown>, i: number) =>
+    JSON.stringify({
+      ts: new Date(Date.UTC(2026, 0, 5) + i * 1000).toISOString(),
+      api_key: 'k',
+      ip: '10.0.0.1',
+      operation: 'getUser',
+      complexity: 10,
+      fields: ['User.id'],
+      tables: ['User'],
+      rows: 1,
+      bytes: 200,
+      status: 200,
+      auth: 'ok',
+      latency_ms: 12,
+      ...over,
+    });
+
+  async function runOn(lines: string[]) {
+    const { host, dir } = await hostWithCase();
+    const r = await ingest(host, { path: writeFile(dir, 'api.jsonl', lines.join('\n')), name: 'api' });
+    if (!r.ok) throw new Error(r.error.message);
+    const s = host.startRules(r.value.dataset.id);
+    return { host, result: s.ok ? await s.value.done : s };
+  }
+
+  for (const [field, value] of [
+    ['rows', 'many'],
+    ['bytes', -5],
+    ['complexity', 'high'],
+    ['status', 'teapot'],
+    ['latency_ms', 'slow'],
+    ['auth', 'maybe'],
+  ] as const)
+    it(`a stored event whose "${field}" is ${JSON.stringify(value)} is an error naming the event and field`, async () => {
+      const lines = Array.from({ length: 5 }, (_, i) => line({}, i));
+      lines[2] = line({ [field]: value }, 2);
+      const { result } = await runOn(lines);
+      expect(result).toMatchObject({ ok: false, error: { code: 'MALFORMED_INPUT', column: field } });
+      expect(!result.ok && result.error.message).toMatch(new RegExp(`event 3 of dataset "api".*"${field}"`));
+    });
 });
