@@ -1,9 +1,13 @@
 // Review of the rule engine against issue 4: behaviours the first tests did not pin down.
+import { copyFileSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { EngineHost } from '../../src-main/engine/host';
 import { loadRulesConfig } from '../../src-main/engine/rules/config';
 import { RuleEngine } from '../../src-main/engine/rules/engine';
 import { ColumnsBuilder, sortByTime } from '../../src-main/engine/rules/events';
-import { simulate } from '../../src-main/engine/simulate/apilog';
+import { simulate, writeApilog } from '../../src-main/engine/simulate/apilog';
 import { hostWithCase, ingest, writeFile } from './helpers';
 
 const cfg = loadRulesConfig();
@@ -112,4 +116,44 @@ describe('bad input through a case: a clear error, never silent corruption', () 
       expect(result).toMatchObject({ ok: false, error: { code: 'MALFORMED_INPUT', column: field } });
       expect(!result.ok && result.error.message).toMatch(new RegExp(`event 3 of dataset "api".*"${field}"`));
     });
+});
+
+describe('hostile case content: kept baselines that were altered', () => {
+  it('a baseline blob of the wrong size is a clear NOT_A_CASE error, not a crash', async () => {
+    const { host, dir, casePath } = await hostWithCase();
+    const file = path.join(dir, 'api.jsonl');
+    writeApilog({ keys: 4, events: 20_000, days: 2, seed: 1 }, file);
+    const r = await ingest(host, { path: file, name: 'api' });
+    if (!r.ok) throw new Error(r.error.message);
+    const first = host.startRules(r.value.dataset.id);
+    if (!first.ok) throw new Error(first.error.message);
+    expect((await first.value.done).ok).toBe(true);
+    // a second dataset after the first: the kept baselines are read back
+    const next = path.join(dir, 'next.jsonl');
+    writeApilog({ keys: 4, events: 2000, days: 1, seed: 1, start: Date.UTC(2026, 0, 8) }, next);
+    const r2 = await ingest(host, { path: next, name: 'next' });
+    if (!r2.ok) throw new Error(r2.error.message);
+    await host.close();
+    for (const alter of [
+      "UPDATE rule_engine_state SET hist = x'010203'",
+      'UPDATE rule_baselines SET slots = zeroblob(7) WHERE rowid = 1',
+      "UPDATE rule_baselines SET fields = 'not json' WHERE rowid = 1",
+    ]) {
+      const copy = path.join(dir, `altered-${alter.length}.sentinel`);
+      copyFileSync(casePath, copy);
+      const db = new Database(copy);
+      db.exec(alter);
+      db.close();
+      const h = new EngineHost({ shell: 'cli' });
+      try {
+        expect((await h.openCase(copy)).ok).toBe(true);
+        const s = h.startRules(r2.value.dataset.id);
+        const done = s.ok ? await s.value.done : s;
+        expect(done).toMatchObject({ ok: false, error: { code: 'NOT_A_CASE' } });
+        expect(!done.ok && done.error.message).toMatch(/rule_(engine_state|baselines)/);
+      } finally {
+        await h.close();
+      }
+    }
+  });
 });
