@@ -157,3 +157,114 @@ describe('hostile case content: kept baselines that were altered', () => {
     }
   });
 });
+
+describe('the rules the first tests left out', () => {
+  const T0 = Date.UTC(2026, 0, 5); // a Monday
+  type Call = {
+    key?: string;
+    op?: string;
+    complexity?: number;
+    rows?: number;
+    status?: number;
+    denied?: boolean;
+    latency?: number;
+  };
+  /** Runs `calls` (time, call) through a fresh engine in time order; its alerts. */
+  function runCalls(calls: [number, Call][], config = cfg) {
+    const engine = new RuleEngine(config);
+    const b = new ColumnsBuilder(engine.dict, 1 << 16);
+    calls.forEach(([ts, c], j) =>
+      b.api(
+        j + 1,
+        ts,
+        c.key ?? 'key-a',
+        '10.0.0.1',
+        c.op ?? 'getUser',
+        c.complexity ?? 10,
+        ['User.id'],
+        ['User'],
+        c.rows ?? 1,
+        (c.rows ?? 1) * 200,
+        c.status ?? 200,
+        c.denied ?? false,
+        c.latency ?? 20,
+      ),
+    );
+    engine.process(sortByTime(b.cols));
+    return engine.finish().alerts;
+  }
+  /** `perMinute` evenly spaced calls a minute from `from` for `minutes`. */
+  const every = (from: number, minutes: number, perMinute: number, call: (j: number) => Call = () => ({})) =>
+    Array.from(
+      { length: minutes * perMinute },
+      (_, j) => [from + Math.floor((j * MINUTE) / perMinute), call(j)] as [number, Call],
+    );
+
+  it('complexity: alerts at the 5th consecutive call above the threshold, not after a break', () => {
+    const t = T0 + 10 * HOUR;
+    const broken = runCalls([
+      ...[0, 1, 2, 3].map((j) => [t + j * 1000, { complexity: 5000 }] as [number, Call]),
+      [t + 4000, { complexity: 10 }],
+      ...[5, 6, 7, 8].map((j) => [t + j * 1000, { complexity: 5000 }] as [number, Call]),
+    ]);
+    expect(broken).toEqual([]);
+    const run = runCalls([0, 1, 2, 3, 4, 5].map((j) => [t + j * 1000, { complexity: 5000 }]));
+    expect(run.map((a) => [a.rule, a.entity, a.evidence[0], a.observed])).toEqual([
+      ['complexity', 'key-a', 5, 5000],
+    ]);
+  });
+
+  it('authorization failures: more than 5 denied calls of a key within a minute', () => {
+    const t = T0 + 10 * HOUR;
+    const denied = (n: number) =>
+      runCalls(Array.from({ length: n }, (_, j) => [t + j * 2000, { denied: true, rows: 0, status: 403 }]));
+    expect(denied(5)).toEqual([]);
+    const six = denied(6);
+    expect(six.map((a) => [a.rule, a.entity, a.observed, a.evidence])).toEqual([
+      ['auth_failures', 'key-a', 6, [6]],
+    ]);
+  });
+
+  it('error rate: a share of 5xx above 10% over 5 minutes alerts; below it does not', () => {
+    const t = T0 + 10 * HOUR;
+    const low = runCalls(every(t, 10, 30, (j) => ({ status: j % 12 === 0 ? 500 : 200 })));
+    expect(low).toEqual([]);
+    const high = runCalls(every(t, 10, 30, (j) => ({ status: j % 8 === 0 ? 503 : 200 })));
+    expect(high.map((a) => a.rule)).toEqual(['error_rate']);
+    expect(high[0].observed).toBeGreaterThan(10);
+    expect(high[0].observed).toBeLessThan(15);
+  });
+
+  it('query latency: the p95 of an operation jumping 4× its learned p95 alerts on the operation', () => {
+    const t = T0 + 8 * HOUR;
+    const normal = every(t, 180, 30, (j) => ({ latency: 20 + (j % 10) }));
+    const quiet = runCalls([
+      ...normal,
+      ...every(t + 180 * MINUTE, 15, 30, (j) => ({ latency: 22 + (j % 10) })),
+    ]);
+    expect(quiet).toEqual([]);
+    const slow = runCalls([
+      ...normal,
+      ...every(t + 180 * MINUTE, 15, 30, (j) => ({ latency: 100 + (j % 10) })),
+    ]);
+    expect(slow.map((a) => [a.rule, a.entityKind, a.entity])).toEqual([
+      ['query_latency', 'operation', 'getUser'],
+    ]);
+    expect(slow[0].observed).toBeGreaterThan(3 * slow[0].baseline!);
+  });
+
+  it('data volume: 4× the rows alerts on an ordinary key, not on an admin key (5×)', () => {
+    const start = T0;
+    const days = 15;
+    const calls: [number, Call][] = [];
+    for (const key of ['key-plain', 'key-bulk-admin', 'key-listed'])
+      calls.push(...every(start, days * 24 * 60 - 60, 4, () => ({ key, rows: 50 })));
+    const last = start + (days - 1) * DAY + 14 * HOUR;
+    for (const key of ['key-plain', 'key-bulk-admin', 'key-listed'])
+      calls.push(...every(last, 10, 4, () => ({ key, rows: 150 }))); // on top: 4× the rows
+    const listed = { ...cfg, adminKeys: ['key-listed'] };
+    const alerts = runCalls(calls, listed).filter((a) => a.rule === 'data_volume');
+    expect(alerts.map((a) => a.entity)).toEqual(['key-plain']);
+    expect(alerts[0].observed).toBeGreaterThanOrEqual(3 * alerts[0].baseline!);
+  });
+});
