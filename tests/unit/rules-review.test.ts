@@ -268,3 +268,41 @@ describe('the rules the first tests left out', () => {
     expect(alerts[0].observed).toBeGreaterThanOrEqual(3 * alerts[0].baseline!);
   });
 });
+
+describe('stored alerts from an altered case', () => {
+  /** A case with one run of `n` alerts over a dataset, written straight into its tables. */
+  async function caseWithAlerts(n: number, evidence = '[1]') {
+    const { host, dir, casePath } = await hostWithCase();
+    const r = await ingest(host, {
+      path: writeFile(dir, 'tx.csv', 'ts,user,amount\n2026-01-05T00:00:00Z,a,1\n'),
+      name: 'tx',
+    });
+    if (!r.ok) throw new Error(r.error.message);
+    await host.close();
+    const db = new Database(casePath);
+    db.prepare(
+      "INSERT INTO rule_runs (id, dataset_id, events, alerts, seconds, resumed, created_at) VALUES (1, ?, 1, ?, 0, 0, 'x')",
+    ).run(r.value.dataset.id, n);
+    db.prepare(
+      `WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < ?)
+       INSERT INTO alerts (run_id, dataset_id, rule, entity_kind, entity, start_ts, end_ts, observed, severity,
+         confidence, count, evidence, details)
+       SELECT 1, ?, 'cross_table', 'key', 'k' || i, i, i, 1, 'HIGH', 1, 1, ?, '{}' FROM s`,
+    ).run(n, r.value.dataset.id, evidence);
+    db.close();
+    return { dir, casePath };
+  }
+
+  it('evidence that is not JSON is a NOT_A_CASE error naming the table, not a SyntaxError', async () => {
+    const { casePath } = await caseWithAlerts(2, 'oops');
+    const h = new EngineHost({ shell: 'cli' });
+    try {
+      expect((await h.openCase(casePath)).ok).toBe(true);
+      const r = await h.listAlerts();
+      expect(r).toMatchObject({ ok: false, error: { code: 'NOT_A_CASE' } });
+      expect(!r.ok && r.error.message).toMatch(/alerts/);
+    } finally {
+      await h.close();
+    }
+  });
+});

@@ -291,6 +291,25 @@ interface AlertRow {
   verdict: StoredAlert['verdict'];
 }
 
+const isIds = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === 'number');
+const isPlainObject = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** A JSON column of a stored row; text the engine did not write means the case was altered. */
+function stored<T>(text: unknown, table: string, id: number, column: string, ok: (v: unknown) => boolean): T {
+  let v: unknown;
+  try {
+    v = typeof text === 'string' ? JSON.parse(text) : undefined;
+  } catch {
+    v = undefined;
+  }
+  if (v === undefined || !ok(v))
+    fail(
+      'NOT_A_CASE',
+      `table ${table}, row ${id}: ${column} is not what the engine wrote; this case file was altered`,
+    );
+  return v as T;
+}
+
 const toAlert = (r: AlertRow): StoredAlert => ({
   id: r.id,
   datasetId: r.dataset_id,
@@ -305,8 +324,8 @@ const toAlert = (r: AlertRow): StoredAlert => ({
   severity: r.severity,
   confidence: r.confidence,
   count: r.count,
-  evidence: JSON.parse(r.evidence) as number[],
-  details: JSON.parse(r.details) as StoredAlert['details'],
+  evidence: stored<number[]>(r.evidence, 'alerts', r.id, 'evidence', isIds),
+  details: stored<StoredAlert['details']>(r.details, 'alerts', r.id, 'details', isPlainObject),
   incidentId: r.incident_id,
   verdict: r.verdict,
 });
@@ -343,8 +362,8 @@ export function listIncidents(db: DB, q: { datasetId?: number } = {}): IncidentI
     severity: r.severity,
     start: r.start_ts,
     end: r.end_ts,
-    rules: JSON.parse(r.rules) as string[],
-    entities: JSON.parse(r.entities) as string[],
+    rules: stored<string[]>(r.rules, 'incidents', r.id, 'rules', isNames),
+    entities: stored<string[]>(r.entities, 'incidents', r.id, 'entities', isNames),
     alertIds: (JSON.parse(r.alert_ids) as number[]).sort((a, b) => a - b),
   }));
 }
