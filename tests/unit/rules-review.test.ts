@@ -1,4 +1,5 @@
 // Review of the rule engine against issue 4: behaviours the first tests did not pin down.
+import { spawnSync } from 'node:child_process';
 import { copyFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -11,6 +12,7 @@ import { simulate, writeApilog } from '../../src-main/engine/simulate/apilog';
 import { hostWithCase, ingest, writeFile } from './helpers';
 
 const cfg = loadRulesConfig();
+const cli = path.resolve(__dirname, '../../bin/sentinel.cjs');
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
@@ -304,5 +306,24 @@ describe('stored alerts from an altered case', () => {
     } finally {
       await h.close();
     }
+  });
+
+  it('`sentinel alerts --case F --json` lists every stored alert, not the first 10,000', async () => {
+    const { casePath } = await caseWithAlerts(10_050);
+    const r = spawnSync(process.execPath, [cli, 'alerts', '--case', casePath, '--json'], {
+      encoding: 'utf8',
+      timeout: 120_000,
+      maxBuffer: 1 << 28,
+    });
+    expect(r.status).toBe(0);
+    expect((JSON.parse(r.stdout) as unknown[]).length).toBe(10_050);
+    const limited = spawnSync(
+      process.execPath,
+      [cli, 'alerts', '--case', casePath, '--limit', '3', '--json'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect((JSON.parse(limited.stdout) as unknown[]).length).toBe(3);
   });
 });
