@@ -59,7 +59,8 @@ export async function runRulesCommand(
       await h.onCase(args, json, async (host, info) => {
         const wanted = str(args, 'dataset');
         const ds = wanted === undefined ? undefined : h.findDataset(info, wanted);
-        const alerts = h.unwrap(await host.listAlerts(ds?.id, limit));
+        // every stored alert unless --limit says otherwise (the host's default is a page for the UI)
+        const alerts = h.unwrap(await host.listAlerts(ds?.id, limit ?? Number.MAX_SAFE_INTEGER));
         h.print(json, alerts, alerts.map(alertLine).join('\n') || 'no alerts');
       });
       return 0;

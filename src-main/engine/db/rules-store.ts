@@ -12,6 +12,7 @@ import type { AlertRecord, RuleState } from '../rules/alerts';
 import { RULE_NAMES, type RuleName, type RulesConfig } from '../rules/config';
 import type { IncidentRecord } from '../rules/correlate';
 import type { SavedBaselines } from '../rules/engine';
+import { HIST_BUCKETS, METRICS, SLOTS } from '../rules/state';
 import { applyVerdict, reviewed, type Verdict } from '../rules/feedback';
 import type { DB } from './open-case';
 
@@ -65,14 +66,52 @@ export function ruleConfidence(db: DB, cfg: RulesConfig): RuleConfidenceInfo[] {
 }
 
 const blobOf = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+
+/** Kept baselines that do not have the engine's shape: the case was altered (or is not ours). */
+function altered(table: string, what: string): never {
+  return fail(
+    'NOT_A_CASE',
+    `the rule engine's kept baselines (table ${table}) are malformed: ${what}; this case file was altered`,
+  );
+}
+
 function typed<T extends Float32Array | Uint8Array | Uint32Array | Int32Array>(
-  C: new (b: ArrayBuffer) => T,
-  b: Buffer,
+  C: (new (b: ArrayBuffer) => T) & { BYTES_PER_ELEMENT: number },
+  b: unknown,
+  length: number,
+  table: string,
+  column: string,
 ): T {
+  if (!Buffer.isBuffer(b) || b.byteLength !== length * C.BYTES_PER_ELEMENT)
+    altered(table, `${column} is not ${length} values`);
   const copy = new ArrayBuffer(b.byteLength);
   new Uint8Array(copy).set(b);
   return new C(copy);
 }
+
+function json<T>(text: unknown, table: string, column: string, ok: (v: unknown) => boolean): T {
+  let v: unknown;
+  try {
+    v = typeof text === 'string' ? JSON.parse(text) : undefined;
+  } catch {
+    v = undefined;
+  }
+  if (v === undefined || !ok(v)) altered(table, `${column} is not what the engine wrote`);
+  return v as T;
+}
+
+const isNames = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === 'string');
+const isOps = (v: unknown) =>
+  Array.isArray(v) &&
+  v.every(
+    (o: { name?: unknown; baseline?: unknown; learned?: unknown }) =>
+      o !== null &&
+      typeof o === 'object' &&
+      typeof o.name === 'string' &&
+      typeof o.baseline === 'number' &&
+      Number.isInteger(o.learned),
+  );
+const isNum = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
 
 export function readSavedBaselines(db: DB): SavedBaselines | null {
   const g = db.prepare('SELECT * FROM rule_engine_state WHERE id = 1').get() as
@@ -87,6 +126,9 @@ export function readSavedBaselines(db: DB): SavedBaselines | null {
       }
     | undefined;
   if (!g) return null;
+  const E = 'rule_engine_state';
+  const B = 'rule_baselines';
+  if (!isNum(g.start_ts) || !isNum(g.as_of)) altered(E, 'start_ts or as_of is not a time');
   const keys = (
     db.prepare('SELECT * FROM rule_baselines ORDER BY rowid').all() as {
       entity: string;
@@ -100,25 +142,36 @@ export function readSavedBaselines(db: DB): SavedBaselines | null {
       fields: string;
       tables: string;
     }[]
-  ).map((r) => ({
-    name: r.entity,
-    firstSeen: r.first_seen,
-    lastSeen: r.last_seen,
-    learningUntil: r.learning_until,
-    maxRows: r.max_rows,
-    maxBytes: r.max_bytes,
-    slots: r.slots ? typed(Float32Array, r.slots) : null,
-    weeks: r.weeks ? typed(Uint8Array, r.weeks) : null,
-    fields: JSON.parse(r.fields) as string[],
-    tables: JSON.parse(r.tables) as string[],
-  }));
+  ).map((r) => {
+    if (
+      typeof r.entity !== 'string' ||
+      ![r.first_seen, r.last_seen, r.learning_until, r.max_rows, r.max_bytes].every(isNum) ||
+      (r.slots === null) !== (r.weeks === null)
+    )
+      altered(B, `the row of ${JSON.stringify(String(r.entity)).slice(0, 80)} is not what the engine wrote`);
+    return {
+      name: r.entity,
+      firstSeen: r.first_seen,
+      lastSeen: r.last_seen,
+      learningUntil: r.learning_until,
+      maxRows: r.max_rows,
+      maxBytes: r.max_bytes,
+      slots: r.slots === null ? null : typed(Float32Array, r.slots, SLOTS * METRICS, B, 'slots'),
+      weeks: r.weeks === null ? null : typed(Uint8Array, r.weeks, SLOTS, B, 'weeks'),
+      fields: json<string[]>(r.fields, B, 'fields', isNames),
+      tables: json<string[]>(r.tables, B, 'tables', isNames),
+    };
+  });
   return {
     start: g.start_ts,
     asOf: g.as_of,
-    global: { hist: typed(Uint32Array, g.hist), histWeek: typed(Int32Array, g.hist_week) },
-    ops: JSON.parse(g.ops) as SavedBaselines['ops'],
-    knownFields: JSON.parse(g.known_fields) as string[],
-    knownTables: JSON.parse(g.known_tables) as string[],
+    global: {
+      hist: typed(Uint32Array, g.hist, SLOTS * 2 * METRICS * HIST_BUCKETS, E, 'hist'),
+      histWeek: typed(Int32Array, g.hist_week, SLOTS * 2, E, 'hist_week'),
+    },
+    ops: json<SavedBaselines['ops']>(g.ops, E, 'ops', isOps),
+    knownFields: json<string[]>(g.known_fields, E, 'known_fields', isNames),
+    knownTables: json<string[]>(g.known_tables, E, 'known_tables', isNames),
     keys,
   };
 }
@@ -238,6 +291,25 @@ interface AlertRow {
   verdict: StoredAlert['verdict'];
 }
 
+const isIds = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === 'number');
+const isPlainObject = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** A JSON column of a stored row; text the engine did not write means the case was altered. */
+function stored<T>(text: unknown, table: string, id: number, column: string, ok: (v: unknown) => boolean): T {
+  let v: unknown;
+  try {
+    v = typeof text === 'string' ? JSON.parse(text) : undefined;
+  } catch {
+    v = undefined;
+  }
+  if (v === undefined || !ok(v))
+    fail(
+      'NOT_A_CASE',
+      `table ${table}, row ${id}: ${column} is not what the engine wrote; this case file was altered`,
+    );
+  return v as T;
+}
+
 const toAlert = (r: AlertRow): StoredAlert => ({
   id: r.id,
   datasetId: r.dataset_id,
@@ -252,8 +324,8 @@ const toAlert = (r: AlertRow): StoredAlert => ({
   severity: r.severity,
   confidence: r.confidence,
   count: r.count,
-  evidence: JSON.parse(r.evidence) as number[],
-  details: JSON.parse(r.details) as StoredAlert['details'],
+  evidence: stored<number[]>(r.evidence, 'alerts', r.id, 'evidence', isIds),
+  details: stored<StoredAlert['details']>(r.details, 'alerts', r.id, 'details', isPlainObject),
   incidentId: r.incident_id,
   verdict: r.verdict,
 });
@@ -290,8 +362,8 @@ export function listIncidents(db: DB, q: { datasetId?: number } = {}): IncidentI
     severity: r.severity,
     start: r.start_ts,
     end: r.end_ts,
-    rules: JSON.parse(r.rules) as string[],
-    entities: JSON.parse(r.entities) as string[],
+    rules: stored<string[]>(r.rules, 'incidents', r.id, 'rules', isNames),
+    entities: stored<string[]>(r.entities, 'incidents', r.id, 'entities', isNames),
     alertIds: (JSON.parse(r.alert_ids) as number[]).sort((a, b) => a - b),
   }));
 }

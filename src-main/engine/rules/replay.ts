@@ -54,6 +54,16 @@ export function readEventColumns(
     fail('MALFORMED_INPUT', `event ${id} of dataset "${ds.name}": missing field "${field}"`, {
       column: field,
     });
+  const wrong = (id: number, field: string, what: string): never =>
+    fail('MALFORMED_INPUT', `event ${id} of dataset "${ds.name}": field "${field}" ${what}`, {
+      column: field,
+    });
+  // a wrong type would become NaN and quietly poison the key's windows and baselines
+  const checked = (id: number, field: string, v: unknown): number => {
+    const x = amount(v);
+    if (!(x >= 0) || x === Infinity) wrong(id, field, 'must be a number ≥ 0');
+    return x;
+  };
   const stmt = db.prepare(`SELECT ${select} FROM ${tableOf(ds.id)} ORDER BY _id`).raw();
   const [iKey, iIp, iOp, iCx, iF, iT, iRows, iBytes, iStatus, iAuth, iLat] = hasApi
     ? [
@@ -95,6 +105,11 @@ export function readEventColumns(
       for (const [f, i] of col)
         if (row[i] === null && (API_FIELDS as readonly string[]).includes(f)) missing(id, f);
       const where = (f: string) => () => `event ${id} of dataset "${ds.name}", field "${f}"`;
+      const auth = row[iAuth!];
+      if (auth !== 'ok' && auth !== 'denied') wrong(id, 'auth', 'must be ok or denied');
+      const status = amount(row[iStatus!]);
+      if (!Number.isInteger(status) || status < 100 || status > 599)
+        wrong(id, 'status', 'must be an HTTP status code');
       const i = b.cols.n;
       b.api(
         id,
@@ -102,14 +117,14 @@ export function readEventColumns(
         String(row[iKey!]),
         String(row[iIp!]),
         String(row[iOp!]),
-        Number(row[iCx!]),
+        checked(id, 'complexity', row[iCx!]),
         NO_NAMES,
         NO_NAMES,
-        Number(row[iRows!]),
-        Number(row[iBytes!]),
-        Number(row[iStatus!]),
-        row[iAuth!] === 'denied',
-        Number(row[iLat!]),
+        checked(id, 'rows', row[iRows!]),
+        checked(id, 'bytes', row[iBytes!]),
+        status,
+        auth === 'denied',
+        checked(id, 'latency_ms', row[iLat!]),
       );
       b.cols.fieldSet[i] = dict.fieldSets.ofText(row[iF!] as string, where('fields'));
       b.cols.tableSet[i] = dict.tableSets.ofText(row[iT!] as string, where('tables'));
@@ -120,6 +135,13 @@ export function readEventColumns(
 }
 
 const NO_NAMES: readonly string[] = [];
+
+/** A stored number (a number, or the text of one in a TEXT column); NaN otherwise. */
+function amount(v: unknown): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number(v);
+  return typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+}
 
 export interface ReplayRequest {
   casePath: string;
