@@ -21,6 +21,7 @@ export default defineConfig({
           'compute-worker': main('engine/workers/compute-worker.ts'),
           'onnx-worker': main('engine/workers/onnx-worker.ts'),
           'gbdt-worker': main('engine/workers/gbdt-worker.ts'),
+          'live-worker': main('engine/workers/live-worker.ts'),
         },
         output: {
           format: 'cjs',

@@ -21,10 +21,14 @@ import type {
   IncidentInfo,
   RuleConfidenceInfo,
   RulesResult,
+  LaunchedAttack,
+  StreamAlert,
+  StreamTick,
+  StreamResult,
   StoredAlert,
   VerdictResult,
 } from './domain';
-import { CANONICAL_ROLES, FEED_VIEWS, FILTER_OPS, VERDICTS } from './domain';
+import { CANONICAL_ROLES, FEED_VIEWS, FILTER_OPS, LIVE_ATTACKS, VERDICTS } from './domain';
 import type { AppError, Result } from './result';
 
 const caseFilePath = z
@@ -172,6 +176,14 @@ export const requestSchemas = {
     .object({ alertId: z.number().int().positive(), verdict: z.enum(['confirmed', 'false_positive']) })
     .strict(),
   'rules.confidence': empty,
+  'stream.start': z
+    .object({
+      speed: z.number().min(1).max(3600).optional(),
+      keys: z.number().int().min(5).max(2000).optional(),
+      seed: z.number().int().optional(),
+    })
+    .strict(),
+  'stream.attack': z.object({ jobId: z.string().min(1).max(64), scenario: z.enum(LIVE_ATTACKS) }).strict(),
   /** Re-enables a rule disabled after 10 false positives, once an analyst reviewed it. */
   'rule.review': z.object({ rule: z.string().regex(/^[a-z_]{1,40}$/) }).strict(),
 } as const;
@@ -205,6 +217,8 @@ export interface RequestResults {
   'alert.verdict': VerdictResult;
   'rules.confidence': RuleConfidenceInfo[];
   'rule.review': RuleConfidenceInfo;
+  'stream.start': { jobId: string };
+  'stream.attack': LaunchedAttack;
 }
 export type ResultOf<M extends Method> = RequestResults[M];
 
@@ -218,7 +232,14 @@ export type JobFinished =
       kind: JobKind;
       label: string;
       ok: true;
-      result: IngestResult | FeaturesResult | TrainResult | ScoreResult | RulesResult | { datasets: number };
+      result:
+        | IngestResult
+        | FeaturesResult
+        | TrainResult
+        | ScoreResult
+        | RulesResult
+        | StreamResult
+        | { datasets: number };
     }
   | { jobId: string; kind: JobKind; label: string; ok: false; error: AppError };
 
@@ -227,9 +248,17 @@ export interface EventMap {
   'job.progress': JobProgress;
   'job.finished': JobFinished;
   'case.changed': CaseInfo | null;
+  'stream.tick': StreamTick;
+  'stream.alert': StreamAlert;
 }
 export type EventName = keyof EventMap;
-export const EVENT_NAMES: EventName[] = ['job.progress', 'job.finished', 'case.changed'];
+export const EVENT_NAMES: EventName[] = [
+  'job.progress',
+  'job.finished',
+  'case.changed',
+  'stream.tick',
+  'stream.alert',
+];
 
 /** Validates a request's params at a boundary; the error names the offending field. */
 export function parseRequest<M extends Method>(

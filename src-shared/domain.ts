@@ -89,7 +89,7 @@ export interface EventsPage {
   elapsedMs: number;
 }
 
-export type JobKind = 'ingest' | 'demo' | 'features' | 'train' | 'score' | 'rules';
+export type JobKind = 'ingest' | 'demo' | 'features' | 'train' | 'score' | 'rules' | 'stream';
 
 export interface JobProgress {
   jobId: string;
@@ -402,4 +402,71 @@ export interface RulesResult {
 export interface VerdictResult {
   alert: StoredAlert;
   rule: RuleConfidenceInfo;
+}
+
+// ---- live stream --------------------------------------------------------------------------
+
+/** Attacks a trainer can launch into a live stream (the simulator's scenarios). */
+export const LIVE_ATTACKS = [
+  'rate_spike',
+  'exfiltration',
+  'brute_force',
+  'lateral_movement',
+  'new_key',
+  'one_second_spike',
+] as const;
+export type LiveAttack = (typeof LIVE_ATTACKS)[number];
+
+/** An alert raised in a live stream (kept in memory; numbered in the stream). */
+export interface LiveAlert {
+  seq: number;
+  /** Simulated time of the event that raised it. */
+  raisedAt: number;
+  rule: string;
+  entityKind: 'key' | 'ip' | 'operation';
+  entity: string;
+  ip: string | null;
+  start: number;
+  end: number;
+  observed: number;
+  baseline: number | null;
+  severity: Severity;
+  confidence: number;
+  count: number;
+  details: Record<string, string | number | boolean | null>;
+}
+
+export interface StreamTick {
+  jobId: string;
+  /** Simulated time of the stream, epoch ms, and how fast it runs against the wall clock. */
+  simTime: number;
+  speed: number;
+  events: number;
+  eventsPerSecond: number;
+  /** Per-event latency through the nine rules, microseconds. */
+  p50Us: number;
+  p99Us: number;
+  alerts: number;
+  /** Events learned from before the live day. */
+  learned: number;
+}
+
+export interface StreamAlert {
+  jobId: string;
+  alert: LiveAlert;
+}
+
+export interface LaunchedAttack {
+  scenario: LiveAttack;
+  entity: string;
+  events: number;
+  /** Simulated time it starts at. */
+  at: number;
+}
+
+/** What a live stream did when it stopped. */
+export interface StreamResult {
+  events: number;
+  alerts: number;
+  seconds: number;
 }

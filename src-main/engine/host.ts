@@ -47,6 +47,8 @@ import type {
   RulesResult,
   StoredAlert,
   VerdictResult,
+  LaunchedAttack,
+  LiveAttack,
 } from '../../src-shared/domain';
 import { AppFailure, err, ok, toAppError, type AppError, type Result } from '../../src-shared/result';
 import { explain } from './feed/explain';
@@ -69,6 +71,7 @@ import type { z } from 'zod';
 import type { ingestStartSchema } from '../../src-shared/contract';
 import type { RulesRun } from './db/rules-store';
 import { RULE_NAMES, type RuleName } from './rules/config';
+import type { LiveReply, LiveRequest } from './workers/live-worker';
 
 export type IngestParams = z.output<typeof ingestStartSchema>;
 
@@ -325,6 +328,15 @@ export class EngineHost {
       }
       case 'rules.confidence':
         return this.ruleConfidence();
+      case 'stream.start': {
+        const q = p as { speed?: number; keys?: number; seed?: number };
+        const started = this.startStream(q);
+        return started.ok ? ok({ jobId: started.value.jobId }) : started;
+      }
+      case 'stream.attack': {
+        const q = p as { jobId: string; scenario: LiveAttack };
+        return this.streamAttack(q.jobId, q.scenario);
+      }
       case 'rule.review': {
         const rule = (p as { rule: string }).rule;
         if (!(RULE_NAMES as readonly string[]).includes(rule))
@@ -362,7 +374,7 @@ export class EngineHost {
   }
 
   private async open(file: string, create: boolean): Promise<Result<CaseInfo>> {
-    if (this.jobs.size || this.switching)
+    if (this.caseJobs() || this.switching)
       return err('BUSY', 'wait for the running jobs to finish (or cancel them) before switching cases');
     this.switching = true;
     try {
@@ -453,6 +465,13 @@ export class EngineHost {
     }
     if (!this.jobs.size) this.warmParser();
     this.emit('job.finished', finished);
+  }
+
+  /** Jobs that read or write the case (a live stream does neither). */
+  private caseJobs(): number {
+    let n = 0;
+    for (const j of this.jobs.values()) if (j.progress.kind !== 'stream') n++;
+    return n;
   }
 
   cancel(jobId: string): boolean {
@@ -898,12 +917,113 @@ export class EngineHost {
     return this.db.request({ type: 'reviewRule', rule, configPath });
   }
 
+  // ---- live stream -------------------------------------------------------------------
+
+  private readonly streams = new Map<
+    string,
+    { worker: Worker; pending: Map<number, (r: Result<LaunchedAttack>) => void> }
+  >();
+  private attackSeq = 0;
+
+  /**
+   * Starts a live stream: simulated API and login traffic played through the rules in a worker,
+   * `speed` simulated seconds per second. Alerts arrive as `stream.alert`, figures as `stream.tick`;
+   * Cancel stops it. It does not touch the case.
+   */
+  startStream(p: {
+    speed?: number;
+    keys?: number;
+    seed?: number;
+  }): Result<{ jobId: string; done: Promise<Result<{ events: number; alerts: number; seconds: number }>> }> {
+    if ([...this.jobs.values()].some((j) => j.progress.kind === 'stream'))
+      return err('BUSY', 'a live stream is already running: stop it first');
+    const speed = p.speed ?? 60;
+    const keys = p.keys ?? 40;
+    const [jobId, job] = this.newJob('stream', `Live stream (×${speed})`);
+    job.progress.phase = 'learning baselines';
+    const worker = spawnWorker('live-worker');
+    job.workers.add(worker);
+    const pending = new Map<number, (r: Result<LaunchedAttack>) => void>();
+    this.streams.set(jobId, { worker, pending });
+    let events = 0;
+    let alerts = 0;
+    const done = new Promise<Result<{ events: number; alerts: number; seconds: number }>>((resolve) => {
+      const finish = (r: Result<{ events: number; alerts: number; seconds: number }>) => {
+        this.streams.delete(jobId);
+        for (const reply of pending.values()) reply(err('CANCELLED', 'the live stream stopped'));
+        this.endJob(
+          jobId,
+          r.ok
+            ? { jobId, kind: 'stream', label: job.progress.label, ok: true, result: r.value }
+            : { jobId, kind: 'stream', label: job.progress.label, ok: false, error: r.error },
+        );
+        resolve(r);
+      };
+      worker.on('message', (m: LiveReply) => {
+        switch (m.type) {
+          case 'ready':
+            job.progress.phase = `live: learned from ${m.learned.toLocaleString('en-US')} events`;
+            return;
+          case 'alerts':
+            alerts += m.alerts.length;
+            for (const alert of m.alerts) this.emit('stream.alert', { jobId, alert });
+            return;
+          case 'tick':
+            events = m.events;
+            job.progress.rows = m.events;
+            job.progress.phase = `live · ${new Date(m.simTime).toISOString().slice(11, 16)} simulated`;
+            this.emit('stream.tick', { jobId, speed, ...m });
+            return;
+          case 'attacked':
+            pending.get(m.seq)?.(ok(m.result));
+            pending.delete(m.seq);
+            return;
+          case 'attackFailed':
+            pending.get(m.seq)?.({ ok: false, error: m.error });
+            pending.delete(m.seq);
+            return;
+          case 'done': {
+            const seconds = (performance.now() - job.started) / 1000;
+            finish(
+              m.reason === 'cancelled'
+                ? err('CANCELLED', 'live stream stopped')
+                : ok({ events, alerts, seconds }),
+            );
+            return;
+          }
+          case 'error':
+            finish({ ok: false, error: m.error });
+        }
+      });
+      worker.on('error', (e) => finish(err('INTERNAL', `the live-stream worker failed: ${e.message}`)));
+    });
+    job.done = done;
+    worker.postMessage({
+      type: 'start',
+      options: { keys, seed: p.seed ?? 7, days: 14, events: keys * 7_000 },
+      speed,
+      cancel: job.cancel.buffer as SharedArrayBuffer,
+    } satisfies LiveRequest);
+    return ok({ jobId, done });
+  }
+
+  /** Launches an attack into a running live stream. */
+  streamAttack(jobId: string, scenario: LiveAttack): Promise<Result<LaunchedAttack>> {
+    const s = this.streams.get(jobId);
+    if (!s) return Promise.resolve(err('BAD_REQUEST', 'no live stream with that id is running'));
+    const seq = ++this.attackSeq;
+    return new Promise((resolve) => {
+      s.pending.set(seq, resolve);
+      s.worker.postMessage({ type: 'attack', seq, scenario } satisfies LiveRequest);
+    });
+  }
+
   // ---- scenarios ---------------------------------------------------------------------
 
   /** Injects an attack scenario into a dataset (its events are labelled with the scenario). */
   async inject(datasetId: number, scenario: string, params: InjectParams): Promise<Result<InjectionInfo>> {
     if (this.switching) return err('BUSY', 'a case is being opened: try again when it is');
-    if (this.jobs.size)
+    if (this.caseJobs())
       return err('BUSY', 'wait for the running jobs to finish: an injection changes the events they read');
     if (!this.db || !this.current) return err('NO_CASE', 'open a case first');
     const r = await this.db.request({ type: 'inject', datasetId, scenario, params });
@@ -913,7 +1033,7 @@ export class EngineHost {
 
   async removeInjection(injectionId: number): Promise<Result<{ datasetId: number; removed: number }>> {
     if (!this.db || !this.current) return err('NO_CASE', 'open a case first');
-    if (this.jobs.size)
+    if (this.caseJobs())
       return err('BUSY', 'wait for the running jobs to finish: a removal changes the events they read');
     const r = await this.db.request({ type: 'uninject', injectionId });
     if (r.ok) await this.refreshCase();
@@ -928,7 +1048,7 @@ export class EngineHost {
   ): Promise<{ jobId: string; done: Promise<Result<CaseInfo>> } | { error: AppError }> {
     // Built under a temporary name and renamed when complete, so an interrupted build never
     // leaves a half-made demo case behind to be opened next time.
-    if (this.jobs.size)
+    if (this.caseJobs())
       return { error: { code: 'BUSY', message: 'wait for the running jobs to finish first' } };
     const final = path.resolve(file);
     if (existsSync(final))

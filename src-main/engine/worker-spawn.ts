@@ -4,7 +4,13 @@ import { Worker, type WorkerOptions } from 'node:worker_threads';
 import path from 'node:path';
 
 export type WorkerName =
-  'db-worker' | 'parse-worker' | 'demo-worker' | 'compute-worker' | 'onnx-worker' | 'gbdt-worker';
+  | 'db-worker'
+  | 'parse-worker'
+  | 'demo-worker'
+  | 'compute-worker'
+  | 'onnx-worker'
+  | 'gbdt-worker'
+  | 'live-worker';
 
 export function spawnWorker(name: WorkerName, options: WorkerOptions = {}): Worker {
   const fromSource = __filename.endsWith('.ts');

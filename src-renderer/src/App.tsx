@@ -8,6 +8,7 @@ import { DropOverlay } from './views/DropOverlay';
 import { EmptyState } from './views/EmptyState';
 import { ErrorBanner, Notices } from './views/ErrorBanner';
 import { DatasetTabs } from './views/DatasetTabs';
+import { LiveView } from './views/LiveView';
 import { NoCase } from './views/NoCase';
 import { Sidebar } from './views/Sidebar';
 import { StatusBar } from './views/StatusBar';
@@ -21,8 +22,10 @@ function MainArea() {
   const datasetCount = useStore((s) => s.caseInfo?.datasets.length ?? 0);
   const dataset = useStore(selectDataset);
   const demo = useStore(selectDemoJob);
+  const liveOpen = useStore((s) => s.liveOpen);
 
   if (!ready) return <EmptyState title="Connecting to the workstation…" testId="loading-state" />;
+  if (liveOpen) return <LiveView />;
   if (demo) return <DemoProgress job={demo} />;
   if (!caseOpen) return <NoCase />;
   if (datasetCount === 0) {

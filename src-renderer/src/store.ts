@@ -10,6 +10,11 @@ import type {
   FeaturesResult,
   IngestResult,
   JobProgress,
+  LaunchedAttack,
+  LiveAlert,
+  LiveAttack,
+  StreamAlert,
+  StreamTick,
 } from '../../src-shared/domain';
 import { formatError, type AppError } from '../../src-shared/result';
 import { getBridge, isConnectedBridge, type ConnectionState } from './bridge';
@@ -76,7 +81,20 @@ export interface StoreState {
   tab: Tab;
   /** Moves when results shown by the feed, models and scenarios views may have changed. */
   dataVersion: number;
+  /** The live-stream view is shown instead of the dataset. */
+  liveOpen: boolean;
+  live: LiveState;
 }
+
+export interface LiveState {
+  jobId: string | null;
+  tick: StreamTick | null;
+  /** Newest first, at most LIVE_ALERTS_MAX. */
+  alerts: LiveAlert[];
+  attacks: LaunchedAttack[];
+}
+
+const LIVE_ALERTS_MAX = 500;
 
 const THEME_KEY = 'sentinel.theme';
 export const EMPTY_QUERY: QueryState = Object.freeze({ sort: null, filters: [] }) as QueryState;
@@ -111,6 +129,8 @@ export const useStore = create<StoreState>()(() => ({
   theme: readStoredTheme(),
   tab: 'anomalies',
   dataVersion: 0,
+  liveOpen: false,
+  live: { jobId: null, tick: null, alerts: [], attacks: [] },
 }));
 
 const set = useStore.setState;
@@ -333,6 +353,10 @@ function onFinished(f: JobFinished): void {
     showNotice(
       `Rules over ${formatCount(f.result.events, 'event')}: ${formatCount(f.result.alerts, 'alert')}, ${formatCount(f.result.incidents, 'incident')}`,
     );
+  } else if ('alerts' in f.result) {
+    showNotice(
+      `Live stream ended: ${formatCount(f.result.events, 'event')}, ${formatCount(f.result.alerts, 'alert')}`,
+    );
   } else if ('anomalies' in f.result) {
     showNotice(
       `Scored ${formatCount(f.result.rows, 'event')}: ${formatCount(f.result.anomalies, 'event')} above the threshold`,
@@ -349,7 +373,48 @@ const CANCELLED_TEXT: Partial<Record<JobFinished['kind'], string>> = {
   train: 'Training',
   score: 'Scoring',
   rules: 'Rules run',
+  stream: 'Live stream',
 };
+
+// ---- live stream -------------------------------------------------------------------------
+
+export function setLiveOpen(open: boolean): void {
+  set({ liveOpen: open });
+}
+
+export async function startStream(speed: number): Promise<void> {
+  const r = await b().invoke('stream.start', { speed });
+  if (!r.ok) {
+    showError(r.error, 'Could not start the live stream');
+    return;
+  }
+  set({ live: { jobId: r.value.jobId, tick: null, alerts: [], attacks: [] } });
+}
+
+export async function launchAttack(scenario: LiveAttack): Promise<void> {
+  const jobId = get().live.jobId;
+  if (!jobId) return;
+  const r = await b().invoke('stream.attack', { jobId, scenario });
+  if (!r.ok) {
+    showError(r.error, `Could not launch ${scenario.replace(/_/g, ' ')}`);
+    return;
+  }
+  set((s) => ({ live: { ...s.live, attacks: [r.value, ...s.live.attacks].slice(0, 50) } }));
+}
+
+function onStreamTick(t: StreamTick): void {
+  set((s) =>
+    s.live.jobId === t.jobId || s.live.jobId === null ? { live: { ...s.live, jobId: t.jobId, tick: t } } : s,
+  );
+}
+
+function onStreamAlert(a: StreamAlert): void {
+  set((s) =>
+    s.live.jobId === a.jobId || s.live.jobId === null
+      ? { live: { ...s.live, jobId: a.jobId, alerts: [a.alert, ...s.live.alerts].slice(0, LIVE_ALERTS_MAX) } }
+      : s,
+  );
+}
 
 export function bumpData(): void {
   set((s) => ({ dataVersion: s.dataVersion + 1 }));
@@ -471,6 +536,8 @@ export function startApp(withBridge: Bridge = getBridge()): void {
   withBridge.on('job.progress', onProgress);
   withBridge.on('job.finished', onFinished);
   withBridge.on('case.changed', setCase);
+  withBridge.on('stream.tick', onStreamTick);
+  withBridge.on('stream.alert', onStreamAlert);
   if (isConnectedBridge(withBridge)) {
     let everOpen = withBridge.connection === 'open';
     set({ connection: withBridge.connection });

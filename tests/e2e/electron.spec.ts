@@ -11,6 +11,7 @@ import {
   malformedCsvShowsErrorAndAddsNothing,
   sortAndFilter,
   triageAnomaly,
+  liveAttackIsCaught,
 } from './journeys';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -58,6 +59,7 @@ test.describe('electron', () => {
     importShowsProgressAndRows(page));
   test('sorting and filtering work', async () => sortAndFilter(page));
   test('an anomaly is explained and judged with one key', async () => triageAnomaly(page));
+  test('a live attack is caught while the trainer watches', async () => liveAttackIsCaught(page));
   test('a malformed CSV shows its error and adds nothing', async () =>
     malformedCsvShowsErrorAndAddsNothing(page));
 

@@ -172,3 +172,20 @@ export async function malformedCsvShowsErrorAndAddsNothing(page: Page): Promise<
   await page.getByTestId('error-dismiss').click();
   await expect(banner).toBeHidden();
 }
+
+/** A trainer's demo: start the live stream, launch a brute-force attack, see it caught; stop. */
+export async function liveAttackIsCaught(page: Page): Promise<void> {
+  await ready(page);
+  await page.keyboard.press('l');
+  await expect(page.getByTestId('live-view')).toBeVisible();
+  await page.getByTestId('live-start').click();
+  await expect(page.getByTestId('live-stats')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('attack-brute_force')).toBeEnabled();
+  await page.getByTestId('attack-brute_force').click();
+  await expect(page.getByTestId('caught').first()).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('live-alert').filter({ hasText: 'brute force' }).first()).toBeVisible();
+  await page.getByTestId('live-stop').click();
+  await expect(page.getByTestId('live-start')).toBeVisible({ timeout: 20_000 });
+  await page.keyboard.press('l');
+  await expect(page.getByTestId('live-view')).toHaveCount(0);
+}

@@ -1,6 +1,6 @@
 // Window-wide keys: Ctrl/⌘+I imports, "/" focuses the filter value, Escape dismisses errors.
 import { useEffect } from 'react';
-import { dismissErrors, useStore } from '../store';
+import { dismissErrors, setLiveOpen, useStore } from '../store';
 import { FILTER_VALUE_ID } from '../views/FilterBar';
 import { openImportPicker } from '../views/TopBar';
 
@@ -31,6 +31,11 @@ export function useShortcuts(): void {
           input.focus();
           input.select();
         }
+        return;
+      }
+      if (e.key.toLowerCase() === 'l' && !mod && !e.altKey && !isEditable(e.target)) {
+        e.preventDefault();
+        setLiveOpen(!useStore.getState().liveOpen);
         return;
       }
       if (e.key === 'Escape' && useStore.getState().errors.length) {

@@ -1,6 +1,6 @@
 // Product, case, theme and the Import button (with its hidden file input).
 import { baseName, MOD_KEY } from '../format';
-import { importFiles, toggleTheme, useStore } from '../store';
+import { importFiles, setLiveOpen, toggleTheme, useStore } from '../store';
 
 export const IMPORT_INPUT_ID = 'import-input';
 export const IMPORT_ACCEPT = '.csv,.tsv,.tab,.jsonl,.ndjson,.json,.txt';
@@ -13,6 +13,8 @@ export function openImportPicker(): void {
 export function TopBar() {
   const casePath = useStore((s) => s.caseInfo?.path ?? null);
   const theme = useStore((s) => s.theme);
+  const liveOpen = useStore((s) => s.liveOpen);
+  const streaming = useStore((s) => Object.values(s.jobs).some((j) => j.kind === 'stream'));
   const nextTheme = theme === 'dark' ? 'light' : 'dark';
 
   return (
@@ -28,6 +30,18 @@ export function TopBar() {
         {casePath ? baseName(casePath) : 'No case open'}
       </span>
       <div className="topbar-spacer" />
+      <button
+        type="button"
+        className={liveOpen ? 'btn ghost on' : 'btn ghost'}
+        onClick={() => setLiveOpen(!liveOpen)}
+        aria-pressed={liveOpen}
+        title="Live stream: simulated traffic through the rules, attacks on demand (L)"
+        aria-keyshortcuts="L"
+        data-testid="live-toggle"
+      >
+        {streaming && <span className="live-dot" aria-label="streaming" />}
+        Live <kbd>L</kbd>
+      </button>
       <button
         type="button"
         className="btn ghost icon"
