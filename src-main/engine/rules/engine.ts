@@ -8,6 +8,7 @@ import { BruteForce } from './brute-force';
 import { checkComplexity } from './complexity';
 import type { RuleName, RulesConfig, Severity } from './config';
 import { RULE_NAMES, ipv4ToInt, normaliseFieldName } from './config';
+import { SlidingMinute } from './sliding-minute';
 import type { RuleContext } from './context';
 import { correlate, type IncidentRecord } from './correlate';
 import { checkCrossTable } from './cross-table';
@@ -74,6 +75,8 @@ export class RuleEngine {
   readonly ctx: RuleContext;
   readonly events = { api: 0, login: 0 };
   private readonly brute: BruteForce;
+  /** Denied calls per key within a sliding minute (authorization failures). */
+  private readonly denied = new SlidingMinute();
   private readonly latency: QueryLatency;
   private readonly on: Record<RuleName, boolean>;
   private readonly weeksBack: number;
@@ -118,7 +121,7 @@ export class RuleEngine {
 
   /** Bytes held by the engine's per-key and per-IP arrays (not the alerts or the names). */
   get stateBytes(): number {
-    return this.ctx.keys.bytes + this.brute.bytes;
+    return this.ctx.keys.bytes + this.brute.bytes + this.denied.bytes;
   }
 
   private synced = { fields: 0, tables: 0, ips: 0, keys: 0 };
@@ -233,7 +236,7 @@ export class RuleEngine {
       if (keys.thrMinute[k] !== minute) this.thresholds(k, ts, minute);
       if (on.rate_spike) checkRateSpike(ctx, c, i, k);
       if (on.complexity) checkComplexity(ctx, c, i, k);
-      if (on.auth_failures) checkAuthFailures(ctx, c, i, k, minute);
+      if (on.auth_failures) checkAuthFailures(ctx, c, i, k, this.denied);
       const learning = ts < warmSets;
       if (on.new_field) checkNewField(ctx, c, i, k, learning);
       if (on.data_volume) checkDataVolume(ctx, c, i, k);

@@ -118,8 +118,6 @@ export class KeyTable {
   baseConf = new Float32Array(0);
   consec = new Int32Array(0);
   runStart = new Float64Array(0);
-  deniedMinute = new Int32Array(0);
-  deniedCount = new Int32Array(0);
   lastFieldSet = new Int32Array(0);
   lastTableSet = new Int32Array(0);
   /** Hourly totals by slot (calls, rows, bytes) of the last two weeks (see slot-baselines.ts). */
@@ -171,8 +169,6 @@ export class KeyTable {
     this.baseConf = grown(this.baseConf, n);
     this.consec = grown(this.consec, n);
     this.runStart = grown(this.runStart, n);
-    this.deniedMinute = grown(this.deniedMinute, n, -1);
-    this.deniedCount = grown(this.deniedCount, n);
     this.lastFieldSet = grown(this.lastFieldSet, n, -1);
     this.lastTableSet = grown(this.lastTableSet, n, -1);
     this.capacity = n;
