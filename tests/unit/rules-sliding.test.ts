@@ -20,6 +20,15 @@ function denied(times: number[]) {
   return engine.finish().alerts;
 }
 
+/** Failed logins from one unknown IP at the given times; the engine's alerts. */
+function failures(times: number[]) {
+  const engine = new RuleEngine(cfg);
+  const b = new ColumnsBuilder(engine.dict, 1 << 10);
+  times.forEach((ts, j) => b.login(j + 1, ts, 'u', '198.51.100.7', true));
+  engine.process(b.cols);
+  return engine.finish().alerts;
+}
+
 describe('authorization failures: more than 5 denied within a sliding minute', () => {
   it('5 denied at :59 and 5 at :01 across a minute boundary are 10 within a minute: alerted', () => {
     const late = [55, 56, 57, 58, 59].map((s) => T - 60 * S + s * S); // 09:59:55 .. 09:59:59
@@ -42,5 +51,29 @@ describe('authorization failures: more than 5 denied within a sliding minute', (
     const times: number[] = [];
     for (let m = 0; m < 10; m++) for (let j = 0; j < 5; j++) times.push(T + m * 60 * S + j * 12 * S);
     expect(denied(times)).toEqual([]);
+  });
+});
+
+describe('brute force: the failures really within the minute', () => {
+  it('50 failures spread over 2 minutes: alerted at the 10th, 25 within the minute, 50 in all', () => {
+    const times = Array.from({ length: 50 }, (_, j) => T + j * 2400); // one every 2.4 s
+    const alerts = failures(times);
+    expect(alerts).toHaveLength(1);
+    const a = alerts[0];
+    expect(a.evidence.slice(0, 10)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(a.observed).toBe(25); // at most 25 within any 60 seconds, not 50
+    expect(a.details.failures).toBe(25);
+    expect(a.details.totalFailures).toBe(50); // the 10 that raised it, then 40 repeats
+    expect(a.count).toBe(41);
+    expect(a.details.rateLimitFromEventId).toBe(11);
+  });
+
+  it('50 failures within one minute: 50 within the minute', () => {
+    const a = failures(Array.from({ length: 50 }, (_, j) => T + j * 1000))[0];
+    expect([a.observed, a.details.failures, a.details.totalFailures]).toEqual([50, 50, 50]);
+  });
+
+  it('9 a minute, evenly, never 10 within 60 seconds: no alert', () => {
+    expect(failures(Array.from({ length: 90 }, (_, j) => T + Math.round((j * 60 * S) / 9)))).toEqual([]);
   });
 });
