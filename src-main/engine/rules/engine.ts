@@ -115,6 +115,7 @@ export class RuleEngine {
     if (opts.saved) this.restore(opts.saved);
   }
 
+  /** The alerts of a replay; in live mode, those still within their cooldown (see push). */
   get alerts(): AlertRecord[] {
     return this.ctx.book.alerts;
   }
@@ -246,8 +247,14 @@ export class RuleEngine {
     }
   }
 
-  /** Live mode: one event object (checked: an error names the line and field). Returns new alerts. */
+  /**
+   * Live mode: one event object (checked: an error names the line and field). Returns the alerts
+   * it raised; when none, the shared read-only NO_ALERTS (never mutate it), so an event that
+   * raises nothing allocates no array. From the first push on, `alerts` keeps only the alerts
+   * that can still fold a repeat (within their cooldown): the stream's memory stays bounded.
+   */
   push(o: Record<string, unknown>, id: number, line = id): AlertRecord[] {
+    this.ctx.book.live = true;
     this.builder ??= new ColumnsBuilder(this.dict, 1);
     this.builder.clear();
     this.builder.object(id, o, { line });
