@@ -13,7 +13,8 @@
 //
 // Memory: each total is a 16-bit log code (2^(code/1024) − 1: 0.034% relative precision, up to
 // about 1.8e19), so a key's 168 slots × 2 weeks × 3 metrics take 2,016 bytes, plus 336 bytes of
-// week stamps: no more than the single Float32 average per slot it replaces. Pages of 1024 keys
+// week stamps: 2,352 bytes, 168 more than the single Float32 average and byte stamp per slot
+// it replaces (two weeks of Float32 would be 4,368). Pages of 1024 keys
 // are allocated when a key of the page first learns an hour; nothing is allocated per event.
 /** Day of week × hour. */
 export const SLOTS = 168;
