@@ -12,7 +12,8 @@ import type { AlertRecord, RuleState } from '../rules/alerts';
 import { RULE_NAMES, type RuleName, type RulesConfig } from '../rules/config';
 import type { IncidentRecord } from '../rules/correlate';
 import type { SavedBaselines } from '../rules/engine';
-import { HIST_BUCKETS, METRICS, SLOTS } from '../rules/state';
+import { convertFormat1, SLOT_CODES } from '../rules/slot-baselines';
+import { HIST_BUCKETS, METRICS, SLOTS, weekOf } from '../rules/state';
 import { applyVerdict, reviewed, type Verdict } from '../rules/feedback';
 import type { DB } from './open-case';
 
@@ -75,7 +76,7 @@ function altered(table: string, what: string): never {
   );
 }
 
-function typed<T extends Float32Array | Uint8Array | Uint32Array | Int32Array>(
+function typed<T extends Float32Array | Uint8Array | Uint16Array | Uint32Array | Int32Array>(
   C: (new (b: ArrayBuffer) => T) & { BYTES_PER_ELEMENT: number },
   b: unknown,
   length: number,
@@ -113,6 +114,32 @@ const isOps = (v: unknown) =>
   );
 const isNum = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
 
+/**
+ * A key's slot baselines in either format, as format 2. The formats differ in the size of the
+ * weeks blob: format 1 (running averages, before the 14-day window) kept one byte per slot
+ * (168), format 2 two (336); a format 1 row is converted (slot-baselines.ts, convertFormat1).
+ */
+function slotsOf(
+  slots: unknown,
+  weeks: unknown,
+  asOf: number,
+): { slots: Uint16Array | null; weeks: Uint16Array | null } {
+  const B = 'rule_baselines';
+  if (slots === null || weeks === null) return { slots: null, weeks: null };
+  if (Buffer.isBuffer(weeks) && weeks.byteLength === SLOTS) {
+    const v1 = convertFormat1(
+      typed(Float32Array, slots, SLOTS * METRICS, B, 'slots (format 1)'),
+      typed(Uint8Array, weeks, SLOTS, B, 'weeks (format 1)'),
+      weekOf(asOf),
+    );
+    return { slots: v1.codes, weeks: v1.weeks };
+  }
+  return {
+    slots: typed(Uint16Array, slots, SLOTS * SLOT_CODES, B, 'slots'),
+    weeks: typed(Uint16Array, weeks, SLOTS, B, 'weeks'),
+  };
+}
+
 export function readSavedBaselines(db: DB): SavedBaselines | null {
   const g = db.prepare('SELECT * FROM rule_engine_state WHERE id = 1').get() as
     | {
@@ -149,6 +176,7 @@ export function readSavedBaselines(db: DB): SavedBaselines | null {
       (r.slots === null) !== (r.weeks === null)
     )
       altered(B, `the row of ${JSON.stringify(String(r.entity)).slice(0, 80)} is not what the engine wrote`);
+    const { slots, weeks } = slotsOf(r.slots, r.weeks, g.as_of);
     return {
       name: r.entity,
       firstSeen: r.first_seen,
@@ -156,8 +184,8 @@ export function readSavedBaselines(db: DB): SavedBaselines | null {
       learningUntil: r.learning_until,
       maxRows: r.max_rows,
       maxBytes: r.max_bytes,
-      slots: r.slots === null ? null : typed(Float32Array, r.slots, SLOTS * METRICS, B, 'slots'),
-      weeks: r.weeks === null ? null : typed(Uint8Array, r.weeks, SLOTS, B, 'weeks'),
+      slots,
+      weeks,
       fields: json<string[]>(r.fields, B, 'fields', isNames),
       tables: json<string[]>(r.tables, B, 'tables', isNames),
     };

@@ -48,17 +48,42 @@ export interface RuleState {
   disabled: boolean;
 }
 
+/**
+ * What push() returns when no alert was raised: one shared, frozen, empty array. Read-only:
+ * callers must not push into it (it is frozen, so that would throw).
+ */
+export const NO_ALERTS = Object.freeze([]) as unknown as AlertRecord[];
+
+/** Out-of-order slack: a folded alert is forgotten this long after its cooldown ran out. */
+const FORGET_SLACK_MS = 60_000;
+
 export class AlertBook {
+  /**
+   * The alerts raised. In a replay, all of them; in live mode (see `live`), only those that can
+   * still fold a repeat: older ones were returned by push() and are the caller's to keep.
+   */
   readonly alerts: AlertRecord[] = [];
-  private readonly open = new Map<number, AlertRecord>();
-  /** Alerts raised since the last take() (live mode pushes them). */
-  private fresh: AlertRecord[] = [];
+  /** Open alerts by fold: rule and entity (entityId × 64 + kind × 16 + rule), then `sub`. */
+  private readonly open = new Map<number, Map<number, AlertRecord>>();
+  private openSize = 0;
+  /** Alerts raised since the last take() (live mode pushes them); null: none. */
+  private fresh: AlertRecord[] | null = null;
+  private seq = 0;
+  /** The stream time at which closed alerts are next forgotten. */
+  private nextSweep = -Infinity;
+  /** Live mode: forgotten alerts also leave `alerts`, so a long stream stays bounded. */
+  live = false;
 
   constructor(
     private readonly cooldownMs: number,
     private readonly states: Map<RuleName, RuleState>,
     private readonly severities: Map<RuleName, Severity>,
   ) {}
+
+  /** Alerts that can still fold a repeat. */
+  get openCount(): number {
+    return this.openSize;
+  }
 
   /**
    * Raises (or folds into) an alert; returns it. `entityId` and `sub` (a field, a table, or 0)
@@ -78,8 +103,11 @@ export class AlertBook {
     ip: string | null,
     windowStart = ts,
   ): AlertRecord {
-    const foldKey = ((sub * 4 + KIND_INDEX[kind]) * 16 + RULE_INDEX.get(rule)!) * 2 ** 24 + entityId;
-    const prev = this.open.get(foldKey);
+    if (ts >= this.nextSweep) this.sweep(ts);
+    // exact for any entity id below 2^47 and any sub: no two folds share a key
+    const outer = entityId * 64 + KIND_INDEX[kind] * 16 + RULE_INDEX.get(rule)!;
+    let inner = this.open.get(outer);
+    const prev = inner?.get(sub);
     if (prev && ts - prev.end <= this.cooldownMs) {
       prev.end = ts;
       prev.count++;
@@ -89,7 +117,7 @@ export class AlertBook {
     }
     const state = this.states.get(rule)!;
     const a: AlertRecord = {
-      seq: this.alerts.length + 1,
+      seq: ++this.seq,
       rule,
       entityKind: kind,
       entity: entity(),
@@ -106,14 +134,40 @@ export class AlertBook {
       incident: null,
     };
     this.alerts.push(a);
-    this.fresh.push(a);
-    this.open.set(foldKey, a);
+    (this.fresh ??= []).push(a);
+    if (!inner) this.open.set(outer, (inner = new Map()));
+    if (!prev) this.openSize++;
+    inner.set(sub, a);
     return a;
   }
 
+  /** The alerts raised since the last call; NO_ALERTS (shared, read-only) when none. */
   take(): AlertRecord[] {
     const out = this.fresh;
-    this.fresh = [];
+    if (out === null) return NO_ALERTS;
+    this.fresh = null;
     return out;
+  }
+
+  /**
+   * Forgets the open alerts whose cooldown ran out (a repeat would raise a new alert anyway),
+   * at most once a cooldown of stream time; in live mode they also leave `alerts`.
+   */
+  private sweep(ts: number): void {
+    const before = ts - this.cooldownMs - FORGET_SLACK_MS;
+    this.nextSweep = ts + this.cooldownMs;
+    for (const [outer, inner] of this.open) {
+      for (const [sub, a] of inner)
+        if (a.end < before) {
+          inner.delete(sub);
+          this.openSize--;
+        }
+      if (inner.size === 0) this.open.delete(outer);
+    }
+    if (this.live) {
+      let n = 0;
+      for (const a of this.alerts) if (a.end >= before) this.alerts[n++] = a;
+      this.alerts.length = n;
+    }
   }
 }

@@ -1,16 +1,18 @@
-// Rule 3, authorization failures: more than N denied calls of a key within a minute.
+// Rule 3, authorization failures: more than N denied calls of a key within a sliding minute
+// (the last 60 seconds, so 5 denied at :59 and 5 at :01 are 10 within a minute).
 import type { Cols, RuleContext } from './context';
 import { ipName, keyName } from './context';
-import { MINUTE } from './state';
+import type { SlidingMinute } from './sliding-minute';
 
-export function checkAuthFailures(ctx: RuleContext, c: Cols, i: number, k: number, minute: number): void {
+export function checkAuthFailures(
+  ctx: RuleContext,
+  c: Cols,
+  i: number,
+  k: number,
+  denied: SlidingMinute,
+): void {
   if (!c.denied[i]) return;
-  const keys = ctx.keys;
-  if (keys.deniedMinute[k] !== minute) {
-    keys.deniedMinute[k] = minute;
-    keys.deniedCount[k] = 0;
-  }
-  const n = ++keys.deniedCount[k];
+  const n = denied.add(k, c.ts[i], c.id[i]);
   const cfg = ctx.cfg.rules.auth_failures;
   if (n <= cfg.perMinute) return;
   ctx.book.fire(
@@ -25,6 +27,6 @@ export function checkAuthFailures(ctx: RuleContext, c: Cols, i: number, k: numbe
     cfg.perMinute,
     1,
     ipName(ctx, c, i),
-    minute * MINUTE,
+    denied.oldest(k),
   );
 }

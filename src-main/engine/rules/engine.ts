@@ -8,6 +8,7 @@ import { BruteForce } from './brute-force';
 import { checkComplexity } from './complexity';
 import type { RuleName, RulesConfig, Severity } from './config';
 import { RULE_NAMES, ipv4ToInt, normaliseFieldName } from './config';
+import { SlidingMinute } from './sliding-minute';
 import type { RuleContext } from './context';
 import { correlate, type IncidentRecord } from './correlate';
 import { checkCrossTable } from './cross-table';
@@ -17,7 +18,7 @@ import { ColumnsBuilder, Dictionaries, KIND_LOGIN, type EventColumns } from './e
 import { checkNewField } from './new-field';
 import { QueryLatency } from './query-latency';
 import { checkRateSpike } from './rate-spike';
-import { GlobalBaselines, HOUR, KeyTable, METRICS, MINUTE, SLOTS, WEEK, slotOf, weekOf } from './state';
+import { GlobalBaselines, HOUR, KeyTable, METRICS, MINUTE, WEEK, slotOf, weekOf } from './state';
 
 /** Baselines as they are kept in a case: per key, plus the global ones. */
 export interface SavedBaselines {
@@ -38,9 +39,12 @@ export interface SavedKey {
   /** The largest single call learned (rows, bytes). */
   maxRows: number;
   maxBytes: number;
-  /** Hourly calls, rows, bytes by slot (168 × 3), and the week (mod 255) each was learned; 255: never. */
-  slots: Float32Array | null;
-  weeks: Uint8Array | null;
+  /**
+   * Format 2 (slot-baselines.ts): per slot (168), the log codes of the hourly calls, rows, bytes
+   * of its latest and previous week (168 × 6), and the latest week + 1 (0: never).
+   */
+  slots: Uint16Array | null;
+  weeks: Uint16Array | null;
   fields: string[];
   tables: string[];
 }
@@ -50,8 +54,6 @@ export interface EngineOptions {
   states?: Map<RuleName, RuleState>;
   saved?: SavedBaselines | null;
 }
-
-const WEEK_MOD = 255;
 
 export function defaultStates(cfg: RulesConfig, known?: Map<RuleName, RuleState>): Map<RuleName, RuleState> {
   const out = new Map<RuleName, RuleState>();
@@ -73,10 +75,14 @@ export class RuleEngine {
   readonly ctx: RuleContext;
   readonly events = { api: 0, login: 0 };
   private readonly brute: BruteForce;
+  /** Denied calls per key within a sliding minute (authorization failures). */
+  private readonly denied = new SlidingMinute();
   private readonly latency: QueryLatency;
   private readonly on: Record<RuleName, boolean>;
   private readonly weeksBack: number;
   private asOf = NaN;
+  /** Scratch for a slot's baseline (calls, rows, bytes): the hot loop allocates nothing. */
+  private readonly base = new Float64Array(METRICS);
   private builder: ColumnsBuilder | null = null;
 
   constructor(
@@ -109,13 +115,14 @@ export class RuleEngine {
     if (opts.saved) this.restore(opts.saved);
   }
 
+  /** The alerts of a replay; in live mode, those still within their cooldown (see push). */
   get alerts(): AlertRecord[] {
     return this.ctx.book.alerts;
   }
 
   /** Bytes held by the engine's per-key and per-IP arrays (not the alerts or the names). */
   get stateBytes(): number {
-    return this.ctx.keys.bytes + this.brute.bytes;
+    return this.ctx.keys.bytes + this.brute.bytes + this.denied.bytes;
   }
 
   private synced = { fields: 0, tables: 0, ips: 0, keys: 0 };
@@ -230,7 +237,7 @@ export class RuleEngine {
       if (keys.thrMinute[k] !== minute) this.thresholds(k, ts, minute);
       if (on.rate_spike) checkRateSpike(ctx, c, i, k);
       if (on.complexity) checkComplexity(ctx, c, i, k);
-      if (on.auth_failures) checkAuthFailures(ctx, c, i, k, minute);
+      if (on.auth_failures) checkAuthFailures(ctx, c, i, k, this.denied);
       const learning = ts < warmSets;
       if (on.new_field) checkNewField(ctx, c, i, k, learning);
       if (on.data_volume) checkDataVolume(ctx, c, i, k);
@@ -240,8 +247,14 @@ export class RuleEngine {
     }
   }
 
-  /** Live mode: one event object (checked: an error names the line and field). Returns new alerts. */
+  /**
+   * Live mode: one event object (checked: an error names the line and field). Returns the alerts
+   * it raised; when none, the shared read-only NO_ALERTS (never mutate it), so an event that
+   * raises nothing allocates no array. From the first push on, `alerts` keeps only the alerts
+   * that can still fold a repeat (within their cooldown): the stream's memory stays bounded.
+   */
   push(o: Record<string, unknown>, id: number, line = id): AlertRecord[] {
+    this.ctx.book.live = true;
     this.builder ??= new ColumnsBuilder(this.dict, 1);
     this.builder.clear();
     this.builder.object(id, o, { line });
@@ -260,15 +273,7 @@ export class RuleEngine {
       const t = prev * HOUR;
       const slot = slotOf(t);
       const week = weekOf(t);
-      const s = keys.slots(k, true)!;
-      const o = (s.at * SLOTS + slot) * METRICS;
-      const w = s.at * SLOTS + slot;
-      const stamp = week % WEEK_MOD;
-      const age = (stamp - s.weeks[w] + WEEK_MOD) % WEEK_MOD;
-      const fresh = s.weeks[w] !== 255 && age >= 1 && age <= this.weeksBack;
-      const v = [count, keys.hRows[k], keys.hBytes[k]];
-      for (let m = 0; m < METRICS; m++) s.values[o + m] = fresh ? (s.values[o + m] + v[m]) / 2 : v[m];
-      s.weeks[w] = stamp;
+      keys.slots.learn(k, slot, week, count, keys.hRows[k], keys.hBytes[k]);
       this.ctx.global.add(slot, week, count, keys.hRows[k], keys.hBytes[k]);
       if (keys.hMaxRows[k] > keys.maxRows[k]) keys.maxRows[k] = keys.hMaxRows[k];
       if (keys.hMaxBytes[k] > keys.maxBytes[k]) keys.maxBytes[k] = keys.hMaxBytes[k];
@@ -298,19 +303,11 @@ export class RuleEngine {
     let rows = NaN;
     let bytes = NaN;
     let conf = 1;
-    if (keys.learningUntil[k] <= ts) {
-      const s = keys.slots(k, false);
-      if (s) {
-        const w = s.at * SLOTS + slot;
-        const age = (week % WEEK_MOD) - s.weeks[w];
-        const a = (age + WEEK_MOD) % WEEK_MOD;
-        if (s.weeks[w] !== 255 && a >= 1 && a <= this.weeksBack) {
-          const o = w * METRICS;
-          count = s.values[o];
-          rows = s.values[o + 1];
-          bytes = s.values[o + 2];
-        }
-      }
+    const b = this.base;
+    if (keys.learningUntil[k] <= ts && keys.slots.baseline(k, slot, week, this.weeksBack, b)) {
+      count = b[0];
+      rows = b[1];
+      bytes = b[2];
     }
     if (Number.isNaN(count)) {
       count = ctx.global.value(slot, 0, week, minute);
@@ -360,7 +357,7 @@ export class RuleEngine {
     const out: SavedKey[] = [];
     for (let k = 0; k < d.keys.size; k++) {
       if (keys.lastSeen[k] === 0) continue;
-      const s = keys.slots(k, false);
+      const s = keys.slots.exportKey(k);
       out.push({
         name: d.keys.names[k],
         firstSeen: keys.firstSeen[k],
@@ -368,8 +365,8 @@ export class RuleEngine {
         learningUntil: keys.learningUntil[k],
         maxRows: keys.maxRows[k],
         maxBytes: keys.maxBytes[k],
-        slots: s ? s.values.slice(s.at * SLOTS * METRICS, (s.at + 1) * SLOTS * METRICS) : null,
-        weeks: s ? s.weeks.slice(s.at * SLOTS, (s.at + 1) * SLOTS) : null,
+        slots: s ? s.codes : null,
+        weeks: s ? s.weeks : null,
         fields: keys.fields.list(k).map((f) => d.fields.names[f]),
         tables: keys.tables.list(k).map((t) => d.tables.names[t]),
       });
@@ -419,11 +416,7 @@ export class RuleEngine {
       keys.learningUntil[k] = key.learningUntil;
       keys.maxRows[k] = key.maxRows;
       keys.maxBytes[k] = key.maxBytes;
-      if (key.slots && key.weeks) {
-        const slots = keys.slots(k, true)!;
-        slots.values.set(key.slots, slots.at * SLOTS * METRICS);
-        slots.weeks.set(key.weeks, slots.at * SLOTS);
-      }
+      if (key.slots && key.weeks) keys.slots.importKey(k, key.slots, key.weeks);
       for (const f of key.fields) keys.fields.set(k, d.fields.id(f));
       for (const t of key.tables) keys.tables.set(k, d.tables.id(t));
     }

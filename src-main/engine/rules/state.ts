@@ -1,14 +1,13 @@
 // The rule engine's memory: per-key typed arrays (windows, hour totals, baselines by day of
 // week and hour), bit sets of the fields and tables each key reads, and the global baselines.
 // Nothing here allocates per event; arrays grow by doubling as keys appear.
+import { METRICS, SLOTS, SlotBaselines } from './slot-baselines';
 
 export const MINUTE = 60_000;
 export const HOUR = 3_600_000;
 export const DAY = 86_400_000;
 export const WEEK = 7 * DAY;
-export const SLOTS = 168;
-/** Baseline metrics per slot: calls, rows, bytes (each an hourly total). */
-export const METRICS = 3;
+export { SLOTS, METRICS };
 
 /** Day of week (0 = Sunday) × 24 + hour, in UTC. */
 export const slotOf = (ts: number): number => {
@@ -119,13 +118,10 @@ export class KeyTable {
   baseConf = new Float32Array(0);
   consec = new Int32Array(0);
   runStart = new Float64Array(0);
-  deniedMinute = new Int32Array(0);
-  deniedCount = new Int32Array(0);
   lastFieldSet = new Int32Array(0);
   lastTableSet = new Int32Array(0);
-  /** Hourly totals by slot (calls, rows, bytes) and the week each was last learned, in pages of keys. */
-  private readonly slotPages: (Float32Array | undefined)[] = [];
-  private readonly weekPages: (Uint8Array | undefined)[] = [];
+  /** Hourly totals by slot (calls, rows, bytes) of the last two weeks (see slot-baselines.ts). */
+  readonly slots = new SlotBaselines();
   readonly fields = new BitMatrix();
   readonly tables = new BitMatrix();
 
@@ -173,8 +169,6 @@ export class KeyTable {
     this.baseConf = grown(this.baseConf, n);
     this.consec = grown(this.consec, n);
     this.runStart = grown(this.runStart, n);
-    this.deniedMinute = grown(this.deniedMinute, n, -1);
-    this.deniedCount = grown(this.deniedCount, n);
     this.lastFieldSet = grown(this.lastFieldSet, n, -1);
     this.lastTableSet = grown(this.lastTableSet, n, -1);
     this.capacity = n;
@@ -217,22 +211,10 @@ export class KeyTable {
     }
   }
 
-  slots(k: number, create: boolean): { values: Float32Array; weeks: Uint8Array; at: number } | null {
-    const p = k >>> 10;
-    let values = this.slotPages[p];
-    if (!values) {
-      if (!create) return null;
-      values = this.slotPages[p] = new Float32Array(1024 * SLOTS * METRICS);
-      this.weekPages[p] = new Uint8Array(1024 * SLOTS).fill(255);
-    }
-    return { values, weeks: this.weekPages[p]!, at: k & 1023 };
-  }
-
   get bytes(): number {
     let n = this.fields.bytes + this.tables.bytes;
     for (const a of Object.values(this)) if (ArrayBuffer.isView(a)) n += a.byteLength;
-    for (const p of this.slotPages) if (p) n += p.byteLength;
-    for (const p of this.weekPages) if (p) n += p.byteLength;
+    n += this.slots.bytes;
     return n;
   }
 }
