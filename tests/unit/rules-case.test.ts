@@ -1,5 +1,6 @@
 // The rule engine through the host: a simulated API log ingested into a case, the rules run in
 // a worker, alerts, incidents, baselines and verdicts kept in the case.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -76,6 +77,43 @@ describe('rules over a case', () => {
     } finally {
       await reopened.close();
     }
+  });
+
+  it('reads the same log as CSV (lists of fields and tables separated by ";") with the same alerts', async () => {
+    const { host, dir, datasetId } = await caseWithLog(['lateral_movement']);
+    const fromJsonl = await runRules(host, datasetId);
+    const cols = [
+      'ts',
+      'api_key',
+      'ip',
+      'operation',
+      'complexity',
+      'fields',
+      'tables',
+      'rows',
+      'bytes',
+      'status',
+      'auth',
+      'latency_ms',
+      'user',
+      'result',
+    ];
+    const lines = [cols.join(',')];
+    for (const line of readFileSync(path.join(dir, 'api.jsonl'), 'utf8').split('\n')) {
+      if (!line) continue;
+      const o = JSON.parse(line) as Record<string, unknown>;
+      lines.push(
+        cols.map((c) => (Array.isArray(o[c]) ? (o[c] as string[]).join(';') : String(o[c] ?? ''))).join(','),
+      );
+    }
+    const csv = writeFile(dir, 'api.csv', lines.join('\n') + '\n');
+    const r = await ingest(host, { path: csv, name: 'api_csv' });
+    if (!r.ok) throw new Error(r.error.message);
+    const fromCsv = await runRules(host, r.value.dataset.id);
+    expect(fromCsv.events).toBe(fromJsonl.events);
+    expect(fromCsv.byRule).toEqual(fromJsonl.byRule);
+    expect(fromCsv.byRule.cross_table).toBe(3);
+    await host.close();
   });
 
   it('correlates an exfiltration into one HIGH incident, stored with its alerts', async () => {

@@ -65,13 +65,21 @@ export class SetInterner {
     const known = this.byText.get(text);
     if (known !== undefined) return known;
     let v: unknown;
-    try {
-      v = JSON.parse(text);
-    } catch {
-      v = null;
+    if (text.trimStart().startsWith('[')) {
+      try {
+        v = JSON.parse(text);
+      } catch {
+        v = null;
+      }
+    } else {
+      // CSV cells: names separated by ';', '|', ',' or spaces ("User.id;User.name").
+      v = text.split(/[;|,\s]+/).filter((x) => x !== '');
     }
     if (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))
-      fail('MALFORMED_INPUT', `${where()}: must be an array of names, not ${text.slice(0, 60)}`);
+      fail(
+        'MALFORMED_INPUT',
+        `${where()}: must be a JSON array of names or names separated by ';', not ${text.slice(0, 60)}`,
+      );
     const id = this.ofList(v as string[]);
     if (this.byText.size > 100_000) this.byText.clear();
     this.byText.set(text, id);
