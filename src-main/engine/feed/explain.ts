@@ -123,7 +123,12 @@ export function explainInput(
     features: set.names,
     values: fr ?? set.names.map(() => null),
     typical: set.names.length ? medians(set.names) : [],
-    models: ranking.models.map((m, k) => ({ model: readStoredModel(db, m.id), sorted: ranking.sorted[k] })),
+    // The models that scored the event, as in its rank.
+    models: ranking.models.flatMap((m, k) =>
+      Number.isNaN(ranking.raw[k][r])
+        ? []
+        : [{ model: readStoredModel(db, m.id), sorted: ranking.sorted[k] }],
+    ),
     ruleAlerts: (
       db
         .prepare(

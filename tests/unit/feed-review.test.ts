@@ -1,0 +1,81 @@
+// Review of the anomaly feed: partial scoring, hostile case contents reaching explanations.
+import { describe, expect, it } from 'vitest';
+import type { FeedPage, TrainResult } from '../../src-shared/domain';
+import type { EngineHost } from '../../src-main/engine/host';
+import { hostWithCase, ingest, writeFile } from './helpers';
+
+const T0 = Date.UTC(2026, 9, 5);
+
+function csv(from: number, to: number, amount = (i: number) => 20 + ((i * 37) % 60)): string {
+  const lines = ['ts,user,ip,device,merchant,amount,status'];
+  for (let i = from; i < to; i++) {
+    const u = i % 60;
+    lines.push(
+      `${new Date(T0 + i * 120_000).toISOString()},u${u},10.0.${u}.1,d${u},m${u % 7},${amount(i)},${i % 31 === 0 ? 'declined' : 'approved'}`,
+    );
+  }
+  return lines.join('\n') + '\n';
+}
+
+async function call<T>(host: EngineHost, method: string, params: unknown): Promise<T> {
+  const r = await host.handle(method, params);
+  if (!r.ok) throw new Error(JSON.stringify(r.error));
+  return r.value as T;
+}
+
+async function job<T>(host: EngineHost, method: string, params: unknown): Promise<T> {
+  const { jobId } = await call<{ jobId: string }>(host, method, params);
+  return new Promise((resolve, reject) => {
+    const off = host.on('job.finished', (f) => {
+      if (f.jobId !== jobId) return;
+      off();
+      if (f.ok) resolve(f.result as T);
+      else reject(new Error(JSON.stringify(f.error)));
+    });
+  });
+}
+
+async function twoModelCase() {
+  const env = await hostWithCase();
+  const r = await ingest(env.host, { path: writeFile(env.dir, 'tx.csv', csv(0, 3000)) });
+  if (!r.ok) throw new Error(JSON.stringify(r.error));
+  await call(env.host, 'scenario.inject', {
+    datasetId: 1,
+    scenario: 'high_value_sudden',
+    start: T0 + 1000 * 120_000,
+    seed: 1,
+  });
+  await job(env.host, 'features.build', { datasetId: 1 });
+  const iforest = await job<TrainResult>(env.host, 'model.train', { datasetId: 1, model: 'iforest' });
+  await job(env.host, 'model.score', { datasetId: 1, modelId: iforest.model.id });
+  const hbos = await job<TrainResult>(env.host, 'model.train', { datasetId: 1, model: 'hbos' });
+  await job(env.host, 'model.score', { datasetId: 1, modelId: hbos.model.id });
+  return { ...env, iforest, hbos };
+}
+
+const page = (host: EngineHost, view: string, limit = 50) =>
+  call<FeedPage>(host, 'feed.page', { datasetId: 1, view, offset: 0, limit });
+
+describe('feed review', () => {
+  it('an event scored by only one of the feed models ranks by that model, not as if the other scored it lowest', async () => {
+    const { host, dir, iforest, hbos } = await twoModelCase();
+    // Later events arrive, one of them huge; only the Isolation Forest scores them again.
+    const more = await ingest(host, {
+      path: writeFile(
+        dir,
+        'more.csv',
+        csv(3000, 3200, (i) => (i === 3100 ? 900_000 : 20 + ((i * 37) % 60))),
+      ),
+      appendTo: 1,
+    });
+    if (!more.ok) throw new Error(JSON.stringify(more.error));
+    await job(host, 'features.build', { datasetId: 1 });
+    await job(host, 'model.score', { datasetId: 1, modelId: iforest.model.id });
+    const all = await page(host, 'all', 500);
+    const huge = all.items.find((i) => i.amount === 900_000);
+    expect(huge, 'the huge late event is near the top of the feed').toBeDefined();
+    expect(huge!.modelScores[hbos.model.id]).toBeNull();
+    // The Isolation Forest alone puts it at the very top of its scores.
+    expect(huge!.score).toBeGreaterThan(95);
+  }, 60_000);
+});
