@@ -1,7 +1,8 @@
 // Review of the anomaly feed: partial scoring, hostile case contents reaching explanations.
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import type { FeedPage, TrainResult } from '../../src-shared/domain';
-import type { EngineHost } from '../../src-main/engine/host';
+import type { Explanation, FeedPage, TrainResult } from '../../src-shared/domain';
+import { EngineHost } from '../../src-main/engine/host';
 import { hostWithCase, ingest, writeFile } from './helpers';
 
 const T0 = Date.UTC(2026, 9, 5);
@@ -77,5 +78,43 @@ describe('feed review', () => {
     expect(huge!.modelScores[hbos.model.id]).toBeNull();
     // The Isolation Forest alone puts it at the very top of its scores.
     expect(huge!.score).toBeGreaterThan(95);
+  }, 60_000);
+
+  it('explains events of a case whose alert evidence or injection business was altered, without a crash', async () => {
+    const { host, casePath } = await twoModelCase();
+    const all = await page(host, 'all', 500);
+    const injected = all.items.find((i) => i.scenario !== null)!;
+    const organic = all.items.find((i) => i.scenario === null)!;
+    await host.close();
+    const db = new Database(casePath);
+    db.prepare(
+      `INSERT INTO rule_runs (id, dataset_id, events, alerts, seconds, resumed, created_at) VALUES (1, 1, 0, 2, 0, 0, 'x')`,
+    ).run();
+    const alert = db.prepare(
+      `INSERT INTO alerts (run_id, dataset_id, rule, entity_kind, entity, start_ts, end_ts, observed, severity, confidence, count, evidence, details)
+       VALUES (1, 1, 'cross_table', 'key', 'k', 0, 0, 1, 'HIGH', 1, 1, ?, '{}')`,
+    );
+    alert.run('not json [');
+    alert.run(`{"a": ${organic.eventId}}`); // an object, not a list of event ids
+    db.prepare('UPDATE injections SET business = ?').run('{broken');
+    db.close();
+
+    const again = new EngineHost({ shell: 'cli' });
+    try {
+      const opened = await again.openCase(casePath);
+      expect(opened.ok).toBe(true);
+      const ex = await again.handle('feed.explain', { datasetId: 1, eventId: organic.eventId });
+      expect(ex.ok, JSON.stringify(ex)).toBe(true);
+      // The damaged alerts name no events, as in the ranking.
+      if (ex.ok) expect((ex.value as Explanation).ruleAlerts).toEqual([]);
+      const bad = await again.handle('feed.explain', { datasetId: 1, eventId: injected.eventId });
+      expect(bad.ok).toBe(false);
+      if (!bad.ok) {
+        expect(bad.error.code).toBe('NOT_A_CASE');
+        expect(bad.error.message).toMatch(/table injections, row \d+: business/);
+      }
+    } finally {
+      await again.close();
+    }
   }, 60_000);
 });

@@ -108,10 +108,10 @@ export function explainInput(
     : [];
   const injection = db
     .prepare(
-      `SELECT i.scenario, i.business FROM injected_events ie JOIN injections i ON i.id = ie.injection_id
+      `SELECT i.id, i.scenario, i.business FROM injected_events ie JOIN injections i ON i.id = ie.injection_id
        WHERE ie.dataset_id = ? AND ie.event_id = ?`,
     )
-    .get(ds.id, eventId) as { scenario: string; business: string } | undefined;
+    .get(ds.id, eventId) as { id: number; scenario: string; business: string } | undefined;
   return {
     datasetId: ds.id,
     eventId,
@@ -134,7 +134,9 @@ export function explainInput(
         .prepare(
           `SELECT a.id, a.rule, a.severity, a.observed, a.baseline, a.confidence, a.start_ts AS start,
                   a.end_ts AS "end", a.details
-           FROM alerts a, json_each(a.evidence) j
+           FROM alerts a,
+                json_each(CASE WHEN json_valid(a.evidence) AND json_type(a.evidence) = 'array'
+                               THEN a.evidence ELSE '[]' END) j
            WHERE a.dataset_id = ? AND j.value = ? AND (a.verdict IS NULL OR a.verdict != 'false_positive')
            ORDER BY a.id`,
         )
@@ -149,7 +151,7 @@ export function explainInput(
     injection: injection
       ? {
           scenario: injection.scenario,
-          business: JSON.parse(injection.business) as InjectionInfo['business'],
+          business: storedBusiness(injection.id, injection.business),
         }
       : null,
   };
@@ -292,6 +294,35 @@ export async function explain(
     verdict: input.verdict,
     event: input.event,
   };
+}
+
+/** An injection's business rule as the engine wrote it; anything else means the case was altered. */
+function storedBusiness(id: number, text: string): InjectionInfo['business'] {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    v = undefined;
+  }
+  const b = v as Partial<InjectionInfo['business']> | undefined;
+  const ok =
+    b !== null &&
+    typeof b === 'object' &&
+    !Array.isArray(b) &&
+    (SEVERITIES as readonly unknown[]).includes(b.risk) &&
+    typeof b.cost === 'number' &&
+    typeof b.costFormula === 'string' &&
+    typeof b.slaMinutes === 'number' &&
+    typeof b.action === 'string' &&
+    Array.isArray(b.escalation) &&
+    b.escalation.every((x) => typeof x === 'string');
+  if (!ok)
+    fail(
+      'NOT_A_CASE',
+      `table injections, row ${id}: business is not what the engine wrote; this case file was altered`,
+    );
+  const { risk, cost, costFormula, slaMinutes, action, escalation } = b as InjectionInfo['business'];
+  return { risk, cost, costFormula, slaMinutes, action, escalation }; // nothing else is spread into the pattern
 }
 
 function parseDetails(text: string): Explanation['ruleAlerts'][number]['details'] {
