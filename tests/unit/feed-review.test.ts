@@ -117,4 +117,26 @@ describe('feed review', () => {
       await again.close();
     }
   }, 60_000);
+
+  it('lists the injections and explains events of a case whose stored JSON was altered, with a clear error', async () => {
+    const { host, casePath } = await twoModelCase();
+    const top = (await page(host, 'all', 5)).items[0];
+    await host.close();
+    const db = new Database(casePath);
+    db.prepare('UPDATE injections SET business = ?').run('{broken');
+    db.prepare('UPDATE feature_sets SET names = ?').run('[not json');
+    db.close();
+    const again = new EngineHost({ shell: 'cli' });
+    try {
+      expect((await again.openCase(casePath)).ok).toBe(true);
+      const list = await again.handle('scenario.list', {});
+      expect(list).toMatchObject({ ok: false, error: { code: 'NOT_A_CASE' } });
+      if (!list.ok) expect(list.error.message).toMatch(/table injections, row \d+: business/);
+      const ex = await again.handle('feed.explain', { datasetId: 1, eventId: top.eventId });
+      expect(ex.ok).toBe(false);
+      if (!ex.ok) expect(ex.error.code).not.toBe('INTERNAL');
+    } finally {
+      await again.close();
+    }
+  }, 60_000);
 });

@@ -21,6 +21,7 @@ import type { DB } from '../db/open-case';
 import type { FeatureSpec } from '../features/config';
 import { readStoredModel, type StoredModel } from '../models/score-dataset';
 import type { BusinessRule, ScenarioSpec, UnmatchedRule } from '../scenarios/config';
+import { storedBusiness } from '../scenarios/inject';
 import { readVerdicts } from './page';
 import { percentileOf, type Ranking } from './rank';
 import { featureLabel } from './words';
@@ -294,35 +295,6 @@ export async function explain(
     verdict: input.verdict,
     event: input.event,
   };
-}
-
-/** An injection's business rule as the engine wrote it; anything else means the case was altered. */
-function storedBusiness(id: number, text: string): InjectionInfo['business'] {
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch {
-    v = undefined;
-  }
-  const b = v as Partial<InjectionInfo['business']> | undefined;
-  const ok =
-    b !== null &&
-    typeof b === 'object' &&
-    !Array.isArray(b) &&
-    (SEVERITIES as readonly unknown[]).includes(b.risk) &&
-    typeof b.cost === 'number' &&
-    typeof b.costFormula === 'string' &&
-    typeof b.slaMinutes === 'number' &&
-    typeof b.action === 'string' &&
-    Array.isArray(b.escalation) &&
-    b.escalation.every((x) => typeof x === 'string');
-  if (!ok)
-    fail(
-      'NOT_A_CASE',
-      `table injections, row ${id}: business is not what the engine wrote; this case file was altered`,
-    );
-  const { risk, cost, costFormula, slaMinutes, action, escalation } = b as InjectionInfo['business'];
-  return { risk, cost, costFormula, slaMinutes, action, escalation }; // nothing else is spread into the pattern
 }
 
 function parseDetails(text: string): Explanation['ruleAlerts'][number]['details'] {
