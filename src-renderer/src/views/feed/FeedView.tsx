@@ -181,9 +181,10 @@ export function FeedView({ dataset }: { dataset: DatasetInfo }) {
   const verdict = useCallback(
     async (v: Verdict | null) => {
       if (v === null) {
-        // Undo: the selected item's verdict, else the last verdict given (its item may have left the view).
-        if (item?.verdict) await saveVerdict(item.eventId, null, item.verdict, false);
-        else if (last) await saveVerdict(last.eventId, last.previous, null, true);
+        // Undo: the last verdict given here goes back to what it was (its item may have left the
+        // view, or another item may be selected); with nothing to undo, the selected item's verdict is cleared.
+        if (last) await saveVerdict(last.eventId, last.previous, null, true);
+        else if (item?.verdict) await saveVerdict(item.eventId, null, item.verdict, false);
         return;
       }
       if (item && item.verdict !== v) await saveVerdict(item.eventId, v, item.verdict, false);
