@@ -12,6 +12,7 @@ import {
   sortAndFilter,
   triageAnomaly,
   undoRestoresThePreviousVerdict,
+  caseWorkGoesOnDuringALiveStream,
   liveAttackIsCaught,
 } from './journeys';
 
@@ -62,6 +63,7 @@ test.describe('electron', () => {
   test('an anomaly is explained and judged with one key', async () => triageAnomaly(page));
   test('U undoes the last verdict, back to the one before', async () => undoRestoresThePreviousVerdict(page));
   test('a live attack is caught while the trainer watches', async () => liveAttackIsCaught(page));
+  test('case work goes on during a live stream', async () => caseWorkGoesOnDuringALiveStream(page));
   test('a malformed CSV shows its error and adds nothing', async () =>
     malformedCsvShowsErrorAndAddsNothing(page));
 

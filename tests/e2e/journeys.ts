@@ -123,6 +123,25 @@ export async function undoRestoresThePreviousVerdict(page: Page): Promise<void> 
   expect(await countIn(page, 'feed-view-false_positive')).toBe(fps);
 }
 
+/** A running live stream touches no case: the case's actions stay available while it runs. */
+export async function caseWorkGoesOnDuringALiveStream(page: Page): Promise<void> {
+  await ready(page);
+  await page.keyboard.press('l');
+  await page.getByTestId('live-start').click();
+  await expect(page.getByTestId('live-stop')).toBeVisible({ timeout: 60_000 });
+  await page.keyboard.press('l');
+  await page.getByTestId('dataset-item').filter({ hasText: 'card_transactions' }).click();
+  await page.getByTestId('tab-anomalies').click();
+  await expect(page.getByTestId('feed-update')).toBeEnabled();
+  await page.keyboard.press('4');
+  await expect(page.getByTestId('model-row').first()).toBeVisible();
+  await expect(page.getByTestId('train-submit')).toBeEnabled();
+  await page.keyboard.press('l');
+  await page.getByTestId('live-stop').click();
+  await expect(page.getByTestId('live-start')).toBeVisible({ timeout: 20_000 });
+  await page.keyboard.press('l');
+}
+
 /** The app has its first state from the engine. */
 export async function ready(page: Page): Promise<void> {
   await expect(page.locator('[data-testid="app-root"][data-ready="true"]')).toBeVisible({ timeout: 60_000 });

@@ -11,6 +11,7 @@ import {
   sortAndFilter,
   triageAnomaly,
   undoRestoresThePreviousVerdict,
+  caseWorkGoesOnDuringALiveStream,
   liveAttackIsCaught,
 } from './journeys';
 
@@ -55,6 +56,7 @@ test('an anomaly is explained and judged with one key', async ({ page }) => tria
 test('U undoes the last verdict, back to the one before', async ({ page }) =>
   undoRestoresThePreviousVerdict(page));
 test('a live attack is caught while the trainer watches', async ({ page }) => liveAttackIsCaught(page));
+test('case work goes on during a live stream', async ({ page }) => caseWorkGoesOnDuringALiveStream(page));
 test('sorting and filtering work', async ({ page }) => sortAndFilter(page));
 test('a malformed CSV shows its error and adds nothing', async ({ page }) =>
   malformedCsvShowsErrorAndAddsNothing(page));

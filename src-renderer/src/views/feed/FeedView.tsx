@@ -14,7 +14,16 @@ import type { AppError } from '../../../../src-shared/result';
 import { formatError } from '../../../../src-shared/result';
 import { formatInt, formatMs, formatTs } from '../../format';
 import { isEditable } from '../../hooks/useShortcuts';
-import { appBridge, bumpData, runJob, showError, showNotice, updateScores, useStore } from '../../store';
+import {
+  appBridge,
+  bumpData,
+  runJob,
+  showError,
+  showNotice,
+  updateScores,
+  useStore,
+  selectCaseBusy,
+} from '../../store';
 import { EmptyState } from '../EmptyState';
 import { ExplanationPanel } from './ExplanationPanel';
 import { ScoreHistogram } from './ScoreHistogram';
@@ -108,7 +117,7 @@ async function scoreFromScratch(datasetId: number): Promise<void> {
 export function FeedView({ dataset }: { dataset: DatasetInfo }) {
   const dataVersion = useStore((s) => s.dataVersion);
   const epoch = useStore((s) => s.connectionEpoch);
-  const busy = useStore((s) => Object.keys(s.jobs).length > 0);
+  const busy = useStore(selectCaseBusy);
   const [view, setView] = useState<View>('open');
   const [offset, setOffset] = useState(0);
   const [page, setPage] = useState<FeedPage | null>(null);
@@ -238,6 +247,8 @@ export function FeedView({ dataset }: { dataset: DatasetInfo }) {
         action={{
           label: busy ? 'Working…' : 'Build features, train and score',
           onClick: () => void scoreFromScratch(dataset.id),
+          // a second click while the first chain runs would train and score a second model
+          disabled: busy,
           testId: 'feed-score-all',
         }}
         testId="feed-empty"
