@@ -179,7 +179,8 @@ export const requestSchemas = {
   'stream.start': z
     .object({
       speed: z.number().min(1).max(3600).optional(),
-      keys: z.number().int().min(5).max(2000).optional(),
+      /** Keys of the simulation: its 14 days of history (7,000 events a key) are held while learning. */
+      keys: z.number().int().min(5).max(200).optional(),
       seed: z.number().int().optional(),
     })
     .strict(),

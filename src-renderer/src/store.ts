@@ -150,6 +150,10 @@ const finishedJobs = new Set<string>();
 export const selectDataset = (s: StoreState): DatasetInfo | null =>
   s.caseInfo?.datasets.find((d) => d.id === s.selectedDatasetId) ?? null;
 
+/** A job that reads or writes the case is running (a live stream does neither, so it does not count). */
+export const selectCaseBusy = (s: StoreState): boolean =>
+  Object.values(s.jobs).some((j) => j.kind !== 'stream');
+
 /** The demo job, when the main area should show it instead of a case. */
 export const selectDemoJob = (s: StoreState): JobProgress | null => {
   if (s.caseInfo && s.caseInfo.datasets.length > 0) return null;

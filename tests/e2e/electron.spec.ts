@@ -11,6 +11,8 @@ import {
   malformedCsvShowsErrorAndAddsNothing,
   sortAndFilter,
   triageAnomaly,
+  undoRestoresThePreviousVerdict,
+  caseWorkGoesOnDuringALiveStream,
   liveAttackIsCaught,
 } from './journeys';
 
@@ -59,7 +61,9 @@ test.describe('electron', () => {
     importShowsProgressAndRows(page));
   test('sorting and filtering work', async () => sortAndFilter(page));
   test('an anomaly is explained and judged with one key', async () => triageAnomaly(page));
+  test('U undoes the last verdict, back to the one before', async () => undoRestoresThePreviousVerdict(page));
   test('a live attack is caught while the trainer watches', async () => liveAttackIsCaught(page));
+  test('case work goes on during a live stream', async () => caseWorkGoesOnDuringALiveStream(page));
   test('a malformed CSV shows its error and adds nothing', async () =>
     malformedCsvShowsErrorAndAddsNothing(page));
 

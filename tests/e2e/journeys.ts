@@ -88,6 +88,60 @@ export async function triageAnomaly(page: Page): Promise<void> {
   await expect(page.getByTestId('injection-row').first()).toBeVisible();
 }
 
+/** U undoes the last verdict given (back to what it was before), not just "clears the selected one". */
+export async function undoRestoresThePreviousVerdict(page: Page): Promise<void> {
+  await page.getByTestId('dataset-item').filter({ hasText: 'card_transactions' }).click();
+  await page.getByTestId('tab-anomalies').click();
+  await page.getByTestId('feed-view-all').click();
+  const rows = page.getByTestId('feed-row');
+  await expect(rows.nth(6)).toBeVisible({ timeout: 60_000 });
+  await rows.nth(5).click();
+  const id = await rows.nth(5).getAttribute('data-event-id');
+  const row = page.locator(`[data-testid="feed-row"][data-event-id="${id}"]`);
+  const fps = await countIn(page, 'feed-view-false_positive');
+  await page.keyboard.press('f');
+  await expect(row.locator('.verdict-tag')).toHaveText(/false positive/);
+  // Changed my mind: confirmed. Then undo that: the item is a false positive again, not open.
+  await page.keyboard.press('c');
+  await expect(row.locator('.verdict-tag')).toHaveText(/confirmed/);
+  await page.keyboard.press('u');
+  await expect(row.locator('.verdict-tag')).toHaveText(/false positive/);
+  // Another item judged, then back on the first: U undoes the last verdict (the other item's).
+  await page.keyboard.press('j');
+  const other = page.locator(
+    `[data-testid="feed-row"][data-event-id="${await rows.nth(6).getAttribute('data-event-id')}"]`,
+  );
+  await page.keyboard.press('c');
+  await expect(other.locator('.verdict-tag')).toHaveText(/confirmed/);
+  await page.keyboard.press('k');
+  await page.keyboard.press('u');
+  await expect(other.locator('.verdict-tag')).toHaveCount(0);
+  await expect(row.locator('.verdict-tag')).toHaveText(/false positive/);
+  // Nothing left to undo: U clears the selected item's verdict.
+  await page.keyboard.press('u');
+  await expect(row.locator('.verdict-tag')).toHaveCount(0);
+  expect(await countIn(page, 'feed-view-false_positive')).toBe(fps);
+}
+
+/** A running live stream touches no case: the case's actions stay available while it runs. */
+export async function caseWorkGoesOnDuringALiveStream(page: Page): Promise<void> {
+  await ready(page);
+  await page.keyboard.press('l');
+  await page.getByTestId('live-start').click();
+  await expect(page.getByTestId('live-stop')).toBeVisible({ timeout: 60_000 });
+  await page.keyboard.press('l');
+  await page.getByTestId('dataset-item').filter({ hasText: 'card_transactions' }).click();
+  await page.getByTestId('tab-anomalies').click();
+  await expect(page.getByTestId('feed-update')).toBeEnabled();
+  await page.keyboard.press('4');
+  await expect(page.getByTestId('model-row').first()).toBeVisible();
+  await expect(page.getByTestId('train-submit')).toBeEnabled();
+  await page.keyboard.press('l');
+  await page.getByTestId('live-stop').click();
+  await expect(page.getByTestId('live-start')).toBeVisible({ timeout: 20_000 });
+  await page.keyboard.press('l');
+}
+
 /** The app has its first state from the engine. */
 export async function ready(page: Page): Promise<void> {
   await expect(page.locator('[data-testid="app-root"][data-ready="true"]')).toBeVisible({ timeout: 60_000 });

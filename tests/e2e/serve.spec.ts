@@ -10,6 +10,8 @@ import {
   malformedCsvShowsErrorAndAddsNothing,
   sortAndFilter,
   triageAnomaly,
+  undoRestoresThePreviousVerdict,
+  caseWorkGoesOnDuringALiveStream,
   liveAttackIsCaught,
 } from './journeys';
 
@@ -51,7 +53,10 @@ test('the demo case appears', async ({ page }) => demoCaseAppears(page));
 test('a CSV is imported with progress and appears in the table', async ({ page }) =>
   importShowsProgressAndRows(page));
 test('an anomaly is explained and judged with one key', async ({ page }) => triageAnomaly(page));
+test('U undoes the last verdict, back to the one before', async ({ page }) =>
+  undoRestoresThePreviousVerdict(page));
 test('a live attack is caught while the trainer watches', async ({ page }) => liveAttackIsCaught(page));
+test('case work goes on during a live stream', async ({ page }) => caseWorkGoesOnDuringALiveStream(page));
 test('sorting and filtering work', async ({ page }) => sortAndFilter(page));
 test('a malformed CSV shows its error and adds nothing', async ({ page }) =>
   malformedCsvShowsErrorAndAddsNothing(page));

@@ -96,3 +96,18 @@ describe('live stream through the host', () => {
     }
   }, 90_000);
 });
+
+describe('live stream requests', () => {
+  it('refuses a key count whose 14 days of history would not fit in memory (learning holds every event)', async () => {
+    const host = new EngineHost({ shell: 'cli' });
+    try {
+      // 2,000 keys meant 14,000,000 simulated events held at once before the first live event.
+      const big = await host.handle('stream.start', { keys: 2000 });
+      expect(big).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+      if (!big.ok) expect(big.error.message).toMatch(/keys/);
+      expect(host.state().jobs).toEqual([]);
+    } finally {
+      await host.close();
+    }
+  });
+});

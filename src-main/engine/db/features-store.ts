@@ -13,7 +13,12 @@ export function readFeatureSet(db: DB, datasetId: number): StoredFeatureSet | nu
     .prepare('SELECT names, config_hash, max_event_id FROM feature_sets WHERE dataset_id = ?')
     .get(datasetId) as { names: string; config_hash: string; max_event_id: number } | undefined;
   if (!row) return null;
-  const names = JSON.parse(row.names) as unknown;
+  let names: unknown;
+  try {
+    names = JSON.parse(row.names);
+  } catch {
+    return null; // an altered list: as if there were no features (they are built again)
+  }
   if (!Array.isArray(names) || !names.every((n) => typeof n === 'string' && FEATURE_NAME.test(n)))
     return null;
   return { names, configHash: row.config_hash, maxEventId: row.max_event_id };

@@ -21,6 +21,7 @@ import type { DB } from '../db/open-case';
 import type { FeatureSpec } from '../features/config';
 import { readStoredModel, type StoredModel } from '../models/score-dataset';
 import type { BusinessRule, ScenarioSpec, UnmatchedRule } from '../scenarios/config';
+import { storedBusiness } from '../scenarios/inject';
 import { readVerdicts } from './page';
 import { percentileOf, type Ranking } from './rank';
 import { featureLabel } from './words';
@@ -108,10 +109,10 @@ export function explainInput(
     : [];
   const injection = db
     .prepare(
-      `SELECT i.scenario, i.business FROM injected_events ie JOIN injections i ON i.id = ie.injection_id
+      `SELECT i.id, i.scenario, i.business FROM injected_events ie JOIN injections i ON i.id = ie.injection_id
        WHERE ie.dataset_id = ? AND ie.event_id = ?`,
     )
-    .get(ds.id, eventId) as { scenario: string; business: string } | undefined;
+    .get(ds.id, eventId) as { id: number; scenario: string; business: string } | undefined;
   return {
     datasetId: ds.id,
     eventId,
@@ -123,13 +124,20 @@ export function explainInput(
     features: set.names,
     values: fr ?? set.names.map(() => null),
     typical: set.names.length ? medians(set.names) : [],
-    models: ranking.models.map((m, k) => ({ model: readStoredModel(db, m.id), sorted: ranking.sorted[k] })),
+    // The models that scored the event, as in its rank.
+    models: ranking.models.flatMap((m, k) =>
+      Number.isNaN(ranking.raw[k][r])
+        ? []
+        : [{ model: readStoredModel(db, m.id), sorted: ranking.sorted[k] }],
+    ),
     ruleAlerts: (
       db
         .prepare(
           `SELECT a.id, a.rule, a.severity, a.observed, a.baseline, a.confidence, a.start_ts AS start,
                   a.end_ts AS "end", a.details
-           FROM alerts a, json_each(a.evidence) j
+           FROM alerts a,
+                json_each(CASE WHEN json_valid(a.evidence) AND json_type(a.evidence) = 'array'
+                               THEN a.evidence ELSE '[]' END) j
            WHERE a.dataset_id = ? AND j.value = ? AND (a.verdict IS NULL OR a.verdict != 'false_positive')
            ORDER BY a.id`,
         )
@@ -144,7 +152,7 @@ export function explainInput(
     injection: injection
       ? {
           scenario: injection.scenario,
-          business: JSON.parse(injection.business) as InjectionInfo['business'],
+          business: storedBusiness(injection.id, injection.business),
         }
       : null,
   };

@@ -1,6 +1,6 @@
 // The anomaly feed's one axis: every scored event of a dataset gets a combined score 0–100, the
-// mean of its percentile rank under each model that scored the dataset (the model of each family
-// that scored it last), so a gradient-boosted tree, an Isolation Forest and HBOS rank on the same
+// mean of its percentile ranks under those of the feed's models that scored it (the model of each
+// family that scored the dataset last), so a gradient-boosted tree, an Isolation Forest and HBOS rank on the same
 // scale. The rule engine's alerts join the same axis: an event behind an alert scores at least
 // its rule score (severity points × the rule's confidence), so what a rule caught ranks with what
 // the models caught.
@@ -142,6 +142,9 @@ export function rankDataset(db: DB, datasetId: number): Ranking {
   const combined = new Float32Array(n);
   const alert = new Uint8Array(n);
   const rawById = models.map(() => new Float64Array(n).fill(NaN));
+  // How many of the models scored each event: the mean is over those (an event appended and
+  // scored again by one model only is not ranked as if the others had put it at the bottom).
+  const scoredBy = new Uint8Array(n);
   perModel.forEach((p, k) => {
     const threshold = models[k].threshold;
     let j = 0;
@@ -149,10 +152,12 @@ export function rankDataset(db: DB, datasetId: number): Ranking {
       while (ids[j] < p.ids[i]) j++;
       const s = p.scores[i];
       rawById[k][j] = s;
-      combined[j] += percentileOf(p.sorted, s) / models.length;
+      combined[j] += percentileOf(p.sorted, s);
+      scoredBy[j]++;
       if (threshold !== null && s >= threshold) alert[j] = 1;
     }
   });
+  for (let j = 0; j < n; j++) if (scoredBy[j] > 1) combined[j] /= scoredBy[j];
   for (let j = 0; j < n; j++) {
     const h = hits.get(ids[j]);
     if (!h) continue;

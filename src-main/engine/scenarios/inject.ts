@@ -7,6 +7,7 @@ import type {
   DatasetInfo,
   InjectionInfo,
 } from '../../../src-shared/domain';
+import { SEVERITIES } from '../../../src-shared/domain';
 import { fail } from '../../../src-shared/result';
 import { tableOf } from '../db/case-store';
 import { featuresTable } from '../db/features-store';
@@ -322,6 +323,35 @@ export function listInjections(db: DB): InjectionInfo[] {
     events: r.events,
     start: r.start_ts,
     end: r.end_ts,
-    business: JSON.parse(r.business) as InjectionInfo['business'],
+    business: storedBusiness(r.id, r.business),
   }));
+}
+
+/** An injection's business rule as the engine wrote it; anything else means the case was altered. */
+export function storedBusiness(id: number, text: string): InjectionInfo['business'] {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    v = undefined;
+  }
+  const b = v as Partial<InjectionInfo['business']> | undefined;
+  const ok =
+    b !== null &&
+    typeof b === 'object' &&
+    !Array.isArray(b) &&
+    (SEVERITIES as readonly unknown[]).includes(b.risk) &&
+    typeof b.cost === 'number' &&
+    typeof b.costFormula === 'string' &&
+    typeof b.slaMinutes === 'number' &&
+    typeof b.action === 'string' &&
+    Array.isArray(b.escalation) &&
+    b.escalation.every((x) => typeof x === 'string');
+  if (!ok)
+    fail(
+      'NOT_A_CASE',
+      `table injections, row ${id}: business is not what the engine wrote; this case file was altered`,
+    );
+  const { risk, cost, costFormula, slaMinutes, action, escalation } = b as InjectionInfo['business'];
+  return { risk, cost, costFormula, slaMinutes, action, escalation }; // nothing else is spread into the pattern
 }

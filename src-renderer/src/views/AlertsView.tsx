@@ -5,7 +5,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { DatasetInfo, IncidentInfo, RuleConfidenceInfo, StoredAlert } from '../../../src-shared/domain';
 import { formatInt, formatTs } from '../format';
 import { isEditable } from '../hooks/useShortcuts';
-import { appBridge, bumpData, runJob, showError, showNotice, useStore } from '../store';
+import { appBridge, bumpData, runJob, showError, showNotice, useStore, selectCaseBusy } from '../store';
 import { EmptyState } from './EmptyState';
 import { SeverityBadge } from './feed/Severity';
 
@@ -21,7 +21,7 @@ function windowText(a: { start: number; end: number }, full = false): string {
 
 export function AlertsView({ dataset }: { dataset: DatasetInfo }) {
   const dataVersion = useStore((s) => s.dataVersion);
-  const busy = useStore((s) => Object.keys(s.jobs).length > 0);
+  const busy = useStore(selectCaseBusy);
   const [alerts, setAlerts] = useState<StoredAlert[] | null>(null);
   const [incidents, setIncidents] = useState<IncidentInfo[]>([]);
   const [rules, setRules] = useState<RuleConfidenceInfo[]>([]);

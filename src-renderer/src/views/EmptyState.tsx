@@ -5,7 +5,7 @@ export interface EmptyStateProps {
   title: string;
   detail?: ReactNode;
   tone?: 'neutral' | 'error';
-  action?: { label: string; onClick: () => void; testId?: string; title?: string };
+  action?: { label: string; onClick: () => void; testId?: string; title?: string; disabled?: boolean };
   children?: ReactNode;
   testId?: string;
 }
@@ -27,6 +27,7 @@ export function EmptyState({
           type="button"
           className="btn primary"
           onClick={action.onClick}
+          disabled={action.disabled}
           data-testid={action.testId}
           title={action.title}
         >

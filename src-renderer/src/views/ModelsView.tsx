@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { DatasetInfo, ModelInfo } from '../../../src-shared/domain';
 import { formatInt } from '../format';
-import { appBridge, runJob, showError, useStore } from '../store';
+import { appBridge, runJob, showError, useStore, selectCaseBusy } from '../store';
 
 type Kind = 'gbdt' | 'iforest' | 'hbos';
 
@@ -18,7 +18,7 @@ const f3 = (v: number | null | undefined) => (v === null || v === undefined ? 'â
 
 export function ModelsView({ dataset }: { dataset: DatasetInfo }) {
   const dataVersion = useStore((s) => s.dataVersion);
-  const busy = useStore((s) => Object.keys(s.jobs).length > 0);
+  const busy = useStore(selectCaseBusy);
   const [models, setModels] = useState<ModelInfo[] | null>(null);
   const [kind, setKind] = useState<Kind>('gbdt');
   const [trees, setTrees] = useState('100');

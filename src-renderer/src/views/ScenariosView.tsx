@@ -8,14 +8,14 @@ import {
   type ScenarioInfo,
 } from '../../../src-shared/domain';
 import { formatInt, formatTs } from '../format';
-import { appBridge, bumpData, showError, showNotice, updateScores, useStore } from '../store';
+import { appBridge, bumpData, showError, showNotice, updateScores, useStore, selectCaseBusy } from '../store';
 import { SeverityBadge } from './feed/Severity';
 
 const money = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
 
 export function ScenariosView({ dataset }: { dataset: DatasetInfo }) {
   const dataVersion = useStore((s) => s.dataVersion);
-  const busy = useStore((s) => Object.keys(s.jobs).length > 0);
+  const busy = useStore(selectCaseBusy);
   const [catalog, setCatalog] = useState<ScenarioInfo[] | null>(null);
   const [injections, setInjections] = useState<InjectionInfo[]>([]);
   const [name, setName] = useState('');

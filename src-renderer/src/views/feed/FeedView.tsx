@@ -14,7 +14,16 @@ import type { AppError } from '../../../../src-shared/result';
 import { formatError } from '../../../../src-shared/result';
 import { formatInt, formatMs, formatTs } from '../../format';
 import { isEditable } from '../../hooks/useShortcuts';
-import { appBridge, bumpData, runJob, showError, showNotice, updateScores, useStore } from '../../store';
+import {
+  appBridge,
+  bumpData,
+  runJob,
+  showError,
+  showNotice,
+  updateScores,
+  useStore,
+  selectCaseBusy,
+} from '../../store';
 import { EmptyState } from '../EmptyState';
 import { ExplanationPanel } from './ExplanationPanel';
 import { ScoreHistogram } from './ScoreHistogram';
@@ -108,7 +117,7 @@ async function scoreFromScratch(datasetId: number): Promise<void> {
 export function FeedView({ dataset }: { dataset: DatasetInfo }) {
   const dataVersion = useStore((s) => s.dataVersion);
   const epoch = useStore((s) => s.connectionEpoch);
-  const busy = useStore((s) => Object.keys(s.jobs).length > 0);
+  const busy = useStore(selectCaseBusy);
   const [view, setView] = useState<View>('open');
   const [offset, setOffset] = useState(0);
   const [page, setPage] = useState<FeedPage | null>(null);
@@ -181,9 +190,10 @@ export function FeedView({ dataset }: { dataset: DatasetInfo }) {
   const verdict = useCallback(
     async (v: Verdict | null) => {
       if (v === null) {
-        // Undo: the selected item's verdict, else the last verdict given (its item may have left the view).
-        if (item?.verdict) await saveVerdict(item.eventId, null, item.verdict, false);
-        else if (last) await saveVerdict(last.eventId, last.previous, null, true);
+        // Undo: the last verdict given here goes back to what it was (its item may have left the
+        // view, or another item may be selected); with nothing to undo, the selected item's verdict is cleared.
+        if (last) await saveVerdict(last.eventId, last.previous, null, true);
+        else if (item?.verdict) await saveVerdict(item.eventId, null, item.verdict, false);
         return;
       }
       if (item && item.verdict !== v) await saveVerdict(item.eventId, v, item.verdict, false);
@@ -237,6 +247,8 @@ export function FeedView({ dataset }: { dataset: DatasetInfo }) {
         action={{
           label: busy ? 'Working…' : 'Build features, train and score',
           onClick: () => void scoreFromScratch(dataset.id),
+          // a second click while the first chain runs would train and score a second model
+          disabled: busy,
           testId: 'feed-score-all',
         }}
         testId="feed-empty"

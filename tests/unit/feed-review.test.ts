@@ -1,0 +1,142 @@
+// Review of the anomaly feed: partial scoring, hostile case contents reaching explanations.
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import type { Explanation, FeedPage, TrainResult } from '../../src-shared/domain';
+import { EngineHost } from '../../src-main/engine/host';
+import { hostWithCase, ingest, writeFile } from './helpers';
+
+const T0 = Date.UTC(2026, 9, 5);
+
+function csv(from: number, to: number, amount = (i: number) => 20 + ((i * 37) % 60)): string {
+  const lines = ['ts,user,ip,device,merchant,amount,status'];
+  for (let i = from; i < to; i++) {
+    const u = i % 60;
+    lines.push(
+      `${new Date(T0 + i * 120_000).toISOString()},u${u},10.0.${u}.1,d${u},m${u % 7},${amount(i)},${i % 31 === 0 ? 'declined' : 'approved'}`,
+    );
+  }
+  return lines.join('\n') + '\n';
+}
+
+async function call<T>(host: EngineHost, method: string, params: unknown): Promise<T> {
+  const r = await host.handle(method, params);
+  if (!r.ok) throw new Error(JSON.stringify(r.error));
+  return r.value as T;
+}
+
+async function job<T>(host: EngineHost, method: string, params: unknown): Promise<T> {
+  const { jobId } = await call<{ jobId: string }>(host, method, params);
+  return new Promise((resolve, reject) => {
+    const off = host.on('job.finished', (f) => {
+      if (f.jobId !== jobId) return;
+      off();
+      if (f.ok) resolve(f.result as T);
+      else reject(new Error(JSON.stringify(f.error)));
+    });
+  });
+}
+
+async function twoModelCase() {
+  const env = await hostWithCase();
+  const r = await ingest(env.host, { path: writeFile(env.dir, 'tx.csv', csv(0, 3000)) });
+  if (!r.ok) throw new Error(JSON.stringify(r.error));
+  await call(env.host, 'scenario.inject', {
+    datasetId: 1,
+    scenario: 'high_value_sudden',
+    start: T0 + 1000 * 120_000,
+    seed: 1,
+  });
+  await job(env.host, 'features.build', { datasetId: 1 });
+  const iforest = await job<TrainResult>(env.host, 'model.train', { datasetId: 1, model: 'iforest' });
+  await job(env.host, 'model.score', { datasetId: 1, modelId: iforest.model.id });
+  const hbos = await job<TrainResult>(env.host, 'model.train', { datasetId: 1, model: 'hbos' });
+  await job(env.host, 'model.score', { datasetId: 1, modelId: hbos.model.id });
+  return { ...env, iforest, hbos };
+}
+
+const page = (host: EngineHost, view: string, limit = 50) =>
+  call<FeedPage>(host, 'feed.page', { datasetId: 1, view, offset: 0, limit });
+
+describe('feed review', () => {
+  it('an event scored by only one of the feed models ranks by that model, not as if the other scored it lowest', async () => {
+    const { host, dir, iforest, hbos } = await twoModelCase();
+    // Later events arrive, one of them huge; only the Isolation Forest scores them again.
+    const more = await ingest(host, {
+      path: writeFile(
+        dir,
+        'more.csv',
+        csv(3000, 3200, (i) => (i === 3100 ? 900_000 : 20 + ((i * 37) % 60))),
+      ),
+      appendTo: 1,
+    });
+    if (!more.ok) throw new Error(JSON.stringify(more.error));
+    await job(host, 'features.build', { datasetId: 1 });
+    await job(host, 'model.score', { datasetId: 1, modelId: iforest.model.id });
+    const all = await page(host, 'all', 500);
+    const huge = all.items.find((i) => i.amount === 900_000);
+    expect(huge, 'the huge late event is near the top of the feed').toBeDefined();
+    expect(huge!.modelScores[hbos.model.id]).toBeNull();
+    // The Isolation Forest alone puts it at the very top of its scores.
+    expect(huge!.score).toBeGreaterThan(95);
+  }, 60_000);
+
+  it('explains events of a case whose alert evidence or injection business was altered, without a crash', async () => {
+    const { host, casePath } = await twoModelCase();
+    const all = await page(host, 'all', 500);
+    const injected = all.items.find((i) => i.scenario !== null)!;
+    const organic = all.items.find((i) => i.scenario === null)!;
+    await host.close();
+    const db = new Database(casePath);
+    db.prepare(
+      `INSERT INTO rule_runs (id, dataset_id, events, alerts, seconds, resumed, created_at) VALUES (1, 1, 0, 2, 0, 0, 'x')`,
+    ).run();
+    const alert = db.prepare(
+      `INSERT INTO alerts (run_id, dataset_id, rule, entity_kind, entity, start_ts, end_ts, observed, severity, confidence, count, evidence, details)
+       VALUES (1, 1, 'cross_table', 'key', 'k', 0, 0, 1, 'HIGH', 1, 1, ?, '{}')`,
+    );
+    alert.run('not json [');
+    alert.run(`{"a": ${organic.eventId}}`); // an object, not a list of event ids
+    db.prepare('UPDATE injections SET business = ?').run('{broken');
+    db.close();
+
+    const again = new EngineHost({ shell: 'cli' });
+    try {
+      const opened = await again.openCase(casePath);
+      expect(opened.ok).toBe(true);
+      const ex = await again.handle('feed.explain', { datasetId: 1, eventId: organic.eventId });
+      expect(ex.ok, JSON.stringify(ex)).toBe(true);
+      // The damaged alerts name no events, as in the ranking.
+      if (ex.ok) expect((ex.value as Explanation).ruleAlerts).toEqual([]);
+      const bad = await again.handle('feed.explain', { datasetId: 1, eventId: injected.eventId });
+      expect(bad.ok).toBe(false);
+      if (!bad.ok) {
+        expect(bad.error.code).toBe('NOT_A_CASE');
+        expect(bad.error.message).toMatch(/table injections, row \d+: business/);
+      }
+    } finally {
+      await again.close();
+    }
+  }, 60_000);
+
+  it('lists the injections and explains events of a case whose stored JSON was altered, with a clear error', async () => {
+    const { host, casePath } = await twoModelCase();
+    const top = (await page(host, 'all', 5)).items[0];
+    await host.close();
+    const db = new Database(casePath);
+    db.prepare('UPDATE injections SET business = ?').run('{broken');
+    db.prepare('UPDATE feature_sets SET names = ?').run('[not json');
+    db.close();
+    const again = new EngineHost({ shell: 'cli' });
+    try {
+      expect((await again.openCase(casePath)).ok).toBe(true);
+      const list = await again.handle('scenario.list', {});
+      expect(list).toMatchObject({ ok: false, error: { code: 'NOT_A_CASE' } });
+      if (!list.ok) expect(list.error.message).toMatch(/table injections, row \d+: business/);
+      const ex = await again.handle('feed.explain', { datasetId: 1, eventId: top.eventId });
+      expect(ex.ok).toBe(false);
+      if (!ex.ok) expect(ex.error.code).not.toBe('INTERNAL');
+    } finally {
+      await again.close();
+    }
+  }, 60_000);
+});
