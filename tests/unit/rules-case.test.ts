@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import type { RulesResult } from '../../src-shared/domain';
+import type { RulesResult, StoredAlert } from '../../src-shared/domain';
 import { EngineHost } from '../../src-main/engine/host';
 import { writeApilog } from '../../src-main/engine/simulate/apilog';
 import { hostWithCase, ingest, tempDir, writeFile } from './helpers';
@@ -113,6 +113,34 @@ describe('rules over a case', () => {
     expect(fromCsv.events).toBe(fromJsonl.events);
     expect(fromCsv.byRule).toEqual(fromJsonl.byRule);
     expect(fromCsv.byRule.cross_table).toBe(3);
+    await host.close();
+  });
+
+  it('catches attacks injected into a stored API log, and forgets their alerts when they are removed', async () => {
+    const { host, datasetId } = await caseWithLog([]);
+    const ds = (await host.handle('case.info', {})) as {
+      ok: true;
+      value: { datasets: { id: number; columns: { name: string; role: string | null }[] }[] };
+    };
+    const entity = ds.value.datasets
+      .find((d) => d.id === datasetId)!
+      .columns.find((c) => c.role === 'entity');
+    expect(entity?.name).toBe('api_key'); // not the user of the login events mixed in
+    const injected = await host.handle('scenario.inject', {
+      datasetId,
+      scenario: 'lateral_movement',
+      seed: 3,
+    });
+    if (!injected.ok) throw new Error(JSON.stringify(injected.error));
+    const injection = injected.value as { injectionId: number; entity: string };
+    const r = await runRules(host, datasetId);
+    expect(r.byRule.cross_table ?? 0).toBeGreaterThanOrEqual(1);
+    const before = (await host.handle('alerts.list', { datasetId })) as { ok: true; value: StoredAlert[] };
+    expect(before.value.some((a) => a.rule === 'cross_table' && a.entity === injection.entity)).toBe(true);
+    const removed = await host.handle('scenario.remove', { injectionId: injection.injectionId });
+    expect(removed.ok).toBe(true);
+    const after = (await host.handle('alerts.list', { datasetId })) as { ok: true; value: StoredAlert[] };
+    expect(after.value.some((a) => a.rule === 'cross_table' && a.entity === injection.entity)).toBe(false);
     await host.close();
   });
 

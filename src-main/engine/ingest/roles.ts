@@ -16,6 +16,9 @@ const NAMES: Record<CanonicalRole, string[]> = {
   entity: [
     'entity',
     'entity_id',
+    // An API log's actor is its key, even when login events with a user are mixed in.
+    'api_key',
+    'client_id',
     'user',
     'user_id',
     'username',
@@ -25,8 +28,6 @@ const NAMES: Record<CanonicalRole, string[]> = {
     'card_id',
     'customer',
     'customer_id',
-    'api_key',
-    'client_id',
     'service',
     'host',
   ],

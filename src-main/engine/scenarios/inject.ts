@@ -292,6 +292,15 @@ export function removeInjection(db: DB, injectionId: number): { datasetId: numbe
     // And their verdicts and notes, which would otherwise attach to a later event given the same id.
     db.prepare(`DELETE FROM labels WHERE dataset_id = ? AND event_id IN (${ids})`).run(inj.datasetId);
     db.prepare(`DELETE FROM notes WHERE dataset_id = ? AND event_id IN (${ids})`).run(inj.datasetId);
+    // Rule alerts raised on these events no longer stand (run the rules again to recount).
+    db.prepare(
+      `DELETE FROM alerts WHERE dataset_id = ? AND json_valid(evidence)
+         AND EXISTS (SELECT 1 FROM json_each(alerts.evidence) j WHERE j.value IN (${ids}))`,
+    ).run(inj.datasetId);
+    db.prepare(
+      `DELETE FROM incidents WHERE run_id IN (SELECT id FROM rule_runs WHERE dataset_id = ?)
+         AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.incident_id = incidents.id)`,
+    ).run(inj.datasetId);
     // Later events' features were computed with these events in their windows: rebuild all.
     db.prepare('DELETE FROM feature_sets WHERE dataset_id = ?').run(inj.datasetId);
     db.prepare('DELETE FROM injections WHERE id = ?').run(injectionId);
