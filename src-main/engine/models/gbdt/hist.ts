@@ -1,7 +1,8 @@
 // The hot kernels of histogram GBDT, on plain typed arrays so that a helper thread can run
 // them too: histogram building over a node's rows, histogram subtraction, and split finding.
-// Each works on a range of features [fLo, fHi), so two threads can share a node by features
-// and still produce exactly what one thread would.
+// Histograms are built per block of rows (two threads each take a block); split finding works
+// on a range of features [fLo, fHi) of the sum of the two blocks' histograms, always summed in
+// the same order, so the model does not depend on which thread did what.
 
 /** Doubles per feature in a histogram: 256 bins × (gradient, hessian). */
 export const FEATURE_STRIDE = 512;
@@ -72,9 +73,9 @@ export function buildHist(
   }
 }
 
-/** parent -= small over features [fLo, fHi): the parent's histogram becomes the sibling's. */
-export function subtractHist(parent: Float64Array, small: Float64Array, fLo: number, fHi: number): void {
-  for (let i = fLo * FEATURE_STRIDE, e = fHi * FEATURE_STRIDE; i < e; i++) parent[i] -= small[i];
+/** parent -= small: the parent's histogram becomes the sibling's. */
+export function subtractHist(parent: Float64Array, small: Float64Array): void {
+  for (let i = 0, e = parent.length; i < e; i++) parent[i] -= small[i];
 }
 
 /** Fields of a split written by bestSplit, at out[at + ...]. */
@@ -93,12 +94,13 @@ export interface SplitParams {
 }
 
 /**
- * The best split of a node over features [fLo, fHi): the first strictly best gain above 1e-12,
- * features in order, bins ascending, missing right before missing left. Writes feature -1 when
- * there is none.
+ * The best split of a node whose histogram is h0 + h1 (two blocks of rows), over features
+ * [fLo, fHi): the first strictly best gain above 1e-12, features in order, bins ascending,
+ * missing right before missing left. Writes feature -1 when there is none.
  */
 export function bestSplit(
-  hist: Float64Array,
+  h0: Float64Array,
+  h1: Float64Array,
   nbins: Int32Array,
   useFeature: Uint8Array,
   fLo: number,
@@ -122,14 +124,15 @@ export function bestSplit(
     const nb = nbins[f];
     if (!useFeature[f] || nb < 2) continue;
     const base = f << 9;
-    const gm = hist[base + MISSING_OFFSET];
-    const hm = hist[base + MISSING_OFFSET + 1];
+    const gm = h0[base + MISSING_OFFSET] + h1[base + MISSING_OFFSET];
+    const hm = h0[base + MISSING_OFFSET + 1] + h1[base + MISSING_OFFSET + 1];
     const withMissing = hm !== 0; // no missing rows: both directions give the same gain
     let GL = 0;
     let HL = 0;
     for (let k = 0; k < nb - 1; k++) {
-      GL += hist[base + (k << 1)];
-      HL += hist[base + (k << 1) + 1];
+      const i = base + (k << 1);
+      GL += h0[i] + h1[i];
+      HL += h0[i + 1] + h1[i + 1];
       for (let m = 0; m < 2; m++) {
         if (m === 1 && !withMissing) break;
         const gl = m ? GL + gm : GL;

@@ -8,7 +8,7 @@ import { rng as seeded } from '../../random';
 import { spawnWorker } from '../../worker-spawn';
 import { binOf, binRows, MISSING as MISSING_BIN, type Bins } from './binning';
 import { SPLIT_BIN, SPLIT_FEATURE, SPLIT_GL, SPLIT_HL, SPLIT_MISSING_LEFT, SPLIT_SIZE } from './hist';
-import { createSharedState, Stepper } from './parallel';
+import { createSharedState, PARTS, Stepper } from './parallel';
 
 /** Below this many cells (rows × features) one thread trains faster than two. */
 const PARALLEL_MIN_CELLS = 1_000_000;
@@ -113,16 +113,16 @@ function addTree(tree: Tree, bins: Bins, margin: Float64Array): void {
   }
 }
 
-/** A node waiting to be split or made a leaf: its rows are idx[begin..end). */
+/** A node waiting to be split or made a leaf. */
 interface Pending {
   node: number;
-  begin: number;
-  end: number;
+  /** Its rows per block p: idx[ranges[2p]..ranges[2p + 1]). */
+  ranges: number[];
   G: number;
   H: number;
   depth: number;
-  /** Histogram slot, or -1 when the node cannot split. */
-  slot: number;
+  /** Histogram slots per block, or null when the node cannot split. */
+  slots: number[] | null;
   /** Best split (SPLIT_* fields), feature -1 for none. */
   split: Float64Array;
 }
@@ -140,7 +140,8 @@ export function trainGbdt(
   const rand = seeded(params.seed);
 
   const threads = opts.threads ?? (N * F >= PARALLEL_MIN_CELLS && availableParallelism() >= 2 ? 2 : 1);
-  const slotCount = params.maxDepth + 2; // depth-first: at most one waiting sibling per level
+  // Depth-first: at most one waiting sibling per level; a slot per block of rows.
+  const slotCount = PARTS * (params.maxDepth + 2);
   const st = createSharedState(N, F, slotCount, params);
   const stepper = new Stepper(st, threads >= 2 ? spawnWorker('gbdt-worker', { workerData: st }) : null);
   try {
@@ -165,26 +166,27 @@ export function trainGbdt(
     st.y.set(y);
     st.nbins.set(nbins);
     const valMargin = valBins ? new Float64Array(valBins.rows).fill(baseScore) : null;
-    const gh = st.gh; // (gradient, hessian) of row r at 2r, 2r + 1
-    const idx = st.idx; // rows of the tree, each node a contiguous range
+    const idx = st.idx; // rows of the tree: per block of rows, each node a contiguous range
     const trees: Tree[] = [];
     const validationLoss: number[] = [];
     let best = Infinity;
     let bestIteration = 0;
-    // Histogram slots, reused: depth-first, at most about one per level is alive.
+    // Histogram slots (one per block each), reused: depth-first, about one node per level is alive.
     const free: number[] = [];
     for (let k = slotCount - 1; k >= 0; k--) free.push(k);
-    const takeSlot = () => {
-      const k = free.pop();
-      if (k === undefined) throw new Error('GBDT: out of histogram slots');
+    const takeSlots = () => {
+      const k = free.splice(free.length - PARTS, PARTS);
+      if (k.length < PARTS) throw new Error('GBDT: out of histogram slots');
       return k;
+    };
+    const freeSlots = (slots: number[] | null) => {
+      if (slots) free.push(...slots);
     };
 
     const leafWeight = (G: number, H: number) => f32((-G / (H + params.lambda)) * params.eta);
     const useFeature = st.useFeature;
     for (let t = 0; t < params.trees; t++) {
       if (opts.cancelled?.()) break;
-      stepper.gradients(posWeight);
       // Row and column sampling for this tree.
       let n = 0;
       if (params.subsample < 1) {
@@ -226,27 +228,21 @@ export function trainGbdt(
       };
       const found = new Float64Array(2 * SPLIT_SIZE);
 
-      let G0 = 0;
-      let H0 = 0;
-      for (let k = 0; k < n; k++) {
-        G0 += gh[idx[k] << 1];
-        H0 += gh[(idx[k] << 1) | 1];
-      }
+      // The rows in PARTS fixed blocks of idx, each partitioned on its own.
+      const rootRanges: number[] = [];
+      for (let p = 0; p < PARTS; p++)
+        rootRanges.push(Math.floor((p * n) / PARTS), Math.floor(((p + 1) * n) / PARTS));
       const root: Pending = {
         node: newNode(),
-        begin: 0,
-        end: n,
-        G: G0,
-        H: H0,
+        ranges: rootRanges,
+        G: 0,
+        H: 0,
         depth: 0,
-        slot: -1,
+        slots: takeSlots(),
         split: noSplit(),
       };
-      if (params.maxDepth > 0 && n >= 2) {
-        root.slot = takeSlot();
-        stepper.root(n, root.slot, G0, H0, found);
-        root.split = found.slice(0, SPLIT_SIZE);
-      }
+      [root.G, root.H] = stepper.root(rootRanges, root.slots!, posWeight, found);
+      if (params.maxDepth > 0 && n >= 2) root.split = found.slice(0, SPLIT_SIZE);
       const stack: Pending[] = [root];
       while (stack.length) {
         const cur = stack.pop()!;
@@ -255,8 +251,10 @@ export function trainGbdt(
         if (f < 0) {
           const v = leafWeight(cur.G, cur.H);
           tree.value[cur.node] = v;
-          if (allRows) for (let k = cur.begin; k < cur.end; k++) margin[idx[k]] += v;
-          if (cur.slot >= 0) free.push(cur.slot);
+          if (allRows)
+            for (let p = 0; p < PARTS; p++)
+              for (let k = cur.ranges[2 * p], e = cur.ranges[2 * p + 1]; k < e; k++) margin[idx[k]] += v;
+          freeSlots(cur.slots);
           continue;
         }
         const cutBin = s[SPLIT_BIN];
@@ -278,34 +276,56 @@ export function trainGbdt(
           // Both children are leaves: no partition, just their values on the node's rows.
           const vl = (tree.value[ln] = leafWeight(GL, HL));
           const vr = (tree.value[rn] = leafWeight(GR, HR));
-          if (allRows) stepper.leaves(cur.begin, cur.end, f, cutBin, missingLeft, vl, vr);
-          free.push(cur.slot);
+          if (allRows) stepper.leaves(cur.ranges, f, cutBin, missingLeft, vl, vr);
+          freeSlots(cur.slots);
           continue;
         }
-        // Histogram subtraction: the smaller child gets a new slot, the larger the parent's.
-        const small = takeSlot();
-        const nl =
-          cur.begin +
-          stepper.split(cur.begin, cur.end, f, cutBin, missingLeft, small, cur.slot, [GL, HL, GR, HR], found);
-        const smallLeft = nl - cur.begin <= cur.end - nl;
+        // Histogram subtraction per block: the smaller child gets a new slot, the larger the
+        // parent's. No histograms when neither child can be split (min child weight).
+        const build = cur.slots !== null && Math.max(HL, HR) >= 1.98 * params.minChildWeight;
+        const small = build ? takeSlots() : [];
+        const parent = cur.slots ?? [];
+        const nl = stepper.split(
+          cur.ranges,
+          f,
+          cutBin,
+          missingLeft,
+          small,
+          parent,
+          [GL, HL, GR, HR],
+          build,
+          found,
+        );
+        const lr: number[] = [];
+        const rr: number[] = [];
+        const ls: number[] = [];
+        const rs: number[] = [];
+        for (let p = 0; p < PARTS; p++) {
+          const b = cur.ranges[2 * p];
+          const e = cur.ranges[2 * p + 1];
+          lr.push(b, b + nl[p]);
+          rr.push(b + nl[p], e);
+          const smallLeft = nl[p] <= e - b - nl[p];
+          ls.push(smallLeft ? small[p] : parent[p]);
+          rs.push(smallLeft ? parent[p] : small[p]);
+        }
+        if (!build) freeSlots(cur.slots);
         const left: Pending = {
           node: ln,
-          begin: cur.begin,
-          end: nl,
+          ranges: lr,
           G: GL,
           H: HL,
           depth,
-          slot: smallLeft ? small : cur.slot,
+          slots: build ? ls : null,
           split: found.slice(0, SPLIT_SIZE),
         };
         const right: Pending = {
           node: rn,
-          begin: nl,
-          end: cur.end,
+          ranges: rr,
           G: GR,
           H: HR,
           depth,
-          slot: smallLeft ? cur.slot : small,
+          slots: build ? rs : null,
           split: found.slice(SPLIT_SIZE),
         };
         stack.push(right, left);
