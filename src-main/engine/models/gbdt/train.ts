@@ -28,6 +28,12 @@ export interface GbdtParams {
   scalePosWeight: number | 'balanced';
   earlyStoppingRounds: number | null;
   seed: number;
+  /**
+   * Probability every row starts from, like XGBoost's `base_score` (0.5: margin 0), or 'prior':
+   * the weighted share of positives. XGBoost's default gives trees whose splits divide the rows
+   * more evenly, which onnxruntime predicts faster.
+   */
+  baseScore: number | 'prior';
 }
 
 export const DEFAULT_PARAMS: GbdtParams = {
@@ -42,6 +48,7 @@ export const DEFAULT_PARAMS: GbdtParams = {
   scalePosWeight: 1,
   earlyStoppingRounds: null,
   seed: 42,
+  baseScore: 0.5,
 };
 
 /** One tree in flat arrays; feature -1 marks a leaf. `x < threshold` (float32) goes left. */
@@ -157,10 +164,12 @@ export function trainGbdt(
     for (let i = 0; i < N; i++) positives += y[i];
     const posWeight =
       params.scalePosWeight === 'balanced' ? (N - positives) / Math.max(1, positives) : params.scalePosWeight;
-    // Start from the weighted prior's log-odds.
+    // Start from base_score's log-odds (or the weighted prior's).
     const wPos = positives * posWeight;
-    const prior = Math.min(1 - 1e-6, Math.max(1e-6, wPos / Math.max(1e-12, wPos + (N - positives))));
-    const baseScore = f32(Math.log(prior / (1 - prior)));
+    const start =
+      params.baseScore === 'prior' ? wPos / Math.max(1e-12, wPos + (N - positives)) : params.baseScore;
+    const p0 = Math.min(1 - 1e-6, Math.max(1e-6, start));
+    const baseScore = f32(Math.log(p0 / (1 - p0)));
 
     const margin = st.margin.fill(baseScore);
     st.y.set(y);
