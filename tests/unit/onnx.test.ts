@@ -1,9 +1,12 @@
 // The ONNX export scored by the real onnxruntime-node equals the trainer's own predictions.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exportOnnx } from '../../src-main/engine/models/onnx/export';
 import { openOnnx } from '../../src-main/engine/models/onnx/score';
+import { attrInts, readOnnxGraph } from '../../src-main/engine/models/onnx/inspect';
+import { readModelFile } from '../../src-main/engine/models/score-dataset';
 import { predictProba, trainGbdt } from '../../src-main/engine/models/gbdt/train';
 
 const shared = path.resolve(__dirname, '../../../shared/data');
@@ -47,6 +50,34 @@ describe('ONNX export', () => {
     } finally {
       await scorer.release();
     }
+  });
+
+  it('writes 80 trees or more as summed parts of under 80 (scored by rows in parallel), with the same scores', async () => {
+    const d = loadCsv(path.join(shared, 'adbench/cardio.csv'), 'label');
+    d.columns[5] = d.columns[5].map((v, i) => (i % 11 === 0 ? NaN : v));
+    const model = trainGbdt(d.names, d, { trees: 170, maxDepth: 4, eta: 0.1, seed: 5 });
+    expect(model.trees.length).toBe(170);
+    const bytes = exportOnnx(model);
+    const graph = readOnnxGraph(bytes);
+    const parts = graph.nodes.filter((n) => n.op === 'TreeEnsembleRegressor');
+    expect(parts.length).toBe(3);
+    expect(parts.map((p) => new Set(attrInts(p.attrs.get('nodes_treeids'))).size)).toEqual([57, 57, 56]);
+    expect(graph.nodes.some((n) => n.op === 'Sum')).toBe(true);
+    const scorer = await openOnnx(bytes);
+    try {
+      const ours = predictProba(model, d.columns);
+      const theirs = await scorer.score(d.columns);
+      let worst = 0;
+      for (let i = 0; i < ours.length; i++) worst = Math.max(worst, Math.abs(ours[i] - theirs[i]));
+      expect(worst).toBeLessThan(1e-5);
+    } finally {
+      await scorer.release();
+    }
+    // and a file of it is accepted for scoring a case (one model in parts, not several models)
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sentinel-onnx-'));
+    const file = path.join(dir, 'parts.onnx');
+    writeFileSync(file, bytes);
+    expect(readModelFile(file).featureNames).toEqual(d.names);
   });
 
   it('refuses a corrupt model file clearly', async () => {

@@ -27,8 +27,12 @@ export function checkTreeModel(bytes: Uint8Array, file: string): TreeModelShape 
       `not a tree ensemble: its graph has ${ops}; a model with an ai.onnx.ml TreeEnsembleClassifier or TreeEnsembleRegressor is needed`,
     );
   }
-  if (trees.length > 1) return bad(`has ${trees.length} tree ensembles; one is expected`);
+  // Several ensembles are parts of one (ours, in parts of under 80 trees, summed): regressors
+  // reading the same input.
   const tree = trees[0];
+  const parts = trees.every((t) => t.op === 'TreeEnsembleRegressor' && t.inputs[0] === tree.inputs[0]);
+  if (trees.length > 1 && !parts)
+    return bad(`has ${trees.length} tree ensembles that are not parts of one; one is expected`);
   if (graph.inputs.length !== 1) {
     return bad(
       `takes ${graph.inputs.length} inputs (${graph.inputs.map((i) => i.name).join(', ')}); one float tensor [N, features] is expected`,
@@ -61,9 +65,9 @@ export function checkFeatureCount(
   const bad = (message: string): never => fail('BAD_REQUEST', message, { file });
   if (shape.width !== null && shape.width !== names.length)
     bad(`it names ${names.length} features but its input "${shape.input}" takes ${shape.width} columns`);
-  const tree = readOnnxGraph(bytes).nodes.find((n) => TREE_OPS.includes(n.op))!;
-  const used = attrInts(tree.attrs.get('nodes_featureids'));
-  const top = used.reduce((a, b) => Math.max(a, b), -1);
+  let top = -1;
+  for (const tree of readOnnxGraph(bytes).nodes.filter((n) => TREE_OPS.includes(n.op)))
+    for (const f of attrInts(tree.attrs.get('nodes_featureids'))) top = Math.max(top, f);
   if (top >= names.length)
     bad(`its trees read input column ${top + 1} but it names only ${names.length} features`);
 }

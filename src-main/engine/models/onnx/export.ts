@@ -65,7 +65,7 @@ function valueInfo(w: ProtoWriter, name: string, dims: (number | string)[]): voi
 }
 
 /** The tree ensemble's attributes, flattened across trees as ONNX wants them. */
-function ensembleAttrs(model: GbdtModel): Attr[] {
+function ensembleAttrs(model: GbdtModel, trees = model.trees, base = model.baseScore): Attr[] {
   const treeIds: number[] = [];
   const nodeIds: number[] = [];
   const featureIds: number[] = [];
@@ -78,7 +78,7 @@ function ensembleAttrs(model: GbdtModel): Attr[] {
   const targetNode: number[] = [];
   const targetIds: number[] = [];
   const targetWeights: number[] = [];
-  model.trees.forEach((t, ti) => {
+  trees.forEach((t, ti) => {
     for (let k = 0; k < t.feature.length; k++) {
       const leaf = t.feature[k] < 0;
       treeIds.push(ti);
@@ -99,7 +99,7 @@ function ensembleAttrs(model: GbdtModel): Attr[] {
   });
   return [
     { name: 'aggregate_function', s: 'SUM' },
-    { name: 'base_values', floats: [model.baseScore] },
+    { name: 'base_values', floats: [base] },
     { name: 'n_targets', i: 1 },
     { name: 'nodes_falsenodeids', ints: falseIds },
     { name: 'nodes_featureids', ints: featureIds },
@@ -118,6 +118,8 @@ function ensembleAttrs(model: GbdtModel): Attr[] {
 }
 
 export const ONNX_INPUT = 'features';
+/** onnxruntime's TreeEnsemble parallelises by trees from this many trees up (by rows below). */
+const ORT_PARALLEL_TREES = 80;
 export const ONNX_MARGIN = 'margin';
 export const ONNX_PROBABILITY = 'probability';
 
@@ -127,17 +129,47 @@ export function exportOnnx(model: GbdtModel, metadata: Record<string, string> = 
   w.int(1, IR_VERSION);
   w.string(2, 'sentinelrisk');
   w.string(3, '1');
+  // onnxruntime splits an ensemble of 80 trees or more across its threads by trees, meeting every
+  // 128 rows; below that it splits the rows, which suits batch scoring. So large ensembles are
+  // written as parts of under 80 trees whose margins are summed (the sum is the same model).
+  const parts = Math.ceil(model.trees.length / ORT_PARALLEL_TREES);
+  const per = Math.ceil(model.trees.length / Math.max(1, parts));
   w.message(7, (g) => {
-    g.message(1, (n) =>
-      node(n, {
-        op: 'TreeEnsembleRegressor',
-        domain: 'ai.onnx.ml',
-        inputs: [ONNX_INPUT],
-        outputs: [ONNX_MARGIN],
-        name: 'trees',
-        attrs: ensembleAttrs(model),
-      }),
-    );
+    if (parts <= 1) {
+      g.message(1, (n) =>
+        node(n, {
+          op: 'TreeEnsembleRegressor',
+          domain: 'ai.onnx.ml',
+          inputs: [ONNX_INPUT],
+          outputs: [ONNX_MARGIN],
+          name: 'trees',
+          attrs: ensembleAttrs(model),
+        }),
+      );
+    } else {
+      const outs: string[] = [];
+      for (let p = 0; p < parts; p++) {
+        const out = `${ONNX_MARGIN}_${p}`;
+        outs.push(out);
+        g.message(1, (n) =>
+          node(n, {
+            op: 'TreeEnsembleRegressor',
+            domain: 'ai.onnx.ml',
+            inputs: [ONNX_INPUT],
+            outputs: [out],
+            name: `trees_${p}`,
+            attrs: ensembleAttrs(
+              model,
+              model.trees.slice(p * per, (p + 1) * per),
+              p === 0 ? model.baseScore : 0,
+            ),
+          }),
+        );
+      }
+      g.message(1, (n) =>
+        node(n, { op: 'Sum', domain: '', inputs: outs, outputs: [ONNX_MARGIN], name: 'margin', attrs: [] }),
+      );
+    }
     g.message(1, (n) =>
       node(n, {
         op: 'Sigmoid',

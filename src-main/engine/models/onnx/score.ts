@@ -20,15 +20,13 @@ export interface OnnxScorer {
 const BATCH = 65_536;
 
 /**
- * Session options. ORT's tree ensembles split a batch of more than 50 rows by trees across the
- * intra-op threads and meet at a barrier every 128 rows (about 450 barriers for 57K rows);
- * with spinning threads (the default) a waiting thread burns the core the other one needs, so
- * on a busy machine two threads were slower than one. Blocking instead of spinning keeps both
- * threads and measured 1.5-2× faster than the default in interleaved runs (tests/bench/onnx-score.mjs).
+ * Session options: onnxruntime's defaults. Its tree ensembles of 80 trees or more split a batch
+ * by trees and meet at a barrier every 128 rows, where spinning threads cost a busy machine
+ * dearly; our export writes ensembles in parts of under 80 trees (export.ts), which it splits by
+ * rows instead, with no barriers. On a quiet machine spinning then measured faster than blocking
+ * (32 vs 50 ms for 57K rows; tests/bench/onnx-score.mjs).
  */
-export const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = {
-  extra: { session: { intra_op: { allow_spinning: '0' } } },
-};
+export const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = {};
 
 export async function openOnnx(model: Uint8Array | string, file = 'model.onnx'): Promise<OnnxScorer> {
   const original = typeof model === 'string' ? new Uint8Array(readFileSync(model)) : model;
