@@ -139,4 +139,30 @@ describe('feed review', () => {
       await again.close();
     }
   }, 60_000);
+
+  it('refuses a case whose stored models were altered with a clear error, not a crash', async () => {
+    const { host, casePath, iforest } = await twoModelCase();
+    await host.close();
+    const db = new Database(casePath);
+    db.prepare('UPDATE models SET feature_names = ? WHERE id = ?').run(
+      '["x\\" FROM sqlite_master; --"]',
+      iforest.model.id,
+    );
+    db.prepare('UPDATE models SET body = ? WHERE kind = ?').run(Buffer.from('{not json'), 'hbos');
+    db.close();
+    const again = new EngineHost({ shell: 'cli' });
+    try {
+      expect((await again.openCase(casePath)).ok).toBe(true);
+      const models = await again.handle('model.list', {});
+      expect(models).toMatchObject({ ok: false, error: { code: 'NOT_A_CASE' } });
+      if (!models.ok) expect(models.error.message).toMatch(/table models is damaged: model \d+/);
+      const started = again.startScore({ datasetId: 1, modelId: iforest.model.id });
+      if (!started.ok) throw new Error('the job did not start');
+      expect(await started.value.done).toMatchObject({ ok: false, error: { code: 'NOT_A_CASE' } });
+      const ex = await again.handle('feed.explain', { datasetId: 1, eventId: 1 });
+      expect(ex).toMatchObject({ ok: false, error: { code: 'NOT_A_CASE' } });
+    } finally {
+      await again.close();
+    }
+  }, 60_000);
 });

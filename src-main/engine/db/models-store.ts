@@ -1,6 +1,6 @@
 // Models and scores in the case.
 import type { ModelInfo } from '../../../src-shared/domain';
-import { AppFailure } from '../../../src-shared/result';
+import { AppFailure, fail } from '../../../src-shared/result';
 import { isCancelled } from '../ingest/protocol';
 import type { DB } from './open-case';
 
@@ -86,6 +86,34 @@ export async function saveScores(
   }
 }
 
+const FEATURE_NAME = /^[A-Za-z_][A-Za-z0-9_.]{0,127}$/;
+
+/** A model row's feature list, checked: case files from others are untrusted. */
+export function storedFeatureNames(text: string, id: number): string[] {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    v = null;
+  }
+  if (!Array.isArray(v) || !v.every((f) => typeof f === 'string' && FEATURE_NAME.test(f)))
+    fail('NOT_A_CASE', `this case's table models is damaged: model ${id} has no valid feature list`);
+  return v as string[];
+}
+
+/** A model row's metadata (an object), checked. */
+export function storedMetadata(text: string, id: number): Record<string, unknown> {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    v = null;
+  }
+  if (!v || typeof v !== 'object' || Array.isArray(v))
+    fail('NOT_A_CASE', `this case's table models is damaged: model ${id} has no valid metadata`);
+  return v as Record<string, unknown>;
+}
+
 export function listModels(db: DB): ModelInfo[] {
   const rows = db
     .prepare(
@@ -102,13 +130,13 @@ export function listModels(db: DB): ModelInfo[] {
     created_at: string;
   }[];
   return rows.map((r) => {
-    const meta = JSON.parse(r.metadata) as { metrics?: { test?: ModelInfo['metrics'] } };
+    const meta = storedMetadata(r.metadata, r.id) as { metrics?: { test?: ModelInfo['metrics'] } };
     return {
       id: r.id,
       name: r.name,
       kind: r.kind,
       datasetId: r.dataset_id,
-      featureNames: JSON.parse(r.feature_names) as string[],
+      featureNames: storedFeatureNames(r.feature_names, r.id),
       threshold: r.threshold,
       metrics: meta.metrics?.test ?? null,
       createdAt: r.created_at,

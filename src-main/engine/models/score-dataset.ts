@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { DatasetInfo } from '../../../src-shared/domain';
 import { fail } from '../../../src-shared/result';
 import { featuresTable, readFeatureSet } from '../db/features-store';
+import { storedFeatureNames, storedMetadata } from '../db/models-store';
 import type { DB } from '../db/open-case';
 import { checkFeatureCount, checkTreeModel } from './onnx/check-import';
 import { onnxMetadata, parseFeatureNames } from './onnx/metadata';
@@ -39,9 +40,9 @@ export function readStoredModel(db: DB, id: number): StoredModel {
     id: row.id,
     name: row.name,
     kind: row.kind,
-    featureNames: JSON.parse(row.feature_names) as string[],
+    featureNames: storedFeatureNames(row.feature_names, row.id),
     threshold: row.threshold ?? 0.5,
-    metadata: JSON.parse(row.metadata) as Partial<ModelMetadata>,
+    metadata: storedMetadata(row.metadata, row.id) as Partial<ModelMetadata>,
     body: new Uint8Array(row.body),
   };
 }
@@ -196,8 +197,16 @@ export function loadScoringInput(db: DB, ds: DatasetInfo, model: StoredModel): S
 export const scoresInProcess = (model: StoredModel) => model.kind === 'iforest' || model.kind === 'hbos';
 
 export function scoreWithDetector(model: StoredModel, columns: Float32Array[]): Float64Array {
-  const saved = JSON.parse(new TextDecoder().decode(model.body)) as SavedDetector;
-  return restoreDetector(saved).score(columns);
+  let detector;
+  try {
+    detector = restoreDetector(JSON.parse(new TextDecoder().decode(model.body)) as SavedDetector);
+  } catch (e) {
+    return fail(
+      'NOT_A_CASE',
+      `this case's table models is damaged: model ${model.id ?? model.name} cannot be read (${(e as Error).message})`,
+    );
+  }
+  return detector.score(columns);
 }
 
 export function outcome(ids: Float64Array, scores: Float64Array, threshold: number): ScoreOutcome {
