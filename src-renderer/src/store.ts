@@ -313,6 +313,25 @@ const isFeaturesResult = (r: FinishedResult): r is FeaturesResult => 'features' 
 /** Callers waiting for a job of theirs to finish (chained jobs such as "update scores"). */
 const jobWaiters = new Map<string, (f: JobFinished) => void>();
 
+/** After a reconnect: waiters whose job is no longer running missed its end; let them go. */
+function releaseLostWaiters(): void {
+  const running = get().jobs;
+  for (const [jobId, resolve] of [...jobWaiters]) {
+    if (running[jobId]) continue;
+    jobWaiters.delete(jobId);
+    resolve({
+      jobId,
+      kind: 'features',
+      label: 'a job',
+      ok: false,
+      error: {
+        code: 'INTERNAL',
+        message: 'the connection dropped while it ran: check its result and start the next step again',
+      },
+    });
+  }
+}
+
 /** The last finished jobs, for a waiter that registers after its job already ended. */
 const recentFinished = new Map<string, JobFinished>();
 
@@ -551,7 +570,7 @@ export function startApp(withBridge: Bridge = getBridge()): void {
       if (everOpen) {
         // Events were missed while the socket was down: resync, and let views refetch.
         set((s) => ({ connectionEpoch: s.connectionEpoch + 1 }));
-        void loadState();
+        void loadState().then(releaseLostWaiters);
       }
       everOpen = true;
     });

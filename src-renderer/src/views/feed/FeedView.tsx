@@ -157,6 +157,11 @@ export function FeedView({ dataset }: { dataset: DatasetInfo }) {
   }, [dataset.id, dataVersion, epoch]);
 
   const items = useMemo(() => (page?.datasetId === dataset.id ? page.items : []), [page, dataset.id]);
+  // Judging the last items of the last page empties it: go back to the page before.
+  useEffect(() => {
+    if (page && page.items.length === 0 && page.offset > 0 && page.total > 0)
+      setOffset(Math.max(0, Math.floor((page.total - 1) / PAGE) * PAGE));
+  }, [page]);
   const index = Math.min(selected, Math.max(0, items.length - 1));
   const item = items[index] ?? null;
 
@@ -166,10 +171,19 @@ export function FeedView({ dataset }: { dataset: DatasetInfo }) {
     setSelected(0);
   };
 
+  // One verdict at a time: a key pressed again before the list has moved on would judge the
+  // item that was just judged (or the wrong one), so keys wait for the next page.
+  const saving = useRef(false);
+  useEffect(() => {
+    saving.current = false;
+  }, [page, error]);
   const saveVerdict = useCallback(
     async (eventId: number, v: Verdict | null, previous: Verdict | null, undo: boolean) => {
+      if (saving.current) return;
+      saving.current = true;
       const r = await appBridge().invoke('feed.verdict', { datasetId: dataset.id, eventId, verdict: v });
       if (!r.ok) {
+        saving.current = false;
         showError(r.error, 'Could not save the verdict');
         return;
       }
