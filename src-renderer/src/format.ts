@@ -92,3 +92,21 @@ export const MOD_KEY =
   typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent)
     ? '⌘'
     : 'Ctrl';
+
+/** A rule alert's detail key in words: "rateLimitFromEventId" → "rate limit from event id". */
+export function detailLabel(key: string): string {
+  return key
+    .replace(/_/g, ' ')
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase();
+}
+
+const detailNumber = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+
+/** A rule alert's detail value: times (epoch ms) as UTC times, numbers rounded. */
+export function detailValue(v: string | number | boolean | null): string {
+  if (v === null) return '–';
+  if (typeof v !== 'number') return String(v);
+  if (v > 1e12 && v < 1e14) return `${formatTs(v)} UTC`;
+  return detailNumber.format(v);
+}

@@ -3,7 +3,7 @@
 // each verdict moves its rule's confidence, shown at the top with the rules disabled for review.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { DatasetInfo, IncidentInfo, RuleConfidenceInfo, StoredAlert } from '../../../src-shared/domain';
-import { formatInt, formatTs } from '../format';
+import { detailLabel, detailValue, formatInt, formatTs } from '../format';
 import { isEditable } from '../hooks/useShortcuts';
 import { appBridge, bumpData, runJob, showError, showNotice, useStore, selectCaseBusy } from '../store';
 import { EmptyState } from './EmptyState';
@@ -275,8 +275,8 @@ export function AlertsView({ dataset }: { dataset: DatasetInfo }) {
                   </div>
                   {Object.entries(alert.details).map(([k, v]) => (
                     <div key={k}>
-                      <dt>{words(k)}</dt>
-                      <dd>{v === null ? '–' : String(v)}</dd>
+                      <dt>{detailLabel(k)}</dt>
+                      <dd>{detailValue(v)}</dd>
                     </div>
                   ))}
                   <div>

@@ -7,7 +7,7 @@ import {
   type LiveAlert,
   type LiveAttack,
 } from '../../../src-shared/domain';
-import { formatInt } from '../format';
+import { detailLabel, detailValue, formatInt } from '../format';
 import { cancelJob, launchAttack, setLiveOpen, startStream, useStore } from '../store';
 import { SeverityBadge } from './feed/Severity';
 
@@ -23,13 +23,6 @@ const ATTACK_TEXT: Record<LiveAttack, string> = {
 const words = (s: string) => s.replace(/_/g, ' ');
 const clock = (ms: number) => new Date(ms).toISOString().slice(11, 19);
 const num = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
-
-/** Epoch-millisecond values (rateLimitAt…) as a clock; numbers rounded. */
-function detailValue(v: string | number | boolean | null): string {
-  if (typeof v !== 'number') return String(v);
-  if (v > 1e12) return clock(v);
-  return num.format(v);
-}
 
 /** Simulated seconds from an attack's launch to the first alert on its entity, if caught. */
 function caughtAfter(a: LaunchedAttack, alerts: LiveAlert[]): number | null {
@@ -202,7 +195,7 @@ export function LiveView() {
                   <td className="num">{Math.round(a.confidence * 100)}</td>
                   <td className="muted">
                     {Object.entries(a.details)
-                      .map(([k, v]) => `${words(k)} ${detailValue(v)}`)
+                      .map(([k, v]) => `${detailLabel(k)} ${detailValue(v)}`)
                       .join(' · ')}
                   </td>
                 </tr>
