@@ -5,6 +5,8 @@ import { binColumn, binOf, cutsFor, MAX_BINS } from '../../src-main/engine/model
 import { predictProba, trainGbdt } from '../../src-main/engine/models/gbdt/train';
 import { bestF1Threshold, metricsAt, prAuc, rocAuc } from '../../src-main/engine/models/metrics';
 import { rng } from '../../src-main/engine/random';
+import { buildHist, FEATURE_STRIDE } from '../../src-main/engine/models/gbdt/hist';
+import { sharedMemory, wasmHist } from '../../src-main/engine/models/gbdt/wasm-hist';
 
 const shared = path.resolve(__dirname, '../../../shared/data');
 
@@ -207,6 +209,39 @@ describe('binColumn', () => {
       const onCuts = new Uint8Array(cuts.length);
       binColumn(cuts, cuts, onCuts);
       expect(Array.from(onCuts)).toEqual(Array.from(cuts, (x) => binOf(cuts, x)));
+    }
+  });
+});
+
+describe('WebAssembly SIMD histogram kernel', () => {
+  it('adds exactly what the JavaScript kernel adds, bit for bit, on shared memory', () => {
+    const N = 5000;
+    const F = 7;
+    const ghOff = (N * F + 15) & ~15;
+    const idxOff = (ghOff + 16 * N + 15) & ~15;
+    const hOff = (idxOff + 4 * N + 15) & ~15;
+    const mem = sharedMemory(hOff + 8 * F * FEATURE_STRIDE);
+    expect(mem).not.toBeNull();
+    const buf = mem!.buffer;
+    const bins = new Uint8Array(buf, 0, N * F);
+    const gh = new Float64Array(buf, ghOff, 2 * N);
+    const idx = new Uint32Array(buf, idxOff, N);
+    const hist = new Float64Array(buf, hOff, F * FEATURE_STRIDE);
+    for (let i = 0; i < N * F; i++) bins[i] = (i * 7919) % 256; // the missing bin (255) included
+    for (let i = 0; i < 2 * N; i++) gh[i] = Math.sin(i) * 3;
+    for (let i = 0; i < N; i++) idx[i] = (i * 31) % N;
+    const kernel = wasmHist(mem!);
+    expect(kernel).not.toBeNull();
+    for (const [b, e, fLo, fHi] of [
+      [100, 4000, 0, F],
+      [0, N, 2, 5],
+      [7, 7, 0, F],
+    ]) {
+      hist.fill(0);
+      kernel!(hist.byteOffset, 0, F, gh.byteOffset, idx.byteOffset, b, e, fLo, fHi);
+      const ref = new Float64Array(F * FEATURE_STRIDE);
+      buildHist(ref, bins, F, gh, idx, b, e, fLo, fHi);
+      expect(Array.from(hist)).toEqual(Array.from(ref));
     }
   });
 });

@@ -9,6 +9,7 @@
 // itself, then waits for the parts the helper took.
 import type { Worker } from 'node:worker_threads';
 import { binColumn, cutsFor, MAX_BINS, MISSING, transposeBins } from './binning';
+import { sharedMemory, wasmHist, type WasmHist } from './wasm-hist';
 import {
   bestSplit,
   buildHist,
@@ -54,6 +55,11 @@ export interface SharedState {
   counts: Float64Array;
   /** Control words (see C_*). */
   ctrl: Int32Array;
+  /**
+   * The WebAssembly memory binsRow, gh, idx and hist live in (shared by both threads), for the
+   * SIMD histogram kernel; null where WebAssembly threads are missing (plain SharedArrayBuffers).
+   */
+  mem: WebAssembly.Memory | null;
   lambda: number;
   gamma: number;
   minChildWeight: number;
@@ -96,6 +102,7 @@ const OP_BINS = 6;
 const OP_TRANSPOSE = 7;
 
 const shared = (bytes: number) => new SharedArrayBuffer(Math.max(8, bytes));
+const align16 = (n: number) => (n + 15) & ~15;
 
 export function createSharedState(
   N: number,
@@ -103,21 +110,30 @@ export function createSharedState(
   slots: number,
   p: { lambda: number; gamma: number; minChildWeight: number },
 ): SharedState {
+  // The histogram kernel's arrays in one WebAssembly memory when it can be had.
+  const offBins = 0;
+  const offGh = align16(offBins + N * F);
+  const offIdx = align16(offGh + 16 * N);
+  const offHist = align16(offIdx + 4 * N);
+  const histDoubles = slots * F * FEATURE_STRIDE;
+  const mem = sharedMemory(offHist + 8 * histDoubles);
+  const buf = mem?.buffer as SharedArrayBuffer | undefined;
   return {
     N,
     F,
+    mem,
+    binsRow: buf ? new Uint8Array(buf, offBins, N * F) : new Uint8Array(shared(N * F)),
+    gh: buf ? new Float64Array(buf, offGh, 2 * N) : new Float64Array(shared(16 * N)),
+    idx: buf ? new Uint32Array(buf, offIdx, N) : new Uint32Array(shared(4 * N)),
+    hist: buf ? new Float64Array(buf, offHist, histDoubles) : new Float64Array(shared(8 * histDoubles)),
     columns: new Float32Array(shared(4 * N * F)),
     cuts: new Float32Array(shared(4 * 256 * F)),
     cutCount: new Int32Array(shared(4 * F)),
-    binsRow: new Uint8Array(shared(N * F)),
     binsCol: new Uint8Array(shared(N * F)),
-    gh: new Float64Array(shared(16 * N)),
-    idx: new Uint32Array(shared(4 * N)),
     margin: new Float64Array(shared(8 * N)),
     y: new Uint8Array(shared(N)),
     nbins: new Int32Array(shared(4 * F)),
     useFeature: new Uint8Array(shared(F)),
-    hist: new Float64Array(shared(8 * slots * F * FEATURE_STRIDE)),
     slots,
     args: new Float64Array(shared(8 * ARGS)),
     splits: new Float64Array(shared(8 * PARTS * 2 * SPLIT_SIZE)),
@@ -195,9 +211,23 @@ function partition(
 interface Scratch {
   right: Uint32Array;
   dir: Uint8Array;
+  /** This thread's instance of the WebAssembly histogram kernel. */
+  kernel: WasmHist | null;
 }
 
-const scratchFor = (N: number): Scratch => ({ right: new Uint32Array(N), dir: new Uint8Array(256) });
+const scratchFor = (s: SharedState): Scratch => ({
+  right: new Uint32Array(s.N),
+  dir: new Uint8Array(256),
+  kernel: s.mem ? wasmHist(s.mem) : null,
+});
+
+/** A block's histogram of rows idx[b..e) into `view`: the SIMD kernel when there is one. */
+function histogram(s: SharedState, x: Scratch, view: Float64Array, b: number, e: number): void {
+  if (!x.kernel) return buildHist(view, s.binsRow, s.F, s.gh, s.idx, b, e, 0, s.F);
+  view.fill(0);
+  if (e > b)
+    x.kernel(view.byteOffset, s.binsRow.byteOffset, s.F, s.gh.byteOffset, s.idx.byteOffset, b, e, 0, s.F);
+}
 
 /** Best split of a node with histograms in slots s0 (block 0) and s1 over [fLo, fHi) into splits[at..]. */
 function nodeSplit(
@@ -261,7 +291,7 @@ function runPart(s: SharedState, x: Scratch, part: number): void {
     const e = a[A_RANGE + 2 * part + 1];
     if (op === OP_ROOT) {
       gradients(s, a[A_POS_WEIGHT], b, e, s.counts, 2 * part);
-      buildHist(slotView(s, a[A_PARENT + part]), s.binsRow, s.F, s.gh, s.idx, b, e, 0, s.F);
+      histogram(s, x, slotView(s, a[A_PARENT + part]), b, e);
     } else if (op === OP_SPLIT) {
       const nl = partition(s, b, e, a[A_FEATURE], directions(a, x.dir), x.right);
       s.counts[part] = nl;
@@ -269,7 +299,7 @@ function runPart(s: SharedState, x: Scratch, part: number): void {
         // The smaller child of this block from its rows; the parent's slot becomes the larger.
         const small = slotView(s, a[A_SMALL + part]);
         const smallLeft = nl <= e - b - nl;
-        buildHist(small, s.binsRow, s.F, s.gh, s.idx, smallLeft ? b : b + nl, smallLeft ? b + nl : e, 0, s.F);
+        histogram(s, x, small, smallLeft ? b : b + nl, smallLeft ? b + nl : e);
         subtractHist(slotView(s, a[A_PARENT + part]), small);
       }
     } else if (op === OP_LEAVES) {
@@ -350,7 +380,7 @@ export class Stepper {
     /** Steps over fewer rows than this are not worth a hand-over. */
     private readonly minRows = 8192,
   ) {
-    this.x = scratchFor(s.N);
+    this.x = scratchFor(s);
   }
 
   /**
@@ -496,7 +526,7 @@ export class Stepper {
 /** The helper's side: takes parts of posted steps until told to quit. */
 export function serveSteps(s: SharedState): void {
   const { ctrl, args } = s;
-  const x = scratchFor(s.N);
+  const x = scratchFor(s);
   let seen = 0;
   try {
     for (;;) {
