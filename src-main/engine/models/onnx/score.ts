@@ -66,6 +66,7 @@ export async function openOnnx(model: Uint8Array | string, file = 'model.onnx'):
     : (floats.find((n) => /prob/i.test(n)) ??
       floats[floats.length - 1] ??
       session.outputNames[session.outputNames.length - 1]);
+  let rowMajor: Float32Array | Float64Array | null = null;
   return {
     inputs: session.inputNames,
     outputs: session.outputNames,
@@ -77,7 +78,11 @@ export async function openOnnx(model: Uint8Array | string, file = 'model.onnx'):
       const out = new Float32Array(n);
       for (let start = 0; start < n; start += BATCH) {
         const m = Math.min(BATCH, n - start);
-        const data = double ? new Float64Array(m * F) : new Float32Array(m * F);
+        // The row-major input of a batch: kept between batches (and calls) of the same size,
+        // every element is overwritten below; run() has finished with it before the next fill.
+        if (!rowMajor || rowMajor.length !== m * F)
+          rowMajor = double ? new Float64Array(m * F) : new Float32Array(m * F);
+        const data = rowMajor;
         for (let f = 0; f < F; f++) {
           const col = columns[f];
           for (let r = 0; r < m; r++) data[r * F + f] = col[start + r];
