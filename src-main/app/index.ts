@@ -46,6 +46,8 @@ async function main(): Promise<void> {
 
   const requested = caseFromArgs();
   const casePath = requested ?? path.join(app.getPath('userData'), 'demo.sentinel');
+  // A demo built by an older version is set aside (kept) and built again.
+  if (!requested && host.demoStatus(casePath) === 'stale') host.retireDemo(casePath);
   if (existsSync(casePath)) {
     const r = await host.openCase(casePath);
     if (!r.ok) dialog.showErrorBox('Could not open the case', formatError(r.error));

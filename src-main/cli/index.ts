@@ -429,8 +429,15 @@ async function run(argv: string[]): Promise<number> {
         releaseUpload: (id) => uploads.drop(id),
       });
       let demo: Promise<unknown> | null = null;
+      const wantsDemo = args.flags.get('demo') === true;
+      if (wantsDemo && host.demoStatus(casePath) === 'stale') {
+        const moved = host.retireDemo(casePath);
+        process.stderr.write(
+          `sentinel: the demo case was built by an older version: kept as ${moved}, building it again\n`,
+        );
+      }
       if (existsSync(casePath)) unwrap(await host.openCase(casePath));
-      else if (args.flags.get('demo') === true) {
+      else if (wantsDemo) {
         const started = await host.createDemo(casePath);
         if ('error' in started) throw new CliFailure(started.error);
         demo = started.done;

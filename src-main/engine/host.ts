@@ -54,7 +54,14 @@ import { AppFailure, err, ok, toAppError, type AppError, type Result } from '../
 import { explain } from './feed/explain';
 import { loadScenarioConfig, loadUnmatchedRule, type ScenarioSpec } from './scenarios/config';
 import { DbClient, type DbProgress } from './db-client';
-import { DEMO_INJECTIONS, demoInjectionStart, type DemoFile } from './demo/demo-data';
+import {
+  DEMO_INJECTIONS,
+  DEMO_RECIPE,
+  DEMO_RECIPE_KEY,
+  demoInjectionStart,
+  type DemoFile,
+} from './demo/demo-data';
+import { openCaseDb, closeCaseDb } from './db/open-case';
 import { loadFeatureConfig, projectRoot } from './features/config';
 import { requestCancel } from './ingest/protocol';
 import { spawnWorker } from './worker-spawn';
@@ -1043,6 +1050,35 @@ export class EngineHost {
   // ---- demo --------------------------------------------------------------------------
 
   /** Creates the demo case at `file` in worker threads and opens it. */
+  /**
+   * The demo case at `file`: missing, current, or built by an older recipe of the demo (or not
+   * a readable demo case at all), which the shells set aside and build again.
+   */
+  demoStatus(file: string): 'missing' | 'current' | 'stale' {
+    if (!existsSync(file)) return 'missing';
+    try {
+      const db = openCaseDb(file, { readonly: true });
+      try {
+        const v = db.prepare('SELECT value FROM case_meta WHERE key = ?').pluck().get(DEMO_RECIPE_KEY);
+        return v === String(DEMO_RECIPE) ? 'current' : 'stale';
+      } finally {
+        closeCaseDb(db);
+      }
+    } catch {
+      return 'stale';
+    }
+  }
+
+  /** Moves an out-of-date demo case aside (nothing is deleted); returns where it went. */
+  retireDemo(file: string): string {
+    const stamp = new Date().toISOString().replace(/[-:]/g, '').slice(0, 15);
+    const to = `${file.replace(/\.sentinel$/, '')}-${stamp}.old.sentinel`;
+    renameSync(file, to);
+    for (const suffix of ['-wal', '-shm'])
+      if (existsSync(file + suffix)) renameSync(file + suffix, to + suffix);
+    return to;
+  }
+
   async createDemo(
     file: string,
   ): Promise<{ jobId: string; done: Promise<Result<CaseInfo>> } | { error: AppError }> {
@@ -1165,6 +1201,12 @@ export class EngineHost {
       const r = await this.rulesIn(job, jobId, casePath, datasetId);
       if (!r.ok) return r;
     }
+    const stamped = await this.db!.request({
+      type: 'setMeta',
+      key: DEMO_RECIPE_KEY,
+      value: String(DEMO_RECIPE),
+    });
+    if (!stamped.ok) return stamped;
     return ok(null);
   }
 

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EngineHost } from '../../src-main/engine/host';
@@ -53,6 +54,28 @@ describe('demo case', () => {
     const strip = (i: CaseInfo) => i.datasets.map((d) => ({ ...d, createdAt: '', ingestSeconds: 0 }));
     expect(strip(b.info)).toEqual(strip(a.info));
     expect(b.pages).toEqual(a.pages);
+
+    // The demo says which recipe built it: current now; a demo of an older recipe (or any other
+    // case at the demo path) is stale and is moved aside, never deleted.
+    const host = new EngineHost({ shell: 'cli' });
+    try {
+      const file = path.join(dir, 'a.sentinel');
+      expect(host.demoStatus(file)).toBe('current');
+      expect(host.demoStatus(path.join(dir, 'none.sentinel'))).toBe('missing');
+      const db = new Database(file);
+      db.prepare("UPDATE case_meta SET value = '1' WHERE key = 'demo_recipe'").run();
+      db.close();
+      expect(host.demoStatus(file)).toBe('stale');
+      const moved = host.retireDemo(file);
+      expect(existsSync(file)).toBe(false);
+      expect(existsSync(moved)).toBe(true);
+      expect(moved).toMatch(/a-\d{8}T\d{6}\.old\.sentinel$/);
+      const other = path.join(dir, 'other.sentinel');
+      writeFileSync(other, 'not a case');
+      expect(host.demoStatus(other)).toBe('stale');
+    } finally {
+      await host.close();
+    }
   });
 });
 

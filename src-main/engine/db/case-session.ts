@@ -204,6 +204,14 @@ export class CaseSession {
     return listModels(this.reader);
   }
 
+  /** Sets a key of the case's own description (case_meta). */
+  setMeta(key: string, value: string): Promise<null> {
+    return this.exclusive(async () => {
+      this.writer.prepare('INSERT OR REPLACE INTO case_meta (key, value) VALUES (?, ?)').run(key, value);
+      return null;
+    }, true);
+  }
+
   // ---- the anomaly feed ----------------------------------------------------------------
 
   private readonly feedCache = new Map<number, { ranking: Ranking; medians?: (number | null)[] }>();

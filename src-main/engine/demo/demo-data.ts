@@ -7,6 +7,12 @@ import path from 'node:path';
 import { rng } from '../random';
 
 export const DEMO_START = Date.UTC(2026, 9, 5); // 2026-10-05, a Monday
+/**
+ * What the demo case holds moves with the product (the default model, the rules run over it):
+ * a demo built by an older recipe is set aside and built again when the workstation starts.
+ */
+export const DEMO_RECIPE = 2;
+export const DEMO_RECIPE_KEY = 'demo_recipe';
 const DAY = 86_400_000;
 const DAYS = 14;
 

@@ -62,6 +62,7 @@ export type DbRequest =
   | { type: 'verdict'; alertId: number; verdict: 'confirmed' | 'false_positive'; configPath?: string }
   | { type: 'ruleConfidence'; configPath?: string }
   | { type: 'reviewRule'; rule: RuleName; configPath?: string }
+  | { type: 'setMeta'; key: string; value: string }
   | { type: 'close' };
 
 export interface DbResults {
@@ -86,6 +87,7 @@ export interface DbResults {
   verdict: VerdictResult;
   ruleConfidence: RuleConfidenceInfo[];
   reviewRule: RuleConfidenceInfo;
+  setMeta: null;
   close: null;
 }
 

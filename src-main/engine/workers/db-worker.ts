@@ -80,6 +80,8 @@ async function handle(req: DbRequest): Promise<unknown> {
       return need().ruleConfidence(req.configPath);
     case 'reviewRule':
       return need().reviewRule(req.rule, req.configPath);
+    case 'setMeta':
+      return need().setMeta(req.key, req.value);
     case 'close':
       session?.close();
       session = null;
