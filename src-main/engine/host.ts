@@ -58,6 +58,7 @@ import {
   DEMO_INJECTIONS,
   DEMO_RECIPE,
   DEMO_RECIPE_KEY,
+  DEMO_DATASETS,
   demoInjectionStart,
   type DemoFile,
 } from './demo/demo-data';
@@ -1051,21 +1052,24 @@ export class EngineHost {
 
   /** Creates the demo case at `file` in worker threads and opens it. */
   /**
-   * The demo case at `file`: missing, current, or built by an older recipe of the demo (or not
-   * a readable demo case at all), which the shells set aside and build again.
+   * The demo case at `file`: missing; current; stale (a demo built by an older recipe, which the
+   * shells set aside and build again); or other (not a demo: someone's case, left alone).
    */
-  demoStatus(file: string): 'missing' | 'current' | 'stale' {
+  demoStatus(file: string): 'missing' | 'current' | 'stale' | 'other' {
     if (!existsSync(file)) return 'missing';
     try {
       const db = openCaseDb(file, { readonly: true });
       try {
         const v = db.prepare('SELECT value FROM case_meta WHERE key = ?').pluck().get(DEMO_RECIPE_KEY);
-        return v === String(DEMO_RECIPE) ? 'current' : 'stale';
+        if (v !== undefined) return v === String(DEMO_RECIPE) ? 'current' : 'stale';
+        // Demos from before the recipe was recorded: the demo's four datasets and nothing else.
+        const names = (db.prepare('SELECT name FROM datasets ORDER BY id').pluck().all() as string[]).join();
+        return names === DEMO_DATASETS.join() ? 'stale' : 'other';
       } finally {
         closeCaseDb(db);
       }
     } catch {
-      return 'stale';
+      return 'other'; // not a case we can read: opening it says why
     }
   }
 

@@ -70,9 +70,20 @@ describe('demo case', () => {
       expect(existsSync(file)).toBe(false);
       expect(existsSync(moved)).toBe(true);
       expect(moved).toMatch(/a-\d{8}T\d{6}\.old\.sentinel$/);
+      // Not a demo (a file that is not a case, or someone's own case): left alone.
       const other = path.join(dir, 'other.sentinel');
       writeFileSync(other, 'not a case');
-      expect(host.demoStatus(other)).toBe('stale');
+      expect(host.demoStatus(other)).toBe('other');
+      expect(host.demoStatus(path.join(dir, 'b.sentinel'))).toBe('current');
+      const mine = path.join(dir, 'mine.sentinel');
+      const created = await host.createCase(mine);
+      expect(created.ok).toBe(true);
+      expect(host.demoStatus(mine)).toBe('other');
+      // A demo from before the recipe was recorded is recognised by its datasets.
+      const db2 = new Database(path.join(dir, 'b.sentinel'));
+      db2.prepare("DELETE FROM case_meta WHERE key = 'demo_recipe'").run();
+      db2.close();
+      expect(host.demoStatus(path.join(dir, 'b.sentinel'))).toBe('stale');
     } finally {
       await host.close();
     }

@@ -13,6 +13,7 @@ export const DEMO_START = Date.UTC(2026, 9, 5); // 2026-10-05, a Monday
  */
 export const DEMO_RECIPE = 2;
 export const DEMO_RECIPE_KEY = 'demo_recipe';
+export const DEMO_DATASETS = ['card_transactions', 'logins', 'api_gateway', 'service_metrics'];
 const DAY = 86_400_000;
 const DAYS = 14;
 
