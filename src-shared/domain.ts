@@ -232,8 +232,6 @@ export interface FeedModel {
   name: string;
   kind: ModelInfo['kind'];
   threshold: number | null;
-  /** Events of the dataset this model scored. */
-  scored: number;
 }
 
 export interface FeedItem {
@@ -241,7 +239,10 @@ export interface FeedItem {
   ts: number | null;
   entity: string | null;
   amount: number | null;
-  /** Combined anomaly score, 0–100: the mean of each model's percentile rank in the dataset. */
+  /**
+   * Combined anomaly score, 0–100: the mean of its percentile ranks under the feed's models that
+   * scored it, and at least the points of the rule alerts behind it.
+   */
   score: number;
   /** Rank by combined score, 1 = most anomalous. */
   rank: number;
@@ -417,23 +418,31 @@ export const LIVE_ATTACKS = [
 ] as const;
 export type LiveAttack = (typeof LIVE_ATTACKS)[number];
 
-/** An alert raised in a live stream (kept in memory; numbered in the stream). */
-export interface LiveAlert {
+/** An alert as the rule engine raises it (numbered in its run or stream). */
+export interface RaisedAlertInfo {
+  /** Position in the run (1-based); the case gives stored alerts their own ids. */
   seq: number;
-  /** Simulated time of the event that raised it. */
-  raisedAt: number;
   rule: string;
   entityKind: 'key' | 'ip' | 'operation';
   entity: string;
+  /** The source IP of the event that raised it (API and login events both have one). */
   ip: string | null;
   start: number;
   end: number;
   observed: number;
   baseline: number | null;
   severity: Severity;
+  /** 0..1: the rule's confidence times the baseline's (0.5 for a new key). */
   confidence: number;
+  /** Repeats folded into it within the cooldown. */
   count: number;
   details: Record<string, string | number | boolean | null>;
+}
+
+/** An alert raised in a live stream (kept in memory). */
+export interface LiveAlert extends RaisedAlertInfo {
+  /** Simulated time of the event that raised it. */
+  raisedAt: number;
 }
 
 export interface StreamTick {

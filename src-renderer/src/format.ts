@@ -110,3 +110,11 @@ export function detailValue(v: string | number | boolean | null): string {
   if (v > 1e12 && v < 1e14) return `${formatTs(v)} UTC`;
   return detailNumber.format(v);
 }
+
+/** Up to two decimals, grouped: amounts, observed values, baselines. */
+export function formatNumber(v: number): string {
+  return detailNumber.format(v);
+}
+
+/** A name of the engine in words: "lateral_movement" → "lateral movement". */
+export const spaced = (name: string): string => name.replace(/_/g, ' ');

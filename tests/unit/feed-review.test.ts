@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { Explanation, FeedPage, TrainResult } from '../../src-shared/domain';
 import { EngineHost } from '../../src-main/engine/host';
-import { hostWithCase, ingest, writeFile } from './helpers';
+import { call, hostWithCase, ingest, job, writeFile } from './helpers';
 
 const T0 = Date.UTC(2026, 9, 5);
 
@@ -16,24 +16,6 @@ function csv(from: number, to: number, amount = (i: number) => 20 + ((i * 37) % 
     );
   }
   return lines.join('\n') + '\n';
-}
-
-async function call<T>(host: EngineHost, method: string, params: unknown): Promise<T> {
-  const r = await host.handle(method, params);
-  if (!r.ok) throw new Error(JSON.stringify(r.error));
-  return r.value as T;
-}
-
-async function job<T>(host: EngineHost, method: string, params: unknown): Promise<T> {
-  const { jobId } = await call<{ jobId: string }>(host, method, params);
-  return new Promise((resolve, reject) => {
-    const off = host.on('job.finished', (f) => {
-      if (f.jobId !== jobId) return;
-      off();
-      if (f.ok) resolve(f.result as T);
-      else reject(new Error(JSON.stringify(f.error)));
-    });
-  });
 }
 
 async function twoModelCase() {

@@ -13,8 +13,7 @@ import type {
 import path from 'node:path';
 import { percentileOf, RULE_POINTS } from '../../src-main/engine/feed/rank';
 import { writeApilog } from '../../src-main/engine/simulate/apilog';
-import type { EngineHost } from '../../src-main/engine/host';
-import { hostWithCase, ingest, writeFile } from './helpers';
+import { call, hostWithCase, ingest, job, writeFile } from './helpers';
 
 const T0 = Date.UTC(2026, 9, 5);
 
@@ -27,24 +26,6 @@ function csv(): string {
     );
   }
   return lines.join('\n') + '\n';
-}
-
-async function call<T>(host: EngineHost, method: string, params: unknown): Promise<T> {
-  const r = await host.handle(method, params);
-  if (!r.ok) throw new Error(JSON.stringify(r.error));
-  return r.value as T;
-}
-
-async function job<T>(host: EngineHost, method: string, params: unknown): Promise<T> {
-  const { jobId } = await call<{ jobId: string }>(host, method, params);
-  return new Promise((resolve, reject) => {
-    const off = host.on('job.finished', (f) => {
-      if (f.jobId !== jobId) return;
-      off();
-      if (f.ok) resolve(f.result as T);
-      else reject(new Error(JSON.stringify(f.error)));
-    });
-  });
 }
 
 async function scoredCase() {

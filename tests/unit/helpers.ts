@@ -71,3 +71,23 @@ export function failure(fn: () => unknown): AppError {
   }
   throw new Error('expected a failure');
 }
+
+/** A request through the contract; throws on an error result. */
+export async function call<T>(host: EngineHost, method: string, params: unknown): Promise<T> {
+  const r = await host.handle(method, params);
+  if (!r.ok) throw new Error(JSON.stringify(r.error));
+  return r.value as T;
+}
+
+/** Starts a job through the contract and waits for its result; rejects when it fails. */
+export async function job<T>(host: EngineHost, method: string, params: unknown): Promise<T> {
+  const { jobId } = await call<{ jobId: string }>(host, method, params);
+  return new Promise((resolve, reject) => {
+    const off = host.on('job.finished', (f) => {
+      if (f.jobId !== jobId) return;
+      off();
+      if (f.ok) resolve(f.result as T);
+      else reject(new Error(JSON.stringify(f.error)));
+    });
+  });
+}

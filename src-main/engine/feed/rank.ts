@@ -76,13 +76,11 @@ function ruleHits(db: DB, datasetId: number): { hits: Map<number, RuleHit>; aler
 export function feedModels(db: DB, datasetId: number): FeedModel[] {
   const rows = db
     .prepare(
-      `SELECT m.id, m.name, m.kind, m.threshold,
-              (SELECT count(*) FROM scores s WHERE s.model_id = m.id AND s.dataset_id = ?) AS scored
-       FROM models m
+      `SELECT m.id, m.name, m.kind, m.threshold FROM models m
        WHERE EXISTS (SELECT 1 FROM scores s WHERE s.model_id = m.id AND s.dataset_id = ?)
        ORDER BY m.id DESC`,
     )
-    .all(datasetId, datasetId) as FeedModel[];
+    .all(datasetId) as FeedModel[];
   const chosen = (family: string) => {
     const v = db
       .prepare('SELECT value FROM case_meta WHERE key = ?')

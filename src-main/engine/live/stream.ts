@@ -8,7 +8,7 @@ import type { RulesConfig } from '../rules/config';
 import { RuleEngine } from '../rules/engine';
 import type { AlertRecord } from '../rules/alerts';
 import { ColumnsBuilder } from '../rules/events';
-import { simulate, SCENARIOS, type SimOptions, type SimScenario } from '../simulate/apilog';
+import { simulate, SCENARIOS, type SimOptions, type SimScenario, type SimSink } from '../simulate/apilog';
 
 const DAY = 86_400_000;
 
@@ -23,23 +23,10 @@ export interface LiveOptions {
 
 type LiveEvent = Record<string, unknown> & { ts: number };
 
-function eventSink(onEvent: (e: LiveEvent, scenario: string | null) => void) {
+/** The simulator's events as the objects live mode takes (the JSON Lines shape). */
+function eventSink(onEvent: (e: LiveEvent, scenario: string | null) => void): SimSink {
   return {
-    api: (
-      ts: number,
-      key: string,
-      ip: string,
-      op: string,
-      complexity: number,
-      fields: readonly string[],
-      tables: readonly string[],
-      rows: number,
-      bytes: number,
-      status: number,
-      denied: boolean,
-      latency: number,
-      scenario: string | null,
-    ) =>
+    api: (ts, key, ip, op, complexity, fields, tables, rows, bytes, status, denied, latency, scenario) =>
       onEvent(
         {
           ts,
@@ -57,7 +44,7 @@ function eventSink(onEvent: (e: LiveEvent, scenario: string | null) => void) {
         },
         scenario,
       ),
-    login: (ts: number, user: string, ip: string, failure: boolean, scenario: string | null) =>
+    login: (ts, user, ip, failure, scenario) =>
       onEvent({ ts, user, ip, result: failure ? 'failure' : 'success' }, scenario),
   };
 }
@@ -191,21 +178,7 @@ export interface RaisedAlert {
   raisedAt: number;
 }
 
-export function toLiveAlert({ alert: a, raisedAt }: RaisedAlert): LiveAlert {
-  return {
-    raisedAt,
-    seq: a.seq,
-    rule: a.rule,
-    entityKind: a.entityKind,
-    entity: a.entity,
-    ip: a.ip,
-    start: a.start,
-    end: a.end,
-    observed: a.observed,
-    baseline: a.baseline,
-    severity: a.severity,
-    confidence: a.confidence,
-    count: a.count,
-    details: a.details,
-  };
+export function toLiveAlert({ alert, raisedAt }: RaisedAlert): LiveAlert {
+  const { evidence: _evidence, incident: _incident, ...shown } = alert;
+  return { ...shown, raisedAt };
 }

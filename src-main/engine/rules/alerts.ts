@@ -1,29 +1,15 @@
 // Alerts as the rules raise them: repeats of one rule on one entity (and one field or table,
 // for the rules that alert per new item) within the cooldown fold into one alert with a count.
+import type { RaisedAlertInfo } from '../../../src-shared/domain';
 import type { RuleName, Severity } from './config';
 import { RULE_NAMES, SEVERITIES } from './config';
 
-export type EntityKind = 'key' | 'ip' | 'operation';
+export type EntityKind = RaisedAlertInfo['entityKind'];
 
-export interface AlertRecord {
-  /** Position in this run (1-based); the case gives stored alerts their own ids. */
-  seq: number;
+export interface AlertRecord extends RaisedAlertInfo {
   rule: RuleName;
-  entityKind: EntityKind;
-  entity: string;
-  /** The source IP of the event that raised it (API and login events both have one). */
-  ip: string | null;
-  start: number;
-  end: number;
-  observed: number;
-  baseline: number | null;
-  severity: Severity;
-  /** 0..1: the rule's confidence times the baseline's (0.5 for a new key). */
-  confidence: number;
-  count: number;
   /** Ids of the events behind it (the first EVIDENCE_MAX). */
   evidence: number[];
-  details: Record<string, string | number | boolean | null>;
   /** Index into the run's incidents, once correlated. */
   incident: number | null;
 }

@@ -5,8 +5,8 @@ import { fail } from '../../../src-shared/result';
 import { parseYamlConfig, readConfigText } from '../config-file';
 import { parseDuration, projectRoot } from '../features/config';
 
-export const SEVERITIES = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
-export type Severity = (typeof SEVERITIES)[number];
+import { SEVERITIES, type Severity } from '../../../src-shared/domain';
+export { SEVERITIES, type Severity };
 
 export const RULE_NAMES = [
   'rate_spike',

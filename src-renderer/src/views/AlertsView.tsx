@@ -3,14 +3,11 @@
 // each verdict moves its rule's confidence, shown at the top with the rules disabled for review.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { DatasetInfo, IncidentInfo, RuleConfidenceInfo, StoredAlert } from '../../../src-shared/domain';
-import { detailLabel, detailValue, formatInt, formatTs } from '../format';
-import { isEditable } from '../hooks/useShortcuts';
+import { detailLabel, detailValue, formatInt, formatNumber, formatTs, spaced } from '../format';
+import { useTriageKeys } from '../hooks/useTriageKeys';
 import { appBridge, bumpData, runJob, showError, showNotice, useStore, selectCaseBusy } from '../store';
 import { EmptyState } from './EmptyState';
 import { SeverityBadge } from './feed/Severity';
-
-const words = (s: string) => s.replace(/_/g, ' ');
-const num = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
 
 /** "10-16 16:00 · 12 min" (UTC): the window's start and length. */
 function windowText(a: { start: number; end: number }, full = false): string {
@@ -65,27 +62,21 @@ export function AlertsView({ dataset }: { dataset: DatasetInfo }) {
       }
       const rule = r.value.rule;
       showNotice(
-        `Alert ${alert.id} ${verdict === 'confirmed' ? 'confirmed' : 'marked a false positive'}: rule ${words(rule.rule)} now at confidence ${rule.confidence}${rule.disabled ? ' and disabled until reviewed' : ''}`,
+        `Alert ${alert.id} ${verdict === 'confirmed' ? 'confirmed' : 'marked a false positive'}: rule ${spaced(rule.rule)} now at confidence ${rule.confidence}${rule.disabled ? ' and disabled until reviewed' : ''}`,
       );
       bumpData();
     },
     [alert],
   );
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || isEditable(e.target)) return;
-      const k = e.key.toLowerCase();
-      if (k === 'j' || e.key === 'ArrowDown') setSelected(Math.min(sorted.length - 1, index + 1));
-      else if (k === 'k' || e.key === 'ArrowUp') setSelected(Math.max(0, index - 1));
-      else if (k === 'c') void judge('confirmed');
-      else if (k === 'f') void judge('false_positive');
-      else return;
-      e.preventDefault();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [sorted.length, index, judge]);
+  useTriageKeys({
+    move: useCallback(
+      (by: 1 | -1) => setSelected(Math.max(0, Math.min(sorted.length - 1, index + by))),
+      [sorted.length, index],
+    ),
+    confirm: useCallback(() => void judge('confirmed'), [judge]),
+    dismiss: useCallback(() => void judge('false_positive'), [judge]),
+  });
 
   useEffect(() => {
     tableRef.current?.querySelector('tr[aria-selected="true"]')?.scrollIntoView({ block: 'nearest' });
@@ -97,7 +88,7 @@ export function AlertsView({ dataset }: { dataset: DatasetInfo }) {
     const r = await appBridge().invoke('rule.review', { rule });
     if (!r.ok) showError(r.error, 'Could not re-enable the rule');
     else {
-      showNotice(`Rule ${words(rule)} reviewed and enabled again`);
+      showNotice(`Rule ${spaced(rule)} reviewed and enabled again`);
       bumpData();
     }
   };
@@ -128,7 +119,7 @@ export function AlertsView({ dataset }: { dataset: DatasetInfo }) {
             title={`${r.confirmed} confirmed, ${r.falsePositives} false positives`}
             data-testid="rule-chip"
           >
-            {words(r.rule)} <b>{r.confidence}</b>
+            {spaced(r.rule)} <b>{r.confidence}</b>
             {r.disabled && (
               <button type="button" className="btn small ghost" onClick={() => void review(r.rule)}>
                 disabled: review
@@ -150,9 +141,9 @@ export function AlertsView({ dataset }: { dataset: DatasetInfo }) {
               <ul className="incidents" aria-label="Incidents" data-testid="incidents">
                 {incidents.map((i) => (
                   <li key={i.id} className="incident">
-                    <SeverityBadge severity={i.severity} /> <b>{words(i.kind)}</b>{' '}
+                    <SeverityBadge severity={i.severity} /> <b>{spaced(i.kind)}</b>{' '}
                     <span className="muted">
-                      {i.entities.join(', ')} · {i.rules.map(words).join(' + ')} · {windowText(i)} ·{' '}
+                      {i.entities.join(', ')} · {i.rules.map(spaced).join(' + ')} · {windowText(i)} ·{' '}
                       {i.alertIds.length} alerts
                     </span>
                   </li>
@@ -187,11 +178,11 @@ export function AlertsView({ dataset }: { dataset: DatasetInfo }) {
                       <td>
                         <SeverityBadge severity={a.severity} />
                       </td>
-                      <td>{words(a.rule)}</td>
+                      <td>{spaced(a.rule)}</td>
                       <td title={a.entityKind}>{a.entity}</td>
                       <td>{windowText(a)}</td>
-                      <td className="col-amount">{num.format(a.observed)}</td>
-                      <td className="col-amount">{a.baseline === null ? '–' : num.format(a.baseline)}</td>
+                      <td className="col-amount">{formatNumber(a.observed)}</td>
+                      <td className="col-amount">{a.baseline === null ? '–' : formatNumber(a.baseline)}</td>
                       <td className="col-amount">{Math.round(a.confidence * 100)}</td>
                       <td className="col-amount">{formatInt(a.count)}</td>
                       <td>
@@ -222,7 +213,7 @@ export function AlertsView({ dataset }: { dataset: DatasetInfo }) {
                 <div className="explain-title">
                   <div>
                     <div className="explain-entity">
-                      {words(alert.rule)} on {alert.entity}
+                      {spaced(alert.rule)} on {alert.entity}
                     </div>
                     <div className="explain-sub">
                       alert {alert.id} · {windowText(alert, true)} UTC
@@ -259,9 +250,9 @@ export function AlertsView({ dataset }: { dataset: DatasetInfo }) {
                   <div>
                     <dt>Observed</dt>
                     <dd>
-                      <b>{num.format(alert.observed)}</b>{' '}
+                      <b>{formatNumber(alert.observed)}</b>{' '}
                       {alert.baseline !== null && (
-                        <span className="muted">against a baseline of {num.format(alert.baseline)}</span>
+                        <span className="muted">against a baseline of {formatNumber(alert.baseline)}</span>
                       )}
                     </dd>
                   </div>

@@ -7,7 +7,7 @@ import {
   type LiveAlert,
   type LiveAttack,
 } from '../../../src-shared/domain';
-import { detailLabel, detailValue, formatInt } from '../format';
+import { detailLabel, detailValue, formatInt, formatNumber, spaced } from '../format';
 import { cancelJob, launchAttack, setLiveOpen, startStream, useStore } from '../store';
 import { SeverityBadge } from './feed/Severity';
 
@@ -20,9 +20,7 @@ const ATTACK_TEXT: Record<LiveAttack, string> = {
   one_second_spike: 'a one-second burst (should not alert)',
 };
 
-const words = (s: string) => s.replace(/_/g, ' ');
 const clock = (ms: number) => new Date(ms).toISOString().slice(11, 19);
-const num = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
 
 /** Simulated seconds from an attack's launch to the first alert on its entity, if caught. */
 function caughtAfter(a: LaunchedAttack, alerts: LiveAlert[]): number | null {
@@ -113,7 +111,7 @@ export function LiveView() {
               <div title="Per-event time through the nine rules, p50 / p99">
                 <dt>Latency p50 / p99</dt>
                 <dd>
-                  {num.format(t.p50Us)} / {num.format(t.p99Us)} µs
+                  {formatNumber(t.p50Us)} / {formatNumber(t.p99Us)} µs
                 </dd>
               </div>
               <div>
@@ -138,7 +136,7 @@ export function LiveView() {
               data-testid={`attack-${a}`}
               title={ATTACK_TEXT[a]}
             >
-              <b>{words(a)}</b>
+              <b>{spaced(a)}</b>
               <span className="muted">{ATTACK_TEXT[a]}</span>
             </button>
           ))}
@@ -149,12 +147,12 @@ export function LiveView() {
               const after = caughtAfter(a, live.alerts);
               return (
                 <li key={`${a.at}:${i}`}>
-                  {clock(a.at)} <b>{words(a.scenario)}</b> on {a.entity} ({formatInt(a.events)} events):{' '}
+                  {clock(a.at)} <b>{spaced(a.scenario)}</b> on {a.entity} ({formatInt(a.events)} events):{' '}
                   {after === null ? (
                     <span className="muted">not caught yet</span>
                   ) : (
                     <span className="caught" data-testid="caught">
-                      caught {num.format(after)} s (simulated) after it began
+                      caught {formatNumber(after)} s (simulated) after it began
                     </span>
                   )}
                 </li>
@@ -188,10 +186,10 @@ export function LiveView() {
                   <td>
                     <SeverityBadge severity={a.severity} />
                   </td>
-                  <td>{words(a.rule)}</td>
+                  <td>{spaced(a.rule)}</td>
                   <td>{a.entity}</td>
-                  <td className="num">{num.format(a.observed)}</td>
-                  <td className="num">{a.baseline === null ? '–' : num.format(a.baseline)}</td>
+                  <td className="num">{formatNumber(a.observed)}</td>
+                  <td className="num">{a.baseline === null ? '–' : formatNumber(a.baseline)}</td>
                   <td className="num">{Math.round(a.confidence * 100)}</td>
                   <td className="muted">
                     {Object.entries(a.details)

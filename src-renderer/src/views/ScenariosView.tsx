@@ -7,11 +7,9 @@ import {
   type InjectionInfo,
   type ScenarioInfo,
 } from '../../../src-shared/domain';
-import { formatInt, formatTs } from '../format';
+import { formatInt, formatNumber, formatTs } from '../format';
 import { appBridge, bumpData, showError, showNotice, updateScores, useStore, selectCaseBusy } from '../store';
 import { SeverityBadge } from './feed/Severity';
-
-const money = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
 
 export function ScenariosView({ dataset }: { dataset: DatasetInfo }) {
   const dataVersion = useStore((s) => s.dataVersion);
@@ -202,7 +200,7 @@ export function ScenariosView({ dataset }: { dataset: DatasetInfo }) {
                     <SeverityBadge severity={i.business.risk} />
                   </td>
                   <td className="num" title={i.business.costFormula}>
-                    {money.format(i.business.cost)}
+                    {formatNumber(i.business.cost)}
                   </td>
                   <td>
                     <button

@@ -4,15 +4,13 @@ import { useEffect, useState } from 'react';
 import type { Explanation, FeedItem, Verdict } from '../../../../src-shared/domain';
 import type { AppError } from '../../../../src-shared/result';
 import { formatError } from '../../../../src-shared/result';
-import { formatInt, formatTs } from '../../format';
+import { formatInt, formatNumber, formatTs } from '../../format';
 import { appBridge, useStore } from '../../store';
 import { SeverityBadge } from './Severity';
 
-const money = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
-
 function formatValue(v: number | null): string {
   if (v === null || !Number.isFinite(v)) return 'missing';
-  return Number.isInteger(v) ? formatInt(v) : money.format(v);
+  return Number.isInteger(v) ? formatInt(v) : formatNumber(v);
 }
 
 function deadline(minutes: number): string {
@@ -72,7 +70,7 @@ export function ExplanationPanel({
             <div className="explain-entity">{item.entity ?? `event ${item.eventId}`}</div>
             <div className="explain-sub">
               event {item.eventId} · {formatTs(item.ts)} UTC
-              {item.amount !== null ? ` · ${money.format(item.amount)}` : ''}
+              {item.amount !== null ? ` · ${formatNumber(item.amount)}` : ''}
             </div>
           </div>
           {current && <SeverityBadge severity={current.severity} />}
@@ -183,7 +181,7 @@ export function ExplanationPanel({
             <div>
               <dt>What it costs</dt>
               <dd data-testid="cost">
-                about <b>{money.format(current.pattern.cost)}</b>{' '}
+                about <b>{formatNumber(current.pattern.cost)}</b>{' '}
                 <span className="muted mono" title="Cost formula of the business rule">
                   {current.pattern.costFormula}
                 </span>

@@ -12,8 +12,8 @@ import type {
 } from '../../../../src-shared/domain';
 import type { AppError } from '../../../../src-shared/result';
 import { formatError } from '../../../../src-shared/result';
-import { formatInt, formatMs, formatTs } from '../../format';
-import { isEditable } from '../../hooks/useShortcuts';
+import { formatInt, formatMs, formatNumber, formatTs } from '../../format';
+import { useTriageKeys } from '../../hooks/useTriageKeys';
 import {
   appBridge,
   bumpData,
@@ -42,8 +42,6 @@ const VERDICT_TEXT: Record<Verdict, string> = {
   false_positive: 'false positive',
 };
 
-const money = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
-
 const COLUMNS: ColumnDef<FeedItem>[] = [
   { id: 'rank', header: '#', cell: (c) => formatInt(c.row.original.rank) },
   {
@@ -66,7 +64,7 @@ const COLUMNS: ColumnDef<FeedItem>[] = [
   {
     id: 'amount',
     header: 'Amount',
-    cell: (c) => (c.row.original.amount === null ? '' : money.format(c.row.original.amount)),
+    cell: (c) => (c.row.original.amount === null ? '' : formatNumber(c.row.original.amount)),
   },
   {
     id: 'scenario',
@@ -215,22 +213,15 @@ export function FeedView({ dataset }: { dataset: DatasetInfo }) {
     [item, last, saveVerdict],
   );
 
-  // Triage keys: J/K or arrows move, C confirms, F marks a false positive, U undoes.
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || isEditable(e.target)) return;
-      const k = e.key.toLowerCase();
-      if (k === 'j' || e.key === 'ArrowDown') setSelected(Math.min(items.length - 1, index + 1));
-      else if (k === 'k' || e.key === 'ArrowUp') setSelected(Math.max(0, index - 1));
-      else if (k === 'c') void verdict('confirmed');
-      else if (k === 'f') void verdict('false_positive');
-      else if (k === 'u') void verdict(null);
-      else return;
-      e.preventDefault();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [items.length, index, verdict]);
+  useTriageKeys({
+    move: useCallback(
+      (by: 1 | -1) => setSelected(Math.max(0, Math.min(items.length - 1, index + by))),
+      [items.length, index],
+    ),
+    confirm: useCallback(() => void verdict('confirmed'), [verdict]),
+    dismiss: useCallback(() => void verdict('false_positive'), [verdict]),
+    undo: useCallback(() => void verdict(null), [verdict]),
+  });
 
   useEffect(() => {
     tableRef.current?.querySelector('tr[aria-selected="true"]')?.scrollIntoView({ block: 'nearest' });
