@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { binColumn, binOf, cutsFor, MAX_BINS } from '../../src-main/engine/models/gbdt/binning';
-import { predictProba, trainGbdt } from '../../src-main/engine/models/gbdt/train';
+import { batchPlan, predictProba, trainGbdt } from '../../src-main/engine/models/gbdt/train';
 import { bestF1Threshold, metricsAt, prAuc, rocAuc } from '../../src-main/engine/models/metrics';
 import { rng } from '../../src-main/engine/random';
 import { buildHist, FEATURE_STRIDE } from '../../src-main/engine/models/gbdt/hist';
@@ -143,6 +143,20 @@ describe('gradient-boosted trees on two threads', () => {
     expect(trainGbdt(names, train, full, { threads: 2 }).trees).toEqual(
       trainGbdt(names, train, full, { threads: 1 }).trees,
     );
+  });
+
+  it('grow the same trees level by level as node by node', () => {
+    const deep = { trees: 6, maxDepth: 9, minChildWeight: 0.5 };
+    const levels = trainGbdt(names, train, deep, { threads: 2 });
+    // one node per step: the order a depth-first grower splits them in
+    expect(trainGbdt(names, train, deep, { threads: 2, batch: 1 }).trees).toEqual(levels.trees);
+    expect(trainGbdt(names, train, deep, { threads: 1, batch: 3 }).trees).toEqual(levels.trees);
+    expect(levels.trees[0].feature.length).toBeGreaterThan(100);
+    // wide levels with many features are grown in narrower batches within the histogram budget
+    expect(batchPlan(30, 6)).toEqual({ batch: 32, slots: 64 });
+    expect(batchPlan(30, 10).batch).toBeLessThan(32);
+    expect(batchPlan(30, 10).slots * 30 * 4096).toBeLessThanOrEqual(64 * 1024 * 1024);
+    expect(batchPlan(5000, 8).batch).toBe(1);
   });
 
   it('report progress per tree and stop on Cancel', () => {

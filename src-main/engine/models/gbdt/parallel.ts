@@ -3,10 +3,18 @@
 // into two blocks (the two halves of idx at the root); each node keeps its rows in both blocks,
 // and each block is partitioned and histogrammed on its own, with its own histograms (the
 // subtraction trick per block). Split finding then sums the two blocks' histograms (block 0 +
-// block 1, always in that order) by halves of the features. The blocks are fixed, whoever
-// computes them, so the model does not depend on the number of threads. The trainer stays
-// synchronous: it hands the helper a step through shared memory (Atomics), takes parts of it
-// itself, then waits for the parts the helper took.
+// block 1, always in that order) by halves of the features.
+//
+// A tree grows level by level, like XGBoost's depthwise policy: one step splits a whole batch
+// of nodes of the same depth (every node of the level when the histograms fit), so the threads
+// meet a few times per level instead of twice per node, and the deep levels, with many small
+// nodes, are shared too. A step is cut into claims that either thread takes in order: first
+// (node, block) claims (partition, smaller child's histogram, or the margins of leaves), then
+// (child, half of the features) claims of split finding, each waiting only for its own node's
+// blocks. Every histogram and split is computed by one claim over fixed rows in a fixed order,
+// so the model does not depend on the number of threads nor on who took which claim. The
+// trainer stays synchronous: it posts a step through shared memory (Atomics), takes claims
+// itself, then waits for the claims the helper took.
 import type { Worker } from 'node:worker_threads';
 import { binColumn, cutsFor, MAX_BINS, MISSING, transposeBins } from './binning';
 import { sharedMemory, wasmHist, type WasmHist } from './wasm-hist';
@@ -22,6 +30,9 @@ import {
 
 /** Blocks of rows (and halves of features) a step is cut into. */
 export const PARTS = 2;
+
+/** Nodes one step splits at most (its claims, 3 × PARTS per node, must stay under 256). */
+export const MAX_BATCH = 32;
 
 /** Everything both threads see: typed arrays over SharedArrayBuffers. */
 export interface SharedState {
@@ -49,10 +60,14 @@ export interface SharedState {
   slots: number;
   /** Step arguments (see A_*). */
   args: Float64Array;
-  /** Split results: [part][child] × SPLIT_SIZE. */
+  /** The nodes of a step, NODE_SIZE doubles each (see N_*). */
+  nodes: Float64Array;
+  /** Split results: [node][child][half] × SPLIT_SIZE (the root: [half]). */
   splits: Float64Array;
-  /** Per block: rows going left in the last split; or the block's gradient sums (root). */
+  /** Per node and block: rows going left; at the root, per block, its gradient sums. */
   counts: Float64Array;
+  /** Per node of a step: its (node, block) claims finished. */
+  done: Int32Array;
   /** Control words (see C_*). */
   ctrl: Int32Array;
   /**
@@ -65,41 +80,74 @@ export interface SharedState {
   minChildWeight: number;
 }
 
-// Control words: the step number posted by the trainer; the next part to claim (step << 8 |
-// parts << 4 | part); the parts finished; an error flag the helper raises instead of answering.
+// Control words: the step number posted by the trainer; the next claim (step << 16 | claims
+// << 8 | next claim); the claims finished; an error flag the helper raises instead of answering.
 const C_POSTED = 0;
 const C_NEXT = 1;
 const C_FINISHED = 2;
 const C_ERROR = 3;
 
-// Step arguments. A node's rows are idx[A_RANGE + 2p .. A_RANGE + 2p + 1) in block p; its
-// histogram slot in block p is A_PARENT + p; A_SMALL + p is a free slot for block p.
+// Step arguments.
 const A_OP = 0;
-const A_FEATURE = 1;
-const A_CUT_BIN = 2;
-const A_MISSING_LEFT = 3;
-const A_GL = 4;
-const A_HL = 5;
-const A_GR = 6;
-const A_HR = 7;
-const A_POS_WEIGHT = 8;
-const A_VL = 9;
-const A_VR = 10;
-const A_ROW_LO = 11;
-const A_ROW_HI = 12;
-/** 1 when the children of a split get histograms (some child may split). */
-const A_BUILD = 13;
-const A_RANGE = 16;
-const A_PARENT = A_RANGE + 2 * PARTS;
-const A_SMALL = A_PARENT + PARTS;
-const ARGS = A_SMALL + PARTS;
+const A_POS_WEIGHT = 1;
+const A_ROW_LO = 2;
+const A_ROW_HI = 3;
+/** Nodes in the step. */
+const A_NODES = 4;
+/** 1 when leaves add their values to the margins of their rows (every row is in the tree). */
+const A_MARGINS = 5;
+const ARGS = 8;
 
 const OP_ROOT = 2;
-const OP_SPLIT = 3;
-const OP_LEAVES = 4;
+const OP_LEVEL = 3;
 const OP_QUIT = 5;
 const OP_BINS = 6;
 const OP_TRANSPOSE = 7;
+
+/** What a step does with a node. */
+export const KIND_LEAF = 0;
+/** The node splits into two leaves: no partition, their values on the node's rows. */
+export const KIND_LEAVES = 1;
+/** The node splits: its rows are partitioned, and the smaller child histogrammed when `build`. */
+export const KIND_SPLIT = 2;
+
+// Node fields. A node's rows in block p are idx[N_RANGE + 2p .. N_RANGE + 2p + 1); its
+// histogram slot in block p is N_PARENT + p; N_SMALL + p is a free slot for block p.
+const N_KIND = 0;
+const N_FEATURE = 1;
+const N_CUT_BIN = 2;
+const N_MISSING_LEFT = 3;
+/** The leaf's value (LEAF), or the left leaf's (LEAVES). */
+const N_VL = 4;
+const N_VR = 5;
+/** 1 when the children of a split get histograms (some child may split). */
+const N_BUILD = 6;
+const N_GL = 7;
+const N_HL = 8;
+const N_GR = 9;
+const N_HR = 10;
+const N_RANGE = 12;
+const N_PARENT = N_RANGE + 2 * PARTS;
+const N_SMALL = N_PARENT + PARTS;
+const NODE_SIZE = N_SMALL + PARTS;
+
+/** A node as the trainer hands it to a step. */
+export interface StepNode {
+  kind: typeof KIND_LEAF | typeof KIND_LEAVES | typeof KIND_SPLIT;
+  /** Rows per block: idx[ranges[2p]..ranges[2p + 1]). */
+  ranges: number[];
+  feature: number;
+  cutBin: number;
+  missingLeft: boolean;
+  /** LEAF: the value; LEAVES: the left and right values. */
+  vl: number;
+  vr: number;
+  /** SPLIT: histogram slots per block (the parent's and a free one), when building. */
+  parent: number[] | null;
+  small: number[] | null;
+  /** SPLIT: gradient sums of the left and right child. */
+  sums: [number, number, number, number];
+}
 
 const shared = (bytes: number) => new SharedArrayBuffer(Math.max(8, bytes));
 const align16 = (n: number) => (n + 15) & ~15;
@@ -136,8 +184,10 @@ export function createSharedState(
     useFeature: new Uint8Array(shared(F)),
     slots,
     args: new Float64Array(shared(8 * ARGS)),
-    splits: new Float64Array(shared(8 * PARTS * 2 * SPLIT_SIZE)),
-    counts: new Float64Array(shared(8 * 2 * PARTS)),
+    nodes: new Float64Array(shared(8 * MAX_BATCH * NODE_SIZE)),
+    splits: new Float64Array(shared(8 * MAX_BATCH * 2 * PARTS * SPLIT_SIZE)),
+    counts: new Float64Array(shared(8 * MAX_BATCH * PARTS)),
+    done: new Int32Array(shared(4 * MAX_BATCH)),
     ctrl: new Int32Array(shared(16)),
     lambda: p.lambda,
     gamma: p.gamma,
@@ -169,11 +219,11 @@ function gradients(s: SharedState, posWeight: number, b: number, e: number, sums
   sums[at + 1] = H;
 }
 
-/** Per bin, 1 when a row with that bin goes left under the split in `a`. */
-function directions(a: Float64Array, out: Uint8Array): Uint8Array {
-  const cut = a[A_CUT_BIN];
+/** Per bin, 1 when a row with that bin goes left under the split of the node at `at`. */
+function directions(nodes: Float64Array, at: number, out: Uint8Array): Uint8Array {
+  const cut = nodes[at + N_CUT_BIN];
   for (let b = 0; b < 256; b++) out[b] = b <= cut ? 1 : 0;
-  out[MISSING] = a[A_MISSING_LEFT] ? 1 : 0;
+  out[MISSING] = nodes[at + N_MISSING_LEFT] ? 1 : 0;
   return out;
 }
 
@@ -248,125 +298,161 @@ function nodeSplit(
   bestSplit(slotView(s, s0), slotView(s, s1), s.nbins, s.useFeature, fLo, fHi, G, H, s, s.splits, at);
 }
 
-/**
- * Claim `part` of the posted step, `parts` claims in all. Binning, transposing and leaves are
- * cut into PARTS claims; the root and splits into 2 * PARTS: first the blocks of rows
- * (gradients, partitions, histograms), then, once every block is done, halves of the features
- * (split finding). Split results go to splits[half][child].
- */
-function runPart(s: SharedState, x: Scratch, part: number): void {
+/** Claims of the posted step: (node, block) claims, then split finding's, if any. */
+function blockClaims(s: SharedState): number {
+  return (s.args[A_OP] === OP_ROOT ? 1 : s.args[A_NODES]) * PARTS;
+}
+
+/** Node j of the step, block p: gradients and histogram (root), partition, or leaf margins. */
+function runBlock(s: SharedState, x: Scratch, j: number, p: number): void {
+  const a = s.args;
+  const nodes = s.nodes;
+  const at = j * NODE_SIZE;
+  const b = nodes[at + N_RANGE + 2 * p];
+  const e = nodes[at + N_RANGE + 2 * p + 1];
+  if (a[A_OP] === OP_ROOT) {
+    gradients(s, a[A_POS_WEIGHT], b, e, s.counts, 2 * p);
+    histogram(s, x, slotView(s, nodes[at + N_PARENT + p]), b, e);
+    return;
+  }
+  const kind = nodes[at + N_KIND];
+  const { idx, margin } = s;
+  if (kind === KIND_SPLIT) {
+    const nl = partition(s, b, e, nodes[at + N_FEATURE], directions(nodes, at, x.dir), x.right);
+    s.counts[j * PARTS + p] = nl;
+    if (nodes[at + N_BUILD]) {
+      // The smaller child of this block from its rows; the parent's slot becomes the larger.
+      const small = slotView(s, nodes[at + N_SMALL + p]);
+      const smallLeft = nl <= e - b - nl;
+      histogram(s, x, small, smallLeft ? b : b + nl, smallLeft ? b + nl : e);
+      subtractHist(slotView(s, nodes[at + N_PARENT + p]), small);
+    }
+  } else if (!a[A_MARGINS]) {
+    // the trainer adds the tree to the margins of every row once it is grown
+  } else if (kind === KIND_LEAF) {
+    const v = nodes[at + N_VL];
+    for (let k = b; k < e; k++) margin[idx[k]] += v;
+  } else {
+    // Both children are leaves: their values on the node's rows as the split sends them.
+    const f = nodes[at + N_FEATURE];
+    const col = s.binsCol.subarray(f * s.N, (f + 1) * s.N);
+    const dir = directions(nodes, at, x.dir);
+    const vl = nodes[at + N_VL];
+    const vr = nodes[at + N_VR];
+    for (let k = b; k < e; k++) {
+      const r = idx[k];
+      margin[r] += dir[col[r]] ? vl : vr;
+    }
+  }
+}
+
+/** Split finding, claim k: the root over half k of the features, or (node, child, half). */
+function runSplit(s: SharedState, k: number): void {
+  const nodes = s.nodes;
+  if (s.args[A_OP] === OP_ROOT) {
+    waitNode(s, 0);
+    const c = s.counts;
+    let rows = 0;
+    for (let p = 0; p < PARTS; p++) rows += nodes[N_RANGE + 2 * p + 1] - nodes[N_RANGE + 2 * p];
+    const fLo = Math.floor((k * s.F) / PARTS);
+    const fHi = Math.floor(((k + 1) * s.F) / PARTS);
+    nodeSplit(
+      s,
+      nodes[N_PARENT],
+      nodes[N_PARENT + 1],
+      rows,
+      c[0] + c[2],
+      c[1] + c[3],
+      fLo,
+      fHi,
+      k * SPLIT_SIZE,
+    );
+    return;
+  }
+  const j = Math.floor(k / (2 * PARTS));
+  const child = Math.floor(k / PARTS) % 2;
+  const half = k % PARTS;
+  const out = k * SPLIT_SIZE; // = ((j * 2 + child) * PARTS + half) * SPLIT_SIZE
+  const at = j * NODE_SIZE;
+  if (nodes[at + N_KIND] !== KIND_SPLIT || !nodes[at + N_BUILD]) {
+    s.splits[out + SPLIT_FEATURE] = -1;
+    return;
+  }
+  waitNode(s, j);
+  // Per block, the left child's histogram is in the new slot when it was the smaller; the
+  // child's slot per block and its rows.
+  const slot: number[] = [];
+  let rows = 0;
+  for (let p = 0; p < PARTS; p++) {
+    const n = nodes[at + N_RANGE + 2 * p + 1] - nodes[at + N_RANGE + 2 * p];
+    const nl = s.counts[j * PARTS + p];
+    const smallLeft = nl <= n - nl;
+    slot.push(smallLeft === (child === 0) ? nodes[at + N_SMALL + p] : nodes[at + N_PARENT + p]);
+    rows += child === 0 ? nl : n - nl;
+  }
+  const G = nodes[at + (child === 0 ? N_GL : N_GR)];
+  const H = nodes[at + (child === 0 ? N_HL : N_HR)];
+  const fLo = Math.floor((half * s.F) / PARTS);
+  const fHi = Math.floor(((half + 1) * s.F) / PARTS);
+  nodeSplit(s, slot[0], slot[1], rows, G, H, fLo, fHi, out);
+}
+
+/** Runs claim `c` of the posted step. */
+function runClaim(s: SharedState, x: Scratch, c: number): void {
   const a = s.args;
   const op = a[A_OP];
   if (op === OP_BINS) {
     const N = s.N;
-    for (
-      let f = Math.floor((part * s.F) / PARTS), fHi = Math.floor(((part + 1) * s.F) / PARTS);
-      f < fHi;
-      f++
-    ) {
+    for (let f = Math.floor((c * s.F) / PARTS), fHi = Math.floor(((c + 1) * s.F) / PARTS); f < fHi; f++) {
       const column = s.columns.subarray(f * N, (f + 1) * N);
       const cuts = cutsFor(column, MAX_BINS);
       s.cutCount[f] = cuts.length;
       s.cuts.set(cuts, f * 256);
       binColumn(column, cuts, s.binsCol.subarray(f * N, (f + 1) * N));
     }
-    return;
-  }
-  if (op === OP_TRANSPOSE) {
+  } else if (op === OP_TRANSPOSE) {
     const lo = a[A_ROW_LO];
     const rows = a[A_ROW_HI] - lo;
-    transposeBins(
-      s.binsCol,
-      s.N,
-      s.F,
-      s.binsRow,
-      lo + Math.floor((part * rows) / PARTS),
-      lo + Math.floor(((part + 1) * rows) / PARTS),
-    );
-    return;
+    const rowLo = lo + Math.floor((c * rows) / PARTS);
+    transposeBins(s.binsCol, s.N, s.F, s.binsRow, rowLo, lo + Math.floor(((c + 1) * rows) / PARTS));
+  } else {
+    const blocks = blockClaims(s);
+    if (c < blocks) {
+      const j = Math.floor(c / PARTS);
+      runBlock(s, x, j, c % PARTS);
+      Atomics.add(s.done, j, 1);
+    } else runSplit(s, c - blocks);
   }
-  if (part < PARTS) {
-    // A block of rows.
-    const b = a[A_RANGE + 2 * part];
-    const e = a[A_RANGE + 2 * part + 1];
-    if (op === OP_ROOT) {
-      gradients(s, a[A_POS_WEIGHT], b, e, s.counts, 2 * part);
-      histogram(s, x, slotView(s, a[A_PARENT + part]), b, e);
-    } else if (op === OP_SPLIT) {
-      const nl = partition(s, b, e, a[A_FEATURE], directions(a, x.dir), x.right);
-      s.counts[part] = nl;
-      if (a[A_BUILD]) {
-        // The smaller child of this block from its rows; the parent's slot becomes the larger.
-        const small = slotView(s, a[A_SMALL + part]);
-        const smallLeft = nl <= e - b - nl;
-        histogram(s, x, small, smallLeft ? b : b + nl, smallLeft ? b + nl : e);
-        subtractHist(slotView(s, a[A_PARENT + part]), small);
-      }
-    } else if (op === OP_LEAVES) {
-      // Children are leaves: add their values to the margins of the node's rows.
-      const col = s.binsCol.subarray(a[A_FEATURE] * s.N, (a[A_FEATURE] + 1) * s.N);
-      const dir = directions(a, x.dir);
-      const vl = a[A_VL];
-      const vr = a[A_VR];
-      const { idx, margin } = s;
-      for (let k = b; k < e; k++) {
-        const r = idx[k];
-        margin[r] += dir[col[r]] ? vl : vr;
-      }
-    }
-    return;
-  }
-  // Half of the features of the split finding.
-  const half = part - PARTS;
-  const fLo = Math.floor((half * s.F) / PARTS);
-  const fHi = Math.floor(((half + 1) * s.F) / PARTS);
-  const at = half * 2 * SPLIT_SIZE;
-  const c = s.counts;
-  if (op === OP_ROOT) {
-    let rows = 0;
-    for (let p = 0; p < PARTS; p++) rows += a[A_RANGE + 2 * p + 1] - a[A_RANGE + 2 * p];
-    nodeSplit(s, a[A_PARENT], a[A_PARENT + 1], rows, c[0] + c[2], c[1] + c[3], fLo, fHi, at);
-  } else if (op === OP_SPLIT) {
-    // Per block, the left child's histogram is in the new slot when it was the smaller.
-    const n0 = a[A_RANGE + 1] - a[A_RANGE];
-    const n1 = a[A_RANGE + 3] - a[A_RANGE + 2];
-    const l0 = c[0] <= n0 - c[0] ? a[A_SMALL] : a[A_PARENT];
-    const r0 = c[0] <= n0 - c[0] ? a[A_PARENT] : a[A_SMALL];
-    const l1 = c[1] <= n1 - c[1] ? a[A_SMALL + 1] : a[A_PARENT + 1];
-    const r1 = c[1] <= n1 - c[1] ? a[A_PARENT + 1] : a[A_SMALL + 1];
-    nodeSplit(s, l0, l1, c[0] + c[1], a[A_GL], a[A_HL], fLo, fHi, at);
-    nodeSplit(s, r0, r1, n0 - c[0] + n1 - c[1], a[A_GR], a[A_HR], fLo, fHi, at + SPLIT_SIZE);
-  }
+  Atomics.add(s.ctrl, C_FINISHED, 1);
+  Atomics.notify(s.ctrl, C_FINISHED);
 }
 
 /** Claims the next part of step `seq`, or -1 when the step has none left (or is over). */
 function claim(ctrl: Int32Array, seq: number): number {
   for (;;) {
     const v = Atomics.load(ctrl, C_NEXT);
-    if (v >>> 8 !== seq || (v & 15) >= ((v >>> 4) & 15)) return -1;
-    if (Atomics.compareExchange(ctrl, C_NEXT, v, v + 1) === v) return v & 15;
+    if (v >>> 16 !== seq || (v & 255) >= ((v >>> 8) & 255)) return -1;
+    if (Atomics.compareExchange(ctrl, C_NEXT, v, v + 1) === v) return v & 255;
   }
 }
 
-/** Waits until at least `n` parts of the current step are finished. */
-function waitFinished(ctrl: Int32Array, n: number): void {
+/** Waits until `ready()`, sleeping on the finished-claims counter after a short spin. */
+function waitUntil(ctrl: Int32Array, ready: () => boolean): void {
   const started = Date.now();
   for (let spins = 0; ; spins++) {
-    const done = Atomics.load(ctrl, C_FINISHED);
-    if (done >= n) return;
+    if (ready()) return;
     if (Atomics.load(ctrl, C_ERROR)) throw new Error('GBDT helper thread failed');
     if (spins < 2_000) continue; // the other thread usually answers within microseconds
-    Atomics.wait(ctrl, C_FINISHED, done, 100);
+    const finished = Atomics.load(ctrl, C_FINISHED);
+    if (ready()) return;
+    Atomics.wait(ctrl, C_FINISHED, finished, 100);
     if (Date.now() - started > 120_000) throw new Error('GBDT helper thread does not answer');
   }
 }
 
-/** Runs a claimed part: split finding waits for every block. */
-function runClaim(s: SharedState, x: Scratch, part: number): void {
-  if (part >= PARTS) waitFinished(s.ctrl, PARTS);
-  runPart(s, x, part);
-  Atomics.add(s.ctrl, C_FINISHED, 1);
-  Atomics.notify(s.ctrl, C_FINISHED);
+/** Waits until the blocks of node j of the step are done. */
+function waitNode(s: SharedState, j: number): void {
+  if (Atomics.load(s.done, j) < PARTS) waitUntil(s.ctrl, () => Atomics.load(s.done, j) >= PARTS);
 }
 
 /** The trainer's side: runs steps on one thread or shares them with a helper. */
@@ -403,64 +489,62 @@ export class Stepper {
    * into `slots` (per block) and its best split into out[0..]. Returns its gradient sums.
    */
   root(ranges: number[], slots: number[], posWeight: number, out: Float64Array): [number, number] {
-    const a = this.s.args;
-    a[A_OP] = OP_ROOT;
-    a[A_POS_WEIGHT] = posWeight;
-    this.node(ranges, slots);
-    this.run(this.rows(ranges), 2 * PARTS);
-    this.merge(out, 1);
-    const c = this.s.counts;
+    const { s } = this;
+    s.args[A_OP] = OP_ROOT;
+    s.args[A_POS_WEIGHT] = posWeight;
+    const n = s.nodes;
+    for (let i = 0; i < 2 * PARTS; i++) n[N_RANGE + i] = ranges[i];
+    for (let p = 0; p < PARTS; p++) n[N_PARENT + p] = slots[p];
+    this.run(this.rows(0, 1), 2 * PARTS);
+    this.merge(0, out, 0);
+    const c = s.counts;
     return [c[0] + c[2], c[1] + c[3]];
   }
 
   /**
-   * Splits the node with rows in `ranges` (per block, stable: left rows first). When `build`,
-   * per block builds the smaller child's histogram into `small` and turns the parent's slot
-   * into the larger child's, and writes the children's best splits to out[0..] (left) and
-   * out[SPLIT_SIZE..] (right); otherwise their splits are none. Returns the rows going left
-   * per block; in block p, the left child's histogram is in small[p] when it has at most
-   * half of the block's rows of the node.
+   * One step over `nodes` (at most MAX_BATCH): leaves add their values to the margins of their
+   * rows when `margins`; splits partition their rows per block (stable: left rows first) and,
+   * when building, build the smaller child's histogram per block into `small`, turn the
+   * parent's slot into the larger child's, and write the children's best splits to
+   * out[2j × SPLIT_SIZE..] (left) and out[(2j + 1) × SPLIT_SIZE..] (right) for node j (feature -1
+   * for none). Returns the rows going left of node j in block p at [j × PARTS + p]; in block p,
+   * the left child's histogram is in small[p] when it has at most half of the block's rows of
+   * the node.
    */
-  split(
-    ranges: number[],
-    feature: number,
-    cutBin: number,
-    missingLeft: boolean,
-    small: number[],
-    parent: number[],
-    sums: [number, number, number, number],
-    build: boolean,
-    out: Float64Array,
-  ): number[] {
-    const a = this.s.args;
-    a[A_OP] = OP_SPLIT;
-    this.node(ranges, parent);
-    for (let p = 0; p < PARTS; p++) a[A_SMALL + p] = small[p];
-    a[A_FEATURE] = feature;
-    a[A_CUT_BIN] = cutBin;
-    a[A_MISSING_LEFT] = missingLeft ? 1 : 0;
-    a[A_GL] = sums[0];
-    a[A_HL] = sums[1];
-    a[A_GR] = sums[2];
-    a[A_HR] = sums[3];
-    a[A_BUILD] = build ? 1 : 0;
-    this.run(this.rows(ranges), build ? 2 * PARTS : PARTS);
-    if (build) this.merge(out, 2);
-    else out[SPLIT_FEATURE] = out[SPLIT_SIZE + SPLIT_FEATURE] = -1;
-    return Array.from(this.s.counts.subarray(0, PARTS));
-  }
-
-  /** Adds leaf values vl / vr to the margins of the node's rows as the split sends them. */
-  leaves(ranges: number[], feature: number, cutBin: number, missingLeft: boolean, vl: number, vr: number) {
-    const a = this.s.args;
-    a[A_OP] = OP_LEAVES;
-    this.node(ranges, null);
-    a[A_FEATURE] = feature;
-    a[A_CUT_BIN] = cutBin;
-    a[A_MISSING_LEFT] = missingLeft ? 1 : 0;
-    a[A_VL] = vl;
-    a[A_VR] = vr;
-    this.run(this.rows(ranges), PARTS);
+  level(nodes: StepNode[], margins: boolean, out: Float64Array): Float64Array {
+    const { s } = this;
+    const m = nodes.length;
+    if (m > MAX_BATCH) throw new Error('GBDT: too many nodes in one step');
+    s.args[A_OP] = OP_LEVEL;
+    s.args[A_NODES] = m;
+    s.args[A_MARGINS] = margins ? 1 : 0;
+    let build = false;
+    nodes.forEach((node, j) => {
+      const at = j * NODE_SIZE;
+      const t = s.nodes;
+      t[at + N_KIND] = node.kind;
+      for (let i = 0; i < 2 * PARTS; i++) t[at + N_RANGE + i] = node.ranges[i];
+      t[at + N_FEATURE] = node.feature;
+      t[at + N_CUT_BIN] = node.cutBin;
+      t[at + N_MISSING_LEFT] = node.missingLeft ? 1 : 0;
+      t[at + N_VL] = node.vl;
+      t[at + N_VR] = node.vr;
+      const builds = node.kind === KIND_SPLIT && node.small !== null && node.parent !== null;
+      t[at + N_BUILD] = builds ? 1 : 0;
+      if (builds)
+        for (let p = 0; p < PARTS; p++) {
+          t[at + N_PARENT + p] = node.parent![p];
+          t[at + N_SMALL + p] = node.small![p];
+        }
+      [t[at + N_GL], t[at + N_HL], t[at + N_GR], t[at + N_HR]] = node.sums;
+      build ||= builds;
+    });
+    this.run(this.rows(0, m), m * PARTS * (build ? 3 : 1));
+    for (let j = 0; j < m; j++)
+      for (let child = 0; child < 2; child++)
+        if (build) this.merge(j * 2 + child, out, (j * 2 + child) * SPLIT_SIZE);
+        else out[(j * 2 + child) * SPLIT_SIZE + SPLIT_FEATURE] = -1;
+    return s.counts;
   }
 
   close(): void {
@@ -470,60 +554,56 @@ export class Stepper {
     void this.helper.terminate();
   }
 
-  private node(ranges: number[], slots: number[] | null): void {
-    const a = this.s.args;
-    for (let i = 0; i < 2 * PARTS; i++) a[A_RANGE + i] = ranges[i];
-    if (slots) for (let p = 0; p < PARTS; p++) a[A_PARENT + p] = slots[p];
+  /** Rows of the step's nodes [j0, j1). */
+  private rows(j0: number, j1: number): number {
+    const n = this.s.nodes;
+    let rows = 0;
+    for (let j = j0; j < j1; j++)
+      for (let p = 0; p < PARTS; p++)
+        rows += n[j * NODE_SIZE + N_RANGE + 2 * p + 1] - n[j * NODE_SIZE + N_RANGE + 2 * p];
+    return rows;
   }
 
-  private rows(ranges: number[]): number {
-    let n = 0;
-    for (let p = 0; p < PARTS; p++) n += ranges[2 * p + 1] - ranges[2 * p];
-    return n;
-  }
-
-  /** Runs the step in args: alone, or in parts shared with the helper. */
-  private run(rows: number, parts: number): void {
+  /** Runs the step in args: alone, or in claims shared with the helper. */
+  private run(rows: number, claims: number): void {
     const { s, x } = this;
+    s.done.fill(0);
     if (!this.helper || rows < this.minRows) {
-      for (let p = 0; p < parts; p++) runPart(s, x, p);
+      for (let c = 0; c < claims; c++) runClaim(s, x, c);
       return;
     }
     const { ctrl } = s;
-    const seq = this.post(parts);
-    for (let p = claim(ctrl, seq); p >= 0; p = claim(ctrl, seq)) runClaim(s, x, p);
-    // Wait for the parts the helper claimed.
-    waitFinished(ctrl, parts);
+    const seq = this.post(claims);
+    for (let c = claim(ctrl, seq); c >= 0; c = claim(ctrl, seq)) runClaim(s, x, c);
+    // Wait for the claims the helper took.
+    waitUntil(ctrl, () => Atomics.load(ctrl, C_FINISHED) >= claims);
   }
 
-  /** Best splits of `children` children over the halves: the first strictly best in feature order. */
-  private merge(out: Float64Array, children: number): void {
+  /** The best split of result `r` over the halves of the features: the first strictly best in feature order. */
+  private merge(r: number, out: Float64Array, to: number): void {
     const sp = this.s.splits;
-    for (let c = 0; c < children; c++) {
-      let best = -1;
-      for (let p = 0; p < PARTS; p++) {
-        const at = (p * 2 + c) * SPLIT_SIZE;
-        if (sp[at + SPLIT_FEATURE] >= 0 && (best < 0 || sp[at + SPLIT_GAIN] > sp[best + SPLIT_GAIN]))
-          best = at;
-      }
-      if (best >= 0) out.set(sp.subarray(best, best + SPLIT_SIZE), c * SPLIT_SIZE);
-      else out[c * SPLIT_SIZE + SPLIT_FEATURE] = -1;
+    let best = -1;
+    for (let half = 0; half < PARTS; half++) {
+      const at = (r * PARTS + half) * SPLIT_SIZE;
+      if (sp[at + SPLIT_FEATURE] >= 0 && (best < 0 || sp[at + SPLIT_GAIN] > sp[best + SPLIT_GAIN])) best = at;
     }
+    if (best >= 0) out.set(sp.subarray(best, best + SPLIT_SIZE), to);
+    else out[to + SPLIT_FEATURE] = -1;
   }
 
-  /** Posts the step in args to the helper, cut into `parts` claims; returns its number. */
-  private post(parts: number): number {
+  /** Posts the step in args to the helper, cut into `claims` claims; returns its number. */
+  private post(claims: number): number {
     const { ctrl } = this.s;
-    const seq = (this.posted = (this.posted + 1) & 0x3fffff);
+    const seq = (this.posted = (this.posted + 1) & 0x7fff);
     Atomics.store(ctrl, C_FINISHED, 0);
-    Atomics.store(ctrl, C_NEXT, (seq << 8) | (parts << 4));
+    Atomics.store(ctrl, C_NEXT, (seq << 16) | (claims << 8));
     Atomics.store(ctrl, C_POSTED, seq);
     Atomics.notify(ctrl, C_POSTED);
     return seq;
   }
 }
 
-/** The helper's side: takes parts of posted steps until told to quit. */
+/** The helper's side: takes claims of posted steps until told to quit. */
 export function serveSteps(s: SharedState): void {
   const { ctrl, args } = s;
   const x = scratchFor(s);
@@ -532,13 +612,13 @@ export function serveSteps(s: SharedState): void {
     for (;;) {
       let spins = 0;
       while (Atomics.load(ctrl, C_POSTED) === seen) {
-        if (++spins > 2_000) Atomics.wait(ctrl, C_POSTED, seen, 1000);
+        if (++spins > 20_000) Atomics.wait(ctrl, C_POSTED, seen, 1000);
       }
       const seq = (seen = Atomics.load(ctrl, C_POSTED));
       if (args[A_OP] === OP_QUIT) return;
-      // Args are those of step `seq` while one of its parts is unclaimed or unfinished; work
+      // Args are those of step `seq` while one of its claims is unclaimed or unfinished; work
       // done on a later step's args is never used, as its claims fail.
-      for (let p = claim(ctrl, seq); p >= 0; p = claim(ctrl, seq)) runClaim(s, x, p);
+      for (let c = claim(ctrl, seq); c >= 0; c = claim(ctrl, seq)) runClaim(s, x, c);
     }
   } catch (e) {
     Atomics.store(ctrl, C_ERROR, 1);

@@ -8,10 +8,39 @@ import { rng as seeded } from '../../random';
 import { spawnWorker } from '../../worker-spawn';
 import { binOf, binRows, MISSING as MISSING_BIN, type Bins } from './binning';
 import { SPLIT_BIN, SPLIT_FEATURE, SPLIT_GL, SPLIT_HL, SPLIT_MISSING_LEFT, SPLIT_SIZE } from './hist';
-import { createSharedState, PARTS, Stepper } from './parallel';
+import {
+  createSharedState,
+  KIND_LEAF,
+  KIND_LEAVES,
+  KIND_SPLIT,
+  MAX_BATCH,
+  PARTS,
+  Stepper,
+  type StepNode,
+} from './parallel';
 
 /** Below this many cells (rows × features) one thread trains faster than two. */
 const PARALLEL_MIN_CELLS = 1_000_000;
+
+/** Memory the histograms of the nodes waiting to be split may take. */
+const HISTOGRAM_BUDGET = 64 * 1024 * 1024;
+
+/**
+ * Nodes split in one step, and the histogram slots that needs. A step takes a batch of waiting
+ * nodes of the same depth; each node waiting holds a slot per block of rows. With batches as
+ * wide as the widest level (2^(maxDepth - 1) nodes) the tree grows level by level and at most
+ * that level waits; narrower batches (deep trees, many features) bound the waiting nodes to
+ * 2 × batch per depth.
+ */
+export function batchPlan(F: number, maxDepth: number, most = MAX_BATCH): { batch: number; slots: number } {
+  const slotBytes = F * 512 * 8;
+  const widest = 2 ** Math.max(0, Math.min(maxDepth - 1, 30));
+  const slotsFor = (batch: number) =>
+    PARTS * Math.max(1, Math.min(widest, 2 * batch * Math.max(1, maxDepth)));
+  let batch = Math.max(1, Math.min(most, MAX_BATCH, widest));
+  while (batch > 1 && slotsFor(batch) * slotBytes > HISTOGRAM_BUDGET) batch >>= 1;
+  return { batch, slots: slotsFor(batch) };
+}
 
 const MISSING = MISSING_BIN; // a local constant for the hot loops
 
@@ -91,6 +120,11 @@ export interface TrainOptions {
    * helper thread and the machine has a second core. The model is the same either way.
    */
   threads?: number;
+  /**
+   * Nodes split per step, at most MAX_BATCH (by default as many as the histogram budget allows;
+   * see batchPlan). The model is the same for any value.
+   */
+  batch?: number;
 }
 
 const sigmoid = (m: number) => 1 / (1 + Math.exp(-m));
@@ -120,6 +154,42 @@ function addTree(tree: Tree, bins: Bins, margin: Float64Array): void {
   }
 }
 
+/**
+ * The tree with its nodes numbered as a depth-first grower numbers them (root 0; the two
+ * children of a node get the next two numbers when it is split, left subtree first), whatever
+ * order the levels were grown in.
+ */
+function renumber(t: Tree): Tree {
+  const out: Tree = {
+    feature: [],
+    threshold: [],
+    cutBin: [],
+    left: [],
+    right: [],
+    missingLeft: [],
+    value: [],
+  };
+  const add = (from: number) => {
+    out.feature.push(t.feature[from]);
+    out.threshold.push(t.threshold[from]);
+    out.cutBin.push(t.cutBin[from]);
+    out.missingLeft.push(t.missingLeft[from]);
+    out.value.push(t.value[from]);
+    out.left.push(-1);
+    out.right.push(-1);
+    return out.feature.length - 1;
+  };
+  const stack: [number, number][] = [[0, add(0)]];
+  while (stack.length) {
+    const [from, to] = stack.pop()!;
+    if (t.feature[from] < 0) continue;
+    const l = (out.left[to] = add(t.left[from]));
+    const r = (out.right[to] = add(t.right[from]));
+    stack.push([t.right[from], r], [t.left[from], l]);
+  }
+  return out;
+}
+
 /** A node waiting to be split or made a leaf. */
 interface Pending {
   node: number;
@@ -147,8 +217,8 @@ export function trainGbdt(
   const rand = seeded(params.seed);
 
   const threads = opts.threads ?? (N * F >= PARALLEL_MIN_CELLS && availableParallelism() >= 2 ? 2 : 1);
-  // Depth-first: at most one waiting sibling per level; a slot per block of rows.
-  const slotCount = PARTS * (params.maxDepth + 2);
+  const plan = batchPlan(F, params.maxDepth, opts.batch);
+  const { batch, slots: slotCount } = plan;
   const st = createSharedState(N, F, slotCount, params);
   const stepper = new Stepper(st, threads >= 2 ? spawnWorker('gbdt-worker', { workerData: st }) : null);
   try {
@@ -180,7 +250,7 @@ export function trainGbdt(
     const validationLoss: number[] = [];
     let best = Infinity;
     let bestIteration = 0;
-    // Histogram slots (one per block each), reused: depth-first, about one node per level is alive.
+    // Histogram slots (one per block each), reused: only the waiting nodes hold some.
     const free: number[] = [];
     for (let k = slotCount - 1; k >= 0; k--) free.push(k);
     const takeSlots = () => {
@@ -235,7 +305,7 @@ export function trainGbdt(
         s[SPLIT_FEATURE] = -1;
         return s;
       };
-      const found = new Float64Array(2 * SPLIT_SIZE);
+      const found = new Float64Array(2 * SPLIT_SIZE * batch);
 
       // The rows in PARTS fixed blocks of idx, each partitioned on its own.
       const rootRanges: number[] = [];
@@ -254,96 +324,112 @@ export function trainGbdt(
       if (params.maxDepth > 0 && n >= 2) root.split = found.slice(0, SPLIT_SIZE);
       const stack: Pending[] = [root];
       while (stack.length) {
-        const cur = stack.pop()!;
-        const s = cur.split;
-        const f = s[SPLIT_FEATURE];
-        if (f < 0) {
-          const v = leafWeight(cur.G, cur.H);
-          tree.value[cur.node] = v;
-          if (allRows)
-            for (let p = 0; p < PARTS; p++)
-              for (let k = cur.ranges[2 * p], e = cur.ranges[2 * p + 1]; k < e; k++) margin[idx[k]] += v;
-          freeSlots(cur.slots);
-          continue;
-        }
-        const cutBin = s[SPLIT_BIN];
-        const missingLeft = s[SPLIT_MISSING_LEFT] === 1;
-        const ln = newNode();
-        const rn = newNode();
-        tree.feature[cur.node] = f;
-        tree.cutBin[cur.node] = cutBin;
-        tree.threshold[cur.node] = cuts[f][cutBin];
-        tree.missingLeft[cur.node] = missingLeft;
-        tree.left[cur.node] = ln;
-        tree.right[cur.node] = rn;
-        const depth = cur.depth + 1;
-        const GL = s[SPLIT_GL];
-        const HL = s[SPLIT_HL];
-        const GR = cur.G - GL;
-        const HR = cur.H - HL;
-        if (depth >= params.maxDepth) {
-          // Both children are leaves: no partition, just their values on the node's rows.
-          const vl = (tree.value[ln] = leafWeight(GL, HL));
-          const vr = (tree.value[rn] = leafWeight(GR, HR));
-          if (allRows) stepper.leaves(cur.ranges, f, cutBin, missingLeft, vl, vr);
-          freeSlots(cur.slots);
-          continue;
-        }
-        // Histogram subtraction per block: the smaller child gets a new slot, the larger the
-        // parent's. No histograms when neither child can be split (min child weight).
-        const build = cur.slots !== null && Math.max(HL, HR) >= 1.98 * params.minChildWeight;
-        const small = build ? takeSlots() : [];
-        const parent = cur.slots ?? [];
-        const nl = stepper.split(
-          cur.ranges,
-          f,
-          cutBin,
-          missingLeft,
-          small,
-          parent,
-          [GL, HL, GR, HR],
-          build,
-          found,
-        );
-        const lr: number[] = [];
-        const rr: number[] = [];
-        const ls: number[] = [];
-        const rs: number[] = [];
-        for (let p = 0; p < PARTS; p++) {
-          const b = cur.ranges[2 * p];
-          const e = cur.ranges[2 * p + 1];
-          lr.push(b, b + nl[p]);
-          rr.push(b + nl[p], e);
-          const smallLeft = nl[p] <= e - b - nl[p];
-          ls.push(smallLeft ? small[p] : parent[p]);
-          rs.push(smallLeft ? parent[p] : small[p]);
-        }
-        if (!build) freeSlots(cur.slots);
-        const left: Pending = {
-          node: ln,
-          ranges: lr,
-          G: GL,
-          H: HL,
-          depth,
-          slots: build ? ls : null,
-          split: found.slice(0, SPLIT_SIZE),
-        };
-        const right: Pending = {
-          node: rn,
-          ranges: rr,
-          G: GR,
-          H: HR,
-          depth,
-          slots: build ? rs : null,
-          split: found.slice(SPLIT_SIZE),
-        };
-        stack.push(right, left);
+        // A batch of waiting nodes of the same depth (the deepest waiting), split in one step.
+        const depth = stack[stack.length - 1].depth;
+        const nodes: Pending[] = [];
+        while (nodes.length < batch && stack.length && stack[stack.length - 1].depth === depth)
+          nodes.push(stack.pop()!);
+        const steps: StepNode[] = nodes.map((cur) => {
+          const s = cur.split;
+          const f = s[SPLIT_FEATURE];
+          const step: StepNode = {
+            kind: KIND_LEAF,
+            ranges: cur.ranges,
+            feature: Math.max(0, f),
+            cutBin: 0,
+            missingLeft: false,
+            vl: 0,
+            vr: 0,
+            parent: null,
+            small: null,
+            sums: [0, 0, 0, 0],
+          };
+          if (f < 0) {
+            step.vl = tree.value[cur.node] = leafWeight(cur.G, cur.H);
+            freeSlots(cur.slots);
+            return step;
+          }
+          const ln = newNode();
+          const rn = newNode();
+          step.cutBin = tree.cutBin[cur.node] = s[SPLIT_BIN];
+          step.missingLeft = tree.missingLeft[cur.node] = s[SPLIT_MISSING_LEFT] === 1;
+          tree.feature[cur.node] = f;
+          tree.threshold[cur.node] = cuts[f][step.cutBin];
+          tree.left[cur.node] = ln;
+          tree.right[cur.node] = rn;
+          const GL = s[SPLIT_GL];
+          const HL = s[SPLIT_HL];
+          step.sums = [GL, HL, cur.G - GL, cur.H - HL];
+          if (depth + 1 >= params.maxDepth) {
+            // Both children are leaves: no partition, just their values on the node's rows.
+            step.kind = KIND_LEAVES;
+            step.vl = tree.value[ln] = leafWeight(GL, HL);
+            step.vr = tree.value[rn] = leafWeight(cur.G - GL, cur.H - HL);
+            freeSlots(cur.slots);
+            return step;
+          }
+          step.kind = KIND_SPLIT;
+          // Histogram subtraction per block: the smaller child gets a new slot, the larger the
+          // parent's. No histograms when neither child can be split (min child weight).
+          if (cur.slots !== null && Math.max(HL, cur.H - HL) >= 1.98 * params.minChildWeight) {
+            step.parent = cur.slots;
+            step.small = takeSlots();
+          }
+          return step;
+        });
+        const nl = stepper.level(steps, allRows, found);
+        nodes.forEach((cur, j) => {
+          const step = steps[j];
+          if (step.kind !== KIND_SPLIT) return;
+          const build = step.small !== null;
+          if (!build) freeSlots(cur.slots);
+          const lr: number[] = [];
+          const rr: number[] = [];
+          const ls: number[] = [];
+          const rs: number[] = [];
+          for (let p = 0; p < PARTS; p++) {
+            const b = cur.ranges[2 * p];
+            const e = cur.ranges[2 * p + 1];
+            const left = nl[j * PARTS + p];
+            lr.push(b, b + left);
+            rr.push(b + left, e);
+            const smallLeft = left <= e - b - left;
+            if (build) {
+              ls.push(smallLeft ? step.small![p] : step.parent![p]);
+              rs.push(smallLeft ? step.parent![p] : step.small![p]);
+            }
+          }
+          const [GL, HL, GR, HR] = step.sums;
+          const node = tree.left[cur.node];
+          const at = 2 * j * SPLIT_SIZE;
+          stack.push(
+            {
+              node: node + 1,
+              ranges: rr,
+              G: GR,
+              H: HR,
+              depth: depth + 1,
+              slots: build ? rs : null,
+              split: found.slice(at + SPLIT_SIZE, at + 2 * SPLIT_SIZE),
+            },
+            {
+              node,
+              ranges: lr,
+              G: GL,
+              H: HL,
+              depth: depth + 1,
+              slots: build ? ls : null,
+              split: found.slice(at, at + SPLIT_SIZE),
+            },
+          );
+        });
       }
-      trees.push(tree);
-      if (!allRows) addTree(tree, bins, margin);
+      const grown = renumber(tree);
+      trees.push(grown);
+      if (!allRows) addTree(grown, bins, margin);
       let vl: number | null = null;
       if (valBins && valMargin && opts.validation) {
-        addTree(tree, valBins, valMargin);
+        addTree(grown, valBins, valMargin);
         vl = logLoss(valMargin, opts.validation.labels);
         validationLoss.push(vl);
         if (vl < best - 1e-9) {
