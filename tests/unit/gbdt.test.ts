@@ -6,7 +6,8 @@ import { batchPlan, predictProba, trainGbdt } from '../../src-main/engine/models
 import { bestF1Threshold, metricsAt, prAuc, rocAuc } from '../../src-main/engine/models/metrics';
 import { rng } from '../../src-main/engine/random';
 import { buildHist, FEATURE_STRIDE } from '../../src-main/engine/models/gbdt/hist';
-import { sharedMemory, wasmHist } from '../../src-main/engine/models/gbdt/wasm-hist';
+import { sharedMemory, wasmKernels } from '../../src-main/engine/models/gbdt/wasm-kernels';
+import { partition } from '../../src-main/engine/models/gbdt/parallel';
 
 const shared = path.resolve(__dirname, '../../../shared/data');
 
@@ -227,7 +228,7 @@ describe('binColumn', () => {
   });
 });
 
-describe('WebAssembly SIMD histogram kernel', () => {
+describe('WebAssembly kernels', () => {
   it('adds exactly what the JavaScript kernel adds, bit for bit, on shared memory', () => {
     const N = 5000;
     const F = 7;
@@ -244,8 +245,8 @@ describe('WebAssembly SIMD histogram kernel', () => {
     for (let i = 0; i < N * F; i++) bins[i] = (i * 7919) % 256; // the missing bin (255) included
     for (let i = 0; i < 2 * N; i++) gh[i] = Math.sin(i) * 3;
     for (let i = 0; i < N; i++) idx[i] = (i * 31) % N;
-    const kernel = wasmHist(mem!);
-    expect(kernel).not.toBeNull();
+    const kernel = wasmKernels(mem!)?.hist;
+    expect(kernel).toBeDefined();
     for (const [b, e, fLo, fHi] of [
       [100, 4000, 0, F],
       [0, N, 2, 5],
@@ -257,5 +258,44 @@ describe('WebAssembly SIMD histogram kernel', () => {
       buildHist(ref, bins, F, gh, idx, b, e, fLo, fHi);
       expect(Array.from(hist)).toEqual(Array.from(ref));
     }
+  });
+
+  it('partition rows, scale leaf values and subtract histograms exactly as the JavaScript does', () => {
+    const N = 3001;
+    const colOff = 4 * N;
+    const dirOff = (colOff + N + 15) & ~15;
+    const rightOff = dirOff + 256;
+    const valueOff = (rightOff + 4 * N + 15) & ~15;
+    const mem = sharedMemory(valueOff + 8 * N)!;
+    const k = wasmKernels(mem)!;
+    const idx = new Uint32Array(mem.buffer, 0, N);
+    const col = new Uint8Array(mem.buffer, colOff, N);
+    const dir = new Uint8Array(mem.buffer, dirOff, 256);
+    const value = new Float64Array(mem.buffer, valueOff, N);
+    for (let i = 0; i < N; i++) {
+      idx[i] = (i * 7919) % N;
+      col[i] = (i * 31) % 256;
+      value[i] = 1 + Math.sin(i);
+    }
+    for (let b = 0; b < 256; b++) dir[b] = b <= 90 || b === 255 ? 1 : 0;
+    const want = idx.slice();
+    const wantLeft = partition(want, 17, N - 5, col, dir, new Uint32Array(N));
+    expect(k.partition(idx.byteOffset, colOff, dirOff, rightOff, 17, N - 5)).toBe(wantLeft);
+    expect(Array.from(idx)).toEqual(Array.from(want));
+    expect(wantLeft).toBeGreaterThan(0);
+    expect(k.partition(idx.byteOffset, colOff, dirOff, rightOff, 9, 9)).toBe(0);
+
+    const values = value.slice();
+    k.leaves(idx.byteOffset, colOff, dirOff, valueOff, 3, N, 0.9, 1.1);
+    k.leaf(idx.byteOffset, valueOff, 0, 3, 0.7);
+    for (let i = 3; i < N; i++) values[idx[i]] *= dir[col[idx[i]]] ? 0.9 : 1.1;
+    for (let i = 0; i < 3; i++) values[idx[i]] *= 0.7;
+    expect(Array.from(value)).toEqual(Array.from(values));
+
+    const a = new Float64Array(mem.buffer, valueOff, 64);
+    const b = new Float64Array(mem.buffer, valueOff + 8 * 64, 64);
+    const diff = a.map((x, i) => x - b[i]);
+    k.subtract(a.byteOffset, b.byteOffset, a.byteOffset + a.byteLength);
+    expect(Array.from(a)).toEqual(Array.from(diff));
   });
 });

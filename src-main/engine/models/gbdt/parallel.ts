@@ -17,7 +17,7 @@
 // itself, then waits for the claims the helper took.
 import type { Worker } from 'node:worker_threads';
 import { binColumn, cutsFor, MAX_BINS, MISSING, transposeBins } from './binning';
-import { sharedMemory, wasmHist, type WasmHist } from './wasm-hist';
+import { sharedMemory, wasmKernels, type WasmKernels } from './wasm-kernels';
 import {
   bestSplit,
   buildHist,
@@ -51,7 +51,11 @@ export interface SharedState {
   gh: Float64Array;
   /** Rows of the current tree: per block, each node a contiguous range. */
   idx: Uint32Array;
-  margin: Float64Array;
+  /**
+   * exp(-margin) of each row: a leaf multiplies it by exp(-value), so gradients need no exp per
+   * row (p = 1 / (1 + exp(-margin))).
+   */
+  expNegMargin: Float64Array;
   y: Uint8Array;
   nbins: Int32Array;
   useFeature: Uint8Array;
@@ -68,11 +72,16 @@ export interface SharedState {
   counts: Float64Array;
   /** Per node of a step: its (node, block) claims finished. */
   done: Int32Array;
+  /** Per thread: where the rows going right are put aside while partitioning (N each). */
+  right: Uint32Array[];
+  /** Per thread: per bin, 1 when the split sends it left (256 each). */
+  dir: Uint8Array[];
   /** Control words (see C_*). */
   ctrl: Int32Array;
   /**
-   * The WebAssembly memory binsRow, gh, idx and hist live in (shared by both threads), for the
-   * SIMD histogram kernel; null where WebAssembly threads are missing (plain SharedArrayBuffers).
+   * The WebAssembly memory binsRow, binsCol, gh, idx, expNegMargin, right, dir and hist live in
+   * (shared by both threads), for the WebAssembly kernels; null where WebAssembly threads are
+   * missing (plain SharedArrayBuffers).
    */
   mem: WebAssembly.Memory | null;
   lambda: number;
@@ -158,27 +167,49 @@ export function createSharedState(
   slots: number,
   p: { lambda: number; gamma: number; minChildWeight: number },
 ): SharedState {
-  // The histogram kernel's arrays in one WebAssembly memory when it can be had.
-  const offBins = 0;
-  const offGh = align16(offBins + N * F);
-  const offIdx = align16(offGh + 16 * N);
-  const offHist = align16(offIdx + 4 * N);
+  // The kernels' arrays in one WebAssembly memory when it can be had.
   const histDoubles = slots * F * FEATURE_STRIDE;
-  const mem = sharedMemory(offHist + 8 * histDoubles);
+  const layout: [string, number][] = [
+    ['binsRow', N * F],
+    ['binsCol', N * F],
+    ['gh', 16 * N],
+    ['idx', 4 * N],
+    ['expNegMargin', 8 * N],
+    ['right0', 4 * N],
+    ['right1', 4 * N],
+    ['dir0', 256],
+    ['dir1', 256],
+    ['hist', 8 * histDoubles],
+  ];
+  const offset: Record<string, number> = {};
+  let bytes = 0;
+  for (const [name, size] of layout) {
+    offset[name] = bytes;
+    bytes = align16(bytes + size);
+  }
+  const mem = sharedMemory(bytes);
   const buf = mem?.buffer as SharedArrayBuffer | undefined;
+  const u8 = (name: string, n: number) =>
+    buf ? new Uint8Array(buf, offset[name], n) : new Uint8Array(shared(n));
+  const u32 = (name: string, n: number) =>
+    buf ? new Uint32Array(buf, offset[name], n) : new Uint32Array(shared(4 * n));
+  const f64 = (name: string, n: number) =>
+    buf ? new Float64Array(buf, offset[name], n) : new Float64Array(shared(8 * n));
   return {
     N,
     F,
     mem,
-    binsRow: buf ? new Uint8Array(buf, offBins, N * F) : new Uint8Array(shared(N * F)),
-    gh: buf ? new Float64Array(buf, offGh, 2 * N) : new Float64Array(shared(16 * N)),
-    idx: buf ? new Uint32Array(buf, offIdx, N) : new Uint32Array(shared(4 * N)),
-    hist: buf ? new Float64Array(buf, offHist, histDoubles) : new Float64Array(shared(8 * histDoubles)),
+    binsRow: u8('binsRow', N * F),
+    binsCol: u8('binsCol', N * F),
+    gh: f64('gh', 2 * N),
+    idx: u32('idx', N),
+    expNegMargin: f64('expNegMargin', N),
+    right: [u32('right0', N), u32('right1', N)],
+    dir: [u8('dir0', 256), u8('dir1', 256)],
+    hist: f64('hist', histDoubles),
     columns: new Float32Array(shared(4 * N * F)),
     cuts: new Float32Array(shared(4 * 256 * F)),
     cutCount: new Int32Array(shared(4 * F)),
-    binsCol: new Uint8Array(shared(N * F)),
-    margin: new Float64Array(shared(8 * N)),
     y: new Uint8Array(shared(N)),
     nbins: new Int32Array(shared(4 * F)),
     useFeature: new Uint8Array(shared(F)),
@@ -203,12 +234,12 @@ export function slotView(s: SharedState, slot: number): Float64Array {
 
 /** Gradients and hessians of logistic loss for rows idx[b..e); returns their sums. */
 function gradients(s: SharedState, posWeight: number, b: number, e: number, sums: Float64Array, at: number) {
-  const { margin, y, gh, idx } = s;
+  const { expNegMargin, y, gh, idx } = s;
   let G = 0;
   let H = 0;
   for (let k = b; k < e; k++) {
     const i = idx[k];
-    const pr = 1 / (1 + Math.exp(-margin[i]));
+    const pr = 1 / (1 + expNegMargin[i]);
     const w = y[i] ? posWeight : 1;
     const g = (gh[i << 1] = (pr - y[i]) * w);
     const h = (gh[(i << 1) | 1] = Math.max(pr * (1 - pr), 1e-16) * w);
@@ -228,20 +259,18 @@ function directions(nodes: Float64Array, at: number, out: Uint8Array): Uint8Arra
 }
 
 /**
- * Stable partition of idx[begin..end) in place by feature f: the rows going left first (written
- * in place, never ahead of the reads), then the rows going right (through `right`). Returns
- * the number going left.
+ * Stable partition of idx[begin..end) in place by the bins of one feature (col, indexed by row):
+ * the rows going left first (written in place, never ahead of the reads), then the rows going
+ * right (through `right`). Returns the number going left.
  */
-function partition(
-  s: SharedState,
+export function partition(
+  idx: Uint32Array,
   begin: number,
   end: number,
-  f: number,
+  col: Uint8Array,
   dir: Uint8Array,
   right: Uint32Array,
 ): number {
-  const { idx } = s;
-  const col = s.binsCol.subarray(f * s.N, (f + 1) * s.N);
   let nl = begin;
   let nr = 0;
   for (let k = begin; k < end; k++) {
@@ -257,26 +286,36 @@ function partition(
   return nl - begin;
 }
 
-/** Private buffers of one thread. */
+/** What one thread works with: its buffers and its instance of the WebAssembly kernels. */
 interface Scratch {
   right: Uint32Array;
   dir: Uint8Array;
-  /** This thread's instance of the WebAssembly histogram kernel. */
-  kernel: WasmHist | null;
+  kernels: WasmKernels | null;
 }
 
-const scratchFor = (s: SharedState): Scratch => ({
-  right: new Uint32Array(s.N),
-  dir: new Uint8Array(256),
-  kernel: s.mem ? wasmHist(s.mem) : null,
+/** Thread 0 is the trainer's, 1 the helper's. */
+const scratchFor = (s: SharedState, thread: number): Scratch => ({
+  right: s.right[thread],
+  dir: s.dir[thread],
+  kernels: s.mem ? wasmKernels(s.mem) : null,
 });
 
 /** A block's histogram of rows idx[b..e) into `view`: the SIMD kernel when there is one. */
 function histogram(s: SharedState, x: Scratch, view: Float64Array, b: number, e: number): void {
-  if (!x.kernel) return buildHist(view, s.binsRow, s.F, s.gh, s.idx, b, e, 0, s.F);
+  if (!x.kernels) return buildHist(view, s.binsRow, s.F, s.gh, s.idx, b, e, 0, s.F);
   view.fill(0);
   if (e > b)
-    x.kernel(view.byteOffset, s.binsRow.byteOffset, s.F, s.gh.byteOffset, s.idx.byteOffset, b, e, 0, s.F);
+    x.kernels.hist(
+      view.byteOffset,
+      s.binsRow.byteOffset,
+      s.F,
+      s.gh.byteOffset,
+      s.idx.byteOffset,
+      b,
+      e,
+      0,
+      s.F,
+    );
 }
 
 /** Best split of a node with histograms in slots s0 (block 0) and s1 over [fLo, fHi) into splits[at..]. */
@@ -316,33 +355,45 @@ function runBlock(s: SharedState, x: Scratch, j: number, p: number): void {
     return;
   }
   const kind = nodes[at + N_KIND];
-  const { idx, margin } = s;
+  const { idx, expNegMargin: value } = s;
+  const k = x.kernels;
   if (kind === KIND_SPLIT) {
-    const nl = partition(s, b, e, nodes[at + N_FEATURE], directions(nodes, at, x.dir), x.right);
+    const f = nodes[at + N_FEATURE];
+    const col = s.binsCol.subarray(f * s.N, (f + 1) * s.N);
+    const dir = directions(nodes, at, x.dir);
+    const nl = k
+      ? k.partition(idx.byteOffset, col.byteOffset, dir.byteOffset, x.right.byteOffset, b, e)
+      : partition(idx, b, e, col, dir, x.right);
     s.counts[j * PARTS + p] = nl;
     if (nodes[at + N_BUILD]) {
       // The smaller child of this block from its rows; the parent's slot becomes the larger.
       const small = slotView(s, nodes[at + N_SMALL + p]);
+      const parent = slotView(s, nodes[at + N_PARENT + p]);
       const smallLeft = nl <= e - b - nl;
       histogram(s, x, small, smallLeft ? b : b + nl, smallLeft ? b + nl : e);
-      subtractHist(slotView(s, nodes[at + N_PARENT + p]), small);
+      if (k) k.subtract(parent.byteOffset, small.byteOffset, parent.byteOffset + parent.byteLength);
+      else subtractHist(parent, small);
     }
   } else if (!a[A_MARGINS]) {
     // the trainer adds the tree to the margins of every row once it is grown
   } else if (kind === KIND_LEAF) {
-    const v = nodes[at + N_VL];
-    for (let k = b; k < e; k++) margin[idx[k]] += v;
+    // exp(-(margin + v)) = exp(-margin) × exp(-v)
+    const v = Math.exp(-nodes[at + N_VL]);
+    if (k) k.leaf(idx.byteOffset, value.byteOffset, b, e, v);
+    else for (let i = b; i < e; i++) value[idx[i]] *= v;
   } else {
     // Both children are leaves: their values on the node's rows as the split sends them.
     const f = nodes[at + N_FEATURE];
     const col = s.binsCol.subarray(f * s.N, (f + 1) * s.N);
     const dir = directions(nodes, at, x.dir);
-    const vl = nodes[at + N_VL];
-    const vr = nodes[at + N_VR];
-    for (let k = b; k < e; k++) {
-      const r = idx[k];
-      margin[r] += dir[col[r]] ? vl : vr;
-    }
+    const vl = Math.exp(-nodes[at + N_VL]);
+    const vr = Math.exp(-nodes[at + N_VR]);
+    if (k) k.leaves(idx.byteOffset, col.byteOffset, dir.byteOffset, value.byteOffset, b, e, vl, vr);
+    else
+      for (let i = b; i < e; i++) {
+        const r = idx[i];
+        value[r] *= dir[col[r]] ? vl : vr;
+      }
   }
 }
 
@@ -466,7 +517,7 @@ export class Stepper {
     /** Steps over fewer rows than this are not worth a hand-over. */
     private readonly minRows = 8192,
   ) {
-    this.x = scratchFor(s);
+    this.x = scratchFor(s, 0);
   }
 
   /**
@@ -606,7 +657,7 @@ export class Stepper {
 /** The helper's side: takes claims of posted steps until told to quit. */
 export function serveSteps(s: SharedState): void {
   const { ctrl, args } = s;
-  const x = scratchFor(s);
+  const x = scratchFor(s, 1);
   let seen = 0;
   try {
     for (;;) {

@@ -139,8 +139,11 @@ function logLoss(margin: Float64Array, y: Uint8Array): number {
   return s / Math.max(1, y.length);
 }
 
-/** Adds a tree's leaf values to margins, walking binned rows. */
-function addTree(tree: Tree, bins: Bins, margin: Float64Array): void {
+/**
+ * Adds a tree's leaf values to margins, walking binned rows; or, `asExp`, multiplies
+ * exp(-margin) by exp(-value).
+ */
+function addTree(tree: Tree, bins: Bins, margin: Float64Array, asExp = false): void {
   const F = bins.features;
   const data = bins.data;
   for (let r = 0; r < bins.rows; r++) {
@@ -150,7 +153,8 @@ function addTree(tree: Tree, bins: Bins, margin: Float64Array): void {
       const goLeft = b === MISSING ? tree.missingLeft[node] : b <= tree.cutBin[node];
       node = goLeft ? tree.left[node] : tree.right[node];
     }
-    margin[r] += tree.value[node];
+    if (asExp) margin[r] *= Math.exp(-tree.value[node]);
+    else margin[r] += tree.value[node];
   }
 }
 
@@ -241,7 +245,7 @@ export function trainGbdt(
     const p0 = Math.min(1 - 1e-6, Math.max(1e-6, start));
     const baseScore = f32(Math.log(p0 / (1 - p0)));
 
-    const margin = st.margin.fill(baseScore);
+    const expNegMargin = st.expNegMargin.fill(Math.exp(-baseScore));
     st.y.set(y);
     st.nbins.set(nbins);
     const valMargin = valBins ? new Float64Array(valBins.rows).fill(baseScore) : null;
@@ -426,7 +430,7 @@ export function trainGbdt(
       }
       const grown = renumber(tree);
       trees.push(grown);
-      if (!allRows) addTree(grown, bins, margin);
+      if (!allRows) addTree(grown, bins, expNegMargin, true);
       let vl: number | null = null;
       if (valBins && valMargin && opts.validation) {
         addTree(grown, valBins, valMargin);

@@ -1,0 +1,401 @@
+// The trainer's hot loops in WebAssembly (with SIMD), on the trainer's shared memory, without
+// bounds checks per element. Each does what its JavaScript twin (hist.ts, parallel.ts) does, in
+// the same order, so the models are bit-identical; the JavaScript stays the fallback where
+// WebAssembly SIMD or shared memory is missing.
+//
+// The module is small enough to write out byte by byte (no wasm toolchain is needed to build the
+// project). It imports the memory as env.mem (shared, up to 4 GiB); every address is a byte
+// offset into it. Exports:
+//   hist(histOff, binsOff, F, ghOff, idxOff, begin, end, fLo, fHi): for k in [begin, end),
+//     r = idx[k], for f in [fLo, fHi): hist[f * 512 + bins[r * F + f] * 2 .. + 1] += gh[2r .. 2r + 1]
+//     (as f64x2)
+//   partition(idxOff, colOff, dirOff, rightOff, begin, end) -> rows left: stable partition of
+//     idx[begin..end) by dir[col[idx[k]]] (1 = left), the right rows through right[]
+//   leaves(idxOff, colOff, dirOff, valueOff, begin, end, vl, vr): for k in [begin, end),
+//     r = idx[k]: value[r] *= dir[col[r]] ? vl : vr   (value: f64)
+//   leaf(idxOff, valueOff, begin, end, v): value[idx[k]] *= v
+//   subtract(aOff, bOff, endOff): a -= b, two f64 at a time, from aOff up to endOff
+
+const P = { hist: 0, bins: 1, F: 2, gh: 3, idx: 4, k: 5, end: 6, fLo: 7, fHi: 8 } as const;
+const L = { r: 9, base: 10, f: 11, addr: 12, ghv: 13 } as const;
+
+const get = (i: number) => [0x20, i];
+const set = (i: number) => [0x21, i];
+const tee = (i: number) => [0x22, i];
+const i32c = (v: number) => [0x41, v]; // small non-negative constants only (< 64)
+const I32_ADD = 0x6a;
+const I32_SUB = 0x6b;
+const I32_MUL = 0x6c;
+const I32_XOR = 0x73;
+const I32_SHL = 0x74;
+const I32_GE_U = 0x4f;
+const I32_LT_U = 0x49;
+const F64_MUL = 0xa2;
+const SELECT = 0x1b;
+const BR_IF = (depth: number) => [0x0d, depth];
+const BLOCK = [0x02, 0x40];
+const LOOP = [0x03, 0x40];
+const END = 0x0b;
+const I32_LOAD = [0x28, 0x02, 0x00];
+const I32_STORE = [0x36, 0x02, 0x00];
+const I32_LOAD8_U = [0x2d, 0x00, 0x00];
+const F64_LOAD = [0x2b, 0x03, 0x00];
+const F64_STORE = [0x39, 0x03, 0x00];
+const V128_LOAD = [0xfd, 0x00, 0x03, 0x00];
+const V128_STORE = [0xfd, 0x0b, 0x03, 0x00];
+const F64X2_ADD = [0xfd, 0xf0, 0x01];
+const F64X2_SUB = [0xfd, 0xf1, 0x01];
+const MEMORY_COPY = [0xfc, 0x0a, 0x00, 0x00];
+const I32 = 0x7f;
+const F64 = 0x7c;
+const V128 = 0x7b;
+
+/** for (; k < end; k++) { ...loop }, with k and end locals. */
+const forRange = (k: number, end: number, loop: number[]) => [
+  ...BLOCK,
+  ...get(k),
+  ...get(end),
+  I32_GE_U,
+  ...BR_IF(0),
+  ...LOOP,
+  ...loop,
+  ...get(k),
+  ...i32c(1),
+  I32_ADD,
+  ...tee(k),
+  ...get(end),
+  I32_LT_U,
+  ...BR_IF(0),
+  END,
+  END,
+];
+
+/** addr + (i << shift) */
+const at = (addr: number[], i: number[], shift: number) => [...addr, ...i, ...i32c(shift), I32_SHL, I32_ADD];
+
+const histBody = [
+  // locals: 4 × i32 (r, base, f, addr), 1 × v128 (ghv)
+  0x02,
+  0x04,
+  I32,
+  0x01,
+  V128,
+  ...BLOCK,
+  ...get(P.k),
+  ...get(P.end),
+  I32_GE_U,
+  ...BR_IF(0),
+  ...LOOP,
+  // r = idx[k]
+  ...get(P.idx),
+  ...get(P.k),
+  ...i32c(2),
+  I32_SHL,
+  I32_ADD,
+  ...I32_LOAD,
+  ...set(L.r),
+  // ghv = gh[2r .. 2r + 1]
+  ...get(P.gh),
+  ...get(L.r),
+  ...i32c(4),
+  I32_SHL,
+  I32_ADD,
+  ...V128_LOAD,
+  ...set(L.ghv),
+  // base = bins + r * F
+  ...get(P.bins),
+  ...get(L.r),
+  ...get(P.F),
+  I32_MUL,
+  I32_ADD,
+  ...set(L.base),
+  ...get(P.fLo),
+  ...set(L.f),
+  ...BLOCK,
+  ...get(L.f),
+  ...get(P.fHi),
+  I32_GE_U,
+  ...BR_IF(0),
+  ...LOOP,
+  // addr = hist + (f << 12) + (bins[base + f] << 4)
+  ...get(P.hist),
+  ...get(L.f),
+  ...i32c(12),
+  I32_SHL,
+  I32_ADD,
+  ...get(L.base),
+  ...get(L.f),
+  I32_ADD,
+  ...I32_LOAD8_U,
+  ...i32c(4),
+  I32_SHL,
+  I32_ADD,
+  ...tee(L.addr),
+  // mem[addr] = mem[addr] + ghv
+  ...get(L.addr),
+  ...V128_LOAD,
+  ...get(L.ghv),
+  ...F64X2_ADD,
+  ...V128_STORE,
+  // while (++f < fHi)
+  ...get(L.f),
+  ...i32c(1),
+  I32_ADD,
+  ...tee(L.f),
+  ...get(P.fHi),
+  I32_LT_U,
+  ...BR_IF(0),
+  END,
+  END,
+  // while (++k < end)
+  ...get(P.k),
+  ...i32c(1),
+  I32_ADD,
+  ...tee(P.k),
+  ...get(P.end),
+  I32_LT_U,
+  ...BR_IF(0),
+  END,
+  END,
+  END,
+];
+
+// partition(idx 0, col 1, dir 2, right 3, k 4, end 5) -> i32; locals: nl 6, nr 7, r 8, d 9, begin 10
+const partitionBody = [
+  0x01,
+  0x05,
+  I32,
+  ...get(4),
+  ...tee(10),
+  ...set(6),
+  ...forRange(4, 5, [
+    // r = idx[k]; d = dir[col[r]]
+    ...at(get(0), get(4), 2),
+    ...I32_LOAD,
+    ...set(8),
+    ...get(2),
+    ...get(1),
+    ...get(8),
+    I32_ADD,
+    ...I32_LOAD8_U,
+    I32_ADD,
+    ...I32_LOAD8_U,
+    ...set(9),
+    // idx[nl] = r; right[nr] = r; nl += d; nr += d ^ 1
+    ...at(get(0), get(6), 2),
+    ...get(8),
+    ...I32_STORE,
+    ...at(get(3), get(7), 2),
+    ...get(8),
+    ...I32_STORE,
+    ...get(6),
+    ...get(9),
+    I32_ADD,
+    ...set(6),
+    ...get(7),
+    ...get(9),
+    ...i32c(1),
+    I32_XOR,
+    I32_ADD,
+    ...set(7),
+  ]),
+  // idx[nl..] = right[0..nr); return nl - begin
+  ...at(get(0), get(6), 2),
+  ...get(3),
+  ...get(7),
+  ...i32c(2),
+  I32_SHL,
+  ...MEMORY_COPY,
+  ...get(6),
+  ...get(10),
+  I32_SUB,
+  END,
+];
+
+// leaves(idx 0, col 1, dir 2, value 3, k 4, end 5, vl 6, vr 7); locals: r 8, addr 9
+const leavesBody = [
+  0x01,
+  0x02,
+  I32,
+  ...forRange(4, 5, [
+    ...at(get(0), get(4), 2),
+    ...I32_LOAD,
+    ...set(8),
+    ...at(get(3), get(8), 3),
+    ...tee(9),
+    ...get(9),
+    ...F64_LOAD,
+    ...get(6),
+    ...get(7),
+    ...get(2),
+    ...get(1),
+    ...get(8),
+    I32_ADD,
+    ...I32_LOAD8_U,
+    I32_ADD,
+    ...I32_LOAD8_U,
+    SELECT,
+    F64_MUL,
+    ...F64_STORE,
+  ]),
+  END,
+];
+
+// leaf(idx 0, value 1, k 2, end 3, v 4); locals: addr 5
+const leafBody = [
+  0x01,
+  0x01,
+  I32,
+  ...forRange(2, 3, [
+    ...at(get(1), [...at(get(0), get(2), 2), ...I32_LOAD], 3),
+    ...tee(5),
+    ...get(5),
+    ...F64_LOAD,
+    ...get(4),
+    F64_MUL,
+    ...F64_STORE,
+  ]),
+  END,
+];
+
+// subtract(a 0, b 1, end 2)
+const subtractBody = [
+  0x00,
+  ...BLOCK,
+  ...get(0),
+  ...get(2),
+  I32_GE_U,
+  ...BR_IF(0),
+  ...LOOP,
+  ...get(0),
+  ...get(0),
+  ...V128_LOAD,
+  ...get(1),
+  ...V128_LOAD,
+  ...F64X2_SUB,
+  ...V128_STORE,
+  ...get(0),
+  ...i32c(16),
+  I32_ADD,
+  ...set(0),
+  ...get(1),
+  ...i32c(16),
+  I32_ADD,
+  ...set(1),
+  ...get(0),
+  ...get(2),
+  I32_LT_U,
+  ...BR_IF(0),
+  END,
+  END,
+  END,
+];
+
+function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n) b |= 0x80;
+    out.push(b);
+  } while (n);
+  return out;
+}
+
+const section = (id: number, content: number[]) => [id, ...uleb(content.length), ...content];
+const name = (s: string) => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+const funcType = (params: number[], results: number[]) => [
+  0x60,
+  ...uleb(params.length),
+  ...params,
+  ...uleb(results.length),
+  ...results,
+];
+const code = (body: number[]) => [...uleb(body.length), ...body];
+
+const i32s = (n: number) => new Array<number>(n).fill(I32);
+const FUNCTIONS = [
+  { name: 'hist', type: funcType(i32s(9), []), body: histBody },
+  { name: 'partition', type: funcType(i32s(6), [I32]), body: partitionBody },
+  { name: 'leaves', type: funcType([...i32s(6), F64, F64], []), body: leavesBody },
+  { name: 'leaf', type: funcType([...i32s(4), F64], []), body: leafBody },
+  { name: 'subtract', type: funcType(i32s(3), []), body: subtractBody },
+];
+
+const MODULE = new Uint8Array([
+  0x00,
+  0x61,
+  0x73,
+  0x6d,
+  0x01,
+  0x00,
+  0x00,
+  0x00,
+  // one type per function
+  ...section(1, [...uleb(FUNCTIONS.length), ...FUNCTIONS.flatMap((f) => f.type)]),
+  // import env.mem: memory, shared, min 1, max 65536 pages
+  ...section(2, [0x01, ...name('env'), ...name('mem'), 0x02, 0x03, ...uleb(1), ...uleb(65536)]),
+  ...section(3, [...uleb(FUNCTIONS.length), ...FUNCTIONS.map((_, i) => i)]),
+  ...section(7, [...uleb(FUNCTIONS.length), ...FUNCTIONS.flatMap((f, i) => [...name(f.name), 0x00, i])]),
+  ...section(10, [...uleb(FUNCTIONS.length), ...FUNCTIONS.flatMap((f) => code(f.body))]),
+]);
+
+export interface WasmKernels {
+  hist(
+    histOff: number,
+    binsOff: number,
+    F: number,
+    ghOff: number,
+    idxOff: number,
+    begin: number,
+    end: number,
+    fLo: number,
+    fHi: number,
+  ): void;
+  partition(
+    idxOff: number,
+    colOff: number,
+    dirOff: number,
+    rightOff: number,
+    begin: number,
+    end: number,
+  ): number;
+  leaves(
+    idxOff: number,
+    colOff: number,
+    dirOff: number,
+    valueOff: number,
+    begin: number,
+    end: number,
+    vl: number,
+    vr: number,
+  ): void;
+  leaf(idxOff: number, valueOff: number, begin: number, end: number, v: number): void;
+  subtract(aOff: number, bOff: number, endOff: number): void;
+}
+
+let compiled: WebAssembly.Module | null | undefined;
+
+/** The kernels on `memory`, or null where this runtime lacks WebAssembly SIMD or threads. */
+export function wasmKernels(memory: WebAssembly.Memory): WasmKernels | null {
+  if (compiled === null) return null;
+  try {
+    compiled ??= new WebAssembly.Module(MODULE);
+    const instance = new WebAssembly.Instance(compiled, { env: { mem: memory } });
+    return instance.exports as unknown as WasmKernels;
+  } catch {
+    compiled = null;
+    return null;
+  }
+}
+
+/** A shared memory of at least `bytes` (whole 64 KiB pages), or null without WebAssembly threads. */
+export function sharedMemory(bytes: number): WebAssembly.Memory | null {
+  const pages = Math.max(1, Math.ceil(bytes / 65_536));
+  if (pages > 65_536) return null;
+  try {
+    return new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+  } catch {
+    return null;
+  }
+}
