@@ -7,7 +7,7 @@ import { bestF1Threshold, metricsAt, prAuc, rocAuc } from '../../src-main/engine
 import { rng } from '../../src-main/engine/random';
 import { buildHist, FEATURE_STRIDE } from '../../src-main/engine/models/gbdt/hist';
 import { sharedMemory, wasmKernels } from '../../src-main/engine/models/gbdt/wasm-kernels';
-import { partition } from '../../src-main/engine/models/gbdt/parallel';
+import { createSharedState, gradients, partition } from '../../src-main/engine/models/gbdt/parallel';
 
 const shared = path.resolve(__dirname, '../../../shared/data');
 
@@ -188,6 +188,25 @@ describe('binning', () => {
       if (v > values[0] && (reference.length === 0 || v > reference[reference.length - 1])) reference.push(v);
     }
     expect(Array.from(cutsFor(col))).toEqual(reference);
+    // Quantiles picked from the buckets of their ranks, or from a full sort when the values
+    // crowd into few buckets (all in [1, 1.0001)), must be those of a plain sort.
+    for (const spread of [
+      (u: number) => 1 + u * 1e-4,
+      (u: number) => u ** 9 * 1e6 - 3,
+      (u: number) => Math.round(u * 300),
+    ]) {
+      const c = Float32Array.from({ length: 40_000 }, () => spread(r()));
+      const sorted = c.slice().sort();
+      const want: number[] = [];
+      const distinct = new Set(sorted).size;
+      if (distinct <= MAX_BINS) want.push(...[...new Set(sorted)].slice(1));
+      else
+        for (let q = 1; q < MAX_BINS; q++) {
+          const v = sorted[Math.floor((q * sorted.length) / MAX_BINS)];
+          if (v > sorted[0] && (want.length === 0 || v > want[want.length - 1])) want.push(v);
+        }
+      expect(Array.from(cutsFor(c))).toEqual(want);
+    }
     const few = Float32Array.from([3, -1, 3, 0, -0, 2, NaN, -1]);
     expect(Array.from(cutsFor(few))).toEqual([-0, 2, 3]); // -0 sorts first, as in a typed-array sort
   });
@@ -297,5 +316,34 @@ describe('WebAssembly kernels', () => {
     const diff = a.map((x, i) => x - b[i]);
     k.subtract(a.byteOffset, b.byteOffset, a.byteOffset + a.byteLength);
     expect(Array.from(a)).toEqual(Array.from(diff));
+  });
+
+  it('compute gradients, hessians and their sums exactly as the JavaScript does', () => {
+    const N = 2049;
+    const s = createSharedState(N, 3, 2, { lambda: 1, gamma: 0, minChildWeight: 1 });
+    const k = wasmKernels(s.mem!)!;
+    for (let i = 0; i < N; i++) {
+      s.idx[i] = (i * 577) % N;
+      s.y[i] = i % 7 === 0 ? 1 : 0;
+      s.expNegMargin[i] = Math.exp(-Math.sin(i) * 40); // saturated probabilities included
+    }
+    const want = new Float64Array(4);
+    gradients(s, 3.5, 5, N - 1, want, 0);
+    const gh = s.gh.slice();
+    s.gh.fill(0);
+    const sums = new Float64Array(s.mem!.buffer, s.sums[0].byteOffset, 2);
+    k.gradients(
+      s.idx.byteOffset,
+      s.expNegMargin.byteOffset,
+      s.y.byteOffset,
+      s.gh.byteOffset,
+      5,
+      N - 1,
+      3.5,
+      sums.byteOffset,
+    );
+    expect(Array.from(s.gh)).toEqual(Array.from(gh));
+    expect(Array.from(sums)).toEqual([want[0], want[1]]);
+    expect(gh[2 * s.idx[5] + 1]).toBeGreaterThan(0);
   });
 });

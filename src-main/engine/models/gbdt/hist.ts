@@ -131,8 +131,13 @@ export function bestSplit(
     let HL = 0;
     for (let k = 0; k < nb - 1; k++) {
       const i = base + (k << 1);
-      GL += h0[i] + h1[i];
-      HL += h0[i + 1] + h1[i + 1];
+      const g = h0[i] + h1[i];
+      const h = h0[i + 1] + h1[i + 1];
+      // An empty bin leaves GL and HL as they were: the gains of the cut before it again,
+      // which cannot be strictly better (deep nodes have mostly empty bins).
+      if (g === 0 && h === 0 && k > 0) continue;
+      GL += g;
+      HL += h;
       for (let m = 0; m < 2; m++) {
         if (m === 1 && !withMissing) break;
         const gl = m ? GL + gm : GL;

@@ -76,6 +76,8 @@ export interface SharedState {
   right: Uint32Array[];
   /** Per thread: per bin, 1 when the split sends it left (256 each). */
   dir: Uint8Array[];
+  /** Per thread: the gradient sums of its last block. */
+  sums: Float64Array[];
   /** Control words (see C_*). */
   ctrl: Int32Array;
   /**
@@ -99,8 +101,8 @@ const C_ERROR = 3;
 // Step arguments.
 const A_OP = 0;
 const A_POS_WEIGHT = 1;
-const A_ROW_LO = 2;
-const A_ROW_HI = 3;
+/** Binning and transposing: claims the features or rows are cut into. */
+const A_CLAIMS = 2;
 /** Nodes in the step. */
 const A_NODES = 4;
 /** 1 when leaves add their values to the margins of their rows (every row is in the tree). */
@@ -179,6 +181,9 @@ export function createSharedState(
     ['right1', 4 * N],
     ['dir0', 256],
     ['dir1', 256],
+    ['sums0', 16],
+    ['sums1', 16],
+    ['y', N],
     ['hist', 8 * histDoubles],
   ];
   const offset: Record<string, number> = {};
@@ -206,11 +211,12 @@ export function createSharedState(
     expNegMargin: f64('expNegMargin', N),
     right: [u32('right0', N), u32('right1', N)],
     dir: [u8('dir0', 256), u8('dir1', 256)],
+    sums: [f64('sums0', 2), f64('sums1', 2)],
+    y: u8('y', N),
     hist: f64('hist', histDoubles),
     columns: new Float32Array(shared(4 * N * F)),
     cuts: new Float32Array(shared(4 * 256 * F)),
     cutCount: new Int32Array(shared(4 * F)),
-    y: new Uint8Array(shared(N)),
     nbins: new Int32Array(shared(4 * F)),
     useFeature: new Uint8Array(shared(F)),
     slots,
@@ -233,7 +239,14 @@ export function slotView(s: SharedState, slot: number): Float64Array {
 }
 
 /** Gradients and hessians of logistic loss for rows idx[b..e); returns their sums. */
-function gradients(s: SharedState, posWeight: number, b: number, e: number, sums: Float64Array, at: number) {
+export function gradients(
+  s: SharedState,
+  posWeight: number,
+  b: number,
+  e: number,
+  sums: Float64Array,
+  at: number,
+) {
   const { expNegMargin, y, gh, idx } = s;
   let G = 0;
   let H = 0;
@@ -290,6 +303,7 @@ export function partition(
 interface Scratch {
   right: Uint32Array;
   dir: Uint8Array;
+  sums: Float64Array;
   kernels: WasmKernels | null;
 }
 
@@ -297,6 +311,7 @@ interface Scratch {
 const scratchFor = (s: SharedState, thread: number): Scratch => ({
   right: s.right[thread],
   dir: s.dir[thread],
+  sums: s.sums[thread],
   kernels: s.mem ? wasmKernels(s.mem) : null,
 });
 
@@ -350,7 +365,22 @@ function runBlock(s: SharedState, x: Scratch, j: number, p: number): void {
   const b = nodes[at + N_RANGE + 2 * p];
   const e = nodes[at + N_RANGE + 2 * p + 1];
   if (a[A_OP] === OP_ROOT) {
-    gradients(s, a[A_POS_WEIGHT], b, e, s.counts, 2 * p);
+    const k = x.kernels;
+    if (k) {
+      const { idx, expNegMargin, y, gh } = s;
+      k.gradients(
+        idx.byteOffset,
+        expNegMargin.byteOffset,
+        y.byteOffset,
+        gh.byteOffset,
+        b,
+        e,
+        a[A_POS_WEIGHT],
+        x.sums.byteOffset,
+      );
+      s.counts[2 * p] = x.sums[0];
+      s.counts[2 * p + 1] = x.sums[1];
+    } else gradients(s, a[A_POS_WEIGHT], b, e, s.counts, 2 * p);
     histogram(s, x, slotView(s, nodes[at + N_PARENT + p]), b, e);
     return;
   }
@@ -454,7 +484,8 @@ function runClaim(s: SharedState, x: Scratch, c: number): void {
   const op = a[A_OP];
   if (op === OP_BINS) {
     const N = s.N;
-    for (let f = Math.floor((c * s.F) / PARTS), fHi = Math.floor(((c + 1) * s.F) / PARTS); f < fHi; f++) {
+    const n = a[A_CLAIMS];
+    for (let f = Math.floor((c * s.F) / n), fHi = Math.floor(((c + 1) * s.F) / n); f < fHi; f++) {
       const column = s.columns.subarray(f * N, (f + 1) * N);
       const cuts = cutsFor(column, MAX_BINS);
       s.cutCount[f] = cuts.length;
@@ -462,10 +493,8 @@ function runClaim(s: SharedState, x: Scratch, c: number): void {
       binColumn(column, cuts, s.binsCol.subarray(f * N, (f + 1) * N));
     }
   } else if (op === OP_TRANSPOSE) {
-    const lo = a[A_ROW_LO];
-    const rows = a[A_ROW_HI] - lo;
-    const rowLo = lo + Math.floor((c * rows) / PARTS);
-    transposeBins(s.binsCol, s.N, s.F, s.binsRow, rowLo, lo + Math.floor(((c + 1) * rows) / PARTS));
+    const n = a[A_CLAIMS];
+    transposeBins(s.binsCol, s.N, s.F, s.binsRow, Math.floor((c * s.N) / n), Math.floor(((c + 1) * s.N) / n));
   } else {
     const blocks = blockClaims(s);
     if (c < blocks) {
@@ -526,12 +555,14 @@ export class Stepper {
    */
   bins(): Float32Array[] {
     const { s } = this;
+    // A claim per feature (at most 64) and 16 of rows: the helper, still starting when the
+    // training does, takes whatever is left when it arrives.
     s.args[A_OP] = OP_BINS;
-    this.run(s.N, PARTS);
+    s.args[A_CLAIMS] = Math.max(1, Math.min(s.F, 64));
+    this.run(s.N, s.args[A_CLAIMS]);
     s.args[A_OP] = OP_TRANSPOSE;
-    s.args[A_ROW_LO] = 0;
-    s.args[A_ROW_HI] = s.N;
-    this.run(s.N, PARTS);
+    s.args[A_CLAIMS] = 16;
+    this.run(s.N, s.args[A_CLAIMS]);
     return Array.from({ length: s.F }, (_, f) => s.cuts.slice(f * 256, f * 256 + s.cutCount[f]));
   }
 

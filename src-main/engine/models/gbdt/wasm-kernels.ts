@@ -15,6 +15,8 @@
 //     r = idx[k]: value[r] *= dir[col[r]] ? vl : vr   (value: f64)
 //   leaf(idxOff, valueOff, begin, end, v): value[idx[k]] *= v
 //   subtract(aOff, bOff, endOff): a -= b, two f64 at a time, from aOff up to endOff
+//   gradients(idxOff, expNegMarginOff, yOff, ghOff, begin, end, posWeight, sumsOff): logistic
+//     loss gradient and hessian of rows idx[begin..end) into gh (f64 pairs), their sums to sums
 
 const P = { hist: 0, bins: 1, F: 2, gh: 3, idx: 4, k: 5, end: 6, fLo: 7, fHi: 8 } as const;
 const L = { r: 9, base: 10, f: 11, addr: 12, ghv: 13 } as const;
@@ -30,7 +32,12 @@ const I32_XOR = 0x73;
 const I32_SHL = 0x74;
 const I32_GE_U = 0x4f;
 const I32_LT_U = 0x49;
+const F64_ADD = 0xa0;
+const F64_SUB = 0xa1;
 const F64_MUL = 0xa2;
+const F64_DIV = 0xa3;
+const F64_MAX = 0xa5;
+const F64_CONVERT_I32_U = 0xb8;
 const SELECT = 0x1b;
 const BR_IF = (depth: number) => [0x0d, depth];
 const BLOCK = [0x02, 0x40];
@@ -41,6 +48,7 @@ const I32_STORE = [0x36, 0x02, 0x00];
 const I32_LOAD8_U = [0x2d, 0x00, 0x00];
 const F64_LOAD = [0x2b, 0x03, 0x00];
 const F64_STORE = [0x39, 0x03, 0x00];
+const F64_STORE_8 = [0x39, 0x03, 0x08]; // at address + 8
 const V128_LOAD = [0xfd, 0x00, 0x03, 0x00];
 const V128_STORE = [0xfd, 0x0b, 0x03, 0x00];
 const F64X2_ADD = [0xfd, 0xf0, 0x01];
@@ -258,6 +266,84 @@ const leafBody = [
   END,
 ];
 
+/** f64.const v */
+const f64c = (v: number) => [0x44, ...new Uint8Array(Float64Array.of(v).buffer)];
+
+// gradients(idx 0, expNegMargin 1, y 2, gh 3, k 4, end 5, posWeight 6 (f64), sums 7);
+// locals: i 8, yi 9 (i32); pr 10, w 11, g 12, h 13, G 14, H 15 (f64)
+const gradientsBody = [
+  0x02,
+  0x02,
+  I32,
+  0x06,
+  F64,
+  ...forRange(4, 5, [
+    // i = idx[k]; yi = y[i]
+    ...at(get(0), get(4), 2),
+    ...I32_LOAD,
+    ...tee(8),
+    ...get(2),
+    I32_ADD,
+    ...I32_LOAD8_U,
+    ...set(9),
+    // pr = 1 / (1 + expNegMargin[i])
+    ...f64c(1),
+    ...f64c(1),
+    ...at(get(1), get(8), 3),
+    ...F64_LOAD,
+    F64_ADD,
+    F64_DIV,
+    ...set(10),
+    // w = yi ? posWeight : 1
+    ...get(6),
+    ...f64c(1),
+    ...get(9),
+    SELECT,
+    ...set(11),
+    // g = (pr - yi) * w; h = max(pr * (1 - pr), 1e-16) * w
+    ...get(10),
+    ...get(9),
+    F64_CONVERT_I32_U,
+    F64_SUB,
+    ...get(11),
+    F64_MUL,
+    ...set(12),
+    ...get(10),
+    ...f64c(1),
+    ...get(10),
+    F64_SUB,
+    F64_MUL,
+    ...f64c(1e-16),
+    F64_MAX,
+    ...get(11),
+    F64_MUL,
+    ...set(13),
+    // gh[2i] = g; gh[2i + 1] = h; G += g; H += h
+    ...at(get(3), get(8), 4),
+    ...get(12),
+    ...F64_STORE,
+    ...at(get(3), get(8), 4),
+    ...get(13),
+    ...F64_STORE_8,
+    ...get(14),
+    ...get(12),
+    F64_ADD,
+    ...set(14),
+    ...get(15),
+    ...get(13),
+    F64_ADD,
+    ...set(15),
+  ]),
+  // sums[0] = G; sums[1] = H
+  ...get(7),
+  ...get(14),
+  ...F64_STORE,
+  ...get(7),
+  ...get(15),
+  ...F64_STORE_8,
+  END,
+];
+
 // subtract(a 0, b 1, end 2)
 const subtractBody = [
   0x00,
@@ -320,6 +406,7 @@ const FUNCTIONS = [
   { name: 'leaves', type: funcType([...i32s(6), F64, F64], []), body: leavesBody },
   { name: 'leaf', type: funcType([...i32s(4), F64], []), body: leafBody },
   { name: 'subtract', type: funcType(i32s(3), []), body: subtractBody },
+  { name: 'gradients', type: funcType([...i32s(6), F64, I32], []), body: gradientsBody },
 ];
 
 const MODULE = new Uint8Array([
@@ -372,6 +459,16 @@ export interface WasmKernels {
   ): void;
   leaf(idxOff: number, valueOff: number, begin: number, end: number, v: number): void;
   subtract(aOff: number, bOff: number, endOff: number): void;
+  gradients(
+    idxOff: number,
+    expNegMarginOff: number,
+    yOff: number,
+    ghOff: number,
+    begin: number,
+    end: number,
+    posWeight: number,
+    sumsOff: number,
+  ): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
