@@ -72,6 +72,7 @@ import type { ComputeTask } from './workers/compute-worker';
 import type { TrainedModel, TrainRequest } from './models/train-dataset';
 import { outcome, scoresInProcess, scoreWithDetector, type StoredModel } from './models/score-dataset';
 import { scoreOnnx } from './onnx-client';
+import type { FeatureInput } from './models/feature-input';
 import { writeModelFiles } from './models/model-files';
 import type { InjectParams } from './scenarios/inject';
 import type { Worker } from 'node:worker_threads';
@@ -772,7 +773,7 @@ export class EngineHost {
     const scored = await this.runCompute<{
       model: StoredModel;
       ids: Float64Array;
-      columns: Float32Array[];
+      features: FeatureInput;
       scores: Float64Array | null;
     }>(job, {
       type: 'score',
@@ -783,7 +784,7 @@ export class EngineHost {
     const { model, ids } = scored.value;
     let scores = scored.value.scores;
     if (!scores) {
-      const viaOnnx = await scoreOnnx(model.body, model.name, scored.value.columns);
+      const viaOnnx = await scoreOnnx(model.body, model.name, scored.value.features);
       if (!viaOnnx.ok) return viaOnnx;
       const named = viaOnnx.value.featureNames;
       if (named && named.join() !== model.featureNames.join()) {

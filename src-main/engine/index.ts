@@ -8,7 +8,7 @@ export { openCaseDb, closeCaseDb } from './db/open-case';
 export { listDatasets } from './db/case-store';
 export { trainGbdt, predictProba } from './models/gbdt/train';
 export { exportOnnx } from './models/onnx/export';
-export { openOnnx } from './models/onnx/score';
+export { openOnnx, sessionOptions } from './models/onnx/score';
 export { fitIsolationForest, fitHbos } from './models/unsupervised';
 export { rocAuc, prAuc } from './models/metrics';
 export { RuleEngine } from './rules/engine';

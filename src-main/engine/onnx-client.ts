@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { Worker } from 'node:worker_threads';
 import { err, type Result } from '../../src-shared/result';
+import { featureBuffers, type FeatureInput } from './models/feature-input';
 import { spawnWorker } from './worker-spawn';
 
 let worker: Worker | null = null;
@@ -45,11 +46,11 @@ function onnxWorker(): Worker {
   return w;
 }
 
-/** Scores columns (in the model's feature order) with an ONNX model. */
+/** Scores features (in the model's feature order; rows or columns) with an ONNX model. */
 export function scoreOnnx(
   model: Uint8Array,
   name: string,
-  columns: Float32Array[],
+  features: FeatureInput,
 ): Promise<Result<{ scores: Float64Array; featureNames: string[] | null }>> {
   const key = createHash('sha256').update(model).digest('hex');
   const id = ++seq;
@@ -60,9 +61,6 @@ export function scoreOnnx(
       if (pending.size === 0) w.unref();
       resolve(r);
     });
-    w.postMessage(
-      { seq: id, key, name, model, columns },
-      columns.map((c) => c.buffer as ArrayBuffer),
-    );
+    w.postMessage({ seq: id, key, name, model, features }, featureBuffers(features));
   });
 }

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exportOnnx } from '../../src-main/engine/models/onnx/export';
-import { openOnnx } from '../../src-main/engine/models/onnx/score';
+import { largestEnsemble, openOnnx, sessionOptions } from '../../src-main/engine/models/onnx/score';
 import { attrInts, readOnnxGraph } from '../../src-main/engine/models/onnx/inspect';
 import { readModelFile } from '../../src-main/engine/models/score-dataset';
 import { predictProba, trainGbdt } from '../../src-main/engine/models/gbdt/train';
@@ -52,7 +52,7 @@ describe('ONNX export', () => {
     }
   });
 
-  it('writes 80 trees or more as summed parts of under 80 (scored by rows in parallel), with the same scores', async () => {
+  it('writes an ensemble as summed parts of 10 trees (scored by rows in parallel), with the same scores', async () => {
     const d = loadCsv(path.join(shared, 'adbench/cardio.csv'), 'label');
     d.columns[5] = d.columns[5].map((v, i) => (i % 11 === 0 ? NaN : v));
     const model = trainGbdt(d.names, d, { trees: 170, maxDepth: 4, eta: 0.1, seed: 5 });
@@ -60,9 +60,15 @@ describe('ONNX export', () => {
     const bytes = exportOnnx(model);
     const graph = readOnnxGraph(bytes);
     const parts = graph.nodes.filter((n) => n.op === 'TreeEnsembleRegressor');
-    expect(parts.length).toBe(3);
-    expect(parts.map((p) => new Set(attrInts(p.attrs.get('nodes_treeids'))).size)).toEqual([57, 57, 56]);
+    expect(parts.length).toBe(17);
+    expect(parts.map((p) => new Set(attrInts(p.attrs.get('nodes_treeids'))).size)).toEqual(
+      Array(17).fill(10),
+    );
     expect(graph.nodes.some((n) => n.op === 'Sum')).toBe(true);
+    // as many threads as an ensemble has trees (onnxruntime then splits a batch by rows)
+    expect(largestEnsemble(graph)).toBe(10);
+    expect(sessionOptions(10).intraOpNumThreads).toBeGreaterThanOrEqual(10);
+    expect(sessionOptions(1000)).toEqual({}); // a huge imported ensemble: onnxruntime's defaults
     const scorer = await openOnnx(bytes);
     try {
       const ours = predictProba(model, d.columns);
@@ -70,6 +76,11 @@ describe('ONNX export', () => {
       let worst = 0;
       for (let i = 0; i < ours.length; i++) worst = Math.max(worst, Math.abs(ours[i] - theirs[i]));
       expect(worst).toBeLessThan(1e-5);
+      // rows as the case gives them to an ONNX model: the same scores
+      const F = d.columns.length;
+      const data = new Float32Array(ours.length * F);
+      d.columns.forEach((c, f) => c.forEach((v, r) => (data[r * F + f] = v)));
+      expect(Array.from(await scorer.score({ data, features: F }))).toEqual(Array.from(theirs));
     } finally {
       await scorer.release();
     }

@@ -6,6 +6,7 @@ import { fail } from '../../../src-shared/result';
 import { featuresTable, readFeatureSet } from '../db/features-store';
 import { storedFeatureNames, storedMetadata } from '../db/models-store';
 import type { DB } from '../db/open-case';
+import type { FeatureInput } from './feature-input';
 import { checkFeatureCount, checkTreeModel } from './onnx/check-import';
 import { onnxMetadata, parseFeatureNames } from './onnx/metadata';
 import { checkFeaturesCurrent, type ModelMetadata } from './train-dataset';
@@ -151,8 +152,11 @@ export interface ScoreOutcome {
 
 export interface ScoringInput {
   ids: Float64Array;
-  /** Feature columns in the model's order. */
-  columns: Float32Array[];
+  /**
+   * Features in the model's order: rows for an ONNX model (its input as it is), columns for a
+   * detector.
+   */
+  features: FeatureInput;
 }
 
 /** Every event's features, in the model's feature order. */
@@ -173,7 +177,10 @@ export function loadScoringInput(db: DB, ds: DatasetInfo, model: StoredModel): S
     .pluck()
     .get() as number;
   const ids = new Float64Array(n);
-  const columns = model.featureNames.map(() => new Float32Array(n));
+  const F = model.featureNames.length;
+  const byRows = !scoresInProcess(model);
+  const data = new Float32Array(byRows ? n * F : 0);
+  const columns = byRows ? [] : model.featureNames.map(() => new Float32Array(n));
   const rows = db
     .prepare(
       `SELECT event_id, ${model.featureNames.map((f) => `"${f}"`).join(', ')} FROM ${featuresTable(ds.id)} ORDER BY event_id`,
@@ -184,13 +191,19 @@ export function loadScoringInput(db: DB, ds: DatasetInfo, model: StoredModel): S
   for (const row of rows) {
     if (i >= n) break;
     ids[i] = row[0]!;
-    for (let f = 0; f < columns.length; f++) {
-      const v = row[f + 1];
-      columns[f][i] = v === null ? NaN : v;
-    }
+    if (byRows)
+      for (let f = 0, at = i * F; f < F; f++) {
+        const v = row[f + 1];
+        data[at + f] = v === null ? NaN : v;
+      }
+    else
+      for (let f = 0; f < F; f++) {
+        const v = row[f + 1];
+        columns[f][i] = v === null ? NaN : v;
+      }
     i++;
   }
-  return { ids, columns };
+  return { ids, features: byRows ? { data, features: F } : columns };
 }
 
 /** Models scored in JavaScript (the unsupervised detectors); ONNX models go to the ONNX worker. */

@@ -16,6 +16,7 @@ import {
   type StoredModel,
 } from '../models/score-dataset';
 import { trainOnDataset, type TrainRequest } from '../models/train-dataset';
+import { featureBuffers } from '../models/feature-input';
 import { isCancelled } from '../ingest/protocol';
 import { replayDataset } from '../rules/replay';
 import { loadRulesConfig } from '../rules/config';
@@ -88,12 +89,15 @@ async function run(): Promise<void> {
         progress('reading', 0);
         const input = loadScoringInput(db, ds, model);
         progress('scoring', input.ids.length);
-        const scores = scoresInProcess(model) ? scoreWithDetector(model, input.columns) : null;
-        return { model, ids: input.ids, columns: scores ? [] : input.columns, scores };
+        const scores =
+          scoresInProcess(model) && Array.isArray(input.features)
+            ? scoreWithDetector(model, input.features)
+            : null;
+        return { model, ids: input.ids, features: scores ? [] : input.features, scores };
       });
       const transfer = [
         out.ids.buffer,
-        ...out.columns.map((c) => c.buffer),
+        ...featureBuffers(out.features),
         ...(out.scores ? [out.scores.buffer] : []),
       ];
       port.postMessage({ type: 'done', outcome: out }, transfer as ArrayBuffer[]);

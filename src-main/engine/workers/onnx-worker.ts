@@ -2,12 +2,13 @@
 // can be loaded by one thread per process only). Scores batches of rows with a model.
 import { parentPort } from 'node:worker_threads';
 import { toAppError } from '../../../src-shared/result';
+import type { FeatureInput } from '../models/feature-input';
 import { openOnnx, type OnnxScorer } from '../models/onnx/score';
 
 const port = parentPort!;
 const sessions = new Map<string, OnnxScorer>(); // by model key, the last few
 
-type ScoreMessage = { seq: number; key: string; name: string; model: Uint8Array; columns: Float32Array[] };
+type ScoreMessage = { seq: number; key: string; name: string; model: Uint8Array; features: FeatureInput };
 
 async function handle(m: ScoreMessage): Promise<void> {
   try {
@@ -22,7 +23,7 @@ async function handle(m: ScoreMessage): Promise<void> {
       sessions.set(m.key, scorer);
     }
     // widened to float64 here, off the host's thread, as every other score is
-    const scores = Float64Array.from(await scorer.score(m.columns));
+    const scores = Float64Array.from(await scorer.score(m.features));
     port.postMessage({ seq: m.seq, ok: true, scores, featureNames: scorer.featureNames }, [
       scores.buffer as ArrayBuffer,
     ]);

@@ -27,7 +27,7 @@ export function checkTreeModel(bytes: Uint8Array, file: string): TreeModelShape 
       `not a tree ensemble: its graph has ${ops}; a model with an ai.onnx.ml TreeEnsembleClassifier or TreeEnsembleRegressor is needed`,
     );
   }
-  // Several ensembles are parts of one (ours, in parts of under 80 trees, summed): regressors
+  // Several ensembles are parts of one (ours, in parts of PART_TREES trees, summed): regressors
   // reading the same input.
   const tree = trees[0];
   const parts = trees.every((t) => t.op === 'TreeEnsembleRegressor' && t.inputs[0] === tree.inputs[0]);

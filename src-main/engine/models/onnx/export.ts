@@ -118,21 +118,30 @@ function ensembleAttrs(model: GbdtModel, trees = model.trees, base = model.baseS
 }
 
 export const ONNX_INPUT = 'features';
-/** onnxruntime's TreeEnsemble parallelises by trees from this many trees up (by rows below). */
-const ORT_PARALLEL_TREES = 80;
+/**
+ * Trees per TreeEnsembleRegressor: an ensemble is written as summed parts of at most this many
+ * trees, and scored with as many threads (score.ts), so that onnxruntime splits a batch by rows.
+ */
+export const PART_TREES = 10;
 export const ONNX_MARGIN = 'margin';
 export const ONNX_PROBABILITY = 'probability';
 
-export function exportOnnx(model: GbdtModel, metadata: Record<string, string> = {}): Uint8Array {
+export function exportOnnx(
+  model: GbdtModel,
+  metadata: Record<string, string> = {},
+  /** Trees per ensemble part (benchmarks compare layouts). */
+  partTrees = PART_TREES,
+): Uint8Array {
   const F = model.featureNames.length;
   const w = new ProtoWriter();
   w.int(1, IR_VERSION);
   w.string(2, 'sentinelrisk');
   w.string(3, '1');
-  // onnxruntime splits an ensemble of 80 trees or more across its threads by trees, meeting every
-  // 128 rows; below that it splits the rows, which suits batch scoring. So large ensembles are
-  // written as parts of under 80 trees whose margins are summed (the sum is the same model).
-  const parts = Math.ceil(model.trees.length / ORT_PARALLEL_TREES);
+  // onnxruntime splits a batch by rows only when an ensemble has no more trees than it has
+  // threads; with more, it splits the trees and all threads meet every 128 rows, which a busy
+  // machine punishes. So ensembles are written as parts of at most PART_TREES trees whose
+  // margins are summed (the sum is the same model), scored with that many threads.
+  const parts = Math.ceil(model.trees.length / Math.max(1, partTrees));
   const per = Math.ceil(model.trees.length / Math.max(1, parts));
   w.message(7, (g) => {
     if (parts <= 1) {
