@@ -47,7 +47,7 @@ export interface SharedState {
   binsRow: Uint8Array;
   /** Column-major bins (feature f, row r at f * N + r), for partitions. */
   binsCol: Uint8Array;
-  /** (gradient, hessian) of row r at 2r, 2r + 1, float32 like XGBoost's. */
+  /** (gradient, hessian) of row r at 2r, 2r + 1. */
   gh: Float64Array;
   /** Rows of the current tree: per block, each node a contiguous range. */
   idx: Uint32Array;
@@ -352,7 +352,7 @@ function nodeSplit(
   bestSplit(slotView(s, s0), slotView(s, s1), s.nbins, s.useFeature, fLo, fHi, G, H, s, s.splits, at);
 }
 
-/** Claims of the posted step: (node, block) claims, then split finding's, if any. */
+/** How many (node, block) claims the posted step has (split finding's, if any, come after them). */
 function blockClaims(s: SharedState): number {
   return (s.args[A_OP] === OP_ROOT ? 1 : s.args[A_NODES]) * PARTS;
 }

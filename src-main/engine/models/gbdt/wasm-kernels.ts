@@ -19,17 +19,29 @@
 //     loss gradient and hessian of rows idx[begin..end) into gh (f64 pairs), their sums to sums
 
 const P = { hist: 0, bins: 1, F: 2, gh: 3, idx: 4, k: 5, end: 6, fLo: 7, fHi: 8 } as const;
-const L = { r: 9, base: 10, f: 11, addr: 12, ghv: 13 } as const;
 
 const get = (i: number) => [0x20, i];
 const set = (i: number) => [0x21, i];
 const tee = (i: number) => [0x22, i];
 const i32c = (v: number) => [0x41, v]; // small non-negative constants only (< 64)
+/** i32.const of any value (signed LEB128). */
+function i32k(v: number): number[] {
+  const out = [0x41];
+  for (;;) {
+    const b = v & 0x7f;
+    v >>= 7;
+    if ((v === 0 && !(b & 0x40)) || (v === -1 && b & 0x40)) return [...out, b];
+    out.push(b | 0x80);
+  }
+}
 const I32_ADD = 0x6a;
 const I32_SUB = 0x6b;
 const I32_MUL = 0x6c;
 const I32_XOR = 0x73;
 const I32_SHL = 0x74;
+const I32_SHR_U = 0x76;
+const I32_AND = 0x71;
+const I32_GT_U = 0x4b;
 const I32_GE_U = 0x4f;
 const I32_LT_U = 0x49;
 const F64_ADD = 0xa0;
@@ -40,10 +52,12 @@ const F64_MAX = 0xa5;
 const F64_CONVERT_I32_U = 0xb8;
 const SELECT = 0x1b;
 const BR_IF = (depth: number) => [0x0d, depth];
+const BR = (depth: number) => [0x0c, depth];
 const BLOCK = [0x02, 0x40];
 const LOOP = [0x03, 0x40];
 const END = 0x0b;
 const I32_LOAD = [0x28, 0x02, 0x00];
+const I32_LOAD_ANY = [0x28, 0x00, 0x00]; // unaligned
 const I32_STORE = [0x36, 0x02, 0x00];
 const I32_LOAD8_U = [0x2d, 0x00, 0x00];
 const F64_LOAD = [0x2b, 0x03, 0x00];
@@ -51,6 +65,8 @@ const F64_STORE = [0x39, 0x03, 0x00];
 const F64_STORE_8 = [0x39, 0x03, 0x08]; // at address + 8
 const V128_LOAD = [0xfd, 0x00, 0x03, 0x00];
 const V128_STORE = [0xfd, 0x0b, 0x03, 0x00];
+const v128Load = (offset: number) => [0xfd, 0x00, 0x03, ...uleb(offset)];
+const v128Store = (offset: number) => [0xfd, 0x0b, 0x03, ...uleb(offset)];
 const F64X2_ADD = [0xfd, 0xf0, 0x01];
 const F64X2_SUB = [0xfd, 0xf1, 0x01];
 const MEMORY_COPY = [0xfc, 0x0a, 0x00, 0x00];
@@ -81,90 +97,114 @@ const forRange = (k: number, end: number, loop: number[]) => [
 /** addr + (i << shift) */
 const at = (addr: number[], i: number[], shift: number) => [...addr, ...i, ...i32c(shift), I32_SHL, I32_ADD];
 
+// hist(hist 0, bins 1, F 2, gh 3, idx 4, k 5, end 6, fLo 7, fHi 8); locals: bp 9, bend 10,
+// hp 11, w 12, r 13, a 14 (i32), ghv 15 (v128). Per row, the bins of four features are read as one
+// i32 and their (g, h) added at hp (feature f's histogram) + bin * 16, hp stepping 4096 a
+// feature; the features left over one by one.
+const add4 = (byte: number) => [
+  // a = hp + ((w >> 8 * byte) & 255) << 4; hist[a + 4096 * byte] += ghv
+  ...get(11),
+  ...get(12),
+  ...(byte ? [...i32c(8 * byte), I32_SHR_U] : []),
+  ...(byte < 3 ? [...i32k(255), I32_AND] : []),
+  ...i32c(4),
+  I32_SHL,
+  I32_ADD,
+  ...tee(14),
+  ...get(14),
+  ...v128Load(4096 * byte),
+  ...get(15),
+  ...F64X2_ADD,
+  ...v128Store(4096 * byte),
+];
 const histBody = [
-  // locals: 4 × i32 (r, base, f, addr), 1 × v128 (ghv)
   0x02,
-  0x04,
+  0x06,
   I32,
   0x01,
   V128,
-  ...BLOCK,
-  ...get(P.k),
-  ...get(P.end),
-  I32_GE_U,
-  ...BR_IF(0),
-  ...LOOP,
-  // r = idx[k]
-  ...get(P.idx),
-  ...get(P.k),
-  ...i32c(2),
-  I32_SHL,
-  I32_ADD,
-  ...I32_LOAD,
-  ...set(L.r),
-  // ghv = gh[2r .. 2r + 1]
-  ...get(P.gh),
-  ...get(L.r),
-  ...i32c(4),
-  I32_SHL,
-  I32_ADD,
-  ...V128_LOAD,
-  ...set(L.ghv),
-  // base = bins + r * F
-  ...get(P.bins),
-  ...get(L.r),
-  ...get(P.F),
-  I32_MUL,
-  I32_ADD,
-  ...set(L.base),
-  ...get(P.fLo),
-  ...set(L.f),
-  ...BLOCK,
-  ...get(L.f),
-  ...get(P.fHi),
-  I32_GE_U,
-  ...BR_IF(0),
-  ...LOOP,
-  // addr = hist + (f << 12) + (bins[base + f] << 4)
-  ...get(P.hist),
-  ...get(L.f),
-  ...i32c(12),
-  I32_SHL,
-  I32_ADD,
-  ...get(L.base),
-  ...get(L.f),
-  I32_ADD,
-  ...I32_LOAD8_U,
-  ...i32c(4),
-  I32_SHL,
-  I32_ADD,
-  ...tee(L.addr),
-  // mem[addr] = mem[addr] + ghv
-  ...get(L.addr),
-  ...V128_LOAD,
-  ...get(L.ghv),
-  ...F64X2_ADD,
-  ...V128_STORE,
-  // while (++f < fHi)
-  ...get(L.f),
-  ...i32c(1),
-  I32_ADD,
-  ...tee(L.f),
-  ...get(P.fHi),
-  I32_LT_U,
-  ...BR_IF(0),
-  END,
-  END,
-  // while (++k < end)
-  ...get(P.k),
-  ...i32c(1),
-  I32_ADD,
-  ...tee(P.k),
-  ...get(P.end),
-  I32_LT_U,
-  ...BR_IF(0),
-  END,
-  END,
+  ...forRange(P.k, P.end, [
+    // r = idx[k]; ghv = gh[2r .. 2r + 1]
+    ...at(get(P.idx), get(P.k), 2),
+    ...I32_LOAD,
+    ...set(13),
+    ...at(get(P.gh), get(13), 4),
+    ...V128_LOAD,
+    ...set(15),
+    // bp = bins + r * F + fLo; bend = bins + r * F + fHi; hp = hist + fLo * 4096
+    ...get(P.bins),
+    ...get(13),
+    ...get(P.F),
+    I32_MUL,
+    I32_ADD,
+    ...tee(10),
+    ...get(P.fLo),
+    I32_ADD,
+    ...set(9),
+    ...get(10),
+    ...get(P.fHi),
+    I32_ADD,
+    ...set(10),
+    ...at(get(P.hist), get(P.fLo), 12),
+    ...set(11),
+    // four features at a time while bp + 4 <= bend
+    ...BLOCK,
+    ...LOOP,
+    ...get(9),
+    ...i32c(4),
+    I32_ADD,
+    ...get(10),
+    I32_GT_U,
+    ...BR_IF(1),
+    ...get(9),
+    ...I32_LOAD_ANY,
+    ...set(12),
+    ...add4(0),
+    ...add4(1),
+    ...add4(2),
+    ...add4(3),
+    ...get(9),
+    ...i32c(4),
+    I32_ADD,
+    ...set(9),
+    ...get(11),
+    ...i32k(16384),
+    I32_ADD,
+    ...set(11),
+    ...BR(0),
+    END,
+    END,
+    // the rest one by one
+    ...BLOCK,
+    ...LOOP,
+    ...get(9),
+    ...get(10),
+    I32_GE_U,
+    ...BR_IF(1),
+    ...get(11),
+    ...get(9),
+    ...I32_LOAD8_U,
+    ...i32c(4),
+    I32_SHL,
+    I32_ADD,
+    ...tee(14),
+    ...get(14),
+    ...V128_LOAD,
+    ...get(15),
+    ...F64X2_ADD,
+    ...V128_STORE,
+    ...get(9),
+    ...i32c(1),
+    I32_ADD,
+    ...set(9),
+    ...get(11),
+    ...i32k(4096),
+    I32_ADD,
+    ...set(11),
+    ...BR(0),
+    END,
+    END,
+  ]),
   END,
 ];
 
