@@ -158,21 +158,23 @@ function addTree(tree: Tree, bins: Bins, margin: Float64Array, asExp = false): v
   }
 }
 
+const emptyTree = (): Tree => ({
+  feature: [],
+  threshold: [],
+  cutBin: [],
+  left: [],
+  right: [],
+  missingLeft: [],
+  value: [],
+});
+
 /**
  * The tree with its nodes numbered as a depth-first grower numbers them (root 0; the two
  * children of a node get the next two numbers when it is split, left subtree first), whatever
  * order the levels were grown in.
  */
 function renumber(t: Tree): Tree {
-  const out: Tree = {
-    feature: [],
-    threshold: [],
-    cutBin: [],
-    left: [],
-    right: [],
-    missingLeft: [],
-    value: [],
-  };
+  const out = emptyTree();
   const add = (from: number) => {
     out.feature.push(t.feature[from]);
     out.threshold.push(t.threshold[from]);
@@ -285,15 +287,7 @@ export function trainGbdt(
         for (const f of order.slice(0, Math.max(1, Math.round(F * params.colsample)))) useFeature[f] = 1;
       } else useFeature.fill(1);
 
-      const tree: Tree = {
-        feature: [],
-        threshold: [],
-        cutBin: [],
-        left: [],
-        right: [],
-        missingLeft: [],
-        value: [],
-      };
+      const tree = emptyTree();
       const newNode = () => {
         tree.feature.push(-1);
         tree.threshold.push(0);

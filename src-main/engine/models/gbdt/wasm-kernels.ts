@@ -96,11 +96,22 @@ const forRange = (k: number, end: number, loop: number[]) => [
 
 /** addr + (i << shift) */
 const at = (addr: number[], i: number[], shift: number) => [...addr, ...i, ...i32c(shift), I32_SHL, I32_ADD];
+/** local += by */
+const bump = (local: number, by: number) => [...get(local), ...i32k(by), I32_ADD, ...set(local)];
 
 // hist(hist 0, bins 1, F 2, gh 3, idx 4, k 5, end 6, fLo 7, fHi 8); locals: bp 9, bend 10,
 // hp 11, w 12, r 13, a 14 (i32), ghv 15 (v128). Per row, the bins of four features are read as one
 // i32 and their (g, h) added at hp (feature f's histogram) + bin * 16, hp stepping 4096 a
 // feature; the features left over one by one.
+/** hist[a + offset] += ghv, a being the address on the stack (kept in local 14). */
+const addGh = (offset: number) => [
+  ...tee(14),
+  ...get(14),
+  ...v128Load(offset),
+  ...get(15),
+  ...F64X2_ADD,
+  ...v128Store(offset),
+];
 const add4 = (byte: number) => [
   // a = hp + ((w >> 8 * byte) & 255) << 4; hist[a + 4096 * byte] += ghv
   ...get(11),
@@ -110,12 +121,7 @@ const add4 = (byte: number) => [
   ...i32c(4),
   I32_SHL,
   I32_ADD,
-  ...tee(14),
-  ...get(14),
-  ...v128Load(4096 * byte),
-  ...get(15),
-  ...F64X2_ADD,
-  ...v128Store(4096 * byte),
+  ...addGh(4096 * byte),
 ];
 const histBody = [
   0x02,
@@ -163,14 +169,8 @@ const histBody = [
     ...add4(1),
     ...add4(2),
     ...add4(3),
-    ...get(9),
-    ...i32c(4),
-    I32_ADD,
-    ...set(9),
-    ...get(11),
-    ...i32k(16384),
-    I32_ADD,
-    ...set(11),
+    ...bump(9, 4),
+    ...bump(11, 16384),
     ...BR(0),
     END,
     END,
@@ -187,20 +187,9 @@ const histBody = [
     ...i32c(4),
     I32_SHL,
     I32_ADD,
-    ...tee(14),
-    ...get(14),
-    ...V128_LOAD,
-    ...get(15),
-    ...F64X2_ADD,
-    ...V128_STORE,
-    ...get(9),
-    ...i32c(1),
-    I32_ADD,
-    ...set(9),
-    ...get(11),
-    ...i32k(4096),
-    I32_ADD,
-    ...set(11),
+    ...addGh(0),
+    ...bump(9, 1),
+    ...bump(11, 4096),
     ...BR(0),
     END,
     END,
@@ -400,14 +389,8 @@ const subtractBody = [
   ...V128_LOAD,
   ...F64X2_SUB,
   ...V128_STORE,
-  ...get(0),
-  ...i32c(16),
-  I32_ADD,
-  ...set(0),
-  ...get(1),
-  ...i32c(16),
-  I32_ADD,
-  ...set(1),
+  ...bump(0, 16),
+  ...bump(1, 16),
   ...get(0),
   ...get(2),
   I32_LT_U,
