@@ -10,6 +10,7 @@ import type {
   InjectionInfo,
   JobKind,
   ModelInfo,
+  RefreshResult,
   ScoreResult,
   TrainResult,
   JobProgress,
@@ -141,6 +142,17 @@ export const requestSchemas = {
     .refine((p) => [p.modelId, p.path, p.uploadId].filter((v) => v !== undefined).length <= 1, {
       message: 'give at most one of modelId, path or uploadId',
     }),
+  /**
+   * Features, then each model scores again; or, `train`, a model is trained first (trees with
+   * labels, else an Isolation Forest) and scores.
+   */
+  'scores.refresh': z
+    .object({
+      datasetId: z.number().int().positive(),
+      modelIds: z.array(z.number().int().positive()).max(32).optional(),
+      train: z.boolean().optional(),
+    })
+    .strict(),
   'model.list': empty,
   'scenario.catalog': empty,
   'feed.page': z
@@ -206,6 +218,7 @@ export interface RequestResults {
   'scenario.list': InjectionInfo[];
   'model.train': { jobId: string };
   'model.score': { jobId: string };
+  'scores.refresh': { jobId: string };
   'model.list': ModelInfo[];
   'scenario.catalog': ScenarioInfo[];
   'feed.page': FeedPage;
@@ -238,6 +251,7 @@ export type JobFinished =
         | FeaturesResult
         | TrainResult
         | ScoreResult
+        | RefreshResult
         | RulesResult
         | StreamResult
         | { datasets: number };

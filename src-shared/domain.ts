@@ -89,7 +89,7 @@ export interface EventsPage {
   elapsedMs: number;
 }
 
-export type JobKind = 'ingest' | 'demo' | 'features' | 'train' | 'score' | 'rules' | 'stream';
+export type JobKind = 'ingest' | 'demo' | 'features' | 'train' | 'score' | 'refresh' | 'rules' | 'stream';
 
 export interface JobProgress {
   jobId: string;
@@ -144,12 +144,20 @@ export interface InjectionInfo {
   };
 }
 
-export const DOMAINS = ['transactions', 'logins', 'api'] as const;
+export const DOMAINS = ['transactions', 'logins', 'api', 'metrics'] as const;
 export type Domain = (typeof DOMAINS)[number];
 
-/** What kind of events a dataset holds, judged by its columns' roles. */
+/**
+ * What kind of events a dataset holds, judged by its columns' roles. An amount is a
+ * transaction's, unless it is a measurement: named by an action (a metric) with no source IP,
+ * device, status or label beside it (service metrics), which no attack scenario fits.
+ */
 export function domainOf(roles: readonly (CanonicalRole | null)[]): Domain {
-  if (roles.includes('amount')) return 'transactions';
+  const has = (r: CanonicalRole) => roles.includes(r);
+  if (has('amount'))
+    return has('action') && !has('src_ip') && !has('device') && !has('status') && !has('label')
+      ? 'metrics'
+      : 'transactions';
   if (roles.includes('resource') || roles.includes('latency')) return 'api';
   return 'logins';
 }
@@ -205,6 +213,20 @@ export interface ScoreResult {
   rows: number;
   anomalies: number;
   threshold: number;
+  seconds: number;
+}
+
+/**
+ * A dataset's scores brought up to date in one job: its features, then each given model scores
+ * again; or a model is trained first (trees when there are labels, else an Isolation Forest)
+ * and scores.
+ */
+export interface RefreshResult {
+  datasetId: number;
+  built: FeaturesResult;
+  /** The model trained first, when asked to train. */
+  trained: TrainResult | null;
+  scored: ScoreResult[];
   seconds: number;
 }
 

@@ -31,6 +31,7 @@ import type {
   DataFormat,
   DatasetInfo,
   FeaturesResult,
+  RefreshResult,
   ScoreResult,
   TrainResult,
   IngestResult,
@@ -298,6 +299,11 @@ export class EngineHost {
           const id = q.uploadId;
           void started.value.done.finally(() => this.options.releaseUpload?.(id));
         }
+        return started.ok ? ok({ jobId: started.value.jobId }) : started;
+      }
+      case 'scores.refresh': {
+        const q = p as { datasetId: number; modelIds?: number[]; train?: boolean };
+        const started = this.startRefresh(q.datasetId, q);
         return started.ok ? ok({ jobId: started.value.jobId }) : started;
       }
       case 'model.list':
@@ -689,7 +695,7 @@ export class EngineHost {
   }
 
   /** Starts a job whose work is `run`; the job ends with its result. */
-  private startJob<T extends FeaturesResult | TrainResult | ScoreResult | RulesResult>(
+  private startJob<T extends FeaturesResult | TrainResult | ScoreResult | RefreshResult | RulesResult>(
     kind: JobKind,
     label: string,
     run: (job: Job, jobId: string) => Promise<Result<T>>,
@@ -726,37 +732,46 @@ export class EngineHost {
     const ds = this.openDataset(req.datasetId);
     if (!ds.ok) return ds;
     const casePath = this.current!.path;
-    return this.startJob('train', `Training ${req.model} on ${ds.value.name}`, async (job) => {
-      const started = performance.now();
-      const trained = await this.runCompute<TrainedModel>(job, { type: 'train', casePath, ...req });
-      if (!trained.ok) return trained;
-      const t = trained.value;
-      if (job.cancel[0]) return err('CANCELLED', 'training cancelled');
-      if (req.out) {
-        // the files first: if they cannot be written, nothing is kept in the case either
-        const written = writeModelFiles(req.out, t);
-        if (!written.ok) return written;
-      }
-      job.progress.phase = 'saving';
-      const saved = await this.db!.request({
-        type: 'saveModel',
-        model: {
-          name: t.name,
-          kind: t.kind,
-          datasetId: req.datasetId,
-          featureNames: t.metadata.featureNames,
-          metadata: t.metadata,
-          threshold: t.metadata.threshold,
-          body: t.body,
-        },
-      });
-      if (!saved.ok) return saved;
-      return ok({
-        model: saved.value,
-        seconds: (performance.now() - started) / 1000,
-        validation: t.metadata.metrics.validation,
-        test: t.metadata.metrics.test,
-      });
+    return this.startJob('train', `Training ${req.model} on ${ds.value.name}`, (job) =>
+      this.trainIn(job, casePath, req),
+    );
+  }
+
+  /** The work of a training, inside a job (its own, or a bigger one such as a refresh). */
+  private async trainIn(
+    job: Job,
+    casePath: string,
+    req: TrainRequest & { out?: string },
+  ): Promise<Result<TrainResult>> {
+    const started = performance.now();
+    const trained = await this.runCompute<TrainedModel>(job, { type: 'train', casePath, ...req });
+    if (!trained.ok) return trained;
+    const t = trained.value;
+    if (job.cancel[0]) return err('CANCELLED', 'training cancelled');
+    if (req.out) {
+      // the files first: if they cannot be written, nothing is kept in the case either
+      const written = writeModelFiles(req.out, t);
+      if (!written.ok) return written;
+    }
+    job.progress.phase = 'saving';
+    const saved = await this.db!.request({
+      type: 'saveModel',
+      model: {
+        name: t.name,
+        kind: t.kind,
+        datasetId: req.datasetId,
+        featureNames: t.metadata.featureNames,
+        metadata: t.metadata,
+        threshold: t.metadata.threshold,
+        body: t.body,
+      },
+    });
+    if (!saved.ok) return saved;
+    return ok({
+      model: saved.value,
+      seconds: (performance.now() - started) / 1000,
+      validation: t.metadata.metrics.validation,
+      test: t.metadata.metrics.test,
     });
   }
 
@@ -766,6 +781,68 @@ export class EngineHost {
     if (!ds.ok) return ds;
     const casePath = this.current!.path;
     return this.startJob('score', `Scoring ${ds.value.name}`, (job) => this.scoreIn(job, casePath, req));
+  }
+
+  /**
+   * Brings a dataset's scores up to date in one job (one progress, one Cancel): its features
+   * (only new events when it can), then each model in `modelIds` scores again; or, `train`, a
+   * model is trained first (trees when the dataset has labels, else an Isolation Forest) and
+   * scores. Stops at the first failure; what earlier steps wrote stays.
+   */
+  startRefresh(
+    datasetId: number,
+    { modelIds = [], train = false }: { modelIds?: number[]; train?: boolean } = {},
+  ): Result<{ jobId: string; done: Promise<Result<RefreshResult>> }> {
+    const ds = this.openDataset(datasetId);
+    if (!ds.ok) return ds;
+    const casePath = this.current!.path;
+    const name = ds.value.name;
+    const title = !train
+      ? `Updating the scores of ${name}`
+      : `Building features, training and scoring ${name}`;
+    return this.startJob('refresh', title, async (job, jobId) => {
+      const started = performance.now();
+      const steps = 1 + (train ? 2 : modelIds.length);
+      let step = 0;
+      const next = (what: string) => {
+        job.progress.label = `${title} · ${++step}/${steps}: ${what}`;
+        job.progress.phase = 'starting';
+      };
+      next('features');
+      const built = await this.buildFeaturesIn(job, jobId, casePath, datasetId, false);
+      if (!built.ok) return built;
+      let trained: TrainResult | null = null;
+      let models = modelIds;
+      if (train) {
+        if (job.cancel[0]) return err('CANCELLED', 'cancelled');
+        next('training trees');
+        const train = (model: 'gbdt' | 'iforest') =>
+          this.trainIn(job, casePath, { datasetId, model, params: {}, policy: { kind: 'best_f1' } });
+        let t = await train('gbdt');
+        if (!t.ok && t.error.code === 'BAD_REQUEST' && /label/i.test(t.error.message)) {
+          job.progress.label = `${title} · ${step}/${steps}: no labels, training an Isolation Forest`;
+          t = await train('iforest');
+        }
+        if (!t.ok) return t;
+        trained = t.value;
+        models = [t.value.model.id];
+      }
+      const scored: ScoreResult[] = [];
+      for (const modelId of models) {
+        if (job.cancel[0]) return err('CANCELLED', 'cancelled');
+        next(`scoring with model ${modelId}`);
+        const s = await this.scoreIn(job, casePath, { datasetId, modelId });
+        if (!s.ok) return s;
+        scored.push(s.value);
+      }
+      return ok({
+        datasetId,
+        built: built.value,
+        trained,
+        scored,
+        seconds: (performance.now() - started) / 1000,
+      });
+    });
   }
 
   private async scoreIn(job: Job, casePath: string, req: ScoreRequest): Promise<Result<ScoreResult>> {

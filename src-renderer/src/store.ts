@@ -310,7 +310,7 @@ type FinishedResult = Extract<JobFinished, { ok: true }>['result'];
 const isIngestResult = (r: FinishedResult): r is IngestResult => 'dataset' in r;
 const isFeaturesResult = (r: FinishedResult): r is FeaturesResult => 'features' in r;
 
-/** Callers waiting for a job of theirs to finish (chained jobs such as "update scores"). */
+/** Callers waiting for a job of theirs to finish (a view updating scores, for one). */
 const jobWaiters = new Map<string, (f: JobFinished) => void>();
 
 /** After a reconnect: waiters whose job is no longer running missed its end; let them go. */
@@ -353,7 +353,17 @@ function onFinished(f: JobFinished): void {
     else showError(f.error, `${f.label} failed`);
     return;
   }
-  if (isIngestResult(f.result)) {
+  if ('scored' in f.result) {
+    const { trained, scored } = f.result;
+    const model = trained?.model;
+    const last = scored[scored.length - 1];
+    showNotice(
+      (model?.kind === 'iforest' ? 'No labels in this dataset: trained an Isolation Forest. ' : '') +
+        (last
+          ? `Scores updated: ${formatCount(last.rows, 'event')}, ${formatCount(last.anomalies, 'event')} above the threshold`
+          : 'Scores updated'),
+    );
+  } else if (isIngestResult(f.result)) {
     const { dataset, rows, seconds } = f.result;
     // The case normally arrives first (case.changed); if not, add the dataset ourselves.
     const c = get().caseInfo;
@@ -395,6 +405,7 @@ const CANCELLED_TEXT: Partial<Record<JobFinished['kind'], string>> = {
   ingest: 'Import',
   train: 'Training',
   score: 'Scoring',
+  refresh: 'Score update',
   rules: 'Rules run',
   stream: 'Live stream',
 };
@@ -447,7 +458,7 @@ export function setTab(tab: Tab): void {
   if (get().tab !== tab) set({ tab });
 }
 
-type JobMethod = 'features.build' | 'model.train' | 'model.score' | 'rules.run';
+type JobMethod = 'features.build' | 'model.train' | 'model.score' | 'scores.refresh' | 'rules.run';
 
 /** Starts a job; resolves when it finishes (ok or not), null when it could not start. */
 export async function runJob<M extends JobMethod>(
@@ -467,16 +478,16 @@ export async function runJob<M extends JobMethod>(
 }
 
 /**
- * Brings a dataset's scores up to date after its events changed: features (only new events when
- * it can), then each model of the feed scores again. Stops at the first failure or cancel.
+ * Brings a dataset's scores up to date after its events changed, in one engine job: features
+ * (only new events when it can), then each of `modelIds` scores again. Resolves when it ends.
  */
 export async function updateScores(datasetId: number, modelIds: number[]): Promise<void> {
-  const f = await runJob('features.build', { datasetId }, 'Could not build features');
-  if (!f?.ok) return;
-  for (const modelId of modelIds) {
-    const s = await runJob('model.score', { datasetId, modelId }, 'Could not score');
-    if (!s?.ok) return;
-  }
+  await runJob('scores.refresh', { datasetId, modelIds }, 'Could not update the scores');
+}
+
+/** First run, in one engine job: features, a model (trees with labels, else Isolation Forest), scores. */
+export async function trainAndScore(datasetId: number): Promise<void> {
+  await runJob('scores.refresh', { datasetId, train: true }, 'Could not score');
 }
 
 export async function cancelJob(jobId: string): Promise<void> {

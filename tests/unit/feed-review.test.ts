@@ -1,7 +1,7 @@
 // Review of the anomaly feed: partial scoring, hostile case contents reaching explanations.
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import type { Explanation, FeedPage, TrainResult } from '../../src-shared/domain';
+import { domainOf, type Explanation, type FeedPage, type TrainResult } from '../../src-shared/domain';
 import { EngineHost } from '../../src-main/engine/host';
 import { call, hostWithCase, ingest, job, writeFile } from './helpers';
 
@@ -147,4 +147,26 @@ describe('feed review', () => {
       await again.close();
     }
   }, 60_000);
+});
+
+describe('explanations by kind of dataset', () => {
+  it('explain a metrics dataset without card or login scenarios, and card data with them', async () => {
+    expect(domainOf(['time', 'entity', 'action', 'amount'])).toBe('metrics'); // service, metric, value
+    expect(domainOf(['time', 'entity', 'src_ip', 'device', 'amount', 'status'])).toBe('transactions');
+    expect(domainOf(['time', 'amount', 'label'])).toBe('transactions'); // the anonymised card set
+    expect(domainOf(['time', 'entity', 'src_ip', 'status'])).toBe('logins');
+    const { host, dir } = await hostWithCase();
+    const lines = ['ts,service,metric,value'];
+    for (let i = 0; i < 3000; i++)
+      lines.push(
+        `${new Date(T0 + i * 60_000).toISOString()},s${i % 5},${i % 2 ? 'latency_ms' : 'rps'},${i === 2500 ? 9000 : 50 + (i % 13)}`,
+      );
+    const r = await ingest(host, { path: writeFile(dir, 'metrics.csv', lines.join('\n') + '\n') });
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
+    await job(host, 'scores.refresh', { datasetId: 1, train: true });
+    const top = (await page(host, 'all', 1)).items[0];
+    const e = await call<Explanation>(host, 'feed.explain', { datasetId: 1, eventId: top.eventId });
+    expect(e.pattern.scenario).toBe('unmatched');
+    expect(e.pattern.action).not.toMatch(/card/i);
+  });
 });

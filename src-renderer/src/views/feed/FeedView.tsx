@@ -17,9 +17,9 @@ import { useTriageKeys } from '../../hooks/useTriageKeys';
 import {
   appBridge,
   bumpData,
-  runJob,
   showError,
   showNotice,
+  trainAndScore,
   updateScores,
   useStore,
   selectCaseBusy,
@@ -98,19 +98,6 @@ const COLUMNS: ColumnDef<FeedItem>[] = [
     },
   },
 ];
-
-/** First run: features, a model (trees if there are labels, else Isolation Forest), scores. */
-async function scoreFromScratch(datasetId: number): Promise<void> {
-  const f = await runJob('features.build', { datasetId }, 'Could not build features');
-  if (!f?.ok) return;
-  let t = await runJob('model.train', { datasetId, model: 'gbdt' }, 'Could not train');
-  if (t && !t.ok && t.error.code === 'BAD_REQUEST' && /label/.test(t.error.message)) {
-    showNotice('No labels in this dataset: training an Isolation Forest instead');
-    t = await runJob('model.train', { datasetId, model: 'iforest' }, 'Could not train');
-  }
-  if (!t?.ok || !('model' in t.result)) return;
-  await runJob('model.score', { datasetId, modelId: t.result.model.id }, 'Could not score');
-}
 
 export function FeedView({ dataset }: { dataset: DatasetInfo }) {
   const dataVersion = useStore((s) => s.dataVersion);
@@ -251,7 +238,7 @@ export function FeedView({ dataset }: { dataset: DatasetInfo }) {
         detail="Build point-in-time features, train a model (gradient-boosted trees when there are labels, else an Isolation Forest) and score every event. Progress shows on the left, with Cancel."
         action={{
           label: busy ? 'Working…' : 'Build features, train and score',
-          onClick: () => void scoreFromScratch(dataset.id),
+          onClick: () => void trainAndScore(dataset.id),
           // a second click while the first chain runs would train and score a second model
           disabled: busy,
           testId: 'feed-score-all',
