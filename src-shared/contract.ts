@@ -144,7 +144,7 @@ export const requestSchemas = {
     }),
   /**
    * Features, then each model scores again; or, `train`, a model is trained first (trees with
-   * labels, else an Isolation Forest) and scores.
+   * labels, else an Isolation Forest) and scores instead.
    */
   'scores.refresh': z
     .object({

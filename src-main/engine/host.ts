@@ -787,7 +787,7 @@ export class EngineHost {
    * Brings a dataset's scores up to date in one job (one progress, one Cancel): its features
    * (only new events when it can), then each model in `modelIds` scores again; or, `train`, a
    * model is trained first (trees when the dataset has labels, else an Isolation Forest) and
-   * scores. Stops at the first failure; what earlier steps wrote stays.
+   * scores (`modelIds` then unused). Stops at the first failure; what earlier steps wrote stays.
    */
   startRefresh(
     datasetId: number,
@@ -816,21 +816,24 @@ export class EngineHost {
       if (train) {
         if (job.cancel[0]) return err('CANCELLED', 'cancelled');
         next('training trees');
-        const train = (model: 'gbdt' | 'iforest') =>
+        const trainOne = (model: 'gbdt' | 'iforest') =>
           this.trainIn(job, casePath, { datasetId, model, params: {}, policy: { kind: 'best_f1' } });
-        let t = await train('gbdt');
+        let t = await trainOne('gbdt');
         if (!t.ok && t.error.code === 'BAD_REQUEST' && /label/i.test(t.error.message)) {
           job.progress.label = `${title} · ${step}/${steps}: no labels, training an Isolation Forest`;
-          t = await train('iforest');
+          t = await trainOne('iforest');
         }
         if (!t.ok) return t;
         trained = t.value;
         models = [t.value.model.id];
       }
+      const listed = await this.db!.request({ type: 'models' });
+      const nameOf = (id: number) =>
+        (listed.ok ? listed.value.find((m) => m.id === id)?.name : undefined) ?? `model ${id}`;
       const scored: ScoreResult[] = [];
       for (const modelId of models) {
         if (job.cancel[0]) return err('CANCELLED', 'cancelled');
-        next(`scoring with model ${modelId}`);
+        next(`scoring with ${nameOf(modelId)}`);
         const s = await this.scoreIn(job, casePath, { datasetId, modelId });
         if (!s.ok) return s;
         scored.push(s.value);

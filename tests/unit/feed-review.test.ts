@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { domainOf, type Explanation, type FeedPage, type TrainResult } from '../../src-shared/domain';
 import { EngineHost } from '../../src-main/engine/host';
+import { entityWord } from '../../src-main/engine/feed/words';
 import { call, hostWithCase, ingest, job, writeFile } from './helpers';
 
 const T0 = Date.UTC(2026, 9, 5);
@@ -168,5 +169,15 @@ describe('explanations by kind of dataset', () => {
     const e = await call<Explanation>(host, 'feed.explain', { datasetId: 1, eventId: top.eventId });
     expect(e.pattern.scenario).toBe('unmatched');
     expect(e.pattern.action).not.toMatch(/card/i);
+    // its features in words name what the events are grouped by: a service, not an account
+    expect(e.reasons.length).toBeGreaterThan(0);
+    for (const reason of e.reasons) expect(reason.label).not.toMatch(/account/);
+    expect(e.reasons.some((reason) => /this service/.test(reason.label))).toBe(true);
+    expect([entityWord('card_id'), entityWord('api_key'), entityWord('CardId'), entityWord(null)]).toEqual([
+      'card',
+      'api key',
+      'card',
+      'account',
+    ]);
   });
 });

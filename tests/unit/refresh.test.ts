@@ -39,8 +39,7 @@ describe('scores.refresh', () => {
     expect(feed.models.map((m) => m.id)).toEqual([done.trained!.model.id]);
     // progress named each step it reached (ticks every 200 ms: the short ones may pass unseen)
     expect(labels.length).toBeGreaterThan(0);
-    for (const l of labels)
-      expect(l).toMatch(/ · [123]\/3: (features|training trees|scoring with model \d+)$/);
+    for (const l of labels) expect(l).toMatch(/ · [123]\/3: (features|training trees|scoring with tx-gbdt)$/);
   });
 
   it('trains an Isolation Forest when there are no labels, and later scores the given models again', async () => {

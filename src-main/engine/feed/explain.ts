@@ -24,7 +24,7 @@ import type { BusinessRule, ScenarioSpec, UnmatchedRule } from '../scenarios/con
 import { storedBusiness } from '../scenarios/inject';
 import { readVerdicts } from './page';
 import { percentileOf, type Ranking } from './rank';
-import { featureLabel } from './words';
+import { entityWord, featureLabel } from './words';
 
 export interface ExplainInput {
   datasetId: number;
@@ -33,6 +33,8 @@ export interface ExplainInput {
   alert: boolean;
   verdict: Verdict | null;
   roles: CanonicalRole[];
+  /** What the events are grouped by, in words ("card", "user", "service"). */
+  entity: string;
   event: Record<string, CellValue>;
   /** The dataset's stored features for the event, and their medians over the dataset. */
   features: string[];
@@ -120,6 +122,7 @@ export function explainInput(
     alert: ranking.alert[r] === 1,
     verdict: readVerdicts(db, ds.id).get(eventId) ?? null,
     roles: ds.columns.flatMap((c) => (c.role ? [c.role] : [])),
+    entity: entityWord(ds.columns.find((c) => c.role === 'entity')?.name ?? null),
     event,
     features: set.names,
     values: fr ?? set.names.map(() => null),
@@ -199,7 +202,7 @@ export async function explain(
     .slice(0, 6)
     .map(({ name, f, impact }) => ({
       feature: name,
-      label: featureLabel(specs.get(name), name),
+      label: featureLabel(specs.get(name), name, input.entity),
       value: input.values[f],
       typical: input.typical[f],
       impact: Math.round(impact * 100) / 100,

@@ -26,7 +26,6 @@ const COLUMN_WORDS: Record<string, string> = {
   device: 'device',
   resource: 'resource',
   status: 'status',
-  entity: 'account',
 };
 
 const PLURAL: Record<string, string> = {
@@ -35,13 +34,27 @@ const PLURAL: Record<string, string> = {
   device: 'devices',
   resource: 'resources',
   status: 'statuses',
-  account: 'accounts',
 };
 
-export function featureLabel(spec: FeatureSpec | undefined, name: string): string {
+/**
+ * What the dataset's entity is, in words, from its column's name: card_id → "card", api_key →
+ * "api key", service → "service"; "account" when there is none.
+ */
+export function entityWord(column: string | null): string {
+  const word = (column ?? '')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .replace(/[_\s-]+id$/i, '')
+    .replace(/[_-]+/g, ' ')
+    .trim()
+    .toLowerCase();
+  return /^[a-z][a-z0-9 ]{0,30}$/.test(word) && word !== 'id' ? word : 'account';
+}
+
+/** A feature in words; `entity` names what the dataset's events are grouped by. */
+export function featureLabel(spec: FeatureSpec | undefined, name: string, entity = 'account'): string {
   if (!spec) return name.replace(/_/g, ' ');
-  const who = spec.by === 'src_ip' ? 'from this IP address' : 'of this account';
-  const col = spec.column ? COLUMN_WORDS[spec.column] : '';
+  const who = spec.by === 'src_ip' ? 'from this IP address' : `of this ${entity}`;
+  const col = spec.column === 'entity' ? entity : spec.column ? COLUMN_WORDS[spec.column] : '';
   const win = windowWords(spec.windowMs);
   switch (spec.kind) {
     case 'count':
@@ -51,7 +64,7 @@ export function featureLabel(spec: FeatureSpec | undefined, name: string): strin
     case 'value':
       return `the ${col}`;
     case 'zscore':
-      return `${col} against this account's usual (z-score)`;
+      return `${col} against this ${entity}'s usual (z-score)`;
     case 'rolling_std':
       return `spread of ${col}s in ${win}`;
     case 'max':
@@ -59,9 +72,9 @@ export function featureLabel(spec: FeatureSpec | undefined, name: string): strin
     case 'sum':
       return `total ${col} in ${win}`;
     case 'vs_p95':
-      return `${col} against this account's 95th percentile`;
+      return `${col} against this ${entity}'s 95th percentile`;
     case 'distinct':
-      return `distinct ${PLURAL[col] ?? col} ${who} in ${win}`;
+      return `distinct ${PLURAL[col] ?? `${col}s`} ${who} in ${win}`;
     case 'failure_ratio':
       return `share of failures ${who} in ${win}`;
     case 'hour':
@@ -71,6 +84,6 @@ export function featureLabel(spec: FeatureSpec | undefined, name: string): strin
     case 'off_hours':
       return 'outside business hours';
     case 'first_seen':
-      return `first time this account used this ${col}`;
+      return `first time this ${entity} used this ${col}`;
   }
 }
