@@ -96,6 +96,16 @@ const forRange = (k: number, end: number, loop: number[]) => [
 
 /** addr + (i << shift) */
 const at = (addr: number[], i: number[], shift: number) => [...addr, ...i, ...i32c(shift), I32_SHL, I32_ADD];
+/** dir[col[r]] (1 when row r goes left), from the locals holding dir, col and r. */
+const goesLeft = (dir: number, col: number, r: number) => [
+  ...get(dir),
+  ...get(col),
+  ...get(r),
+  I32_ADD,
+  ...I32_LOAD8_U,
+  I32_ADD,
+  ...I32_LOAD8_U,
+];
 /** local += by */
 const bump = (local: number, by: number) => [...get(local), ...i32k(by), I32_ADD, ...set(local)];
 
@@ -210,13 +220,7 @@ const partitionBody = [
     ...at(get(0), get(4), 2),
     ...I32_LOAD,
     ...set(8),
-    ...get(2),
-    ...get(1),
-    ...get(8),
-    I32_ADD,
-    ...I32_LOAD8_U,
-    I32_ADD,
-    ...I32_LOAD8_U,
+    ...goesLeft(2, 1, 8),
     ...set(9),
     // idx[nl] = r; right[nr] = r; nl += d; nr += d ^ 1
     ...at(get(0), get(6), 2),
@@ -264,13 +268,7 @@ const leavesBody = [
     ...F64_LOAD,
     ...get(6),
     ...get(7),
-    ...get(2),
-    ...get(1),
-    ...get(8),
-    I32_ADD,
-    ...I32_LOAD8_U,
-    I32_ADD,
-    ...I32_LOAD8_U,
+    ...goesLeft(2, 1, 8),
     SELECT,
     F64_MUL,
     ...F64_STORE,
