@@ -277,6 +277,11 @@ export interface FeedItem {
   /** Rules whose alerts name this event as evidence. */
   rules: string[];
   verdict: Verdict | null;
+  /**
+   * In the dataset's first day, whose feature windows were still filling: models trained
+   * without labels raise no alert on it.
+   */
+  warmingUp: boolean;
 }
 
 export interface FeedQuery {

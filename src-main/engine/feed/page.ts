@@ -76,6 +76,7 @@ export function feedPage(db: DB, ds: DatasetInfo, ranking: Ranking, q: FeedQuery
       scenario: d?.scenario ?? null,
       rules: ranking.rules[r] ?? [],
       verdict: verdicts.get(id) ?? null,
+      warmingUp: ranking.warmUp[r] === 1,
     };
   });
   return {

@@ -26,7 +26,29 @@ export interface Ranking {
   rules: (string[] | null)[];
   /** Rule alerts of the dataset's latest rules run. */
   ruleAlerts: number;
+  /** 1 for events of the dataset's first WARM_UP_MS (aligned with `order`). */
+  warmUp: Uint8Array;
 }
+
+/** Ids of the events in the dataset's first WARM_UP_MS. */
+function warmUpIds(db: DB, datasetId: number): Set<number> {
+  const ids = db
+    .prepare(
+      `SELECT id FROM events_${datasetId}
+       WHERE ts < (SELECT min(ts) FROM events_${datasetId}) + ${WARM_UP_MS}`,
+    )
+    .pluck()
+    .all() as number[];
+  return new Set(ids);
+}
+
+/**
+ * The longest window of the point-in-time features (config/feature_config.yaml): in a dataset's
+ * first day its windows are still filling, so its events look unlike the rest to a detector
+ * trained without labels. Those models' scores rank them, but raise no alert on them; trees
+ * trained on labels learned what such events are, and rules have their own baselines.
+ */
+export const WARM_UP_MS = 24 * 3_600_000;
 
 /** Points on the 0–100 axis of an alert at full confidence, by severity. */
 export const RULE_POINTS = { LOW: 80, MEDIUM: 90, HIGH: 97, CRITICAL: 99.5 } as const;
@@ -133,6 +155,7 @@ export function rankDataset(db: DB, datasetId: number): Ranking {
     return { ids, scores, sorted: Float64Array.from(scores).sort() };
   });
   const { hits, alerts: ruleAlerts } = ruleHits(db, datasetId);
+  const early = warmUpIds(db, datasetId);
   const idSet = new Set<number>(hits.keys());
   for (const p of perModel) for (const id of p.ids) idSet.add(id);
   const ids = Float64Array.from(idSet).sort();
@@ -145,6 +168,7 @@ export function rankDataset(db: DB, datasetId: number): Ranking {
   const scoredBy = new Uint8Array(n);
   perModel.forEach((p, k) => {
     const threshold = models[k].threshold;
+    const unsupervised = modelFamily(models[k].kind) !== 'trees';
     let j = 0;
     for (let i = 0; i < p.ids.length; i++) {
       while (ids[j] < p.ids[i]) j++;
@@ -152,7 +176,7 @@ export function rankDataset(db: DB, datasetId: number): Ranking {
       rawById[k][j] = s;
       combined[j] += percentileOf(p.sorted, s);
       scoredBy[j]++;
-      if (threshold !== null && s >= threshold) alert[j] = 1;
+      if (threshold !== null && s >= threshold && !(unsupervised && early.has(p.ids[i]))) alert[j] = 1;
     }
   });
   for (let j = 0; j < n; j++) if (scoredBy[j] > 1) combined[j] /= scoredBy[j];
@@ -171,10 +195,12 @@ export function rankDataset(db: DB, datasetId: number): Ranking {
   const raw = models.map(() => new Float64Array(n));
   const position = new Map<number, number>();
   const rules: (string[] | null)[] = new Array<string[] | null>(n).fill(null);
+  const warmUp = new Uint8Array(n);
   for (let r = 0; r < n; r++) {
     const i = idx[r];
     rules[r] = hits.get(ids[i])?.rules ?? null;
     order[r] = ids[i];
+    warmUp[r] = early.has(ids[i]) ? 1 : 0;
     sortedCombined[r] = combined[i];
     sortedAlert[r] = alert[i];
     for (let k = 0; k < models.length; k++) raw[k][r] = rawById[k][i];
@@ -191,5 +217,6 @@ export function rankDataset(db: DB, datasetId: number): Ranking {
     position,
     rules,
     ruleAlerts,
+    warmUp,
   };
 }

@@ -72,6 +72,13 @@ const COLUMNS: ColumnDef<FeedItem>[] = [
     cell: (c) =>
       c.row.original.scenario ? (
         <span className="tag">{c.row.original.scenario.replace(/_/g, ' ')}</span>
+      ) : c.row.original.warmingUp ? (
+        <span
+          className="tag rule"
+          title="The dataset's first day: its 24-hour feature windows were still filling, so models trained without labels raise no alert on it"
+        >
+          warming up
+        </span>
       ) : (
         ''
       ),
