@@ -354,14 +354,13 @@ function onFinished(f: JobFinished): void {
     return;
   }
   if ('scored' in f.result) {
-    const { trained, scored } = f.result;
-    const model = trained?.model;
+    const { built, trained, scored } = f.result;
     const last = scored[scored.length - 1];
     showNotice(
-      (model?.kind === 'iforest' ? 'No labels in this dataset: trained an Isolation Forest. ' : '') +
+      (trained?.model.kind === 'iforest' ? 'No labels in this dataset: trained an Isolation Forest. ' : '') +
         (last
           ? `Scores updated: ${formatCount(last.rows, 'event')}, ${formatCount(last.anomalies, 'event')} above the threshold`
-          : 'Scores updated'),
+          : `Features: ${built.features.length} for ${formatCount(built.written, 'event')} (${built.mode})`),
     );
   } else if (isIngestResult(f.result)) {
     const { dataset, rows, seconds } = f.result;

@@ -30,6 +30,14 @@ export interface Ranking {
   warmUp: Uint8Array;
 }
 
+/**
+ * The longest window of the point-in-time features (config/feature_config.yaml): in a dataset's
+ * first day its windows are still filling, so its events look unlike the rest to a detector
+ * trained without labels. Those models' scores rank them, but raise no alert on them; trees
+ * trained on labels learned what such events are, and rules have their own baselines.
+ */
+export const WARM_UP_MS = 24 * 3_600_000;
+
 /** Ids of the events in the dataset's first WARM_UP_MS. */
 function warmUpIds(db: DB, datasetId: number): Set<number> {
   const ids = db
@@ -41,14 +49,6 @@ function warmUpIds(db: DB, datasetId: number): Set<number> {
     .all() as number[];
   return new Set(ids);
 }
-
-/**
- * The longest window of the point-in-time features (config/feature_config.yaml): in a dataset's
- * first day its windows are still filling, so its events look unlike the rest to a detector
- * trained without labels. Those models' scores rank them, but raise no alert on them; trees
- * trained on labels learned what such events are, and rules have their own baselines.
- */
-export const WARM_UP_MS = 24 * 3_600_000;
 
 /** Points on the 0–100 axis of an alert at full confidence, by severity. */
 export const RULE_POINTS = { LOW: 80, MEDIUM: 90, HIGH: 97, CRITICAL: 99.5 } as const;
