@@ -370,27 +370,12 @@ export interface Explanation {
 
 // ---- rule engine (issue 4) -------------------------------------------------------------
 
-/** An alert of the rule engine, as stored in the case. */
-export interface StoredAlert {
+/** An alert of the rule engine, as stored in the case (its window is `start`..`end`, epoch ms). */
+export interface StoredAlert extends Omit<RaisedAlertInfo, 'seq'> {
   id: number;
   datasetId: number;
-  rule: string;
-  entityKind: 'key' | 'ip' | 'operation';
-  entity: string;
-  ip: string | null;
-  /** The time window it covers, epoch ms. */
-  start: number;
-  end: number;
-  observed: number;
-  baseline: number | null;
-  severity: Severity;
-  /** 0..1. */
-  confidence: number;
-  /** Repeats folded into it within the cooldown. */
-  count: number;
   /** Ids of the events behind it (the first 50). */
   evidence: number[];
-  details: Record<string, string | number | boolean | null>;
   incidentId: number | null;
   verdict: 'confirmed' | 'false_positive' | null;
 }

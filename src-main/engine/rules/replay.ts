@@ -65,22 +65,11 @@ export function readEventColumns(
     return x;
   };
   const stmt = db.prepare(`SELECT ${select} FROM ${tableOf(ds.id)} ORDER BY _id`).raw();
+  // the fields after `ts`, in their order
   const [iKey, iIp, iOp, iCx, iF, iT, iRows, iBytes, iStatus, iAuth, iLat] = hasApi
-    ? [
-        'api_key',
-        'ip',
-        'operation',
-        'complexity',
-        'fields',
-        'tables',
-        'rows',
-        'bytes',
-        'status',
-        'auth',
-        'latency_ms',
-      ].map(at)
+    ? API_FIELDS.slice(1).map(at)
     : [];
-  const [iUser, iLoginIp, iResult] = hasLogin ? ['user', 'ip', 'result'].map(at) : [];
+  const [iUser, iLoginIp, iResult] = hasLogin ? LOGIN_FIELDS.slice(1).map(at) : [];
   let read = 0;
   for (const row of stmt.iterate() as IterableIterator<unknown[]>) {
     const id = row[0] as number;

@@ -5,18 +5,12 @@
 // attack scenarios on top. Events are produced in time order into a sink: a JSON Lines file
 // written as it goes (1M events never sit in memory as text), or the rule engine's columns.
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { LIVE_ATTACKS } from '../../../src-shared/domain';
 import { fail } from '../../../src-shared/result';
 import { rng } from '../random';
 
-export const SCENARIOS = [
-  'rate_spike',
-  'exfiltration',
-  'brute_force',
-  'lateral_movement',
-  'new_key',
-  'one_second_spike',
-  'dormant_key',
-] as const;
+/** The attacks a trainer launches into a live stream, and a key woken after 14 silent days. */
+export const SCENARIOS = [...LIVE_ATTACKS, 'dormant_key'] as const;
 export type SimScenario = (typeof SCENARIOS)[number];
 
 export interface SimOptions {

@@ -2,7 +2,7 @@
 // (live/stream.ts), posting alerts as they are raised and a tick twice a second.
 import { parentPort } from 'node:worker_threads';
 import { toAppError } from '../../../src-shared/result';
-import type { LiveAttack } from '../../../src-shared/domain';
+import type { LiveAttack, StreamTick } from '../../../src-shared/domain';
 import { LiveStream, toLiveAlert, type LiveOptions } from '../live/stream';
 import { loadRulesConfig } from '../rules/config';
 
@@ -13,16 +13,7 @@ export type LiveRequest =
 export type LiveReply =
   | { type: 'ready'; learned: number; seconds: number }
   | { type: 'alerts'; alerts: ReturnType<typeof toLiveAlert>[] }
-  | {
-      type: 'tick';
-      simTime: number;
-      events: number;
-      eventsPerSecond: number;
-      p50Us: number;
-      p99Us: number;
-      alerts: number;
-      learned: number;
-    }
+  | ({ type: 'tick' } & Omit<StreamTick, 'jobId' | 'speed'>)
   | { type: 'attacked'; seq: number; result: ReturnType<LiveStream['attack']> }
   | { type: 'attackFailed'; seq: number; error: ReturnType<typeof toAppError> }
   | { type: 'done'; reason: 'cancelled' | 'finished' }

@@ -8,6 +8,7 @@ import { useTriageKeys } from '../hooks/useTriageKeys';
 import { appBridge, bumpData, runJob, showError, showNotice, useStore, selectCaseBusy } from '../store';
 import { EmptyState } from './EmptyState';
 import { SeverityBadge } from './feed/Severity';
+import { VerdictBar } from './VerdictBar';
 
 /** "10-16 16:00 · 12 min" (UTC): the window's start and length. */
 function windowText(a: { start: number; end: number }, full = false): string {
@@ -222,28 +223,13 @@ export function AlertsView({ dataset }: { dataset: DatasetInfo }) {
                   </div>
                   <SeverityBadge severity={alert.severity} />
                 </div>
-                <div className="verdict-bar" role="group" aria-label="Verdict">
-                  <button
-                    type="button"
-                    className={`btn small verdict confirm${alert.verdict === 'confirmed' ? ' on' : ''}`}
-                    aria-pressed={alert.verdict === 'confirmed'}
-                    onClick={() => void judge('confirmed')}
-                    data-testid="alert-confirm"
-                    aria-keyshortcuts="C"
-                  >
-                    Confirm attack <kbd>C</kbd>
-                  </button>
-                  <button
-                    type="button"
-                    className={`btn small verdict dismiss${alert.verdict === 'false_positive' ? ' on' : ''}`}
-                    aria-pressed={alert.verdict === 'false_positive'}
-                    onClick={() => void judge('false_positive')}
-                    data-testid="alert-fp"
-                    aria-keyshortcuts="F"
-                  >
-                    False positive <kbd>F</kbd>
-                  </button>
-                </div>
+                <VerdictBar
+                  verdict={alert.verdict}
+                  onVerdict={(v) => {
+                    if (v) void judge(v);
+                  }}
+                  testIdPrefix="alert"
+                />
               </header>
               <div className="explain-body">
                 <dl className="impact-grid">

@@ -7,6 +7,7 @@ import { formatError } from '../../../../src-shared/result';
 import { formatInt, formatNumber, formatTs } from '../../format';
 import { appBridge, useStore } from '../../store';
 import { SeverityBadge } from './Severity';
+import { VerdictBar } from '../VerdictBar';
 
 function formatValue(v: number | null): string {
   if (v === null || !Number.isFinite(v)) return 'missing';
@@ -75,38 +76,7 @@ export function ExplanationPanel({
           </div>
           {current && <SeverityBadge severity={current.severity} />}
         </div>
-        <div className="verdict-bar" role="group" aria-label="Verdict">
-          <button
-            type="button"
-            className={`btn small verdict confirm${verdict === 'confirmed' ? ' on' : ''}`}
-            aria-pressed={verdict === 'confirmed'}
-            onClick={() => onVerdict('confirmed')}
-            data-testid="verdict-confirm"
-            aria-keyshortcuts="C"
-          >
-            Confirm attack <kbd>C</kbd>
-          </button>
-          <button
-            type="button"
-            className={`btn small verdict dismiss${verdict === 'false_positive' ? ' on' : ''}`}
-            aria-pressed={verdict === 'false_positive'}
-            onClick={() => onVerdict('false_positive')}
-            data-testid="verdict-fp"
-            aria-keyshortcuts="F"
-          >
-            False positive <kbd>F</kbd>
-          </button>
-          <button
-            type="button"
-            className="btn small ghost"
-            disabled={!canUndo}
-            onClick={() => onVerdict(null)}
-            data-testid="verdict-clear"
-            aria-keyshortcuts="U"
-          >
-            Undo <kbd>U</kbd>
-          </button>
-        </div>
+        <VerdictBar verdict={verdict} onVerdict={onVerdict} canUndo={canUndo} testIdPrefix="verdict" />
       </header>
       {error && (
         <p className="explain-error" role="alert">
