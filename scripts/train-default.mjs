@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const { EngineHost } = createRequire(import.meta.url)(path.join(root, 'out', 'main', 'engine.js'));
+const { EngineHost, runJob } = createRequire(import.meta.url)(path.join(root, 'out', 'main', 'engine.js'));
 const must = (r) => {
   if (!r.ok) {
     console.error(`train-default: ${r.error.message}`);
@@ -20,13 +20,13 @@ const must = (r) => {
 const dir = mkdtempSync(path.join(os.tmpdir(), 'sentinel-train-default-'));
 const host = new EngineHost({ shell: 'cli' });
 try {
-  const demo = await host.createDemo(path.join(dir, 'demo.sentinel'));
-  if ('error' in demo) must({ ok: false, error: demo.error });
-  const info = must(await demo.done);
+  const invoke = (m, p) => host.call(m, p);
+  must(await runJob(invoke, 'demo.create', { path: path.join(dir, 'demo.sentinel') }));
+  const info = must(await host.call('case.info', {}));
   const cards = info.datasets.find((d) => d.name === 'card_transactions');
   const out = path.join(root, 'models', 'default.onnx');
   const trained = must(
-    await must(host.startTrain({ datasetId: cards.id, model: 'gbdt', params: { seed: 42 }, out })).done,
+    await runJob(invoke, 'model.train', { datasetId: cards.id, model: 'gbdt', seed: 42, out }),
   );
   const m = trained.test;
   console.log(

@@ -5,14 +5,8 @@ import type {
   AppState,
   CaseInfo,
   EventsPage,
-  FeaturesResult,
-  IngestResult,
   InjectionInfo,
-  JobKind,
   ModelInfo,
-  RefreshResult,
-  ScoreResult,
-  TrainResult,
   JobProgress,
   Explanation,
   FeedPage,
@@ -21,16 +15,18 @@ import type {
   Verdict,
   IncidentInfo,
   RuleConfidenceInfo,
-  RulesResult,
   LaunchedAttack,
   StreamAlert,
   StreamTick,
-  StreamResult,
   StoredAlert,
   VerdictResult,
 } from './domain';
 import { CANONICAL_ROLES, FEED_VIEWS, FILTER_OPS, LIVE_ATTACKS, VERDICTS } from './domain';
-import type { AppError, Result } from './result';
+import type { JobFinished, JobKind, JobResults } from './jobs';
+import { err, ok, type Result } from './result';
+import type { RpcCall, RpcReply } from './rpc';
+
+export type { JobFinished };
 
 const caseFilePath = z
   .string()
@@ -124,6 +120,8 @@ export const requestSchemas = {
       eta: z.number().positive().max(1).optional(),
       seed: z.number().int().optional(),
       alertsPerDay: z.number().positive().optional(),
+      /** Also write the model here as ONNX, with its metadata beside it (FILE.json). */
+      out: caseFilePath.optional(),
     })
     .strict(),
   'model.score': z
@@ -180,7 +178,8 @@ export const requestSchemas = {
   'alerts.list': z
     .object({
       datasetId: z.number().int().positive().optional(),
-      limit: z.number().int().min(1).max(100_000).optional(),
+      /** At most this many, newest first (default a page for the UI). */
+      limit: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
     })
     .strict(),
   'incidents.list': z.object({ datasetId: z.number().int().positive().optional() }).strict(),
@@ -199,6 +198,10 @@ export const requestSchemas = {
   'stream.attack': z.object({ jobId: z.string().min(1).max(64), scenario: z.enum(LIVE_ATTACKS) }).strict(),
   /** Re-enables a rule disabled after 10 false positives, once an analyst reviewed it. */
   'rule.review': z.object({ rule: z.string().regex(/^[a-z_]{1,40}$/) }).strict(),
+  /** Waits for a job to end (or answers at once if it just did): how it finished. */
+  'job.wait': z.object({ jobId: z.string().min(1).max(64) }).strict(),
+  /** Builds the demo case at `path` (a new file) in a job, then opens it. */
+  'demo.create': z.object({ path: caseFilePath }).strict(),
 } as const;
 
 export type Method = keyof typeof requestSchemas;
@@ -233,6 +236,8 @@ export interface RequestResults {
   'rule.review': RuleConfidenceInfo;
   'stream.start': { jobId: string };
   'stream.attack': LaunchedAttack;
+  'job.wait': JobFinished;
+  'demo.create': { jobId: string };
 }
 export type ResultOf<M extends Method> = RequestResults[M];
 
@@ -240,23 +245,38 @@ export const METHODS = Object.keys(requestSchemas) as Method[];
 export const isMethod = (m: unknown): m is Method =>
   typeof m === 'string' && Object.prototype.hasOwnProperty.call(requestSchemas, m);
 
-export type JobFinished =
-  | {
-      jobId: string;
-      kind: JobKind;
-      label: string;
-      ok: true;
-      result:
-        | IngestResult
-        | FeaturesResult
-        | TrainResult
-        | ScoreResult
-        | RefreshResult
-        | RulesResult
-        | StreamResult
-        | { datasets: number };
-    }
-  | { jobId: string; kind: JobKind; label: string; ok: false; error: AppError };
+/** The requests that start a job, and the kind of job each starts. */
+export const JOB_METHODS = {
+  'ingest.start': 'ingest',
+  'demo.create': 'demo',
+  'features.build': 'features',
+  'model.train': 'train',
+  'model.score': 'score',
+  'scores.refresh': 'refresh',
+  'rules.run': 'rules',
+  'stream.start': 'stream',
+} as const satisfies Partial<Record<Method, JobKind>>;
+export type JobMethod = keyof typeof JOB_METHODS;
+export type JobResultOf<M extends JobMethod> = JobResults[(typeof JOB_METHODS)[M]];
+
+/** A typed way into the engine: the host's `call`, or a bridge's `invoke`. */
+export type Invoke = <M extends Method>(method: M, params: Params<M>) => Promise<Result<ResultOf<M>>>;
+
+/** Starts a job and waits for its end: its result, or why it failed. */
+export async function runJob<M extends JobMethod>(
+  invoke: Invoke,
+  method: M,
+  params: Params<M>,
+): Promise<Result<JobResultOf<M>>> {
+  const started = (await invoke(method, params)) as Result<{ jobId: string }>;
+  if (!started.ok) return started;
+  const finished = await invoke('job.wait', { jobId: started.value.jobId });
+  if (!finished.ok) return finished;
+  const f = finished.value;
+  if (f.kind !== JOB_METHODS[method])
+    return err('INTERNAL', `job ${f.jobId} is a ${f.kind} job, not ${method}`);
+  return f.ok ? ok(f.result as JobResultOf<M>) : { ok: false, error: f.error };
+}
 
 /** Events pushed from the engine host to every renderer. */
 export interface EventMap {
@@ -298,8 +318,6 @@ export interface Bridge {
   stageFile(file: File): Promise<Result<{ path?: string; uploadId?: string; fileName: string }>>;
 }
 
-/** Wire messages of the serve-mode WebSocket (and the same shapes over Electron IPC). */
-export type WireRequest = { id: number; method: Method; params: unknown };
-export type WireMessage =
-  | { kind: 'result'; id: number; result: Result<unknown> }
-  | { kind: 'event'; event: EventName; payload: unknown };
+/** Wire messages of the serve-mode WebSocket: the shared RPC's (rpc.ts). */
+export type WireRequest = RpcCall & { method: Method };
+export type WireMessage = RpcReply;

@@ -1,4 +1,5 @@
 // Domain types shared by the engine, the shells and the renderer.
+import type { JobKind } from './jobs';
 
 export type ColumnType = 'INTEGER' | 'REAL' | 'TEXT';
 
@@ -89,7 +90,7 @@ export interface EventsPage {
   elapsedMs: number;
 }
 
-export type JobKind = 'ingest' | 'demo' | 'features' | 'train' | 'score' | 'refresh' | 'rules' | 'stream';
+export type { JobKind };
 
 export interface JobProgress {
   jobId: string;

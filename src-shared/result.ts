@@ -45,12 +45,40 @@ export const fail = (
   throw new AppFailure({ code, message, ...where });
 };
 
-/** Turns anything thrown into plain AppError data. */
+const ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>([
+  'BAD_REQUEST',
+  'NO_CASE',
+  'NOT_A_CASE',
+  'CASE_TOO_NEW',
+  'MALFORMED_INPUT',
+  'CANCELLED',
+  'BUSY',
+  'IO',
+  'FORBIDDEN',
+  'INTERNAL',
+]);
+
+/**
+ * Turns anything thrown into plain AppError data that survives any boundary (a worker's
+ * structured clone, JSON): only the AppError fields are copied, and an error whose code is not
+ * ours (SQLite's `SQLITE_BUSY`, Node's `ENOENT`) keeps its message under INTERNAL.
+ */
 export function toAppError(e: unknown): AppError {
-  if (e instanceof AppFailure) return e.appError;
-  if (isAppError(e)) return e;
-  const message = e instanceof Error ? e.message : String(e);
-  return { code: 'INTERNAL', message };
+  const source = e instanceof AppFailure ? e.appError : e;
+  if (isAppError(source) && ERROR_CODES.has(source.code)) {
+    const out: AppError = { code: source.code, message: String(source.message) };
+    if (typeof source.file === 'string') out.file = source.file;
+    if (typeof source.line === 'number') out.line = source.line;
+    if (typeof source.column === 'string') out.column = source.column;
+    return out;
+  }
+  const message =
+    source instanceof Error ? source.message : isAppError(source) ? source.message : String(source);
+  const code = (source as { code?: unknown } | null)?.code;
+  return {
+    code: 'INTERNAL',
+    message: typeof code === 'string' && !message.includes(code) ? `${message} (${code})` : message,
+  };
 }
 
 export function isAppError(v: unknown): v is AppError {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { formatError } from '../../src-shared/result';
 import { EngineHost } from '../engine/host';
+import { demoStatus, retireDemo } from '../engine/demo/demo-case';
 import { connectIpc } from './ipc';
 import { buildMenu } from './menu';
 import { RecentCases } from './recent';
@@ -47,14 +48,14 @@ async function main(): Promise<void> {
   const requested = caseFromArgs();
   const casePath = requested ?? path.join(app.getPath('userData'), 'demo.sentinel');
   // A demo built by an older version is set aside (kept) and built again.
-  if (!requested && host.demoStatus(casePath) === 'stale') host.retireDemo(casePath);
+  if (!requested && demoStatus(casePath) === 'stale') retireDemo(casePath);
   if (existsSync(casePath)) {
-    const r = await host.openCase(casePath);
+    const r = await host.call('case.open', { path: casePath });
     if (!r.ok) dialog.showErrorBox('Could not open the case', formatError(r.error));
     else recent.add(r.value.path);
   } else if (!requested) {
-    const started = await host.createDemo(casePath);
-    if ('error' in started) dialog.showErrorBox('Could not build the demo case', formatError(started.error));
+    const started = await host.call('demo.create', { path: casePath });
+    if (!started.ok) dialog.showErrorBox('Could not build the demo case', formatError(started.error));
   } else {
     dialog.showErrorBox('Could not open the case', `No case file at ${casePath}`);
   }

@@ -14,7 +14,7 @@ export function buildMenu(win: BrowserWindow, host: EngineHost, recent: RecentCa
     if (!r.ok) dialog.showErrorBox(title, formatError(r.error));
   };
   const openCase = async (file: string) => {
-    const r = await host.openCase(file);
+    const r = await host.call('case.open', { path: file });
     report('Could not open the case', r);
     if (r.ok) {
       recent.add(r.value.path);
@@ -45,7 +45,7 @@ export function buildMenu(win: BrowserWindow, host: EngineHost, recent: RecentCa
               defaultPath: 'case.sentinel',
             });
             if (r.canceled || !r.filePath) return;
-            const created = await host.createCase(r.filePath);
+            const created = await host.call('case.create', { path: r.filePath });
             report('Could not create the case', created);
             if (created.ok) {
               recent.add(created.value.path);

@@ -1,14 +1,13 @@
 // `sentinel simulate apilog`, `rules`, `alerts`, `verdict`, `review-rule`: the rule engine from
-// the command line. Registered by index.ts, whose helpers (case opening, output, errors) it uses.
+// the command line.
 import path from 'node:path';
-import type { CaseInfo, DatasetInfo, RulesResult, StoredAlert } from '../../src-shared/domain';
-import type { Result } from '../../src-shared/result';
-import type { EngineHost } from '../engine/host';
-import { RULE_NAMES, type RuleName } from '../engine/rules/config';
+import type { StoredAlert } from '../../src-shared/domain';
+import { RULE_NAMES } from '../engine/rules/config';
 import { SCENARIOS, writeApilog, type SimScenario } from '../engine/simulate/apilog';
 import { checkFlags, numberFlag, str, UsageError, type Args } from './args';
+import { findDataset, job, onCase, print, unwrap, type CommandGroup } from './shared';
 
-export const RULES_USAGE = `  simulate apilog --keys N --events N --days N --seed N [--scenario NAME ...] --out FILE.jsonl [--json]
+const RULES_USAGE = `  simulate apilog --keys N --events N --days N --seed N [--scenario NAME ...] --out FILE.jsonl [--json]
                                                      API-gateway calls with login events mixed in
                                                      (scenarios: ${SCENARIOS.join(', ')})
   rules   --case FILE --dataset NAME|ID [--config rules.yaml] [--json]   run the nine rules over a dataset
@@ -16,65 +15,65 @@ export const RULES_USAGE = `  simulate apilog --keys N --events N --days N --see
   verdict --case FILE --alert ID --confirmed|--fp [--json]               an analyst's verdict on an alert
   review-rule --case FILE --rule NAME [--json]       re-enable a rule disabled by false positives`;
 
-export interface CliHelpers {
-  unwrap<T>(r: Result<T>): T;
-  print(json: boolean, value: unknown, text: string): void;
-  onCase(args: Args, json: boolean, work: (host: EngineHost, info: CaseInfo) => Promise<void>): Promise<void>;
-  findDataset(info: CaseInfo, wanted: string): DatasetInfo;
-}
+export const rulesCommands: CommandGroup = {
+  usage: RULES_USAGE,
+  commands: {
+    simulate: async (args, json, argv) => simulateCommand(args, json, argv),
 
-/** Runs a rule-engine command; null when `command` is not one of them. */
-export async function runRulesCommand(
-  command: string,
-  args: Args,
-  json: boolean,
-  h: CliHelpers,
-  argv: string[] = [],
-): Promise<number | null> {
-  switch (command) {
-    case 'simulate':
-      return simulateCommand(args, json, h, argv);
-    case 'rules': {
+    async rules(args, json) {
       checkFlags(args, ['case', 'dataset', 'config', 'json']);
       const config = str(args, 'config');
-      await h.onCase(args, json, async (host, info) => {
-        const ds = h.findDataset(info, str(args, 'dataset', true));
-        const r: RulesResult = h.unwrap(
-          await h.unwrap(host.startRules(ds.id, config ? path.resolve(config) : undefined)).done,
-        );
-        const by = Object.entries(r.byRule)
-          .map(([rule, n]) => `${rule} ${n}`)
-          .join(', ');
-        h.print(
-          json,
-          r,
-          `${ds.name}: ${r.events.toLocaleString('en-US')} events, ${r.alerts} alerts${by ? ` (${by})` : ''}, ${r.incidents} incidents in ${r.seconds.toFixed(2)} s${r.resumed ? ' (resumed from the kept baselines)' : ''}`,
-        );
-      });
+      const options = config ? { rulesConfig: path.resolve(config) } : {};
+      await onCase(
+        args,
+        json,
+        async (host, info) => {
+          const ds = findDataset(info, str(args, 'dataset', true));
+          const r = await job(host, 'rules.run', { datasetId: ds.id });
+          const by = Object.entries(r.byRule)
+            .map(([rule, n]) => `${rule} ${n}`)
+            .join(', ');
+          print(
+            json,
+            r,
+            `${ds.name}: ${r.events.toLocaleString('en-US')} events, ${r.alerts} alerts${by ? ` (${by})` : ''}, ${r.incidents} incidents in ${r.seconds.toFixed(2)} s${r.resumed ? ' (resumed from the kept baselines)' : ''}`,
+          );
+        },
+        options,
+      );
       return 0;
-    }
-    case 'alerts': {
+    },
+
+    async alerts(args, json) {
       checkFlags(args, ['case', 'dataset', 'limit', 'json']);
       const limit = numberFlag(args, 'limit');
-      await h.onCase(args, json, async (host, info) => {
+      await onCase(args, json, async (host, info) => {
         const wanted = str(args, 'dataset');
-        const ds = wanted === undefined ? undefined : h.findDataset(info, wanted);
+        const ds = wanted === undefined ? undefined : findDataset(info, wanted);
         // every stored alert unless --limit says otherwise (the host's default is a page for the UI)
-        const alerts = h.unwrap(await host.listAlerts(ds?.id, limit ?? Number.MAX_SAFE_INTEGER));
-        h.print(json, alerts, alerts.map(alertLine).join('\n') || 'no alerts');
+        const alerts = unwrap(
+          await host.call('alerts.list', { datasetId: ds?.id, limit: limit ?? Number.MAX_SAFE_INTEGER }),
+        );
+        print(json, alerts, alerts.map(alertLine).join('\n') || 'no alerts');
       });
       return 0;
-    }
-    case 'verdict': {
+    },
+
+    async verdict(args, json) {
       checkFlags(args, ['case', 'alert', 'confirmed', 'fp', 'json']);
       const id = Number(str(args, 'alert', true));
       if (!Number.isInteger(id) || id < 1) throw new UsageError('--alert must be an alert id');
       const confirmed = args.flags.get('confirmed') === true;
       const fp = args.flags.get('fp') === true;
       if (confirmed === fp) throw new UsageError('give one of --confirmed or --fp');
-      await h.onCase(args, json, async (host) => {
-        const r = h.unwrap(await host.verdict(id, confirmed ? 'confirmed' : 'false_positive'));
-        h.print(
+      await onCase(args, json, async (host) => {
+        const r = unwrap(
+          await host.call('alert.verdict', {
+            alertId: id,
+            verdict: confirmed ? 'confirmed' : 'false_positive',
+          }),
+        );
+        print(
           json,
           r,
           `alert ${id} (${r.alert.rule}): ${confirmed ? 'confirmed' : 'false positive'}; ${r.rule.rule} confidence ${r.rule.confidence}` +
@@ -83,21 +82,21 @@ export async function runRulesCommand(
         );
       });
       return 0;
-    }
-    case 'review-rule': {
+    },
+
+    'review-rule': async (args, json) => {
       checkFlags(args, ['case', 'rule', 'json']);
       const rule = str(args, 'rule', true);
       if (!(RULE_NAMES as readonly string[]).includes(rule))
         throw new UsageError(`--rule must be one of ${RULE_NAMES.join(', ')}`);
-      await h.onCase(args, json, async (host) => {
-        const r = h.unwrap(await host.reviewRule(rule as RuleName));
-        h.print(json, r, `${r.rule}: enabled again (confidence ${r.confidence})`);
+      await onCase(args, json, async (host) => {
+        const r = unwrap(await host.call('rule.review', { rule }));
+        print(json, r, `${r.rule}: enabled again (confidence ${r.confidence})`);
       });
       return 0;
-    }
-  }
-  return null;
-}
+    },
+  },
+};
 
 function alertLine(a: StoredAlert): string {
   return `${String(a.id).padStart(5)}  ${a.severity.padEnd(8)} ${a.rule.padEnd(13)} ${a.entityKind} ${a.entity}  ${new Date(a.start).toISOString()}  observed ${a.observed}${a.baseline === null ? '' : ` vs ${a.baseline}`}  ×${a.count}  confidence ${a.confidence}${a.incidentId ? `  incident ${a.incidentId}` : ''}${a.verdict ? `  [${a.verdict}]` : ''}`;
@@ -114,7 +113,7 @@ function scenarioNames(argv: string[]): string[] {
   return out.flatMap((s) => s.split(/[,\s]+/)).filter(Boolean);
 }
 
-function simulateCommand(args: Args, json: boolean, h: CliHelpers, argv: string[]): number {
+function simulateCommand(args: Args, json: boolean, argv: string[]): number {
   const [kind] = args.positional;
   if (kind !== 'apilog') throw new UsageError('simulate needs a kind: simulate apilog');
   checkFlags(args, ['keys', 'events', 'days', 'seed', 'scenario', 'out', 'json']);
@@ -140,7 +139,7 @@ function simulateCommand(args: Args, json: boolean, h: CliHelpers, argv: string[
     out,
   );
   const seconds = (performance.now() - started) / 1000;
-  h.print(
+  print(
     json,
     { out, ...summary, seconds },
     `${out}: ${summary.events.toLocaleString('en-US')} events (${summary.api.toLocaleString('en-US')} API calls, ${summary.logins.toLocaleString('en-US')} logins) of ${summary.keys} keys in ${seconds.toFixed(2)} s` +

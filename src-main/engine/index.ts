@@ -1,6 +1,9 @@
 // The engine's public face, for shells and benchmarks: `out/main/engine.js` once built.
-export { EngineHost, detectFormat } from './host';
-export type { HostOptions, IngestParams } from './host';
+export { EngineHost } from './host';
+export type { HostOptions } from './host';
+export type { IngestParams } from './handlers/ingest';
+export { detectFormat } from './ingest/detect-format';
+export { demoStatus, retireDemo } from './demo/demo-case';
 export { computeFeatures } from './features/compute';
 export { loadFeatureConfig, parseFeatureConfig } from './features/config';
 export { loadFeatureInput } from './features/load';
@@ -15,3 +18,4 @@ export { RuleEngine } from './rules/engine';
 export { ColumnsBuilder } from './rules/events';
 export { loadRulesConfig } from './rules/config';
 export { simulate, writeApilog } from './simulate/apilog';
+export { runJob } from '../../src-shared/contract';

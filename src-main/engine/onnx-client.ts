@@ -1,66 +1,48 @@
 // The process's ONNX worker, shared by every engine host in the process (onnxruntime-node's
-// addon loads in one thread per process). Started on first use; does not keep the process alive.
+// addon loads in one thread per process). Started on first use; keeps the process alive only
+// while a request is out; a worker that died is started again on the next request.
 import { createHash } from 'node:crypto';
-import type { Worker } from 'node:worker_threads';
-import { err, type Result } from '../../src-shared/result';
+import type { Transferable, Worker } from 'node:worker_threads';
+import type { Result } from '../../src-shared/result';
+import type { RpcClient } from '../../src-shared/rpc';
 import { featureBuffers, type FeatureInput } from './models/feature-input';
+import type { OnnxApi } from './workers/onnx-worker';
 import { spawnWorker } from './worker-spawn';
+import { connectWorker } from './worker-rpc';
 
-let worker: Worker | null = null;
-let seq = 0;
-const pending = new Map<
-  number,
-  (r: Result<{ scores: Float64Array; featureNames: string[] | null }>) => void
->();
+let current: { worker: Worker; rpc: RpcClient<OnnxApi> } | null = null;
 
-function onnxWorker(): Worker {
-  if (worker) return worker;
-  const w = spawnWorker('onnx-worker');
-  w.unref();
-  w.on(
-    'message',
-    (m: {
-      seq: number;
-      ok: boolean;
-      scores?: Float64Array;
-      featureNames?: string[] | null;
-      error?: never;
-    }) => {
-      const resolve = pending.get(m.seq);
-      pending.delete(m.seq);
-      resolve?.(
-        m.ok
-          ? { ok: true, value: { scores: m.scores!, featureNames: m.featureNames ?? null } }
-          : { ok: false, error: m.error! },
-      );
-    },
-  );
-  const die = (why: string) => {
-    worker = null;
-    for (const resolve of pending.values()) resolve(err('INTERNAL', why));
-    pending.clear();
+function onnxWorker(): { worker: Worker; rpc: RpcClient<OnnxApi> } {
+  if (current) return current;
+  const worker = spawnWorker('onnx-worker');
+  worker.unref();
+  const rpc = connectWorker<OnnxApi>(worker, 'the ONNX worker');
+  const self = { worker, rpc };
+  const forget = () => {
+    if (current === self) current = null;
   };
-  w.on('error', (e) => die(`the ONNX worker failed: ${e.message}`));
-  w.on('exit', (code) => die(`the ONNX worker exited (code ${code})`));
-  worker = w;
-  return w;
+  worker.on('error', forget);
+  worker.on('exit', forget);
+  current = self;
+  return self;
 }
 
 /** Scores features (in the model's feature order; rows or columns) with an ONNX model. */
-export function scoreOnnx(
+export async function scoreOnnx(
   model: Uint8Array,
   name: string,
   features: FeatureInput,
 ): Promise<Result<{ scores: Float64Array; featureNames: string[] | null }>> {
   const key = createHash('sha256').update(model).digest('hex');
-  const id = ++seq;
-  return new Promise((resolve) => {
-    const w = onnxWorker();
-    w.ref(); // keep the process alive while a request is out
-    pending.set(id, (r) => {
-      if (pending.size === 0) w.unref();
-      resolve(r);
-    });
-    w.postMessage({ seq: id, key, name, model, features }, featureBuffers(features));
-  });
+  const { worker, rpc } = onnxWorker();
+  worker.ref(); // keep the process alive while a request is out
+  try {
+    return await rpc.call(
+      'score',
+      { key, name, model, features },
+      { transfer: featureBuffers(features) as Transferable[] },
+    );
+  } finally {
+    if (rpc.inFlight === 0) worker.unref();
+  }
 }

@@ -1,16 +1,14 @@
 // Events-table queries over a large dataset: p50/p95 of a page for sorts and filters.
 // usage: node events-once.mjs DATA.csv CASE.sentinel ROWS  → JSON lines per query kind
 import { createRequire } from 'node:module';
-const { EngineHost } = createRequire(import.meta.url)('../../out/main/engine.js');
+const { EngineHost, runJob } = createRequire(import.meta.url)('../../out/main/engine.js');
 
 const [file, casePath, rowsArg] = process.argv.slice(2);
 const total = Number(rowsArg);
 const host = new EngineHost({ shell: 'cli' });
-const created = await host.createCase(casePath);
+const created = await host.call('case.create', { path: casePath });
 if (!created.ok) throw new Error(created.error.message);
-const started = host.startIngest({ path: file, name: 'events' });
-if (!started.ok) throw new Error(started.error.message);
-const ing = await started.value.done;
+const ing = await runJob((m, p) => host.call(m, p), 'ingest.start', { path: file, name: 'events' });
 if (!ing.ok) throw new Error(ing.error.message);
 const id = ing.value.dataset.id;
 
@@ -63,13 +61,13 @@ const pct = (xs, p) => {
 };
 for (const [name, make] of Object.entries(queries)) {
   const cold = performance.now();
-  const first = await host.handle('events.page', { datasetId: id, limit: 200, ...make() });
+  const first = await host.call('events.page', { datasetId: id, limit: 200, ...make() });
   const coldMs = performance.now() - cold;
   if (!first.ok) throw new Error(`${name}: ${first.error.message}`);
   const times = [];
   for (let i = 0; i < 40; i++) {
     const t = performance.now();
-    const r = await host.handle('events.page', { datasetId: id, limit: 200, ...make() });
+    const r = await host.call('events.page', { datasetId: id, limit: 200, ...make() });
     times.push(performance.now() - t);
     if (!r.ok) throw new Error(`${name}: ${r.error.message}`);
   }

@@ -8,6 +8,7 @@ const require = createRequire(import.meta.url);
 const engine = require('../../out/main/engine.js');
 const {
   EngineHost,
+  runJob,
   computeFeatures,
   parseFeatureConfig,
   loadFeatureInput,
@@ -19,16 +20,16 @@ const {
 const [file, casePath] = process.argv.slice(2);
 const say = (o) => console.log(JSON.stringify(o));
 const host = new EngineHost({ shell: 'cli' });
-if (!(await host.createCase(casePath)).ok) throw new Error('case');
-const ing = host.startIngest({ path: file, name: 'events' });
-const ingested = await ing.value.done;
+const invoke = (m, p) => host.call(m, p);
+if (!(await host.call('case.create', { path: casePath })).ok) throw new Error('case');
+const ingested = await runJob(invoke, 'ingest.start', { path: file, name: 'events' });
 if (!ingested.ok) throw new Error(ingested.error.message);
 const id = ingested.value.dataset.id;
 say({ step: 'ingest', rows: ingested.value.rows, seconds: ingested.value.seconds });
 
 // 1. Our whole build: read, 22 features, store (a compute worker and the DB worker).
 let t = performance.now();
-const built = await host.startFeatures(id, true).value.done;
+const built = await runJob(invoke, 'features.build', { datasetId: id, force: true });
 if (!built.ok) throw new Error(built.error.message);
 say({
   step: 'ours: full build (read + compute + store)',

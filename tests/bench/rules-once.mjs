@@ -13,6 +13,7 @@ const {
   simulate,
   writeApilog,
   EngineHost,
+  runJob,
 } = require('../../out/main/engine.js');
 
 const [work] = process.argv.slice(2);
@@ -57,12 +58,13 @@ function columns(opts) {
   const sim = writeApilog({ keys: 100, events: 1_000_000, days: 14, seed: 42 }, file);
   const simSeconds = (performance.now() - t) / 1000;
   const host = new EngineHost({ shell: 'cli' });
-  await host.createCase(casePath);
+  const invoke = (m, p) => host.call(m, p);
+  await host.call('case.create', { path: casePath });
   t = performance.now();
-  const ing = await host.startIngest({ path: file, name: 'api' }).value.done;
+  const ing = await runJob(invoke, 'ingest.start', { path: file, name: 'api' });
   const ingestSeconds = (performance.now() - t) / 1000;
   t = performance.now();
-  const r = await host.startRules(ing.value.dataset.id).value.done;
+  const r = await runJob(invoke, 'rules.run', { datasetId: ing.value.dataset.id });
   const rulesSeconds = (performance.now() - t) / 1000;
   await host.close();
   for (const f of [casePath, `${casePath}-wal`, `${casePath}-shm`]) rmSync(f, { force: true });

@@ -233,7 +233,7 @@ describe('case files', () => {
   it('the host reports a case error as data', async () => {
     const host = new EngineHost({ shell: 'cli' });
     try {
-      const r = await host.handle('case.open', { path: path.join(tempDir(), 'nope.sentinel') });
+      const r = await host.call('case.open', { path: path.join(tempDir(), 'nope.sentinel') });
       expect(r).toMatchObject({ ok: false, error: { code: 'IO' } });
     } finally {
       await host.close();

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EngineHost } from '../../src-main/engine/host';
 import type { ModelMetadata } from '../../src-main/engine/models/train-dataset';
-import { tempDir } from './helpers';
+import { call, job, tempDir } from './helpers';
 
 describe('the default model', () => {
   it('is reproduced by training on the demo case with its seed', async () => {
@@ -15,16 +15,11 @@ describe('the default model', () => {
     ) as ModelMetadata;
     const host = new EngineHost({ shell: 'cli' });
     try {
-      const demo = await host.createDemo(path.join(tempDir(), 'demo.sentinel'));
-      if ('error' in demo) throw new Error(demo.error.message);
-      const info = await demo.done;
-      if (!info.ok) throw new Error(info.error.message);
-      const cards = info.value.datasets.find((d) => d.name === 'card_transactions')!;
+      await job(host, 'demo.create', { path: path.join(tempDir(), 'demo.sentinel') });
+      const info = await call(host, 'case.info', {});
+      const cards = info.datasets.find((d) => d.name === 'card_transactions')!;
       const out = path.join(tempDir(), 'fresh.onnx');
-      const started = host.startTrain({ datasetId: cards.id, model: 'gbdt', params: { seed: 42 }, out });
-      if (!started.ok) throw new Error(started.error.message);
-      const r = await started.value.done;
-      if (!r.ok) throw new Error(r.error.message);
+      await job(host, 'model.train', { datasetId: cards.id, model: 'gbdt', seed: 42, out });
       const fresh = JSON.parse(readFileSync(out.replace(/\.onnx$/, '.json'), 'utf8')) as ModelMetadata;
       const { createdAt: _a, ...a } = committed;
       const { createdAt: _b, ...b } = fresh;

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { EngineHost } from '../../src-main/engine/host';
 import type { CaseInfo, EventsPage } from '../../src-shared/domain';
 import type { JobProgress } from '../../src-shared/domain';
-import { tempDir } from './helpers';
+import { demoStatus, retireDemo } from '../../src-main/engine/demo/demo-case';
+import { tempDir, cancel, call, job, startJob } from './helpers';
 
 async function buildDemo(
   file: string,
@@ -14,22 +15,19 @@ async function buildDemo(
   const host = new EngineHost({ shell: 'cli' });
   try {
     if (progress) host.on('job.progress', (p) => progress.push(p));
-    const started = await host.createDemo(file);
-    if ('error' in started) throw new Error(started.error.message);
-    const r = await started.done;
-    if (!r.ok) throw new Error(r.error.message);
+    await job(host, 'demo.create', { path: file });
+    const info = await call(host, 'case.info', {});
     const pages: EventsPage[] = [];
-    for (const d of r.value.datasets) {
-      const p = await host.handle('events.page', {
+    for (const d of info.datasets) {
+      const p = await call(host, 'events.page', {
         datasetId: d.id,
         offset: Math.floor(d.rows / 2),
         limit: 50,
         sort: { column: 'ts', desc: true },
       });
-      if (!p.ok) throw new Error(p.error.message);
-      pages.push({ ...(p.value as EventsPage), elapsedMs: 0 });
+      pages.push({ ...p, elapsedMs: 0 });
     }
-    return { info: r.value, pages };
+    return { info, pages };
   } finally {
     await host.close();
   }
@@ -60,30 +58,30 @@ describe('demo case', () => {
     const host = new EngineHost({ shell: 'cli' });
     try {
       const file = path.join(dir, 'a.sentinel');
-      expect(host.demoStatus(file)).toBe('current');
-      expect(host.demoStatus(path.join(dir, 'none.sentinel'))).toBe('missing');
+      expect(demoStatus(file)).toBe('current');
+      expect(demoStatus(path.join(dir, 'none.sentinel'))).toBe('missing');
       const db = new Database(file);
       db.prepare("UPDATE case_meta SET value = '1' WHERE key = 'demo_recipe'").run();
       db.close();
-      expect(host.demoStatus(file)).toBe('stale');
-      const moved = host.retireDemo(file);
+      expect(demoStatus(file)).toBe('stale');
+      const moved = retireDemo(file);
       expect(existsSync(file)).toBe(false);
       expect(existsSync(moved)).toBe(true);
       expect(moved).toMatch(/a-\d{8}T\d{6}\.old\.sentinel$/);
       // Not a demo (a file that is not a case, or someone's own case): left alone.
       const other = path.join(dir, 'other.sentinel');
       writeFileSync(other, 'not a case');
-      expect(host.demoStatus(other)).toBe('other');
-      expect(host.demoStatus(path.join(dir, 'b.sentinel'))).toBe('current');
+      expect(demoStatus(other)).toBe('other');
+      expect(demoStatus(path.join(dir, 'b.sentinel'))).toBe('current');
       const mine = path.join(dir, 'mine.sentinel');
-      const created = await host.createCase(mine);
+      const created = await host.call('case.create', { path: mine });
       expect(created.ok).toBe(true);
-      expect(host.demoStatus(mine)).toBe('other');
+      expect(demoStatus(mine)).toBe('other');
       // A demo from before the recipe was recorded is recognised by its datasets.
       const db2 = new Database(path.join(dir, 'b.sentinel'));
       db2.prepare("DELETE FROM case_meta WHERE key = 'demo_recipe'").run();
       db2.close();
-      expect(host.demoStatus(path.join(dir, 'b.sentinel'))).toBe('stale');
+      expect(demoStatus(path.join(dir, 'b.sentinel'))).toBe('stale');
     } finally {
       await host.close();
     }
@@ -96,8 +94,9 @@ describe('an interrupted demo build', () => {
     const file = path.join(dir, 'demo.sentinel');
     const host = new EngineHost({ shell: 'cli' });
     try {
-      const started = await host.createDemo(file);
-      if ('error' in started) throw new Error(started.error.message);
+      const s = await startJob(host, 'demo.create', { path: file });
+      if (!s.ok) throw new Error(s.error.message);
+      const started = s.value;
       await new Promise<void>((resolve) => {
         const off = host.on('job.progress', (p) => {
           if (p.rows > 20_000) {
@@ -106,15 +105,13 @@ describe('an interrupted demo build', () => {
           }
         });
       });
-      expect(host.state().case).toBeNull(); // nothing half-built is shown as a case
-      host.cancel(started.jobId);
+      expect((await call(host, 'app.state', {})).case).toBeNull(); // nothing half-built is shown as a case
+      await cancel(host, started.jobId);
       expect(await started.done).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
       expect(existsSync(file)).toBe(false);
       expect(existsSync(`${file}.partial`)).toBe(false);
-      const again = await host.createDemo(file);
-      if ('error' in again) throw new Error(again.error.message);
-      const r = await again.done;
-      expect(r).toMatchObject({ ok: true, value: { path: file } });
+      await job(host, 'demo.create', { path: file });
+      expect(await call(host, 'case.info', {})).toMatchObject({ path: file });
       expect(existsSync(`${file}.partial`)).toBe(false);
     } finally {
       await host.close();

@@ -22,7 +22,7 @@ async function page(
   host: EngineHost,
   q: Omit<EventsQuery, 'datasetId'> & { datasetId: number },
 ): Promise<EventsPage> {
-  const r = await host.handle('events.page', q);
+  const r = await host.call('events.page', q);
   if (!r.ok) throw new Error(JSON.stringify(r.error));
   return r.value as EventsPage;
 }
@@ -133,7 +133,7 @@ describe('events table queries', () => {
     });
     expect(hostile.total).toBe(0);
     expect(
-      await host.handle('events.page', {
+      await host.call('events.page', {
         datasetId: id,
         offset: 0,
         limit: 5,
@@ -144,7 +144,7 @@ describe('events table queries', () => {
       error: { code: 'BAD_REQUEST', message: expect.stringMatching(/no column "nope"/) },
     });
     expect(
-      await host.handle('events.page', {
+      await host.call('events.page', {
         datasetId: id,
         offset: 0,
         limit: 5,
@@ -156,7 +156,7 @@ describe('events table queries', () => {
     });
     // identifiers that are not plain column names never reach SQL
     expect(
-      await host.handle('events.page', {
+      await host.call('events.page', {
         datasetId: id,
         offset: 0,
         limit: 5,
@@ -166,7 +166,7 @@ describe('events table queries', () => {
       ok: false,
       error: { code: 'BAD_REQUEST', message: expect.stringMatching(/sort\.column/) },
     });
-    expect(await host.handle('events.page', { datasetId: 999, offset: 0, limit: 5 })).toMatchObject({
+    expect(await host.call('events.page', { datasetId: 999, offset: 0, limit: 5 })).toMatchObject({
       ok: false,
       error: { code: 'BAD_REQUEST' },
     });
@@ -190,11 +190,11 @@ describe('the contract at the boundary', () => {
       ok: false,
       error: { message: expect.stringMatching(/datasetId/) },
     });
-    expect(await host.handle('events.page', { datasetId: 1, offset: 0, limit: 100_000 })).toMatchObject({
+    expect(await host.call('events.page', { datasetId: 1, offset: 0, limit: 100_000 })).toMatchObject({
       ok: false,
       error: { message: expect.stringMatching(/limit/) },
     });
-    expect(await host.handle('ingest.start', { path: '/a', uploadId: 'b'.repeat(32) })).toMatchObject({
+    expect(await host.call('ingest.start', { path: '/a', uploadId: 'b'.repeat(32) })).toMatchObject({
       ok: false,
       error: { code: 'BAD_REQUEST' },
     });
@@ -202,7 +202,7 @@ describe('the contract at the boundary', () => {
       ok: false,
       error: { code: 'BAD_REQUEST' },
     });
-    expect(await host.handle('app.state', {})).toMatchObject({
+    expect(await host.call('app.state', {})).toMatchObject({
       ok: true,
       value: { case: { schemaVersion: LATEST_VERSION } },
     });

@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { FeaturesResult } from '../../src-shared/domain';
 import type { EngineHost } from '../../src-main/engine/host';
-import { hostWithCase, ingest, writeFile } from './helpers';
+import { hostWithCase, ingest, writeFile, startJob, cancel } from './helpers';
 
 const T0 = Date.UTC(2026, 9, 5);
 
@@ -19,7 +19,7 @@ function csv(from: number, to: number, later = 0): string {
 }
 
 async function build(host: EngineHost, datasetId: number, force = false): Promise<FeaturesResult> {
-  const started = host.startFeatures(datasetId, force);
+  const started = await startJob(host, 'features.build', { datasetId: datasetId, force: force });
   if (!started.ok) throw new Error(JSON.stringify(started.error));
   const r = await started.value.done;
   if (!r.ok) throw new Error(JSON.stringify(r.error));
@@ -100,16 +100,16 @@ describe('stored features', () => {
     const id = a.value.dataset.id;
     await build(host, id);
     const before = table(casePath, id);
-    const started = host.startFeatures(id, true);
+    const started = await startJob(host, 'features.build', { datasetId: id, force: true });
     if (!started.ok) throw new Error('start');
-    host.cancel(started.value.jobId);
+    await cancel(host, started.value.jobId);
     expect(await started.value.done).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
     expect(table(casePath, id)).toEqual(before);
   });
 
   it('refuses an unknown dataset through the contract', async () => {
     const { host } = await hostWithCase();
-    expect(await host.handle('features.build', { datasetId: 42 })).toMatchObject({
+    expect(await host.call('features.build', { datasetId: 42 })).toMatchObject({
       ok: false,
       error: { code: 'BAD_REQUEST' },
     });

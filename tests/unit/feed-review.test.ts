@@ -1,10 +1,10 @@
 // Review of the anomaly feed: partial scoring, hostile case contents reaching explanations.
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { domainOf, type Explanation, type FeedPage, type TrainResult } from '../../src-shared/domain';
+import { domainOf, type FeedPage, type FeedView } from '../../src-shared/domain';
 import { EngineHost } from '../../src-main/engine/host';
 import { entityWord } from '../../src-main/engine/feed/words';
-import { call, hostWithCase, ingest, job, writeFile } from './helpers';
+import { call, hostWithCase, ingest, job, writeFile, startJob } from './helpers';
 
 const T0 = Date.UTC(2026, 9, 5);
 
@@ -30,15 +30,15 @@ async function twoModelCase() {
     seed: 1,
   });
   await job(env.host, 'features.build', { datasetId: 1 });
-  const iforest = await job<TrainResult>(env.host, 'model.train', { datasetId: 1, model: 'iforest' });
+  const iforest = await job(env.host, 'model.train', { datasetId: 1, model: 'iforest' });
   await job(env.host, 'model.score', { datasetId: 1, modelId: iforest.model.id });
-  const hbos = await job<TrainResult>(env.host, 'model.train', { datasetId: 1, model: 'hbos' });
+  const hbos = await job(env.host, 'model.train', { datasetId: 1, model: 'hbos' });
   await job(env.host, 'model.score', { datasetId: 1, modelId: hbos.model.id });
   return { ...env, iforest, hbos };
 }
 
-const page = (host: EngineHost, view: string, limit = 50) =>
-  call<FeedPage>(host, 'feed.page', { datasetId: 1, view, offset: 0, limit });
+const page = (host: EngineHost, view: FeedView, limit = 50) =>
+  call(host, 'feed.page', { datasetId: 1, view, offset: 0, limit });
 
 describe('feed review', () => {
   it('an event scored by only one of the feed models ranks by that model, not as if the other scored it lowest', async () => {
@@ -84,13 +84,13 @@ describe('feed review', () => {
 
     const again = new EngineHost({ shell: 'cli' });
     try {
-      const opened = await again.openCase(casePath);
+      const opened = await again.call('case.open', { path: casePath });
       expect(opened.ok).toBe(true);
-      const ex = await again.handle('feed.explain', { datasetId: 1, eventId: organic.eventId });
+      const ex = await again.call('feed.explain', { datasetId: 1, eventId: organic.eventId });
       expect(ex.ok, JSON.stringify(ex)).toBe(true);
       // The damaged alerts name no events, as in the ranking.
-      if (ex.ok) expect((ex.value as Explanation).ruleAlerts).toEqual([]);
-      const bad = await again.handle('feed.explain', { datasetId: 1, eventId: injected.eventId });
+      if (ex.ok) expect(ex.value.ruleAlerts).toEqual([]);
+      const bad = await again.call('feed.explain', { datasetId: 1, eventId: injected.eventId });
       expect(bad.ok).toBe(false);
       if (!bad.ok) {
         expect(bad.error.code).toBe('NOT_A_CASE');
@@ -111,11 +111,11 @@ describe('feed review', () => {
     db.close();
     const again = new EngineHost({ shell: 'cli' });
     try {
-      expect((await again.openCase(casePath)).ok).toBe(true);
-      const list = await again.handle('scenario.list', {});
+      expect((await again.call('case.open', { path: casePath })).ok).toBe(true);
+      const list = await again.call('scenario.list', {});
       expect(list).toMatchObject({ ok: false, error: { code: 'NOT_A_CASE' } });
       if (!list.ok) expect(list.error.message).toMatch(/table injections, row \d+: business/);
-      const ex = await again.handle('feed.explain', { datasetId: 1, eventId: top.eventId });
+      const ex = await again.call('feed.explain', { datasetId: 1, eventId: top.eventId });
       expect(ex.ok).toBe(false);
       if (!ex.ok) expect(ex.error.code).not.toBe('INTERNAL');
     } finally {
@@ -135,14 +135,14 @@ describe('feed review', () => {
     db.close();
     const again = new EngineHost({ shell: 'cli' });
     try {
-      expect((await again.openCase(casePath)).ok).toBe(true);
-      const models = await again.handle('model.list', {});
+      expect((await again.call('case.open', { path: casePath })).ok).toBe(true);
+      const models = await again.call('model.list', {});
       expect(models).toMatchObject({ ok: false, error: { code: 'NOT_A_CASE' } });
       if (!models.ok) expect(models.error.message).toMatch(/table models is damaged: model \d+/);
-      const started = again.startScore({ datasetId: 1, modelId: iforest.model.id });
+      const started = await startJob(again, 'model.score', { datasetId: 1, modelId: iforest.model.id });
       if (!started.ok) throw new Error('the job did not start');
       expect(await started.value.done).toMatchObject({ ok: false, error: { code: 'NOT_A_CASE' } });
-      const ex = await again.handle('feed.explain', { datasetId: 1, eventId: 1 });
+      const ex = await again.call('feed.explain', { datasetId: 1, eventId: 1 });
       expect(ex).toMatchObject({ ok: false, error: { code: 'NOT_A_CASE' } });
     } finally {
       await again.close();
@@ -167,10 +167,10 @@ describe('explanations by kind of dataset', () => {
     await job(host, 'scores.refresh', { datasetId: 1, train: true });
     // the first day's windows are still filling: the Isolation Forest ranks those events, but
     // raises no alert on them
-    const every = async (view: string) => {
+    const every = async (view: FeedView) => {
       const items: FeedPage['items'] = [];
       for (let offset = 0; ; offset += 500) {
-        const got = await call<FeedPage>(host, 'feed.page', { datasetId: 1, view, offset, limit: 500 });
+        const got = await call(host, 'feed.page', { datasetId: 1, view, offset, limit: 500 });
         items.push(...got.items);
         if (got.items.length < 500) return items;
       }
@@ -185,7 +185,7 @@ describe('explanations by kind of dataset', () => {
     expect(open.some((i) => i.warmingUp)).toBe(false);
     expect(open.some((i) => i.amount === 9000)).toBe(true); // the spike, on day 2
     const top = open[0];
-    const e = await call<Explanation>(host, 'feed.explain', { datasetId: 1, eventId: top.eventId });
+    const e = await call(host, 'feed.explain', { datasetId: 1, eventId: top.eventId });
     expect(e.pattern.scenario).toBe('unmatched');
     expect(e.pattern.action).not.toMatch(/card/i);
     // its features in words name what the events are grouped by: a service, not an account

@@ -2,14 +2,6 @@
 // measure each reason, and verdicts that the next training takes as labels.
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import type {
-  Explanation,
-  FeedPage,
-  InjectionInfo,
-  ScoreDistribution,
-  StoredAlert,
-  TrainResult,
-} from '../../src-shared/domain';
 import path from 'node:path';
 import { percentileOf, RULE_POINTS } from '../../src-main/engine/feed/rank';
 import { writeApilog } from '../../src-main/engine/simulate/apilog';
@@ -41,9 +33,9 @@ async function scoredCase() {
     });
   }
   await job(env.host, 'features.build', { datasetId: 1 });
-  const gbdt = await job<TrainResult>(env.host, 'model.train', { datasetId: 1, model: 'gbdt', trees: 30 });
+  const gbdt = await job(env.host, 'model.train', { datasetId: 1, model: 'gbdt', trees: 30 });
   await job(env.host, 'model.score', { datasetId: 1, modelId: gbdt.model.id });
-  const iforest = await job<TrainResult>(env.host, 'model.train', { datasetId: 1, model: 'iforest' });
+  const iforest = await job(env.host, 'model.train', { datasetId: 1, model: 'iforest' });
   await job(env.host, 'model.score', { datasetId: 1, modelId: iforest.model.id });
   return { ...env, gbdt, iforest };
 }
@@ -62,7 +54,7 @@ describe('anomaly feed', () => {
   it('ranks on one 0–100 axis across models, explains in business terms, and learns from verdicts', async () => {
     const { host, gbdt, iforest } = await scoredCase();
     try {
-      const all = await call<FeedPage>(host, 'feed.page', {
+      const all = await call(host, 'feed.page', {
         datasetId: 1,
         view: 'all',
         offset: 0,
@@ -83,7 +75,7 @@ describe('anomaly feed', () => {
       const injectedTop = all.items.slice(0, 20).filter((i) => i.scenario !== null).length;
       expect(injectedTop).toBeGreaterThanOrEqual(15);
 
-      const open = await call<FeedPage>(host, 'feed.page', {
+      const open = await call(host, 'feed.page', {
         datasetId: 1,
         view: 'open',
         offset: 0,
@@ -95,7 +87,7 @@ describe('anomaly feed', () => {
 
       // Explanation: measured reasons, a pattern and its business rule.
       const top = open.items.find((i) => i.scenario === 'high_value_sudden') ?? open.items[0];
-      const ex = await call<Explanation>(host, 'feed.explain', { datasetId: 1, eventId: top.eventId });
+      const ex = await call(host, 'feed.explain', { datasetId: 1, eventId: top.eventId });
       expect(ex.eventId).toBe(top.eventId);
       expect(ex.score).toBeCloseTo(top.score, 1);
       expect(ex.reasons.length).toBeGreaterThan(0);
@@ -114,14 +106,14 @@ describe('anomaly feed', () => {
       // A real event that ranks high but was not injected is matched to a pattern by its reasons.
       const organic = all.items.find((i) => i.scenario === null);
       if (organic) {
-        const e2 = await call<Explanation>(host, 'feed.explain', { datasetId: 1, eventId: organic.eventId });
+        const e2 = await call(host, 'feed.explain', { datasetId: 1, eventId: organic.eventId });
         expect(['signals', 'default']).toContain(e2.pattern.matched);
       }
 
       // Verdicts move items between views at once, and can be undone.
       const first = open.items[0];
       await call(host, 'feed.verdict', { datasetId: 1, eventId: first.eventId, verdict: 'false_positive' });
-      const open2 = await call<FeedPage>(host, 'feed.page', {
+      const open2 = await call(host, 'feed.page', {
         datasetId: 1,
         view: 'open',
         offset: 0,
@@ -129,7 +121,7 @@ describe('anomaly feed', () => {
       });
       expect(open2.total).toBe(open.total - 1);
       expect(open2.items[0].eventId).not.toBe(first.eventId);
-      const fps = await call<FeedPage>(host, 'feed.page', {
+      const fps = await call(host, 'feed.page', {
         datasetId: 1,
         view: 'false_positive',
         offset: 0,
@@ -137,7 +129,7 @@ describe('anomaly feed', () => {
       });
       expect(fps.items.map((i) => i.eventId)).toEqual([first.eventId]);
       await call(host, 'feed.verdict', { datasetId: 1, eventId: first.eventId, verdict: null });
-      const open3 = await call<FeedPage>(host, 'feed.page', {
+      const open3 = await call(host, 'feed.page', {
         datasetId: 1,
         view: 'open',
         offset: 0,
@@ -148,17 +140,17 @@ describe('anomaly feed', () => {
       // The next training takes verdicts as labels: a confirmed normal event becomes a positive.
       const normal = all.items.filter((i) => i.scenario === null).at(-1)!;
       await call(host, 'feed.verdict', { datasetId: 1, eventId: normal.eventId, verdict: 'confirmed' });
-      const retrained = await job<TrainResult>(host, 'model.train', {
+      const retrained = await job(host, 'model.train', {
         datasetId: 1,
         model: 'gbdt',
         trees: 10,
       });
-      const models = await call<{ id: number; metrics: unknown }[]>(host, 'model.list', {});
+      const models = await call(host, 'model.list', {});
       expect(models.some((m) => m.id === retrained.model.id)).toBe(true);
       const positives = (retrained.test?.positives ?? 0) + (retrained.validation?.positives ?? 0);
       expect(positives).toBeGreaterThan(0);
 
-      const dist = await call<ScoreDistribution>(host, 'feed.distribution', { datasetId: 1 });
+      const dist = await call(host, 'feed.distribution', { datasetId: 1 });
       expect(dist.bins.length).toBe(40);
       expect(dist.bins.reduce((s, b) => s + b.count, 0)).toBe(all.counts.all);
       expect(dist.bins.reduce((s, b) => s + b.positives, 0)).toBeGreaterThan(0);
@@ -171,7 +163,7 @@ describe('anomaly feed', () => {
   it('refuses bad requests clearly and leaves verdicts alone', async () => {
     const { host, casePath } = await scoredCase();
     try {
-      const bad = await host.handle('feed.verdict', {
+      const bad = await host.call('feed.verdict', {
         datasetId: 1,
         eventId: 99_999_999,
         verdict: 'confirmed',
@@ -181,10 +173,10 @@ describe('anomaly feed', () => {
       const wrong = await host.handle('feed.verdict', { datasetId: 1, eventId: 5, verdict: 'maybe' });
       expect(wrong.ok).toBe(false);
       if (!wrong.ok) expect(wrong.error.message).toMatch(/verdict/);
-      const noDs = await host.handle('feed.page', { datasetId: 7, view: 'open', offset: 0, limit: 5 });
+      const noDs = await host.call('feed.page', { datasetId: 7, view: 'open', offset: 0, limit: 5 });
       expect(noDs.ok).toBe(false);
       if (!noDs.ok) expect(noDs.error.message).toMatch(/no dataset with id 7/);
-      const page = await call<FeedPage>(host, 'feed.page', {
+      const page = await call(host, 'feed.page', {
         datasetId: 1,
         view: 'confirmed',
         offset: 0,
@@ -193,7 +185,7 @@ describe('anomaly feed', () => {
       expect(page.total).toBe(0);
 
       // A verdict on an injected event goes with its injection (ids can be given again later).
-      const all = await call<FeedPage>(host, 'feed.page', {
+      const all = await call(host, 'feed.page', {
         datasetId: 1,
         view: 'all',
         offset: 0,
@@ -201,19 +193,19 @@ describe('anomaly feed', () => {
       });
       const injected = all.items.find((i) => i.scenario !== null)!;
       await call(host, 'feed.verdict', { datasetId: 1, eventId: injected.eventId, verdict: 'confirmed' });
-      const confirmed = await call<FeedPage>(host, 'feed.page', {
+      const confirmed = await call(host, 'feed.page', {
         datasetId: 1,
         view: 'confirmed',
         offset: 0,
         limit: 5,
       });
       expect(confirmed.items.map((i) => i.eventId)).toEqual([injected.eventId]);
-      const injections = await call<InjectionInfo[]>(host, 'scenario.list', {});
+      const injections = await call(host, 'scenario.list', {});
       const owner = injections.find(
         (i) => i.scenario === injected.scenario && injected.ts! >= i.start && injected.ts! <= i.end,
       )!;
       await call(host, 'scenario.remove', { injectionId: owner.injectionId });
-      const after = await call<FeedPage>(host, 'feed.page', {
+      const after = await call(host, 'feed.page', {
         datasetId: 1,
         view: 'confirmed',
         offset: 0,
@@ -241,14 +233,14 @@ describe('anomaly feed with rule alerts', () => {
       if (!r.ok) throw new Error(r.error.message);
       const datasetId = r.value.dataset.id;
       // Before any rules run or model: nothing to rank.
-      const before = await call<FeedPage>(host, 'feed.page', { datasetId, view: 'all', offset: 0, limit: 5 });
+      const before = await call(host, 'feed.page', { datasetId, view: 'all', offset: 0, limit: 5 });
       expect(before.counts.all).toBe(0);
       await job(host, 'rules.run', { datasetId });
-      const alerts = await call<StoredAlert[]>(host, 'alerts.list', { datasetId });
+      const alerts = await call(host, 'alerts.list', { datasetId });
       const crossTable = alerts.filter((a) => a.rule === 'cross_table');
       expect(crossTable.length).toBe(3);
 
-      const open = await call<FeedPage>(host, 'feed.page', {
+      const open = await call(host, 'feed.page', {
         datasetId,
         view: 'open',
         offset: 0,
@@ -263,7 +255,7 @@ describe('anomaly feed with rule alerts', () => {
       const top = open.items.find((i) => i.rules.includes('cross_table'))!;
       expect(top.score).toBeCloseTo(RULE_POINTS.HIGH * crossTable[0].confidence, 5);
 
-      const ex = await call<Explanation>(host, 'feed.explain', { datasetId, eventId: top.eventId });
+      const ex = await call(host, 'feed.explain', { datasetId, eventId: top.eventId });
       expect(ex.ruleAlerts.map((a) => a.rule)).toContain('cross_table');
       expect(ex.pattern).toMatchObject({ scenario: 'lateral_movement' });
       expect(['rule', 'injected']).toContain(ex.pattern.matched);
@@ -272,7 +264,7 @@ describe('anomaly feed with rule alerts', () => {
 
       // A rule alert judged a false positive leaves the ranking.
       await call(host, 'alert.verdict', { alertId: crossTable[0].id, verdict: 'false_positive' });
-      const after = await call<FeedPage>(host, 'feed.page', {
+      const after = await call(host, 'feed.page', {
         datasetId,
         view: 'open',
         offset: 0,

@@ -3,9 +3,17 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach } from 'vitest';
+import {
+  runJob,
+  type JobMethod,
+  type JobResultOf,
+  type Method,
+  type Params,
+  type ResultOf,
+} from '../../src-shared/contract';
 import type { IngestResult } from '../../src-shared/domain';
 import { AppFailure, type AppError, type Result } from '../../src-shared/result';
-import { EngineHost, type IngestParams } from '../../src-main/engine/host';
+import { EngineHost } from '../../src-main/engine/host';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -30,15 +38,41 @@ export async function hostWithCase(): Promise<{ host: EngineHost; dir: string; c
   const host = new EngineHost({ shell: 'cli' });
   cleanups.push(() => host.close());
   const casePath = path.join(dir, 'test.sentinel');
-  const r = await host.createCase(casePath);
+  const r = await host.call('case.create', { path: casePath });
   if (!r.ok) throw new Error(JSON.stringify(r.error));
   return { host, dir, casePath };
 }
 
-export async function ingest(host: EngineHost, params: IngestParams): Promise<Result<IngestResult>> {
-  const s = host.startIngest(params);
-  if (!s.ok) return s;
-  return s.value.done;
+/** Imports a file through the contract; resolves with how the job ended. */
+export function ingest(host: EngineHost, params: Params<'ingest.start'>): Promise<Result<IngestResult>> {
+  return runJob((m, p) => host.call(m, p), 'ingest.start', params);
+}
+
+/** Starts a job through the contract; `done` settles with how it ended. */
+export async function startJob<M extends JobMethod>(
+  host: EngineHost,
+  method: M,
+  params: Params<M>,
+): Promise<Result<{ jobId: string; done: Promise<Result<JobResultOf<M>>> }>> {
+  const started = (await host.call(method, params)) as Result<{ jobId: string }>;
+  if (!started.ok) return started;
+  const { jobId } = started.value;
+  const done = host.call('job.wait', { jobId }).then((f): Result<JobResultOf<M>> => {
+    if (!f.ok) return f;
+    return f.value.ok
+      ? { ok: true, value: f.value.result as JobResultOf<M> }
+      : { ok: false, error: f.value.error };
+  });
+  return { ok: true, value: { jobId, done } };
+}
+
+/** A job's result through the contract, or its error (started, then waited for). */
+export function jobResult<M extends JobMethod>(
+  host: EngineHost,
+  method: M,
+  params: Params<M>,
+): Promise<Result<JobResultOf<M>>> {
+  return runJob((m, p) => host.call(m, p), method, params);
 }
 
 /** Everything that identifies the state of a case file, read through a separate connection. */
@@ -73,21 +107,28 @@ export function failure(fn: () => unknown): AppError {
 }
 
 /** A request through the contract; throws on an error result. */
-export async function call<T>(host: EngineHost, method: string, params: unknown): Promise<T> {
-  const r = await host.handle(method, params);
+export async function call<M extends Method>(
+  host: EngineHost,
+  method: M,
+  params: Params<M>,
+): Promise<ResultOf<M>> {
+  const r = await host.call(method, params);
   if (!r.ok) throw new Error(JSON.stringify(r.error));
-  return r.value as T;
+  return r.value;
 }
 
 /** Starts a job through the contract and waits for its result; rejects when it fails. */
-export async function job<T>(host: EngineHost, method: string, params: unknown): Promise<T> {
-  const { jobId } = await call<{ jobId: string }>(host, method, params);
-  return new Promise((resolve, reject) => {
-    const off = host.on('job.finished', (f) => {
-      if (f.jobId !== jobId) return;
-      off();
-      if (f.ok) resolve(f.result as T);
-      else reject(new Error(JSON.stringify(f.error)));
-    });
-  });
+export async function job<M extends JobMethod>(
+  host: EngineHost,
+  method: M,
+  params: Params<M>,
+): Promise<JobResultOf<M>> {
+  const r = await jobResult(host, method, params);
+  if (!r.ok) throw new Error(JSON.stringify(r.error));
+  return r.value;
+}
+
+/** Asks a job to stop through the contract; whether it was running. */
+export async function cancel(host: EngineHost, jobId: string): Promise<boolean> {
+  return (await call(host, 'job.cancel', { jobId })).cancelled;
 }

@@ -3,11 +3,11 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { EventsPage } from '../../src-shared/domain';
 import { EngineHost } from '../../src-main/engine/host';
-import { hostWithCase, ingest, snapshot, tempDir, writeFile } from './helpers';
+import { hostWithCase, ingest, snapshot, tempDir, writeFile, startJob, cancel, call } from './helpers';
 import path from 'node:path';
 
 async function rows(host: EngineHost, datasetId: number): Promise<unknown[][]> {
-  const r = await host.handle('events.page', { datasetId, offset: 0, limit: 100 });
+  const r = await host.call('events.page', { datasetId, offset: 0, limit: 100 });
   if (!r.ok) throw new Error(JSON.stringify(r.error));
   return (r.value as EventsPage).rows;
 }
@@ -37,7 +37,7 @@ describe('ingest edge cases', () => {
     const r = await ingest(host, { path: writeFile(dir, 'odd.jsonl', lines.join('\n')) });
     if (!r.ok) throw new Error(JSON.stringify(r.error));
     expect(r.value.dataset.columns.map((c) => c.sqlName)).toEqual(['a', 'extra_fields', '_extra']);
-    const last = await host.handle('events.page', {
+    const last = await host.call('events.page', {
       datasetId: r.value.dataset.id,
       offset: 10_000,
       limit: 1,
@@ -100,12 +100,12 @@ describe('ingest edge cases', () => {
       ['ts,v', ...Array.from({ length: 600_000 }, (_, i) => `${1_700_000_000 + i},${i}`)].join('\n'),
     );
     const small = writeFile(dir, 'small.csv', 'a\n1\n');
-    const first = host.startIngest({ path: big });
-    const second = host.startIngest({ path: small });
+    const first = await startJob(host, 'ingest.start', { path: big });
+    const second = await startJob(host, 'ingest.start', { path: small });
     if (!first.ok || !second.ok) throw new Error('did not start');
     const order: string[] = [];
     void first.value.done.then(() => order.push('first'));
-    host.cancel(second.value.jobId);
+    await cancel(host, second.value.jobId);
     expect(await second.value.done).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
     order.push('second');
     await first.value.done;
@@ -117,34 +117,37 @@ describe('ingest edge cases', () => {
     const dir = tempDir();
     const casePath = path.join(dir, 'c.sentinel');
     const host = new EngineHost({ shell: 'cli' });
-    expect((await host.createCase(casePath)).ok).toBe(true);
+    expect((await host.call('case.create', { path: casePath })).ok).toBe(true);
     const before = snapshot(casePath);
     const big = writeFile(
       dir,
       'big.csv',
       ['ts,v', ...Array.from({ length: 400_000 }, (_, i) => `${1_700_000_000 + i},${i}`)].join('\n'),
     );
-    const started = host.startIngest({ path: big });
+    const started = await startJob(host, 'ingest.start', { path: big });
     if (!started.ok) throw new Error('did not start');
     await new Promise((r) => setTimeout(r, 150));
     await host.close();
     expect(await started.value.done).toMatchObject({ ok: false });
-    expect(host.state().jobs).toEqual([]);
+    expect((await call(host, 'app.state', {})).jobs).toEqual([]);
     expect(snapshot(casePath)).toEqual(before);
   });
 
   it('refuses to switch cases while an import starts, and an import while a case opens', async () => {
     const { host, dir } = await hostWithCase();
     const other = path.join(dir, 'other.sentinel');
-    const opening = host.createCase(other);
-    expect(host.startIngest({ path: writeFile(dir, 'a.csv', 'a\n1\n') })).toMatchObject({
+    const opening = host.call('case.create', { path: other });
+    expect(await startJob(host, 'ingest.start', { path: writeFile(dir, 'a.csv', 'a\n1\n') })).toMatchObject({
       ok: false,
       error: { code: 'BUSY' },
     });
     expect((await opening).ok).toBe(true);
-    const started = host.startIngest({ path: writeFile(dir, 'b.csv', 'a\n1\n') });
+    const started = await startJob(host, 'ingest.start', { path: writeFile(dir, 'b.csv', 'a\n1\n') });
     expect(started.ok).toBe(true);
-    expect(await host.openCase(other)).toMatchObject({ ok: false, error: { code: 'BUSY' } });
+    expect(await host.call('case.open', { path: other })).toMatchObject({
+      ok: false,
+      error: { code: 'BUSY' },
+    });
     if (started.ok) await started.value.done;
   });
 
@@ -160,7 +163,7 @@ describe('ingest edge cases', () => {
     raw.close();
     const again = new EngineHost({ shell: 'cli' });
     try {
-      expect(await again.openCase(casePath)).toMatchObject({
+      expect(await again.call('case.open', { path: casePath })).toMatchObject({
         ok: false,
         error: { code: 'NOT_A_CASE', message: expect.stringMatching(/altered/) },
       });
@@ -212,7 +215,9 @@ describe('adding rows to a dataset', () => {
       ok: false,
       error: { line: 3, column: 'amount' },
     });
-    expect(host.startIngest({ path: writeFile(dir, 'e.csv', 'a\n1\n'), appendTo: 99 })).toMatchObject({
+    expect(
+      await startJob(host, 'ingest.start', { path: writeFile(dir, 'e.csv', 'a\n1\n'), appendTo: 99 }),
+    ).toMatchObject({
       ok: false,
       error: { code: 'BAD_REQUEST' },
     });

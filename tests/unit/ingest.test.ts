@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { JobProgress } from '../../src-shared/domain';
-import { hostWithCase, ingest, snapshot, writeFile } from './helpers';
+import { hostWithCase, ingest, snapshot, writeFile, startJob, cancel } from './helpers';
 
 const CSV = [
   'ts,user,ip,amount,status,note',
@@ -45,7 +45,7 @@ describe('ingest', () => {
       ['status', 'TEXT', 'status'],
       ['note', 'TEXT', null],
     ]);
-    const page = await host.handle('events.page', { datasetId: ds.id, offset: 0, limit: 10 });
+    const page = await host.call('events.page', { datasetId: ds.id, offset: 0, limit: 10 });
     if (!page.ok) throw new Error(JSON.stringify(page.error));
     const p = page.value as { rows: unknown[][]; columns: string[] };
     expect(p.columns).toEqual(['id', 'ts', 'ts_2', 'user', 'ip', 'amount', 'status', 'note']);
@@ -98,7 +98,7 @@ describe('ingest', () => {
       ['surprise', 'TEXT'],
       ['(extra fields)', 'TEXT'],
     ]);
-    const page = await host.handle('events.page', { datasetId: jl.value.dataset.id, offset: 0, limit: 5 });
+    const page = await host.call('events.page', { datasetId: jl.value.dataset.id, offset: 0, limit: 5 });
     const rows = (page as { ok: true; value: { rows: unknown[][] } }).value.rows;
     expect(rows[1].slice(2)).toEqual(['2026-10-05T00:00:01Z', 'k2', '["User.ssn"]', 500, 0, '{"a":1}', null]);
   });
@@ -193,7 +193,7 @@ describe('ingest', () => {
       ok: false,
       error: { code: 'MALFORMED_INPUT', file: 'empty.csv' },
     });
-    expect(host.startIngest({ path: path.join(dir, 'missing.csv') })).toMatchObject({
+    expect(await startJob(host, 'ingest.start', { path: path.join(dir, 'missing.csv') })).toMatchObject({
       ok: false,
       error: { code: 'IO', file: 'missing.csv' },
     });
@@ -213,7 +213,7 @@ describe('ingest', () => {
     const before = snapshot(casePath);
     const progress: JobProgress[] = [];
     host.on('job.progress', (p) => progress.push(p));
-    const started = host.startIngest({ path: big });
+    const started = await startJob(host, 'ingest.start', { path: big });
     if (!started.ok) throw new Error('did not start');
     await new Promise<void>((resolve) => {
       const off = host.on('job.progress', (p) => {
@@ -223,7 +223,7 @@ describe('ingest', () => {
         }
       });
     });
-    expect(host.cancel(started.value.jobId)).toBe(true);
+    expect(await cancel(host, started.value.jobId)).toBe(true);
     const r = await started.value.done;
     expect(r).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
     expect(progress.length).toBeGreaterThan(0);

@@ -6,6 +6,7 @@ import type { LaunchedAttack, StreamAlert, StreamTick } from '../../src-shared/d
 import { EngineHost } from '../../src-main/engine/host';
 import { LiveStream } from '../../src-main/engine/live/stream';
 import { loadRulesConfig } from '../../src-main/engine/rules/config';
+import { call } from './helpers';
 
 const MINUTE = 60_000;
 
@@ -60,15 +61,15 @@ describe('live stream through the host', () => {
     host.on('stream.tick', (t) => ticks.push(t));
     host.on('stream.alert', (a) => alerts.push(a));
     try {
-      const started = await host.handle('stream.start', { speed: 600, keys: 10, seed: 3 });
+      const started = await host.call('stream.start', { speed: 600, keys: 10, seed: 3 });
       if (!started.ok) throw new Error(JSON.stringify(started.error));
       const { jobId } = started.value as { jobId: string };
-      const second = await host.handle('stream.start', {});
+      const second = await host.call('stream.start', {});
       expect(second).toMatchObject({ ok: false, error: { code: 'BUSY' } });
       const bad = await host.handle('stream.attack', { jobId, scenario: 'meteor' });
       expect(bad).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
       await expect.poll(() => ticks.length, { timeout: 30_000 }).toBeGreaterThan(0);
-      const attack = await host.handle('stream.attack', { jobId, scenario: 'brute_force' });
+      const attack = await host.call('stream.attack', { jobId, scenario: 'brute_force' });
       if (!attack.ok) throw new Error(JSON.stringify(attack.error));
       const launched = attack.value as LaunchedAttack;
       await expect
@@ -83,12 +84,12 @@ describe('live stream through the host', () => {
       const finished = new Promise((resolve) =>
         host.on('job.finished', (f) => f.jobId === jobId && resolve(f)),
       );
-      expect(await host.handle('job.cancel', { jobId })).toMatchObject({
+      expect(await host.call('job.cancel', { jobId })).toMatchObject({
         ok: true,
         value: { cancelled: true },
       });
       expect(await finished).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
-      expect(await host.handle('stream.attack', { jobId, scenario: 'brute_force' })).toMatchObject({
+      expect(await host.call('stream.attack', { jobId, scenario: 'brute_force' })).toMatchObject({
         ok: false,
       });
     } finally {
@@ -102,10 +103,10 @@ describe('live stream requests', () => {
     const host = new EngineHost({ shell: 'cli' });
     try {
       // 2,000 keys meant 14,000,000 simulated events held at once before the first live event.
-      const big = await host.handle('stream.start', { keys: 2000 });
+      const big = await host.call('stream.start', { keys: 2000 });
       expect(big).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
       if (!big.ok) expect(big.error.message).toMatch(/keys/);
-      expect(host.state().jobs).toEqual([]);
+      expect((await call(host, 'app.state', {})).jobs).toEqual([]);
     } finally {
       await host.close();
     }

@@ -11,7 +11,7 @@ import type { JobFinished } from '../../src-shared/contract';
 import type { EngineHost } from '../../src-main/engine/host';
 import { openOnnx } from '../../src-main/engine/models/onnx/score';
 import { ProtoWriter, readFieldList } from '../../src-main/engine/models/onnx/protobuf';
-import { hostWithCase, ingest, snapshot, writeFile } from './helpers';
+import { hostWithCase, ingest, snapshot, writeFile, startJob } from './helpers';
 
 const fixtures = path.resolve(__dirname, '../fixtures');
 const shared = path.resolve(__dirname, '../../../shared/data');
@@ -95,7 +95,7 @@ async function caseWithFeatures() {
   if (!r.ok) throw new Error(JSON.stringify(r.error));
   for (let k = 0; k < 24; k++) {
     const scenario = ['velocity_spike', 'high_value_sudden', 'card_testing', 'login_burst'][k % 4];
-    const inj = await env.host.handle('scenario.inject', {
+    const inj = await env.host.call('scenario.inject', {
       datasetId: 1,
       scenario,
       start: T0 + (k + 0.5) * 30_000_000,
@@ -103,14 +103,14 @@ async function caseWithFeatures() {
     });
     if (!inj.ok) throw new Error(JSON.stringify(inj.error));
   }
-  const f = env.host.startFeatures(1);
+  const f = await startJob(env.host, 'features.build', { datasetId: 1 });
   if (!f.ok) throw new Error('features');
   await f.value.done;
   return env;
 }
 
 async function score(host: EngineHost, modelFile: string) {
-  const started = host.startScore({ datasetId: 1, modelFile });
+  const started = await startJob(host, 'model.score', { datasetId: 1, path: modelFile });
   if (!started.ok) return started;
   return started.value.done as Promise<{ ok: true; value: ScoreResult } | { ok: false; error: unknown }>;
 }
@@ -170,7 +170,7 @@ describe('importing a converted model into a case', () => {
     expect(again.value.modelId).not.toBe(r.value.modelId);
 
     // Through the contract (the Models tab's "Score with an ONNX file…").
-    const viaContract = await host.handle('model.score', {
+    const viaContract = await host.call('model.score', {
       datasetId: 1,
       path: file,
       fileName: 'partner-model.onnx',
@@ -184,12 +184,12 @@ describe('importing a converted model into a case', () => {
       });
     });
     expect(finished.ok).toBe(true);
-    const feed = await host.handle('feed.page', { datasetId: 1, view: 'all', offset: 0, limit: 1 });
+    const feed = await host.call('feed.page', { datasetId: 1, view: 'all', offset: 0, limit: 1 });
     if (!feed.ok) throw new Error(JSON.stringify(feed.error));
     // The same bytes as the first file: that model is reused, and the feed ranks by it again (it
     // scored last), not by the sidecar copy kept after it.
     expect((feed.value as FeedPage).models.map((m) => [m.id, m.kind])).toEqual([[r.value.modelId, 'onnx']]);
-    const both = await host.handle('model.score', { datasetId: 1, modelId: 1, path: file });
+    const both = await host.call('model.score', { datasetId: 1, modelId: 1, path: file });
     expect(both).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
   });
 

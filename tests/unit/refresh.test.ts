@@ -2,7 +2,7 @@
 // score again; or a model is trained first (trees with labels, else an Isolation Forest).
 import { describe, expect, it } from 'vitest';
 import type { JobFinished } from '../../src-shared/contract';
-import type { FeedPage, JobProgress, RefreshResult, TrainResult } from '../../src-shared/domain';
+import type { JobProgress } from '../../src-shared/domain';
 import { call, hostWithCase, ingest, job, writeFile } from './helpers';
 
 const T0 = Date.UTC(2026, 9, 5);
@@ -28,14 +28,14 @@ describe('scores.refresh', () => {
     const off = host.on('job.progress', (p: JobProgress) => {
       if (p.kind === 'refresh' && !labels.includes(p.label)) labels.push(p.label);
     });
-    const done = await job<RefreshResult>(host, 'scores.refresh', { datasetId: 1, train: true });
+    const done = await job(host, 'scores.refresh', { datasetId: 1, train: true });
     off();
     expect(done.built.rows).toBe(4000);
     expect(done.trained?.model.kind).toBe('gbdt');
     expect(done.scored).toHaveLength(1);
     expect(done.scored[0].modelId).toBe(done.trained!.model.id);
     expect(done.scored[0].rows).toBe(4000);
-    const feed = await call<FeedPage>(host, 'feed.page', { datasetId: 1, view: 'all', offset: 0, limit: 5 });
+    const feed = await call(host, 'feed.page', { datasetId: 1, view: 'all', offset: 0, limit: 5 });
     expect(feed.models.map((m) => m.id)).toEqual([done.trained!.model.id]);
     // progress named each step it reached (ticks every 200 ms: the short ones may pass unseen)
     expect(labels.length).toBeGreaterThan(0);
@@ -46,13 +46,13 @@ describe('scores.refresh', () => {
     const { host, dir } = await hostWithCase();
     const r = await ingest(host, { path: writeFile(dir, 'tx.csv', csv(0, 3000)) });
     if (!r.ok) throw new Error(JSON.stringify(r.error));
-    const first = await job<RefreshResult>(host, 'scores.refresh', { datasetId: 1, train: true });
+    const first = await job(host, 'scores.refresh', { datasetId: 1, train: true });
     expect(first.trained?.model.kind).toBe('iforest');
-    const hbos = await job<TrainResult>(host, 'model.train', { datasetId: 1, model: 'hbos' });
+    const hbos = await job(host, 'model.train', { datasetId: 1, model: 'hbos' });
     // later events: features for them only, then both models score every event again
     const more = await ingest(host, { path: writeFile(dir, 'more.csv', csv(3000, 3300)), appendTo: 1 });
     if (!more.ok) throw new Error(JSON.stringify(more.error));
-    const again = await job<RefreshResult>(host, 'scores.refresh', {
+    const again = await job(host, 'scores.refresh', {
       datasetId: 1,
       modelIds: [first.trained!.model.id, hbos.model.id],
     });
@@ -63,7 +63,7 @@ describe('scores.refresh', () => {
       [hbos.model.id, 3300],
     ]);
     // no models and no training: the features alone
-    const features = await job<RefreshResult>(host, 'scores.refresh', { datasetId: 1 });
+    const features = await job(host, 'scores.refresh', { datasetId: 1 });
     expect(features.scored).toEqual([]);
     expect(features.built.mode).toBe('current');
   });
@@ -77,7 +77,7 @@ describe('scores.refresh', () => {
       /BAD_REQUEST/,
     );
     await expect(call(host, 'scores.refresh', { datasetId: 7, train: true })).rejects.toThrow(/no dataset/);
-    const { jobId } = await call<{ jobId: string }>(host, 'scores.refresh', { datasetId: 1, train: true });
+    const { jobId } = await call(host, 'scores.refresh', { datasetId: 1, train: true });
     const finished = new Promise<JobFinished>((resolve) => {
       const off = host.on('job.finished', (f) => {
         if (f.jobId === jobId) {
@@ -90,7 +90,7 @@ describe('scores.refresh', () => {
     const f = await finished;
     expect(f.ok).toBe(false);
     if (!f.ok) expect(f.error.code).toBe('CANCELLED');
-    const models = await call<unknown[]>(host, 'model.list', {});
+    const models = await call(host, 'model.list', {});
     expect(models).toEqual([]); // cancelled before its model was kept
   });
 });

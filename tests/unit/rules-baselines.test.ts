@@ -12,7 +12,7 @@ import { ColumnsBuilder } from '../../src-main/engine/rules/events';
 import { decodeTotal, SlotBaselines, SLOT_CODES } from '../../src-main/engine/rules/slot-baselines';
 import { METRICS, SLOTS, slotOf, weekOf } from '../../src-main/engine/rules/state';
 import { writeApilog } from '../../src-main/engine/simulate/apilog';
-import { hostWithCase, ingest } from './helpers';
+import { hostWithCase, ingest, startJob } from './helpers';
 
 const cfg = loadRulesConfig();
 const MINUTE = 60_000;
@@ -101,7 +101,7 @@ describe('baselines kept in the earlier format (running averages)', () => {
     writeApilog({ keys: 4, events: 20_000, days: 2, seed: 1 }, file);
     const r = await ingest(host, { path: file, name: 'api' });
     if (!r.ok) throw new Error(r.error.message);
-    const first = host.startRules(r.value.dataset.id);
+    const first = await startJob(host, 'rules.run', { datasetId: r.value.dataset.id });
     if (!first.ok) throw new Error(first.error.message);
     expect((await first.value.done).ok).toBe(true);
     const next = path.join(dir, 'next.jsonl');
@@ -133,8 +133,8 @@ describe('baselines kept in the earlier format (running averages)', () => {
 
     const h = new EngineHost({ shell: 'cli' });
     try {
-      expect((await h.openCase(casePath)).ok).toBe(true);
-      const s = h.startRules(r2.value.dataset.id);
+      expect((await h.call('case.open', { path: casePath })).ok).toBe(true);
+      const s = await startJob(h, 'rules.run', { datasetId: r2.value.dataset.id });
       const done = s.ok ? await s.value.done : s;
       expect(done).toMatchObject({ ok: true, value: { resumed: true } });
     } finally {

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { RulesResult, StoredAlert } from '../../src-shared/domain';
 import { EngineHost } from '../../src-main/engine/host';
 import { writeApilog } from '../../src-main/engine/simulate/apilog';
-import { hostWithCase, ingest, tempDir, writeFile } from './helpers';
+import { hostWithCase, ingest, tempDir, writeFile, startJob, cancel } from './helpers';
 
 async function caseWithLog(scenarios: Parameters<typeof writeApilog>[0]['scenarios'], days = 15) {
   const { host, dir, casePath } = await hostWithCase();
@@ -19,7 +19,7 @@ async function caseWithLog(scenarios: Parameters<typeof writeApilog>[0]['scenari
 }
 
 async function runRules(host: EngineHost, datasetId: number): Promise<RulesResult> {
-  const s = host.startRules(datasetId);
+  const s = await startJob(host, 'rules.run', { datasetId: datasetId });
   if (!s.ok) throw new Error(s.error.message);
   const r = await s.value.done;
   if (!r.ok) throw new Error(r.error.message);
@@ -41,7 +41,7 @@ describe('rules over a case', () => {
     const r = await runRules(host, datasetId);
     expect(r).toMatchObject({ datasetId, events: sim.events, alerts: 4, resumed: false });
     expect(r.byRule).toEqual({ brute_force: 1, cross_table: 3 });
-    const alerts = await host.handle('alerts.list', { datasetId });
+    const alerts = await host.call('alerts.list', { datasetId });
     expect(alerts.ok).toBe(true);
     const list = (alerts as { value: import('../../src-shared/domain').StoredAlert[] }).value;
     const bf = list.find((a) => a.rule === 'brute_force')!;
@@ -59,19 +59,19 @@ describe('rules over a case', () => {
     expect(bf.details.rateLimitFromEventId).toBe(bf.evidence[10]);
 
     // verdicts move the rule's confidence, and all of it survives closing the case
-    const v = await host.verdict(bf.id, 'false_positive');
+    const v = await host.call('alert.verdict', { alertId: bf.id, verdict: 'false_positive' });
     expect(v.ok && v.value.rule).toMatchObject({ rule: 'brute_force', confidence: 95, falsePositives: 1 });
-    const again = await host.verdict(bf.id, 'confirmed');
+    const again = await host.call('alert.verdict', { alertId: bf.id, verdict: 'confirmed' });
     expect(again.ok).toBe(false);
     await host.close();
     const reopened = new EngineHost({ shell: 'cli' });
     try {
-      expect((await reopened.openCase(casePath)).ok).toBe(true);
-      const after = await reopened.listAlerts(datasetId);
+      expect((await reopened.call('case.open', { path: casePath })).ok).toBe(true);
+      const after = await reopened.call('alerts.list', { datasetId: datasetId });
       expect(after.ok && after.value.map((a) => [a.rule, a.verdict])).toEqual(
         list.map((a) => [a.rule, a.id === bf.id ? 'false_positive' : null]),
       );
-      const conf = await reopened.ruleConfidence();
+      const conf = await reopened.call('rules.confidence', {});
       expect(conf.ok && conf.value.find((c) => c.rule === 'brute_force')).toMatchObject({ confidence: 95 });
       expect(count(casePath, 'rule_baselines')).toBeGreaterThanOrEqual(8);
     } finally {
@@ -118,7 +118,7 @@ describe('rules over a case', () => {
 
   it('catches attacks injected into a stored API log, and forgets their alerts when they are removed', async () => {
     const { host, datasetId } = await caseWithLog([]);
-    const ds = (await host.handle('case.info', {})) as {
+    const ds = (await host.call('case.info', {})) as {
       ok: true;
       value: { datasets: { id: number; columns: { name: string; role: string | null }[] }[] };
     };
@@ -126,7 +126,7 @@ describe('rules over a case', () => {
       .find((d) => d.id === datasetId)!
       .columns.find((c) => c.role === 'entity');
     expect(entity?.name).toBe('api_key'); // not the user of the login events mixed in
-    const injected = await host.handle('scenario.inject', {
+    const injected = await host.call('scenario.inject', {
       datasetId,
       scenario: 'lateral_movement',
       seed: 3,
@@ -135,11 +135,11 @@ describe('rules over a case', () => {
     const injection = injected.value as { injectionId: number; entity: string };
     const r = await runRules(host, datasetId);
     expect(r.byRule.cross_table ?? 0).toBeGreaterThanOrEqual(1);
-    const before = (await host.handle('alerts.list', { datasetId })) as { ok: true; value: StoredAlert[] };
+    const before = (await host.call('alerts.list', { datasetId })) as { ok: true; value: StoredAlert[] };
     expect(before.value.some((a) => a.rule === 'cross_table' && a.entity === injection.entity)).toBe(true);
-    const removed = await host.handle('scenario.remove', { injectionId: injection.injectionId });
+    const removed = await host.call('scenario.remove', { injectionId: injection.injectionId });
     expect(removed.ok).toBe(true);
-    const after = (await host.handle('alerts.list', { datasetId })) as { ok: true; value: StoredAlert[] };
+    const after = (await host.call('alerts.list', { datasetId })) as { ok: true; value: StoredAlert[] };
     expect(after.value.some((a) => a.rule === 'cross_table' && a.entity === injection.entity)).toBe(false);
     await host.close();
   });
@@ -148,11 +148,11 @@ describe('rules over a case', () => {
     const { host, datasetId } = await caseWithLog(['exfiltration']);
     const r = await runRules(host, datasetId);
     expect(r.incidents).toBe(1);
-    const incidents = await host.listIncidents(datasetId);
+    const incidents = await host.call('incidents.list', { datasetId: datasetId });
     expect(incidents.ok).toBe(true);
     if (!incidents.ok) return;
     expect(incidents.value[0]).toMatchObject({ kind: 'exfiltration', severity: 'HIGH' });
-    const alerts = await host.listAlerts(datasetId);
+    const alerts = await host.call('alerts.list', { datasetId: datasetId });
     const inIt = alerts.ok ? alerts.value.filter((a) => a.incidentId === incidents.value[0].id) : [];
     expect(inIt.map((a) => a.rule).sort()).toEqual(expect.arrayContaining(['data_volume', 'new_field']));
     expect(incidents.value[0].alertIds).toEqual(inIt.map((a) => a.id).sort((a, b) => a - b));
@@ -180,15 +180,15 @@ describe('rules over a case', () => {
     expect(second).toMatchObject({ resumed: true, byRule: { cross_table: 3 } });
     const rerun = await runRules(host, datasetId); // earlier than what the baselines learned: from scratch
     expect(rerun.resumed).toBe(false);
-    const all = await host.listAlerts();
+    const all = await host.call('alerts.list', {});
     expect(all.ok && all.value.length).toBe(rerun.alerts + second.alerts);
   });
 
   it('a cancelled run leaves the case as it was', async () => {
     const { host, casePath, datasetId } = await caseWithLog(['brute_force']);
-    const s = host.startRules(datasetId);
+    const s = await startJob(host, 'rules.run', { datasetId: datasetId });
     if (!s.ok) throw new Error(s.error.message);
-    host.cancel(s.value.jobId);
+    await cancel(host, s.value.jobId);
     const r = await s.value.done;
     expect(r).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
     for (const t of ['rule_runs', 'alerts', 'rule_baselines', 'rule_engine_state'])
@@ -200,7 +200,7 @@ describe('rules over a case', () => {
     const csv = writeFile(dir, 'tx.csv', 'ts,user,amount\n2026-01-05T00:00:00Z,a,1\n');
     const a = await ingest(host, { path: csv, name: 'tx' });
     if (!a.ok) throw new Error(a.error.message);
-    const s = host.startRules(a.value.dataset.id);
+    const s = await startJob(host, 'rules.run', { datasetId: a.value.dataset.id });
     const r = s.ok ? await s.value.done : s;
     expect(r).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', column: 'api_key' } });
     const lines = [
@@ -209,7 +209,7 @@ describe('rules over a case', () => {
     ];
     const b = await ingest(host, { path: writeFile(tempDir(), 'api.jsonl', lines.join('\n')), name: 'api' });
     if (!b.ok) throw new Error(b.error.message);
-    const s2 = host.startRules(b.value.dataset.id);
+    const s2 = await startJob(host, 'rules.run', { datasetId: b.value.dataset.id });
     const r2 = s2.ok ? await s2.value.done : s2;
     expect(r2).toMatchObject({ ok: false, error: { code: 'MALFORMED_INPUT', column: 'ip' } });
     expect(!r2.ok && r2.error.message).toMatch(/event 2 of dataset "api": missing field "ip"/);

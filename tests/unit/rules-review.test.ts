@@ -9,7 +9,7 @@ import { loadRulesConfig } from '../../src-main/engine/rules/config';
 import { RuleEngine } from '../../src-main/engine/rules/engine';
 import { ColumnsBuilder, sortByTime } from '../../src-main/engine/rules/events';
 import { simulate, writeApilog } from '../../src-main/engine/simulate/apilog';
-import { hostWithCase, ingest, writeFile } from './helpers';
+import { hostWithCase, ingest, writeFile, startJob } from './helpers';
 
 const cfg = loadRulesConfig();
 const cli = path.resolve(__dirname, '../../bin/sentinel.cjs');
@@ -99,7 +99,7 @@ describe('bad input through a case: a clear error, never silent corruption', () 
     const { host, dir } = await hostWithCase();
     const r = await ingest(host, { path: writeFile(dir, 'api.jsonl', lines.join('\n')), name: 'api' });
     if (!r.ok) throw new Error(r.error.message);
-    const s = host.startRules(r.value.dataset.id);
+    const s = await startJob(host, 'rules.run', { datasetId: r.value.dataset.id });
     return { host, result: s.ok ? await s.value.done : s };
   }
 
@@ -127,7 +127,7 @@ describe('hostile case content: kept baselines that were altered', () => {
     writeApilog({ keys: 4, events: 20_000, days: 2, seed: 1 }, file);
     const r = await ingest(host, { path: file, name: 'api' });
     if (!r.ok) throw new Error(r.error.message);
-    const first = host.startRules(r.value.dataset.id);
+    const first = await startJob(host, 'rules.run', { datasetId: r.value.dataset.id });
     if (!first.ok) throw new Error(first.error.message);
     expect((await first.value.done).ok).toBe(true);
     // a second dataset after the first: the kept baselines are read back
@@ -148,8 +148,8 @@ describe('hostile case content: kept baselines that were altered', () => {
       db.close();
       const h = new EngineHost({ shell: 'cli' });
       try {
-        expect((await h.openCase(copy)).ok).toBe(true);
-        const s = h.startRules(r2.value.dataset.id);
+        expect((await h.call('case.open', { path: copy })).ok).toBe(true);
+        const s = await startJob(h, 'rules.run', { datasetId: r2.value.dataset.id });
         const done = s.ok ? await s.value.done : s;
         expect(done).toMatchObject({ ok: false, error: { code: 'NOT_A_CASE' } });
         expect(!done.ok && done.error.message).toMatch(/rule_(engine_state|baselines)/);
@@ -299,8 +299,8 @@ describe('stored alerts from an altered case', () => {
     const { casePath } = await caseWithAlerts(2, 'oops');
     const h = new EngineHost({ shell: 'cli' });
     try {
-      expect((await h.openCase(casePath)).ok).toBe(true);
-      const r = await h.listAlerts();
+      expect((await h.call('case.open', { path: casePath })).ok).toBe(true);
+      const r = await h.call('alerts.list', {});
       expect(r).toMatchObject({ ok: false, error: { code: 'NOT_A_CASE' } });
       expect(!r.ok && r.error.message).toMatch(/alerts/);
     } finally {

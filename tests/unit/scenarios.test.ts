@@ -1,12 +1,13 @@
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Params } from '../../src-shared/contract';
 import type { InjectionInfo } from '../../src-shared/domain';
 import { compileFormula } from '../../src-main/engine/scenarios/formula';
 import { loadScenarioConfig, parseScenarioConfig } from '../../src-main/engine/scenarios/config';
 import { GENERATORS } from '../../src-main/engine/scenarios/generators';
 import type { EngineHost } from '../../src-main/engine/host';
-import { hostWithCase, ingest, snapshot, writeFile } from './helpers';
+import { hostWithCase, ingest, snapshot, writeFile, call } from './helpers';
 
 const T0 = Date.UTC(2026, 9, 5);
 
@@ -22,10 +23,10 @@ function csv(): string {
   return lines.join('\n') + '\n';
 }
 
-async function inject(host: EngineHost, params: Record<string, unknown>): Promise<InjectionInfo> {
-  const r = await host.handle('scenario.inject', params);
+async function inject(host: EngineHost, params: Params<'scenario.inject'>): Promise<InjectionInfo> {
+  const r = await host.call('scenario.inject', params);
   if (!r.ok) throw new Error(JSON.stringify(r.error));
-  return r.value as InjectionInfo;
+  return r.value;
 }
 
 function injectedRows(casePath: string, injectionId: number): Record<string, unknown>[] {
@@ -152,7 +153,7 @@ describe('attack scenarios', () => {
       injectedRows(casePath, exfil.injectionId).every((x) => String(x.fields).includes('User.ssn')),
     ).toBe(true);
 
-    const list = await host.handle('scenario.list', {});
+    const list = await host.call('scenario.list', {});
     expect((list as { ok: true; value: InjectionInfo[] }).value.map((i) => i.scenario)).toEqual([
       'login_burst',
       'high_value_sudden',
@@ -161,17 +162,17 @@ describe('attack scenarios', () => {
       'brute_force',
       'data_exfiltration',
     ]);
-    expect(host.state().case!.datasets[0].rows).toBe(4000 + 20 + 2 + 25 + 50 + 3 + 30);
+    expect((await call(host, 'app.state', {})).case!.datasets[0].rows).toBe(4000 + 20 + 2 + 25 + 50 + 3 + 30);
 
     for (const i of [burst, high, testing, lateral, brute, exfil]) {
-      expect(await host.handle('scenario.remove', { injectionId: i.injectionId })).toMatchObject({
+      expect(await host.call('scenario.remove', { injectionId: i.injectionId })).toMatchObject({
         ok: true,
         value: { removed: i.events },
       });
     }
     const after = snapshot(casePath);
     expect(after.datasets).toEqual(before.datasets);
-    expect(host.state().case!.datasets[0].rows).toBe(4000);
+    expect((await call(host, 'app.state', {})).case!.datasets[0].rows).toBe(4000);
   });
 
   it('is reproducible with a seed, and refuses what cannot work', async () => {
@@ -185,18 +186,18 @@ describe('attack scenarios', () => {
     );
 
     await ingest(host, { path: writeFile(dir, 'bare.csv', 'ts,cpu\n2026-10-05T00:00:00Z,1\n') });
-    expect(await host.handle('scenario.inject', { datasetId: 2, scenario: 'velocity_spike' })).toMatchObject({
+    expect(await host.call('scenario.inject', { datasetId: 2, scenario: 'velocity_spike' })).toMatchObject({
       ok: false,
       error: { code: 'BAD_REQUEST', message: expect.stringMatching(/needs a entity, amount column/) },
     });
-    expect(await host.handle('scenario.inject', { datasetId: 1, scenario: 'teleport' })).toMatchObject({
+    expect(await host.call('scenario.inject', { datasetId: 1, scenario: 'teleport' })).toMatchObject({
       ok: false,
       error: { message: expect.stringMatching(/no scenario "teleport"/) },
     });
     expect(
-      await host.handle('scenario.inject', { datasetId: 1, scenario: 'login_burst', entity: 'nobody' }),
+      await host.call('scenario.inject', { datasetId: 1, scenario: 'login_burst', entity: 'nobody' }),
     ).toMatchObject({ ok: false, error: { message: expect.stringMatching(/no events of "nobody"/) } });
-    expect(await host.handle('scenario.remove', { injectionId: 99 })).toMatchObject({
+    expect(await host.call('scenario.remove', { injectionId: 99 })).toMatchObject({
       ok: false,
       error: { code: 'BAD_REQUEST' },
     });

@@ -23,7 +23,7 @@ async function serve() {
     resolveUpload: uploads.get,
     releaseUpload: (id) => uploads.drop(id),
   });
-  const c = await host.createCase(path.join(dir, 'case.sentinel'));
+  const c = await host.call('case.create', { path: path.join(dir, 'case.sentinel') });
   expect(c.ok).toBe(true);
   const server = await startServer(host, uploads, { rendererDir: dir });
   stops.push(async () => {

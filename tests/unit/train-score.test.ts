@@ -5,8 +5,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ScoreResult, TrainResult } from '../../src-shared/domain';
 import type { EngineHost } from '../../src-main/engine/host';
-import type { TrainRequest } from '../../src-main/engine/models/train-dataset';
-import { hostWithCase, ingest, snapshot, writeFile } from './helpers';
+import type { Params } from '../../src-shared/contract';
+import { hostWithCase, ingest, snapshot, writeFile, startJob, cancel, call } from './helpers';
 
 const T0 = Date.UTC(2026, 9, 5);
 
@@ -30,8 +30,8 @@ async function done<T>(
   return r.value;
 }
 
-async function failure(host: EngineHost, req: TrainRequest) {
-  const started = host.startTrain(req);
+async function failure(host: EngineHost, req: Params<'model.train'>) {
+  const started = await startJob(host, 'model.train', req);
   if (!started.ok) return started.error;
   const r = await started.value.done;
   return r.ok ? null : r.error;
@@ -44,7 +44,7 @@ async function prepared(withInjections: boolean, extra = '') {
   if (withInjections) {
     for (let k = 0; k < 24; k++) {
       const scenario = ['velocity_spike', 'high_value_sudden', 'card_testing', 'login_burst'][k % 4];
-      const inj = await env.host.handle('scenario.inject', {
+      const inj = await env.host.call('scenario.inject', {
         datasetId: 1,
         scenario,
         start: T0 + (k + 0.5) * 30_000_000,
@@ -53,7 +53,7 @@ async function prepared(withInjections: boolean, extra = '') {
       if (!inj.ok) throw new Error(JSON.stringify(inj.error));
     }
   }
-  const f = env.host.startFeatures(1);
+  const f = await startJob(env.host, 'features.build', { datasetId: 1 });
   if (!f.ok) throw new Error('features');
   await f.value.done;
   return env;
@@ -63,7 +63,9 @@ describe('training and scoring', () => {
   it('trains gradient-boosted trees on injected scenarios, tested on the latest events, kept in the case and written out', async () => {
     const { host, dir, casePath } = await prepared(true);
     const out = path.join(dir, 'model.onnx');
-    const r = await done<TrainResult>(host.startTrain({ datasetId: 1, model: 'gbdt', out }));
+    const r = await done<TrainResult>(
+      await startJob(host, 'model.train', { datasetId: 1, model: 'gbdt', out }),
+    );
     expect(r.model).toMatchObject({ kind: 'gbdt', datasetId: 1 });
     expect(r.test!.rocAuc!).toBeGreaterThan(0.9);
     expect(r.test!.positives).toBeGreaterThan(0);
@@ -78,7 +80,7 @@ describe('training and scoring', () => {
     });
     expect(meta.featureNames).toEqual(r.model.featureNames);
 
-    const s = await done<ScoreResult>(host.startScore({ datasetId: 1 }));
+    const s = await done<ScoreResult>(await startJob(host, 'model.score', { datasetId: 1 }));
     expect(s).toMatchObject({ modelId: r.model.id, rows: 6000 + 6 * 59 });
     expect(s.anomalies).toBeGreaterThan(0);
     const db = new Database(casePath, { readonly: true });
@@ -98,10 +100,10 @@ describe('training and scoring', () => {
     }
     // the written ONNX file scores the same dataset; being the same bytes as the model kept in
     // the case, it is not kept twice (nor again when scoring with it again)
-    const again = await done<ScoreResult>(host.startScore({ datasetId: 1, modelFile: out }));
+    const again = await done<ScoreResult>(await startJob(host, 'model.score', { datasetId: 1, path: out }));
     expect(again).toMatchObject({ anomalies: s.anomalies, modelId: r.model.id });
-    await done<ScoreResult>(host.startScore({ datasetId: 1, modelFile: out }));
-    const models = await host.handle('model.list', {});
+    await done<ScoreResult>(await startJob(host, 'model.score', { datasetId: 1, path: out }));
+    const models = await host.call('model.list', {});
     expect((models as { ok: true; value: unknown[] }).value).toHaveLength(1);
   });
 
@@ -114,10 +116,12 @@ describe('training and scoring', () => {
     });
     expect(snapshot(casePath)).toEqual(before);
     for (const model of ['iforest', 'hbos'] as const) {
-      const r = await done<TrainResult>(host.startTrain({ datasetId: 1, model }));
+      const r = await done<TrainResult>(await startJob(host, 'model.train', { datasetId: 1, model }));
       expect(r.model.kind).toBe(model);
       expect(r.test).toBeNull(); // no labels to measure against
-      const s = await done<ScoreResult>(host.startScore({ datasetId: 1, modelId: r.model.id }));
+      const s = await done<ScoreResult>(
+        await startJob(host, 'model.score', { datasetId: 1, modelId: r.model.id }),
+      );
       expect(s.rows).toBe(6000);
     }
   });
@@ -134,17 +138,19 @@ describe('training and scoring', () => {
     });
     const corrupt = path.join(dir, 'broken.onnx');
     writeFileSync(corrupt, 'not a model');
-    const bad = host.startScore({ datasetId: 1, modelFile: corrupt });
+    const bad = await startJob(host, 'model.score', { datasetId: 1, path: corrupt });
     if (!bad.ok) throw new Error('start');
     expect(await bad.value.done).toMatchObject({
       ok: false,
       error: { message: expect.stringMatching(/not an ONNX model/), file: 'broken.onnx' },
     });
     // a model whose features the dataset lacks
-    const r = await done<TrainResult>(host.startTrain({ datasetId: 1, model: 'iforest' }));
-    const f2 = host.startFeatures(2);
+    const r = await done<TrainResult>(
+      await startJob(host, 'model.train', { datasetId: 1, model: 'iforest' }),
+    );
+    const f2 = await startJob(host, 'features.build', { datasetId: 2 });
     if (f2.ok) await f2.value.done;
-    const mismatch = host.startScore({ datasetId: 2, modelId: r.model.id });
+    const mismatch = await startJob(host, 'model.score', { datasetId: 2, modelId: r.model.id });
     if (!mismatch.ok) throw new Error('start');
     expect(await mismatch.value.done).toMatchObject({
       ok: false,
@@ -164,7 +170,7 @@ describe('models and a changing dataset', () => {
       lines.push(`${new Date(T0 + i * 300_000).toISOString()},u${i % 30},${10 + (i % 50)},0`);
     await ingest(host, { path: writeFile(dir, 'l.csv', lines.join('\n')) });
     for (let k = 0; k < 12; k++) {
-      const r = await host.handle('scenario.inject', {
+      const r = await host.call('scenario.inject', {
         datasetId: 1,
         scenario: 'high_value_sudden',
         start: T0 + (k + 0.5) * 70_000_000,
@@ -176,29 +182,29 @@ describe('models and a changing dataset', () => {
     expect(db.prepare('SELECT count(*) FROM ds_1 WHERE is_fraud = 1').pluck().get()).toBe(24);
     db.close();
     // features not built for the injected events yet: refused, not silently partial
-    const f = host.startFeatures(1);
+    const f = await startJob(host, 'features.build', { datasetId: 1 });
     if (f.ok) await f.value.done;
-    const inj = await host.handle('scenario.inject', { datasetId: 1, scenario: 'velocity_spike', seed: 99 });
+    const inj = await host.call('scenario.inject', { datasetId: 1, scenario: 'velocity_spike', seed: 99 });
     expect(inj.ok).toBe(true);
     expect(await failure(host, { datasetId: 1, model: 'gbdt' })).toMatchObject({
       message: expect.stringMatching(/out of date/),
     });
-    const f2 = host.startFeatures(1);
+    const f2 = await startJob(host, 'features.build', { datasetId: 1 });
     if (f2.ok) await f2.value.done;
     const trained = await done<TrainResult>(
-      host.startTrain({ datasetId: 1, model: 'gbdt', label: 'is_fraud' }),
+      await startJob(host, 'model.train', { datasetId: 1, model: 'gbdt', label: 'is_fraud' }),
     );
     expect(trained.test!.positives + trained.validation!.positives).toBeGreaterThan(0);
-    await done<ScoreResult>(host.startScore({ datasetId: 1 }));
+    await done<ScoreResult>(await startJob(host, 'model.score', { datasetId: 1 }));
     // injecting while a job runs is refused
-    const busy = host.startFeatures(1, true);
-    expect(await host.handle('scenario.inject', { datasetId: 1, scenario: 'velocity_spike' })).toMatchObject({
+    const busy = await startJob(host, 'features.build', { datasetId: 1, force: true });
+    expect(await host.call('scenario.inject', { datasetId: 1, scenario: 'velocity_spike' })).toMatchObject({
       ok: false,
       error: { code: 'BUSY' },
     });
     if (busy.ok) await busy.value.done;
     // removing an injection removes its events' scores too
-    const removed = await host.handle('scenario.remove', {
+    const removed = await host.call('scenario.remove', {
       injectionId: (inj as { ok: true; value: { injectionId: number } }).value.injectionId,
     });
     expect(removed.ok).toBe(true);
@@ -211,17 +217,14 @@ describe('models and a changing dataset', () => {
     ).toBe(0);
     after.close();
     // Cancel stops a training and keeps nothing
-    const f3 = host.startFeatures(1);
+    const f3 = await startJob(host, 'features.build', { datasetId: 1 });
     if (f3.ok) await f3.value.done;
-    const models = () =>
-      (host as unknown as { db: { request(r: object): Promise<{ value: unknown[] }> } }).db.request({
-        type: 'models',
-      });
-    const before = (await models()).value.length;
-    const started = host.startTrain({ datasetId: 1, model: 'gbdt', params: { trees: 2000 } });
+    const models = () => call(host, 'model.list', {});
+    const before = (await models()).length;
+    const started = await startJob(host, 'model.train', { datasetId: 1, model: 'gbdt', trees: 2000 });
     if (!started.ok) throw new Error('start');
-    host.cancel(started.value.jobId);
+    await cancel(host, started.value.jobId);
     expect(await started.value.done).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
-    expect((await models()).value.length).toBe(before);
+    expect((await models()).length).toBe(before);
   });
 });

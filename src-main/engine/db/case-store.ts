@@ -7,6 +7,7 @@ import {
 } from '../../../src-shared/domain';
 import { fail } from '../../../src-shared/result';
 import type { DB } from './open-case';
+import { read, write } from './session-ops';
 
 export const tableOf = (datasetId: number): string => `ds_${datasetId}`;
 
@@ -84,3 +85,16 @@ export function caseInfo(db: DB, path: string): CaseInfo {
     datasets: listDatasets(db),
   };
 }
+
+/** What the DB worker answers about the case itself. */
+export const caseOps = {
+  info: read((s) => s.info()),
+  /** Sets a key of the case's own description (case_meta). */
+  setMeta: write(
+    (s, key: string, value: string) => {
+      s.writer.prepare('INSERT OR REPLACE INTO case_meta (key, value) VALUES (?, ?)').run(key, value);
+      return null;
+    },
+    { keepsRankings: true },
+  ),
+};

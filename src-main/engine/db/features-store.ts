@@ -1,9 +1,10 @@
 // Stored features: table `features_<dataset id>` (event_id, one REAL column per feature) and
 // a row in feature_sets saying what was built from what. Written in one transaction.
-import { AppFailure } from '../../../src-shared/result';
+import { AppFailure, fail } from '../../../src-shared/result';
 import { isCancelled } from '../ingest/protocol';
 import type { StoredFeatureSet } from '../features/plan';
 import type { DB } from './open-case';
+import { write, type JobTicket } from './session-ops';
 
 export const featuresTable = (datasetId: number) => `features_${datasetId}`;
 const FEATURE_NAME = /^[a-z][a-z0-9_]{0,47}$/;
@@ -98,3 +99,14 @@ export async function writeFeatures(
     throw e;
   }
 }
+
+export const featureOps = {
+  /** Stores computed features (one transaction, after any write ahead of it). */
+  writeFeatures: write(async (s, ticket: JobTicket, w: FeatureWrite) => {
+    const job = s.job(ticket);
+    if (job.cancelled()) return fail('CANCELLED', 'feature build cancelled');
+    await writeFeatures(s.writer, w, job.cancel, (rows) => job.progress(rows, 0, 'writing'));
+    s.scheduleCheckpoint();
+    return null;
+  }),
+};

@@ -1,13 +1,14 @@
 // The DB side of an ingest: one transaction from schema to commit. The dataset becomes
 // visible only at COMMIT; a failure or cancel rolls everything back, leaving the case as it was.
 import type { MessagePort } from 'node:worker_threads';
-import { CANONICAL_ROLES, type ColumnInfo } from '../../../src-shared/domain';
-import { AppFailure, type AppError } from '../../../src-shared/result';
+import { CANONICAL_ROLES, type ColumnInfo, type DatasetInfo } from '../../../src-shared/domain';
+import { AppFailure, fail, type AppError } from '../../../src-shared/result';
 import type { BatchColumn, DbToParse, ParseToDb } from '../ingest/protocol';
 import type { Statement } from 'better-sqlite3';
 import { isCancelled } from '../ingest/protocol';
 import { tableOf } from './case-store';
 import type { DB } from './open-case';
+import { custom, type JobTicket } from './session-ops';
 
 export interface IngestMeta {
   name: string;
@@ -209,3 +210,37 @@ export function receiveIngest(
     });
   });
 }
+
+export const ingestOps = {
+  /** Writes the file a parse worker streams over `port` into a new (or the given) dataset. */
+  ingest: custom(async (s, ticket: JobTicket, port: MessagePort, meta: IngestMeta) => {
+    const job = s.job(ticket);
+    let started = false;
+    const turn = s.exclusive(async () => {
+      started = true;
+      if (job.cancelled()) return fail('CANCELLED', 'import cancelled');
+      const done = await receiveIngest(s.writer, port, meta, job.cancel, job.progress);
+      s.changed(done.datasetId);
+      return { ...done, dataset: s.dataset(done.datasetId) };
+    });
+    // An import queued behind another answers a cancel at once, not when its turn comes.
+    return new Promise<IngestDone & { dataset: DatasetInfo }>((resolve, reject) => {
+      const poll = setInterval(() => {
+        if (started || !job.cancelled()) return;
+        clearInterval(poll);
+        port.close(); // its parser stops
+        reject(new AppFailure({ code: 'CANCELLED', message: 'import cancelled' }));
+      }, 50);
+      turn.then(
+        (v) => {
+          clearInterval(poll);
+          resolve(v);
+        },
+        (e: unknown) => {
+          clearInterval(poll);
+          reject(e);
+        },
+      );
+    });
+  }),
+};

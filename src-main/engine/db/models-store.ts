@@ -3,6 +3,7 @@ import type { ModelInfo } from '../../../src-shared/domain';
 import { AppFailure, fail } from '../../../src-shared/result';
 import { isCancelled } from '../ingest/protocol';
 import type { DB } from './open-case';
+import { read, write, type JobTicket } from './session-ops';
 
 export interface ModelToSave {
   name: string;
@@ -143,3 +144,26 @@ export function listModels(db: DB): ModelInfo[] {
     };
   });
 }
+
+export const modelOps = {
+  models: read((s) => listModels(s.reader)),
+  saveModel: write((s, model: ModelToSave) => {
+    const id = saveModel(s.writer, model);
+    return listModels(s.writer).find((m) => m.id === id)!;
+  }),
+  /** A model's scores of a dataset; `model` an id, or a model from a file to keep with them. */
+  saveScores: write(
+    async (
+      s,
+      ticket: JobTicket,
+      model: number | ModelToSave,
+      datasetId: number,
+      ids: Float64Array,
+      scores: Float64Array,
+    ) => {
+      const id = await saveScores(s.writer, model, datasetId, ids, scores, s.job(ticket).cancel);
+      s.scheduleCheckpoint();
+      return id;
+    },
+  ),
+};

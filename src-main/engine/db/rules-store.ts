@@ -9,13 +9,14 @@ import type {
 import { fail } from '../../../src-shared/result';
 import { isCancelled } from '../ingest/protocol';
 import type { AlertRecord, RuleState } from '../rules/alerts';
-import { RULE_NAMES, type RuleName, type RulesConfig } from '../rules/config';
+import { loadRulesConfig, RULE_NAMES, type RuleName, type RulesConfig } from '../rules/config';
 import type { IncidentRecord } from '../rules/correlate';
 import type { SavedBaselines } from '../rules/engine';
 import { convertFormat1, SLOT_CODES } from '../rules/slot-baselines';
 import { HIST_BUCKETS, METRICS, SLOTS, weekOf } from '../rules/state';
 import { applyVerdict, reviewed, type Verdict } from '../rules/feedback';
 import type { DB } from './open-case';
+import { read, write, type JobTicket } from './session-ops';
 
 export interface RulesRun {
   datasetId: number;
@@ -441,3 +442,24 @@ export function reviewRule(db: DB, cfg: RulesConfig, rule: RuleName): RuleConfid
   putState(db, rule, next);
   return { rule, ...next };
 }
+
+/** The rule engine's reads and writes; `configPath` is a rules.yaml other than the shipped one. */
+export const ruleOps = {
+  /** Stores a rules run (alerts, incidents, baselines) in one transaction, after any write ahead of it. */
+  saveRules: write((s, ticket: JobTicket, run: RulesRun) => {
+    const job = s.job(ticket);
+    if (job.cancelled()) return fail('CANCELLED', 'rules run cancelled');
+    const id = saveRulesRun(s.writer, run, job.cancel);
+    s.scheduleCheckpoint();
+    return id;
+  }),
+  alerts: read((s, datasetId?: number, limit?: number) => listAlerts(s.reader, { datasetId, limit })),
+  incidents: read((s, datasetId?: number) => listIncidents(s.reader, { datasetId })),
+  verdict: write((s, alertId: number, verdict: Verdict, configPath?: string) =>
+    recordVerdict(s.writer, loadRulesConfig(configPath), alertId, verdict),
+  ),
+  ruleConfidence: read((s, configPath?: string) => ruleConfidence(s.reader, loadRulesConfig(configPath))),
+  reviewRule: write((s, rule: RuleName, configPath?: string) =>
+    reviewRule(s.writer, loadRulesConfig(configPath), rule),
+  ),
+};

@@ -12,6 +12,9 @@ import { fail } from '../../../src-shared/result';
 import { tableOf } from '../db/case-store';
 import { featuresTable } from '../db/features-store';
 import type { DB } from '../db/open-case';
+import { read, write } from '../db/session-ops';
+import { loadFeatureConfig } from '../features/config';
+import { loadScenarioConfig } from './config';
 import { isFailure } from '../features/load';
 import { rng as seeded } from '../random';
 import type { ScenarioSpec } from './config';
@@ -364,3 +367,28 @@ export function storedBusiness(id: number, text: string): InjectionInfo['busines
   const { risk, cost, costFormula, slaMinutes, action, escalation } = b as InjectionInfo['business'];
   return { risk, cost, costFormula, slaMinutes, action, escalation }; // nothing else is spread into the pattern
 }
+
+export const scenarioOps = {
+  /** Injects an attack scenario's events into a dataset (one transaction). */
+  inject: write((s, datasetId: number, scenario: string, params: InjectParams) => {
+    const specs = loadScenarioConfig();
+    const spec =
+      specs.get(scenario as ScenarioSpec['name']) ??
+      fail('BAD_REQUEST', `no scenario "${scenario}" (scenarios: ${[...specs.keys()].join(', ')})`);
+    const info = injectScenario(
+      s.writer,
+      s.dataset(datasetId),
+      spec,
+      params,
+      loadFeatureConfig().failureValues,
+    );
+    s.changed(datasetId);
+    return info;
+  }),
+  uninject: write((s, injectionId: number) => {
+    const r = removeInjection(s.writer, injectionId);
+    s.changed(r.datasetId);
+    return r;
+  }),
+  injections: read((s) => listInjections(s.reader)),
+};

@@ -1,11 +1,13 @@
 // Compute worker: CPU work over a case read through its own read-only connection: feature
-// builds, model training, scoring. One task per worker; results go back to the host, which
-// hands anything to store to the DB worker (the case's only writer).
+// builds, model training, scoring, rules replays. One task per worker (a cancel may end it at
+// once); results go back to the host, which hands anything to store to the DB worker (the
+// case's only writer).
 import { parentPort, workerData } from 'node:worker_threads';
-import { fail, toAppError } from '../../../src-shared/result';
+import { fail } from '../../../src-shared/result';
+import { transferring } from '../../../src-shared/rpc';
 import { listDatasets } from '../db/case-store';
 import { closeCaseDb, openCaseDb } from '../db/open-case';
-import { buildFeatures, type BuildRequest } from '../features/build';
+import { buildFeatures, type BuildOutcome, type BuildRequest } from '../features/build';
 import {
   latestModelId,
   loadScoringInput,
@@ -15,28 +17,41 @@ import {
   scoreWithDetector,
   type StoredModel,
 } from '../models/score-dataset';
-import { trainOnDataset, type TrainRequest } from '../models/train-dataset';
-import { featureBuffers } from '../models/feature-input';
+import { trainOnDataset, type TrainedModel, type TrainRequest } from '../models/train-dataset';
+import { featureBuffers, type FeatureInput } from '../models/feature-input';
 import { isCancelled } from '../ingest/protocol';
 import { replayDataset } from '../rules/replay';
 import { loadRulesConfig } from '../rules/config';
+import type { RulesRun } from '../db/rules-store';
+import { serveWorker } from '../worker-rpc';
 
-export type ComputeTask =
-  | ({ type: 'features' } & BuildRequest)
-  | ({ type: 'train'; casePath: string } & TrainRequest)
-  | {
-      type: 'score';
-      casePath: string;
-      datasetId: number;
-      modelId?: number;
-      modelFile?: string;
-      modelName?: string;
-    }
-  | { type: 'rules'; casePath: string; datasetId: number; configPath?: string };
+export interface ScoreTask {
+  casePath: string;
+  datasetId: number;
+  modelId?: number;
+  modelFile?: string;
+  /** Name to keep a model file under (an upload's own name, not its temporary one). */
+  modelName?: string;
+}
 
-const { task, cancel } = workerData as { task: ComputeTask; cancel: SharedArrayBuffer };
-const port = parentPort!;
-const progress = (phase: string, rows: number) => port.postMessage({ type: 'progress', phase, rows });
+/** Scored here (detectors), or the model and its inputs for the ONNX worker (`scores` null). */
+export interface ScoreReady {
+  model: StoredModel;
+  ids: Float64Array;
+  features: FeatureInput;
+  scores: Float64Array | null;
+}
+
+export type ComputeApi = {
+  features: { params: BuildRequest; result: BuildOutcome };
+  train: { params: TrainRequest & { casePath: string }; result: TrainedModel };
+  score: { params: ScoreTask; result: ScoreReady };
+  rules: { params: { casePath: string; datasetId: number; configPath?: string }; result: RulesRun };
+};
+export type ComputeEvents = { progress: { phase: string; rows: number } };
+
+const cancel = new Int32Array((workerData as { cancel: SharedArrayBuffer }).cancel);
+const cancelled = () => isCancelled(cancel);
 
 /** Runs `work` with a read-only view of the case and the dataset it is about. */
 async function withDataset<T>(
@@ -55,64 +70,45 @@ async function withDataset<T>(
   }
 }
 
-async function run(): Promise<void> {
-  switch (task.type) {
-    case 'features': {
-      const outcome = buildFeatures(task, new Int32Array(cancel), progress);
-      const transfer =
-        outcome.mode === 'current'
-          ? []
-          : [outcome.write.ids.buffer, ...outcome.write.values.map((v) => v.buffer)];
-      port.postMessage({ type: 'done', outcome }, transfer as ArrayBuffer[]);
-      return;
-    }
-    case 'train': {
-      const flag = new Int32Array(cancel);
-      const trained = await withDataset(task.casePath, task.datasetId, (db, ds) =>
-        trainOnDataset(
-          db,
-          ds,
-          task,
-          (done) => progress('training', done),
-          () => isCancelled(flag),
-        ),
-      );
-      port.postMessage({ type: 'done', outcome: trained });
-      return;
-    }
-    case 'score': {
-      // Detectors are scored here; ONNX models come back with their inputs for the ONNX worker.
-      const out = await withDataset(task.casePath, task.datasetId, (db, ds) => {
-        const model: StoredModel = task.modelFile
-          ? readModelFile(task.modelFile, task.modelName)
-          : readStoredModel(db, task.modelId ?? latestModelId(db, ds.id));
-        progress('reading', 0);
-        const input = loadScoringInput(db, ds, model);
-        progress('scoring', input.ids.length);
-        const scores =
-          scoresInProcess(model) && Array.isArray(input.features)
-            ? scoreWithDetector(model, input.features)
-            : null;
-        return { model, ids: input.ids, features: scores ? [] : input.features, scores };
-      });
-      const transfer = [
-        out.ids.buffer,
-        ...featureBuffers(out.features),
-        ...(out.scores ? [out.scores.buffer] : []),
-      ];
-      port.postMessage({ type: 'done', outcome: out }, transfer as ArrayBuffer[]);
-      return;
-    }
-    case 'rules': {
-      const flag = new Int32Array(cancel);
-      const cfg = loadRulesConfig(task.configPath);
-      const run = await withDataset(task.casePath, task.datasetId, (db, ds) =>
-        replayDataset(db, ds, progress, () => isCancelled(flag), cfg),
-      );
-      port.postMessage({ type: 'done', outcome: run });
-      return;
-    }
-  }
-}
-
-run().catch((e: unknown) => port.postMessage({ type: 'error', error: toAppError(e) }));
+serveWorker<ComputeApi, ComputeEvents>(parentPort!, {
+  features: (task, { emit }) => {
+    const outcome = buildFeatures(task, cancel, (phase, rows) => emit('progress', { phase, rows }));
+    return transferring(
+      outcome,
+      outcome.mode === 'current'
+        ? []
+        : [outcome.write.ids.buffer, ...outcome.write.values.map((v) => v.buffer)],
+    );
+  },
+  train: (task, { emit }) =>
+    withDataset(task.casePath, task.datasetId, (db, ds) =>
+      trainOnDataset(db, ds, task, (done) => emit('progress', { phase: 'training', rows: done }), cancelled),
+    ),
+  score: async (task, { emit }) => {
+    // Detectors are scored here; ONNX models come back with their inputs for the ONNX worker.
+    const out = await withDataset(task.casePath, task.datasetId, (db, ds): ScoreReady => {
+      const model: StoredModel = task.modelFile
+        ? readModelFile(task.modelFile, task.modelName)
+        : readStoredModel(db, task.modelId ?? latestModelId(db, ds.id));
+      emit('progress', { phase: 'reading', rows: 0 });
+      const input = loadScoringInput(db, ds, model);
+      emit('progress', { phase: 'scoring', rows: input.ids.length });
+      const scores =
+        scoresInProcess(model) && Array.isArray(input.features)
+          ? scoreWithDetector(model, input.features)
+          : null;
+      return { model, ids: input.ids, features: scores ? [] : input.features, scores };
+    });
+    return transferring(out, [
+      out.ids.buffer,
+      ...featureBuffers(out.features),
+      ...(out.scores ? [out.scores.buffer] : []),
+    ]);
+  },
+  rules: (task, { emit }) => {
+    const cfg = loadRulesConfig(task.configPath);
+    return withDataset(task.casePath, task.datasetId, (db, ds) =>
+      replayDataset(db, ds, (phase, rows) => emit('progress', { phase, rows }), cancelled, cfg),
+    );
+  },
+});

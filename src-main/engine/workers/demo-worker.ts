@@ -1,10 +1,11 @@
 // Demo worker: writes the demo case's source files (generation is CPU work: keep it off the host).
-import { parentPort, workerData } from 'node:worker_threads';
-import { toAppError } from '../../../src-shared/result';
-import { writeDemoFiles } from '../demo/demo-data';
+import { parentPort } from 'node:worker_threads';
+import { writeDemoFiles, type DemoFile } from '../demo/demo-data';
+import { serveWorker } from '../worker-rpc';
 
-const { dir } = workerData as { dir: string };
-writeDemoFiles(dir, (name) => parentPort!.postMessage({ type: 'file', name })).then(
-  (files) => parentPort!.postMessage({ type: 'done', files }),
-  (e: unknown) => parentPort!.postMessage({ type: 'error', error: toAppError(e) }),
-);
+export type DemoApi = { write: { params: { dir: string }; result: DemoFile[] } };
+export type DemoEvents = { file: string };
+
+serveWorker<DemoApi, DemoEvents>(parentPort!, {
+  write: ({ dir }, { emit }) => writeDemoFiles(dir, (name) => emit('file', name)),
+});

@@ -1,40 +1,43 @@
 // ONNX worker: the one thread of the process that loads onnxruntime-node (its native addon
 // can be loaded by one thread per process only). Scores batches of rows with a model.
 import { parentPort } from 'node:worker_threads';
-import { toAppError } from '../../../src-shared/result';
+import { transferring } from '../../../src-shared/rpc';
 import type { FeatureInput } from '../models/feature-input';
 import { openOnnx, type OnnxScorer } from '../models/onnx/score';
+import { serveWorker } from '../worker-rpc';
 
-const port = parentPort!;
+export type OnnxApi = {
+  score: {
+    params: { key: string; name: string; model: Uint8Array; features: FeatureInput };
+    result: { scores: Float64Array; featureNames: string[] | null };
+  };
+};
+
 const sessions = new Map<string, OnnxScorer>(); // by model key, the last few
 
-type ScoreMessage = { seq: number; key: string; name: string; model: Uint8Array; features: FeatureInput };
-
-async function handle(m: ScoreMessage): Promise<void> {
-  try {
-    let scorer = sessions.get(m.key);
-    if (!scorer) {
-      scorer = await openOnnx(m.model, m.name);
-      if (sessions.size >= 4) {
-        const [oldKey, old] = sessions.entries().next().value as [string, OnnxScorer];
-        sessions.delete(oldKey);
-        await old.release();
-      }
-      sessions.set(m.key, scorer);
+async function score({ key, name, model, features }: OnnxApi['score']['params']) {
+  let scorer = sessions.get(key);
+  if (!scorer) {
+    scorer = await openOnnx(model, name);
+    if (sessions.size >= 4) {
+      const [oldKey, old] = sessions.entries().next().value as [string, OnnxScorer];
+      sessions.delete(oldKey);
+      await old.release();
     }
-    // widened to float64 here, off the host's thread, as every other score is
-    const scores = Float64Array.from(await scorer.score(m.features));
-    port.postMessage({ seq: m.seq, ok: true, scores, featureNames: scorer.featureNames }, [
-      scores.buffer as ArrayBuffer,
-    ]);
-  } catch (e) {
-    port.postMessage({ seq: m.seq, ok: false, error: toAppError(e) });
+    sessions.set(key, scorer);
   }
+  // widened to float64 here, off the host's thread, as every other score is
+  const scores = Float64Array.from(await scorer.score(features));
+  return transferring({ scores, featureNames: scorer.featureNames }, [scores.buffer]);
 }
 
 // One request at a time: a session is never released while another request uses it, and a
 // model is never opened twice at once. (onnxruntime runs each request on its own threads.)
-let queue: Promise<void> = Promise.resolve();
-port.on('message', (m: ScoreMessage) => {
-  queue = queue.then(() => handle(m));
+let queue: Promise<unknown> = Promise.resolve();
+serveWorker<OnnxApi>(parentPort!, {
+  score: (params) => {
+    const turn = queue.then(() => score(params));
+    queue = turn.catch(() => undefined);
+    return turn;
+  },
 });

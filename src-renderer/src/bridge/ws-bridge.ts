@@ -1,17 +1,9 @@
 // Serve-mode bridge: the engine host behind a WebSocket on the same origin as the page.
 // The session cookie (HttpOnly) authenticates both the socket and uploads; the renderer never
 // sees a token.
-import type {
-  Bridge,
-  EventMap,
-  EventName,
-  Method,
-  Params,
-  ResultOf,
-  WireMessage,
-  WireRequest,
-} from '../../../src-shared/contract';
+import type { Bridge, EventMap, EventName, Method, Params, ResultOf } from '../../../src-shared/contract';
 import type { AppError, Result } from '../../../src-shared/result';
+import { RpcClient } from '../../../src-shared/rpc';
 
 export type ConnectionState = 'connecting' | 'open' | 'closed';
 
@@ -36,13 +28,8 @@ const QUEUE_TIMEOUT_MS = 30_000;
 const BACKOFF_MIN_MS = 250;
 const BACKOFF_MAX_MS = 8_000;
 
-interface Pending {
-  resolve: (r: Result<unknown>) => void;
-}
-interface Queued extends Pending {
-  request: WireRequest;
-  timer: ReturnType<typeof setTimeout>;
-}
+/** The contract as the shared RPC sees it: method → params and result. */
+type ContractApi = { [M in Method]: { params: Params<M>; result: ResultOf<M> } };
 
 export interface WsBridgeOptions {
   url?: string;
@@ -61,13 +48,15 @@ export function createWsBridge(options: WsBridgeOptions = {}): ConnectedBridge {
 
   let socket: WebSocket | null = null;
   let state: ConnectionState = 'connecting';
-  let nextId = 1;
   let attempts = 0;
   let reconnectTimer: ReturnType<typeof setTimeout> | null = null;
-  const pending = new Map<number, Pending>();
-  const queue: Queued[] = [];
-  const listeners = new Map<EventName, Set<(payload: never) => void>>();
+  /** Calls made while the socket was not open: sent when it opens, failed after a while. */
+  const queue: { send: () => void; timer: ReturnType<typeof setTimeout> }[] = [];
   const connectionListeners = new Set<(s: ConnectionState) => void>();
+  const rpc = new RpcClient<ContractApi, EventMap>((m) => {
+    if (!socket || socket.readyState !== WS.OPEN) throw new Error('not connected');
+    socket.send(JSON.stringify(m));
+  }, 'the workstation');
 
   const setState = (s: ConnectionState) => {
     if (s === state) return;
@@ -75,50 +64,23 @@ export function createWsBridge(options: WsBridgeOptions = {}): ConnectedBridge {
     for (const l of [...connectionListeners]) l(s);
   };
 
-  const send = (ws: WebSocket, request: WireRequest, p: Pending): void => {
-    pending.set(request.id, p);
-    try {
-      ws.send(JSON.stringify(request));
-    } catch {
-      pending.delete(request.id);
-      p.resolve({ ok: false, error: LOST });
-    }
-  };
-
   const flush = (): void => {
-    const ws = socket;
-    if (!ws || ws.readyState !== WS.OPEN) return;
-    while (queue.length) {
+    while (queue.length && socket?.readyState === WS.OPEN) {
       const q = queue.shift()!;
       clearTimeout(q.timer);
-      send(ws, q.request, q);
+      q.send();
     }
   };
 
   const onMessage = (ev: MessageEvent): void => {
-    let msg: WireMessage;
+    let msg: unknown;
     try {
-      msg = JSON.parse(typeof ev.data === 'string' ? ev.data : String(ev.data)) as WireMessage;
+      msg = JSON.parse(typeof ev.data === 'string' ? ev.data : String(ev.data));
     } catch {
       console.warn('sentinel: ignoring a message that is not JSON');
       return;
     }
-    if (msg.kind === 'result') {
-      const p = pending.get(msg.id);
-      if (!p) return;
-      pending.delete(msg.id);
-      p.resolve(msg.result);
-    } else if (msg.kind === 'event') {
-      const set = listeners.get(msg.event);
-      if (!set) return;
-      for (const l of [...set]) {
-        try {
-          (l as (payload: unknown) => void)(msg.payload);
-        } catch (e) {
-          console.error(`sentinel: a ${msg.event} listener failed`, e);
-        }
-      }
-    }
+    if (!rpc.receive(msg)) console.warn('sentinel: ignoring a message that is not a reply or an event');
   };
 
   const scheduleReconnect = (): void => {
@@ -156,9 +118,7 @@ export function createWsBridge(options: WsBridgeOptions = {}): ConnectedBridge {
       if (socket !== ws) return;
       socket = null;
       // Requests already sent will never be answered: fail them now.
-      const lost = [...pending.values()];
-      pending.clear();
-      for (const p of lost) p.resolve({ ok: false, error: LOST });
+      rpc.failPending(LOST);
       setState('closed');
       scheduleReconnect();
     };
@@ -191,16 +151,11 @@ export function createWsBridge(options: WsBridgeOptions = {}): ConnectedBridge {
     },
 
     invoke<M extends Method>(method: M, params: Params<M>): Promise<Result<ResultOf<M>>> {
-      return new Promise<Result<ResultOf<M>>>((resolve) => {
-        const request: WireRequest = { id: nextId++, method, params };
-        const p: Pending = { resolve: resolve as (r: Result<unknown>) => void };
-        if (socket && socket.readyState === WS.OPEN) {
-          send(socket, request, p);
-          return;
-        }
-        const q: Queued = {
-          ...p,
-          request,
+      const call = () => rpc.call(method, params) as Promise<Result<ResultOf<M>>>;
+      if (socket && socket.readyState === WS.OPEN) return call();
+      return new Promise((resolve) => {
+        const q = {
+          send: () => void call().then(resolve),
           timer: setTimeout(() => {
             const i = queue.indexOf(q);
             if (i >= 0) queue.splice(i, 1);
@@ -212,12 +167,7 @@ export function createWsBridge(options: WsBridgeOptions = {}): ConnectedBridge {
     },
 
     on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void {
-      let set = listeners.get(event);
-      if (!set) listeners.set(event, (set = new Set()));
-      set.add(listener as (payload: never) => void);
-      return () => {
-        set.delete(listener as (payload: never) => void);
-      };
+      return rpc.on(event, listener);
     },
 
     async stageFile(file: File): Promise<Result<{ path?: string; uploadId?: string; fileName: string }>> {

@@ -1,0 +1,94 @@
+// `sentinel demo`, `ingest`, `info`: cases and the data in them.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { CaseInfo, DataFormat } from '../../src-shared/domain';
+import { checkFlags, str, UsageError } from './args';
+import { cliHost, job, onCase, print, unwrap, type CommandGroup } from './shared';
+
+function summary(info: CaseInfo) {
+  return {
+    path: info.path,
+    schemaVersion: info.schemaVersion,
+    datasets: info.datasets.map((d) => ({
+      id: d.id,
+      name: d.name,
+      rows: d.rows,
+      format: d.format,
+      columns: d.columns.length,
+      timeColumn: d.timeColumn,
+    })),
+  };
+}
+
+function infoText(info: CaseInfo): string {
+  const lines = [`${info.path} (schema ${info.schemaVersion})`];
+  for (const d of info.datasets)
+    lines.push(
+      `  ${d.id}  ${d.name}  ${d.rows.toLocaleString('en-US')} rows  ${d.columns.length} columns  ${d.format}`,
+    );
+  if (!info.datasets.length) lines.push('  (no datasets)');
+  return lines.join('\n');
+}
+
+export const caseCommands: CommandGroup = {
+  usage: `  demo    --case FILE [--json]                       create the demo case
+  ingest  FILE --case FILE [--dataset NAME] [--format csv|tsv|jsonl] [--time-column COL] [--json]
+  info    --case FILE [--json]                       schema version and datasets`,
+  commands: {
+    async demo(args, json) {
+      checkFlags(args, ['case', 'json']);
+      const host = cliHost(json);
+      try {
+        await job(host, 'demo.create', { path: path.resolve(str(args, 'case', true)) });
+        const info = unwrap(await host.call('case.info', {}));
+        print(json, summary(info), infoText(info));
+      } finally {
+        await host.close();
+      }
+      return 0;
+    },
+
+    async ingest(args, json) {
+      checkFlags(args, ['case', 'dataset', 'format', 'time-column', 'json']);
+      const file = args.positional[0];
+      if (!file) throw new UsageError('ingest needs the data file to read');
+      const casePath = path.resolve(str(args, 'case', true));
+      const format = str(args, 'format') as DataFormat | undefined;
+      if (format && !['csv', 'tsv', 'jsonl'].includes(format))
+        throw new UsageError(`--format must be csv, tsv or jsonl, not "${format}"`);
+      const host = cliHost(json);
+      try {
+        unwrap(await host.call(existsSync(casePath) ? 'case.open' : 'case.create', { path: casePath }));
+        const r = await job(host, 'ingest.start', {
+          path: path.resolve(file),
+          name: str(args, 'dataset'),
+          format,
+          timeColumn: str(args, 'time-column'),
+        });
+        const out = {
+          dataset: r.dataset.name,
+          rows: r.rows,
+          columns: r.dataset.columns.map((c) => ({ name: c.name, type: c.type, role: c.role })),
+          bytes: r.bytes,
+          seconds: r.seconds,
+        };
+        print(
+          json,
+          out,
+          `${out.dataset}: ${out.rows.toLocaleString('en-US')} rows, ${out.columns.length} columns in ${out.seconds.toFixed(2)} s`,
+        );
+      } finally {
+        await host.close();
+      }
+      return 0;
+    },
+
+    async info(args, json) {
+      checkFlags(args, ['case', 'json']);
+      await onCase(args, json, async (_host, info) => {
+        print(json, summary(info), infoText(info));
+      });
+      return 0;
+    },
+  },
+};

@@ -1,0 +1,32 @@
+// Everything the DB worker can be asked, by name: the domains' tables of operations merged.
+// A new request on the case adds an operation to its domain's store; nothing here changes
+// unless a domain is new.
+import type { CaseInfo } from '../../../src-shared/domain';
+import { scenarioOps } from '../scenarios/inject';
+import { caseOps } from './case-store';
+import { eventOps } from './events-store';
+import { featureOps } from './features-store';
+import { feedOps } from './feed-store';
+import { ingestOps } from './ingest-writer';
+import { labelOps } from './labels-store';
+import { modelOps } from './models-store';
+import { ruleOps } from './rules-store';
+import type { DbApiOf } from './session-ops';
+
+export const DB_OPS = {
+  ...caseOps,
+  ...eventOps,
+  ...ingestOps,
+  ...featureOps,
+  ...modelOps,
+  ...feedOps,
+  ...labelOps,
+  ...ruleOps,
+  ...scenarioOps,
+};
+
+/** The DB worker's RPC API: the operations, plus opening and closing the case. */
+export type DbApi = DbApiOf<typeof DB_OPS> & {
+  open: { params: [path: string, create: boolean]; result: CaseInfo };
+  close: { params: []; result: null };
+};

@@ -1,0 +1,13 @@
+// Opening and creating cases.
+import path from 'node:path';
+import { err, ok } from '../../../src-shared/result';
+import type { DomainHandlers } from './context';
+
+export const caseHandlers = {
+  'case.info': (_p, ctx) => {
+    const info = ctx.current();
+    return info ? ok(info) : err('NO_CASE', 'no case is open');
+  },
+  'case.open': (p, ctx) => ctx.switchCase(path.resolve(p.path)),
+  'case.create': (p, ctx) => ctx.switchCase(path.resolve(p.path), { create: true }),
+} satisfies DomainHandlers;

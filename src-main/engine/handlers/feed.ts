@@ -1,0 +1,40 @@
+// The anomaly feed: pages and the score distribution (ranked in the DB worker), explanations
+// (features re-scored at typical values), and the analyst's verdicts.
+import { AppFailure, ok, toAppError } from '../../../src-shared/result';
+import { explain } from '../feed/explain';
+import { loadFeatureConfig } from '../features/config';
+import { scoresInProcess, scoreWithDetector, type StoredModel } from '../models/score-dataset';
+import { scoreOnnx } from '../onnx-client';
+import { loadScenarioConfig, loadUnmatchedRule, type ScenarioSpec } from '../scenarios/config';
+import type { DomainHandlers } from './context';
+
+/** Scores a few rows with a stored model: in this thread for detectors, else in the ONNX worker. */
+async function scoreStored(model: StoredModel, columns: Float32Array[]): Promise<Float64Array> {
+  if (scoresInProcess(model)) return scoreWithDetector(model, columns);
+  const r = await scoreOnnx(model.body, model.name, columns);
+  if (!r.ok) throw new AppFailure(r.error);
+  return r.value.scores;
+}
+
+export const feedHandlers = {
+  'feed.page': (query, ctx) => ctx.onCase('feed', query),
+  'feed.distribution': ({ datasetId, modelId }, ctx) => ctx.onCase('distribution', datasetId, modelId),
+  'feed.explain': async ({ datasetId, eventId }, ctx) => {
+    const input = await ctx.onCase('explainInput', datasetId, eventId);
+    if (!input.ok) return input;
+    try {
+      const config = {
+        specs: loadFeatureConfig().features,
+        scenarios: loadScenarioConfig() as Map<string, ScenarioSpec>,
+        unmatched: loadUnmatchedRule(),
+      };
+      return ok(await explain(input.value, scoreStored, config));
+    } catch (e) {
+      return { ok: false, error: toAppError(e) };
+    }
+  },
+  'feed.verdict': async ({ datasetId, eventId, verdict }, ctx) => {
+    const r = await ctx.onCase('eventVerdict', datasetId, eventId, verdict);
+    return r.ok ? ok({ verdict: r.value }) : r;
+  },
+} satisfies DomainHandlers;
