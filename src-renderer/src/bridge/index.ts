@@ -24,12 +24,9 @@ function unavailableBridge(): Bridge {
   };
 }
 
-let bridge: Bridge | null = null;
-
-export function getBridge(): Bridge {
-  bridge ??=
-    window.sentinel ?? (/^https?:$/.test(location.protocol) ? createWsBridge() : unavailableBridge());
-  return bridge;
+/** The shell's bridge: made once, by the store (startApp), which keeps it. */
+export function createBridge(): Bridge {
+  return window.sentinel ?? (/^https?:$/.test(location.protocol) ? createWsBridge() : unavailableBridge());
 }
 
 export { isConnectedBridge, type ConnectedBridge, type ConnectionState } from './ws-bridge';

@@ -2,13 +2,16 @@
 // work the alerts (observed against baseline, confidence, evidence) and judge them with one key;
 // each verdict moves its rule's confidence, shown at the top with the rules disabled for review.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { DatasetInfo, IncidentInfo, RuleConfidenceInfo, StoredAlert } from '../../../src-shared/domain';
+import type { DatasetInfo } from '../../../src-shared/domain';
 import { detailLabel, detailValue, formatInt, formatNumber, formatTs, spaced } from '../format';
 import { useTriageKeys } from '../hooks/useTriageKeys';
+import { useRequest } from '../hooks/useRequest';
 import { appBridge, bumpData, runJob, showError, showNotice, useStore, selectCaseBusy } from '../store';
 import { EmptyState } from './EmptyState';
 import { SeverityBadge } from './feed/Severity';
 import { VerdictBar } from './VerdictBar';
+
+const NONE: never[] = [];
 
 /** "10-16 16:00 · 12 min" (UTC): the window's start and length. */
 function windowText(a: { start: number; end: number }, full = false): string {
@@ -18,32 +21,12 @@ function windowText(a: { start: number; end: number }, full = false): string {
 }
 
 export function AlertsView({ dataset }: { dataset: DatasetInfo }) {
-  const dataVersion = useStore((s) => s.dataVersion);
   const busy = useStore(selectCaseBusy);
-  const [alerts, setAlerts] = useState<StoredAlert[] | null>(null);
-  const [incidents, setIncidents] = useState<IncidentInfo[]>([]);
-  const [rules, setRules] = useState<RuleConfidenceInfo[]>([]);
+  const alerts = useRequest('alerts.list', { datasetId: dataset.id }, 'Could not list the alerts').data;
+  const incidents = useRequest('incidents.list', { datasetId: dataset.id }).data ?? NONE;
+  const rules = useRequest('rules.confidence', {}).data ?? NONE;
   const [selected, setSelected] = useState(0);
   const tableRef = useRef<HTMLDivElement | null>(null);
-
-  useEffect(() => {
-    let live = true;
-    const b = appBridge();
-    void Promise.all([
-      b.invoke('alerts.list', { datasetId: dataset.id }),
-      b.invoke('incidents.list', { datasetId: dataset.id }),
-      b.invoke('rules.confidence', {}),
-    ]).then(([a, i, c]) => {
-      if (!live) return;
-      if (a.ok) setAlerts(a.value);
-      else showError(a.error, 'Could not list the alerts');
-      if (i.ok) setIncidents(i.value);
-      if (c.ok) setRules(c.value);
-    });
-    return () => {
-      live = false;
-    };
-  }, [dataset.id, dataVersion]);
 
   // Newest and most severe first: what to look at now.
   const sorted = useMemo(() => {

@@ -1,8 +1,9 @@
 // Features and models of a dataset: build features, train (trees, Isolation Forest, HBOS) with a
 // stated threshold policy, score with any model of the case, and read each model's metrics.
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import type { DatasetInfo, ModelInfo } from '../../../src-shared/domain';
 import { formatInt } from '../format';
+import { useRequest } from '../hooks/useRequest';
 import { appBridge, runJob, showError, useStore, selectCaseBusy } from '../store';
 
 type Kind = 'gbdt' | 'iforest' | 'hbos';
@@ -17,9 +18,8 @@ const KIND_LABEL: Record<ModelInfo['kind'], string> = {
 const f3 = (v: number | null | undefined) => (v === null || v === undefined ? '–' : v.toFixed(3));
 
 export function ModelsView({ dataset }: { dataset: DatasetInfo }) {
-  const dataVersion = useStore((s) => s.dataVersion);
   const busy = useStore(selectCaseBusy);
-  const [models, setModels] = useState<ModelInfo[] | null>(null);
+  const models = useRequest('model.list', {}, 'Could not list the models').data;
   const [kind, setKind] = useState<Kind>('gbdt');
   const [trees, setTrees] = useState('100');
   const [depth, setDepth] = useState('6');
@@ -45,20 +45,6 @@ export function ModelsView({ dataset }: { dataset: DatasetInfo }) {
       `Could not score ${dataset.name} with ${file.name}`,
     );
   };
-
-  useEffect(() => {
-    let live = true;
-    void appBridge()
-      .invoke('model.list', {})
-      .then((r) => {
-        if (!live) return;
-        if (r.ok) setModels(r.value);
-        else showError(r.error, 'Could not list the models');
-      });
-    return () => {
-      live = false;
-    };
-  }, [dataVersion]);
 
   const train = (e: FormEvent) => {
     e.preventDefault();

@@ -1,44 +1,26 @@
 // Attack scenarios for trainers and for testing models: inject one into the dataset (labelled,
 // removable), see its business rule and cost, then bring the features and scores up to date.
-import { useEffect, useMemo, useState, type FormEvent } from 'react';
-import {
-  domainOf,
-  type DatasetInfo,
-  type InjectionInfo,
-  type ScenarioInfo,
-} from '../../../src-shared/domain';
+import { useMemo, useState, type FormEvent } from 'react';
+import { domainOf, type DatasetInfo, type InjectionInfo } from '../../../src-shared/domain';
 import { formatInt, formatNumber, formatTs } from '../format';
+import { useRequest } from '../hooks/useRequest';
 import { appBridge, bumpData, showError, showNotice, updateScores, useStore, selectCaseBusy } from '../store';
 import { SeverityBadge } from './feed/Severity';
 
 export function ScenariosView({ dataset }: { dataset: DatasetInfo }) {
-  const dataVersion = useStore((s) => s.dataVersion);
   const busy = useStore(selectCaseBusy);
-  const [catalog, setCatalog] = useState<ScenarioInfo[] | null>(null);
-  const [injections, setInjections] = useState<InjectionInfo[]>([]);
+  const catalog = useRequest('scenario.catalog', {}, 'Could not read the scenarios').data;
+  const listed = useRequest('scenario.list', {}, 'Could not list the injections').data;
+  const injections = useMemo(
+    () => (listed ?? []).filter((i) => i.datasetId === dataset.id),
+    [listed, dataset.id],
+  );
   const [name, setName] = useState('');
   const [entity, setEntity] = useState('');
   const [intensity, setIntensity] = useState('');
   const [minutes, setMinutes] = useState('');
   const [working, setWorking] = useState(false);
   const roles = useMemo(() => new Set(dataset.columns.map((c) => c.role)), [dataset]);
-
-  useEffect(() => {
-    let live = true;
-    void Promise.all([
-      appBridge().invoke('scenario.catalog', {}),
-      appBridge().invoke('scenario.list', {}),
-    ]).then(([c, l]) => {
-      if (!live) return;
-      if (c.ok) setCatalog(c.value);
-      else showError(c.error, 'Could not read the scenarios');
-      if (l.ok) setInjections(l.value.filter((i) => i.datasetId === dataset.id));
-      else showError(l.error, 'Could not list the injections');
-    });
-    return () => {
-      live = false;
-    };
-  }, [dataset.id, dataVersion]);
 
   // The dataset's own kind of attack first (card fraud for transactions, API abuse for gateway logs).
   const domain = domainOf([...roles]);

@@ -1,11 +1,9 @@
 // One anomaly in business terms: why (measured reasons), how bad, what it costs, what to do, by
 // when and whom to tell; the verdict buttons with their keys; the event itself.
-import { useEffect, useState } from 'react';
-import type { Explanation, FeedItem, Verdict } from '../../../../src-shared/domain';
-import type { AppError } from '../../../../src-shared/result';
+import type { FeedItem, Verdict } from '../../../../src-shared/domain';
 import { formatError } from '../../../../src-shared/result';
 import { formatInt, formatNumber, formatTs } from '../../format';
-import { appBridge, useStore } from '../../store';
+import { useRequest } from '../../hooks/useRequest';
 import { SeverityBadge } from './Severity';
 import { VerdictBar } from '../VerdictBar';
 
@@ -31,30 +29,8 @@ export function ExplanationPanel({
   /** There is a verdict to take back (the selected item's, or the last one given). */
   canUndo: boolean;
 }) {
-  const dataVersion = useStore((s) => s.dataVersion);
-  const [ex, setEx] = useState<Explanation | null>(null);
-  const [error, setError] = useState<AppError | null>(null);
   const eventId = item?.eventId ?? null;
-
-  useEffect(() => {
-    if (eventId === null) return;
-    let live = true;
-    void appBridge()
-      .invoke('feed.explain', { datasetId, eventId })
-      .then((r) => {
-        if (!live) return;
-        if (r.ok) {
-          setEx(r.value);
-          setError(null);
-        } else {
-          setEx(null);
-          setError(r.error);
-        }
-      });
-    return () => {
-      live = false;
-    };
-  }, [datasetId, eventId, dataVersion]);
+  const { data: ex, error } = useRequest('feed.explain', eventId === null ? null : { datasetId, eventId });
 
   if (!item) return <aside className="explain empty">Choose an anomaly to see why it was flagged.</aside>;
   const current = ex && ex.eventId === item.eventId ? ex : null;

@@ -1,0 +1,39 @@
+// What the analyst is told when a job succeeds, by its kind: the result's type follows the kind.
+import type { JobFinished } from '../../../src-shared/jobs';
+import { formatCount, formatInt } from '../format';
+
+export function jobNotice(f: Extract<JobFinished, { ok: true }>): string {
+  switch (f.kind) {
+    case 'ingest': {
+      const { dataset, rows, seconds } = f.result;
+      const secs = seconds < 10 ? seconds.toFixed(1) : formatInt(seconds);
+      return `Imported ${formatCount(rows, 'row')} into “${dataset.name}” in ${secs} s`;
+    }
+    case 'demo':
+      return `Demo case ready: ${formatCount(f.result.datasets, 'dataset')}`;
+    case 'features':
+      return `Features: ${f.result.features.length} for ${formatCount(f.result.written, 'event')} (${f.result.mode})`;
+    case 'train': {
+      const m = f.result.test;
+      return `Model “${f.result.model.name}” trained${m ? `: ROC AUC ${m.rocAuc?.toFixed(3) ?? '–'}, F1 ${m.f1.toFixed(3)} on the latest events` : ''}`;
+    }
+    case 'score':
+      return `Scored ${formatCount(f.result.rows, 'event')}: ${formatCount(f.result.anomalies, 'event')} above the threshold`;
+    case 'refresh': {
+      const { built, trained, scored } = f.result;
+      const last = scored[scored.length - 1];
+      return (
+        (trained?.model.kind === 'iforest'
+          ? 'No labels in this dataset: trained an Isolation Forest. '
+          : '') +
+        (last
+          ? `Scores updated: ${formatCount(last.rows, 'event')}, ${formatCount(last.anomalies, 'event')} above the threshold`
+          : `Features: ${built.features.length} for ${formatCount(built.written, 'event')} (${built.mode})`)
+      );
+    }
+    case 'rules':
+      return `Rules over ${formatCount(f.result.events, 'event')}: ${formatCount(f.result.alerts, 'alert')}, ${formatCount(f.result.incidents, 'incident')}`;
+    case 'stream':
+      return `Live stream ended: ${formatCount(f.result.events, 'event')}, ${formatCount(f.result.alerts, 'alert')}`;
+  }
+}
