@@ -7,6 +7,8 @@ import { bestF1Threshold, metricsAt, prAuc, rocAuc } from '../../src-main/engine
 import { rng } from '../../src-main/engine/random';
 import { buildHist, FEATURE_STRIDE } from '../../src-main/engine/models/gbdt/hist';
 import { sharedMemory, wasmKernels } from '../../src-main/engine/models/gbdt/wasm-kernels';
+import { KERNELS_WASM } from '../../src-main/engine/models/gbdt/kernels-wasm';
+import { BYTES_FILE, bytesModule, compileKernels } from '../../scripts/kernels';
 import { createSharedState, gradients, partition } from '../../src-main/engine/models/gbdt/parallel';
 
 const shared = path.resolve(__dirname, '../../../shared/data');
@@ -248,6 +250,15 @@ describe('binColumn', () => {
 });
 
 describe('WebAssembly kernels', () => {
+  it('are what kernels.wat compiles to (run `npm run build:kernels` after changing the text)', async () => {
+    const compiled = await compileKernels();
+    expect(Buffer.from(KERNELS_WASM).equals(Buffer.from(compiled))).toBe(true);
+    expect(readFileSync(BYTES_FILE, 'utf8')).toBe(bytesModule(compiled));
+    expect(
+      WebAssembly.Module.exports(new WebAssembly.Module(Uint8Array.from(compiled))).map((e) => e.name),
+    ).toEqual(['hist', 'partition', 'leaves', 'leaf', 'subtract', 'gradients']);
+  });
+
   it('adds exactly what the JavaScript kernel adds, bit for bit, on shared memory', () => {
     const N = 5000;
     const F = 7;
