@@ -4,19 +4,26 @@
 //   output "margin"      float[N, 1]
 //   output "probability" float[N, 1]
 import type { GbdtModel } from '../gbdt/train';
+import {
+  AttributeProto as A,
+  AttributeType,
+  DataType,
+  Dimension,
+  GraphProto as G,
+  ModelProto as M,
+  NodeProto as N,
+  OperatorSetIdProto,
+  StringStringEntryProto,
+  TensorShapeProto,
+  TypeProto,
+  TypeProtoTensor,
+  ValueInfoProto,
+} from './fields';
 import { ProtoWriter } from './protobuf';
 
 const IR_VERSION = 8;
 const ML_OPSET = 3;
 const DEFAULT_OPSET = 13;
-const FLOAT = 1;
-// AttributeProto.AttributeType
-const A_FLOAT = 1;
-const A_INT = 2;
-const A_STRING = 3;
-const A_FLOATS = 6;
-const A_INTS = 7;
-const A_STRINGS = 8;
 
 type Attr =
   | { name: string; f: number }
@@ -27,15 +34,15 @@ type Attr =
   | { name: string; strings: string[] };
 
 function attribute(w: ProtoWriter, a: Attr): void {
-  w.string(1, a.name);
-  if ('f' in a) w.int(20, A_FLOAT).float(2, a.f);
-  else if ('i' in a) w.int(20, A_INT).int(3, a.i);
-  else if ('s' in a) w.int(20, A_STRING).string(4, a.s);
-  else if ('floats' in a) w.int(20, A_FLOATS).floats(7, a.floats);
-  else if ('ints' in a) w.int(20, A_INTS).ints(8, a.ints);
+  w.string(A.name, a.name);
+  if ('f' in a) w.int(A.type, AttributeType.FLOAT).float(A.f, a.f);
+  else if ('i' in a) w.int(A.type, AttributeType.INT).int(A.i, a.i);
+  else if ('s' in a) w.int(A.type, AttributeType.STRING).string(A.s, a.s);
+  else if ('floats' in a) w.int(A.type, AttributeType.FLOATS).floats(A.floats, a.floats);
+  else if ('ints' in a) w.int(A.type, AttributeType.INTS).ints(A.ints, a.ints);
   else {
-    w.int(20, A_STRINGS);
-    for (const s of a.strings) w.string(9, s);
+    w.int(A.type, AttributeType.STRINGS);
+    for (const s of a.strings) w.string(A.strings, s);
   }
 }
 
@@ -43,22 +50,24 @@ function node(
   w: ProtoWriter,
   n: { op: string; domain: string; inputs: string[]; outputs: string[]; name: string; attrs: Attr[] },
 ): void {
-  for (const i of n.inputs) w.string(1, i);
-  for (const o of n.outputs) w.string(2, o);
-  w.string(3, n.name);
-  w.string(4, n.op);
-  for (const a of n.attrs) w.message(5, (x) => attribute(x, a));
-  if (n.domain) w.string(7, n.domain);
+  for (const i of n.inputs) w.string(N.input, i);
+  for (const o of n.outputs) w.string(N.output, o);
+  w.string(N.name, n.name);
+  w.string(N.op_type, n.op);
+  for (const a of n.attrs) w.message(N.attribute, (x) => attribute(x, a));
+  if (n.domain) w.string(N.domain, n.domain);
 }
 
 function valueInfo(w: ProtoWriter, name: string, dims: (number | string)[]): void {
-  w.string(1, name);
-  w.message(2, (type) =>
-    type.message(1, (tensor) => {
-      tensor.int(1, FLOAT);
-      tensor.message(2, (shape) => {
+  w.string(ValueInfoProto.name, name);
+  w.message(ValueInfoProto.type, (type) =>
+    type.message(TypeProto.tensor_type, (tensor) => {
+      tensor.int(TypeProtoTensor.elem_type, DataType.FLOAT);
+      tensor.message(TypeProtoTensor.shape, (shape) => {
         for (const d of dims)
-          shape.message(1, (dim) => (typeof d === 'number' ? dim.int(1, d) : dim.string(2, d)));
+          shape.message(TensorShapeProto.dim, (dim) =>
+            typeof d === 'number' ? dim.int(Dimension.dim_value, d) : dim.string(Dimension.dim_param, d),
+          );
       });
     }),
   );
@@ -134,18 +143,18 @@ export function exportOnnx(
 ): Uint8Array {
   const F = model.featureNames.length;
   const w = new ProtoWriter();
-  w.int(1, IR_VERSION);
-  w.string(2, 'sentinelrisk');
-  w.string(3, '1');
+  w.int(M.ir_version, IR_VERSION);
+  w.string(M.producer_name, 'sentinelrisk');
+  w.string(M.producer_version, '1');
   // onnxruntime splits a batch by rows only when an ensemble has no more trees than it has
   // threads; with more, it splits the trees and all threads meet every 128 rows, which a busy
   // machine punishes. So ensembles are written as parts of at most PART_TREES trees whose
   // margins are summed (the sum is the same model), scored with that many threads.
   const parts = Math.ceil(model.trees.length / Math.max(1, partTrees));
   const per = Math.ceil(model.trees.length / Math.max(1, parts));
-  w.message(7, (g) => {
+  w.message(M.graph, (g) => {
     if (parts <= 1) {
-      g.message(1, (n) =>
+      g.message(G.node, (n) =>
         node(n, {
           op: 'TreeEnsembleRegressor',
           domain: 'ai.onnx.ml',
@@ -160,7 +169,7 @@ export function exportOnnx(
       for (let p = 0; p < parts; p++) {
         const out = `${ONNX_MARGIN}_${p}`;
         outs.push(out);
-        g.message(1, (n) =>
+        g.message(G.node, (n) =>
           node(n, {
             op: 'TreeEnsembleRegressor',
             domain: 'ai.onnx.ml',
@@ -175,11 +184,11 @@ export function exportOnnx(
           }),
         );
       }
-      g.message(1, (n) =>
+      g.message(G.node, (n) =>
         node(n, { op: 'Sum', domain: '', inputs: outs, outputs: [ONNX_MARGIN], name: 'margin', attrs: [] }),
       );
     }
-    g.message(1, (n) =>
+    g.message(G.node, (n) =>
       node(n, {
         op: 'Sigmoid',
         domain: '',
@@ -189,18 +198,22 @@ export function exportOnnx(
         attrs: [],
       }),
     );
-    g.string(2, 'sentinelrisk_gbdt');
-    g.message(11, (v) => valueInfo(v, ONNX_INPUT, ['N', F]));
-    g.message(12, (v) => valueInfo(v, ONNX_MARGIN, ['N', 1]));
-    g.message(12, (v) => valueInfo(v, ONNX_PROBABILITY, ['N', 1]));
+    g.string(G.name, 'sentinelrisk_gbdt');
+    g.message(G.input, (v) => valueInfo(v, ONNX_INPUT, ['N', F]));
+    g.message(G.output, (v) => valueInfo(v, ONNX_MARGIN, ['N', 1]));
+    g.message(G.output, (v) => valueInfo(v, ONNX_PROBABILITY, ['N', 1]));
   });
-  w.message(8, (o) => o.string(1, '').int(2, DEFAULT_OPSET));
-  w.message(8, (o) => o.string(1, 'ai.onnx.ml').int(2, ML_OPSET));
+  const opset = (domain: string, version: number) => (o: ProtoWriter) =>
+    o.string(OperatorSetIdProto.domain, domain).int(OperatorSetIdProto.version, version);
+  w.message(M.opset_import, opset('', DEFAULT_OPSET));
+  w.message(M.opset_import, opset('ai.onnx.ml', ML_OPSET));
   for (const [key, value] of Object.entries({
     feature_names: JSON.stringify(model.featureNames),
     ...metadata,
   })) {
-    w.message(14, (e) => e.string(1, key).string(2, value));
+    w.message(M.metadata_props, (e) =>
+      e.string(StringStringEntryProto.key, key).string(StringStringEntryProto.value, value),
+    );
   }
   return w.finish();
 }

@@ -1,22 +1,26 @@
 // Reading an ONNX model's graph without onnxruntime (which a process can load in one thread
 // only: see onnx-client.ts): what it takes, what it gives, whether it is a tree ensemble; and
 // the rewrite that lets onnxruntime-node run a classifier whose probabilities end in a ZipMap.
+import {
+  AttributeProto as A,
+  DataType,
+  Dimension,
+  GraphProto as G,
+  ModelProto as M,
+  NodeProto as N,
+  TensorProto,
+  TensorShapeProto,
+  TypeProto,
+  TypeProtoTensor,
+  ValueInfoProto as V,
+} from './fields';
 import { ProtoWriter, readFieldList, type ProtoField } from './protobuf';
 
-// TensorProto.DataType
-export const ONNX_FLOAT = 1;
-export const ONNX_DOUBLE = 11;
-const TYPE_NAMES: Record<number, string> = {
-  1: 'float',
-  2: 'uint8',
-  3: 'int8',
-  6: 'int32',
-  7: 'int64',
-  8: 'string',
-  9: 'bool',
-  10: 'float16',
-  11: 'double',
-};
+export const ONNX_FLOAT = DataType.FLOAT;
+export const ONNX_DOUBLE = DataType.DOUBLE;
+const TYPE_NAMES: Record<number, string> = Object.fromEntries(
+  Object.entries(DataType).map(([name, code]) => [code, name.toLowerCase()]),
+);
 export const typeName = (t: number | null) => (t === null ? 'not a tensor' : (TYPE_NAMES[t] ?? `type ${t}`));
 
 export const TREE_OPS = ['TreeEnsembleClassifier', 'TreeEnsembleRegressor', 'TreeEnsemble'];
@@ -52,31 +56,31 @@ const first = (list: ProtoField[], n: number) => list.find((f) => f.field === n)
 
 function valueInfo(bytes: Uint8Array): OnnxValue {
   const f = readFieldList(bytes);
-  const name = text(first(f, 1));
-  const type = first(f, 2);
+  const name = text(first(f, V.name));
+  const type = first(f, V.type);
   if (!(type instanceof Uint8Array)) return { name, elemType: null, dims: [] };
-  const tensor = first(readFieldList(type), 1);
+  const tensor = first(readFieldList(type), TypeProto.tensor_type);
   if (!(tensor instanceof Uint8Array)) return { name, elemType: null, dims: [] };
   const t = readFieldList(tensor);
-  const elem = first(t, 1);
-  const shape = first(t, 2);
+  const elem = first(t, TypeProtoTensor.elem_type);
+  const shape = first(t, TypeProtoTensor.shape);
   const dims =
     shape instanceof Uint8Array
-      ? fieldsOf(shape, 1).map((d) => {
+      ? fieldsOf(shape, TensorShapeProto.dim).map((d) => {
           const df = readFieldList(d.value as Uint8Array);
-          const v = first(df, 1);
-          const p = first(df, 2);
+          const v = first(df, Dimension.dim_value);
+          const p = first(df, Dimension.dim_param);
           return typeof v === 'bigint' ? Number(v) : p instanceof Uint8Array ? text(p) : null;
         })
       : [];
   return { name, elemType: typeof elem === 'bigint' ? Number(elem) : null, dims };
 }
 
-/** Integers of an attribute: `ints` (field 8), packed or not. */
+/** Integers of an attribute: its `ints`, packed or not. */
 export function attrInts(a: ProtoField[] | undefined): number[] {
   const out: number[] = [];
   for (const f of a ?? []) {
-    if (f.field !== 8) continue;
+    if (f.field !== A.ints) continue;
     if (typeof f.value === 'bigint') out.push(Number(BigInt.asIntN(64, f.value)));
     else {
       let at = 0;
@@ -98,28 +102,28 @@ export function attrInts(a: ProtoField[] | undefined): number[] {
 }
 
 export const attrString = (a: ProtoField[] | undefined): string | null => {
-  const s = a?.find((f) => f.field === 4);
+  const s = a?.find((f) => f.field === A.s);
   return s ? text(s.value) : null;
 };
 export const attrInt = (a: ProtoField[] | undefined): number | null => {
-  const i = a?.find((f) => f.field === 3);
+  const i = a?.find((f) => f.field === A.i);
   return typeof i?.value === 'bigint' ? Number(BigInt.asIntN(64, i.value)) : null;
 };
 export const attrStrings = (a: ProtoField[] | undefined): string[] =>
-  (a ?? []).filter((f) => f.field === 9).map((f) => text(f.value));
+  (a ?? []).filter((f) => f.field === A.strings).map((f) => text(f.value));
 
 function node(bytes: Uint8Array): OnnxNode {
   const f = readFieldList(bytes);
   const attrs = new Map<string, ProtoField[]>();
-  for (const a of f.filter((x) => x.field === 5 && x.value instanceof Uint8Array)) {
+  for (const a of f.filter((x) => x.field === N.attribute && x.value instanceof Uint8Array)) {
     const af = readFieldList(a.value as Uint8Array);
-    attrs.set(text(first(af, 1)), af);
+    attrs.set(text(first(af, A.name)), af);
   }
   return {
-    op: text(first(f, 4)),
-    domain: text(first(f, 7)),
-    inputs: f.filter((x) => x.field === 1).map((x) => text(x.value)),
-    outputs: f.filter((x) => x.field === 2).map((x) => text(x.value)),
+    op: text(first(f, N.op_type)),
+    domain: text(first(f, N.domain)),
+    inputs: f.filter((x) => x.field === N.input).map((x) => text(x.value)),
+    outputs: f.filter((x) => x.field === N.output).map((x) => text(x.value)),
     attrs,
   };
 }
@@ -127,25 +131,25 @@ function node(bytes: Uint8Array): OnnxNode {
 /** The model's graph; throws an Error saying why when the bytes are not an ONNX model. */
 export function readOnnxGraph(bytes: Uint8Array): OnnxGraph {
   const model = readFieldList(bytes);
-  const ir = first(model, 1);
-  const graph = first(model, 7);
+  const ir = first(model, M.ir_version);
+  const graph = first(model, M.graph);
   if (typeof ir !== 'bigint' || !(graph instanceof Uint8Array)) throw new Error('no ONNX model graph in it');
   const g = readFieldList(graph);
   const initializers = new Set(
     g
-      .filter((x) => x.field === 5 && x.value instanceof Uint8Array)
-      .map((x) => text(first(readFieldList(x.value as Uint8Array), 8))),
+      .filter((x) => x.field === G.initializer && x.value instanceof Uint8Array)
+      .map((x) => text(first(readFieldList(x.value as Uint8Array), TensorProto.name))),
   );
   return {
     nodes: g
-      .filter((x) => x.field === 1 && x.value instanceof Uint8Array)
+      .filter((x) => x.field === G.node && x.value instanceof Uint8Array)
       .map((x) => node(x.value as Uint8Array)),
     inputs: g
-      .filter((x) => x.field === 11 && x.value instanceof Uint8Array)
+      .filter((x) => x.field === G.input && x.value instanceof Uint8Array)
       .map((x) => valueInfo(x.value as Uint8Array))
       .filter((v) => !initializers.has(v.name)),
     outputs: g
-      .filter((x) => x.field === 12 && x.value instanceof Uint8Array)
+      .filter((x) => x.field === G.output && x.value instanceof Uint8Array)
       .map((x) => valueInfo(x.value as Uint8Array)),
   };
 }
@@ -163,22 +167,26 @@ export function withoutZipMap(bytes: Uint8Array): Uint8Array {
   const model = readFieldList(bytes);
   const out = new ProtoWriter();
   for (const f of model) {
-    if (f.field !== 7) {
+    if (f.field !== M.graph) {
       out.raw(f.encoded);
       continue;
     }
-    out.message(7, (g) => {
+    out.message(M.graph, (g) => {
       const outputs = new Set<string>();
       for (const gf of readFieldList(f.value as Uint8Array)) {
-        if (gf.field === 1 && node(gf.value as Uint8Array).op === 'ZipMap') continue;
-        if (gf.field === 12) {
+        if (gf.field === G.node && node(gf.value as Uint8Array).op === 'ZipMap') continue;
+        if (gf.field === G.output) {
           const name = valueInfo(gf.value as Uint8Array).name;
           const tensor = replaced.get(name);
           if (tensor !== undefined) {
             if (!outputs.has(tensor)) {
               outputs.add(tensor);
-              g.message(12, (v) =>
-                v.string(1, tensor).message(2, (t) => t.message(1, (tt) => tt.int(1, ONNX_FLOAT))),
+              g.message(G.output, (v) =>
+                v
+                  .string(V.name, tensor)
+                  .message(V.type, (t) =>
+                    t.message(TypeProto.tensor_type, (tt) => tt.int(TypeProtoTensor.elem_type, ONNX_FLOAT)),
+                  ),
               );
             }
             continue;

@@ -1,5 +1,8 @@
-// A minimal protobuf writer: enough to write ONNX ModelProto messages.
-// Wire types: 0 varint, 1 fixed64, 2 length-delimited, 5 fixed32.
+// A minimal protobuf writer and reader: enough for ONNX ModelProto messages (the ONNX field
+// numbers are named in fields.ts).
+
+/** Protobuf wire types. */
+const WIRE = { varint: 0, fixed64: 1, lengthDelimited: 2, fixed32: 5 } as const;
 
 export class ProtoWriter {
   private chunks: Uint8Array[] = [];
@@ -26,7 +29,7 @@ export class ProtoWriter {
   }
 
   int(field: number, value: number): this {
-    this.tag(field, 0);
+    this.tag(field, WIRE.varint);
     this.varint(value);
     return this;
   }
@@ -36,7 +39,7 @@ export class ProtoWriter {
   }
 
   bytes(field: number, value: Uint8Array): this {
-    this.tag(field, 2);
+    this.tag(field, WIRE.lengthDelimited);
     this.varint(value.length);
     this.push(value);
     return this;
@@ -49,7 +52,7 @@ export class ProtoWriter {
   }
 
   float(field: number, value: number): this {
-    this.tag(field, 5);
+    this.tag(field, WIRE.fixed32);
     const b = new Uint8Array(4);
     new DataView(b.buffer).setFloat32(0, value, true);
     this.push(b);
@@ -130,16 +133,16 @@ export function readFieldList(bytes: Uint8Array): ProtoField[] {
     const wire = key & 7;
     if (field === 0) throw new Error('field number 0');
     let value: bigint | Uint8Array;
-    if (wire === 0) value = varint();
-    else if (wire === 2) {
+    if (wire === WIRE.varint) value = varint();
+    else if (wire === WIRE.lengthDelimited) {
       const len = Number(varint());
       if (at + len > bytes.length) throw new Error('truncated protobuf');
       value = bytes.subarray(at, at + len);
       at += len;
-    } else if (wire === 1) {
+    } else if (wire === WIRE.fixed64) {
       value = bytes.subarray(at, at + 8);
       at += 8;
-    } else if (wire === 5) {
+    } else if (wire === WIRE.fixed32) {
       value = bytes.subarray(at, at + 4);
       at += 4;
     } else throw new Error(`unsupported wire type ${wire}`);
