@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type {
   AppState,
   CaseInfo,
+  ColumnInfo,
   EventsPage,
   InjectionInfo,
   ModelInfo,
@@ -202,7 +203,20 @@ export const requestSchemas = {
   'job.wait': z.object({ jobId: z.string().min(1).max(64) }).strict(),
   /** Builds the demo case at `path` (a new file) in a job, then opens it. */
   'demo.create': z.object({ path: caseFilePath }).strict(),
+  /** A dataset's columns with their roles and what their first rows hold (for mapping them). */
+  'dataset.columns': z.object({ datasetId: z.number().int().positive() }).strict(),
 } as const;
+
+/** A column of a dataset, as `dataset.columns` describes it from its first rows. */
+export interface DatasetColumn extends ColumnInfo {
+  /** Rows looked at (the dataset's first, at most 10,000). */
+  sampled: number;
+  /** Of those, how many are empty, and how many distinct values the others hold. */
+  nulls: number;
+  distinct: number;
+  /** Up to five of those distinct values. */
+  examples: (string | number)[];
+}
 
 export type Method = keyof typeof requestSchemas;
 export type Params<M extends Method> = z.input<(typeof requestSchemas)[M]>;
@@ -238,6 +252,7 @@ export interface RequestResults {
   'stream.attack': LaunchedAttack;
   'job.wait': JobFinished;
   'demo.create': { jobId: string };
+  'dataset.columns': DatasetColumn[];
 }
 export type ResultOf<M extends Method> = RequestResults[M];
 

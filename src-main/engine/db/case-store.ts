@@ -5,6 +5,7 @@ import {
   type ColumnInfo,
   type DatasetInfo,
 } from '../../../src-shared/domain';
+import type { DatasetColumn } from '../../../src-shared/contract';
 import { fail } from '../../../src-shared/result';
 import type { DB } from './open-case';
 import { read, write } from './session-ops';
@@ -86,9 +87,38 @@ export function caseInfo(db: DB, path: string): CaseInfo {
   };
 }
 
+const SAMPLE_ROWS = 10_000;
+const EXAMPLES = 5;
+
+/** A dataset's columns, each with what its first rows hold: empties, distinct values, examples. */
+export function datasetColumns(db: DB, ds: DatasetInfo): DatasetColumn[] {
+  if (!ds.columns.length) return [];
+  const sample = `(SELECT * FROM ${tableOf(ds.id)} ORDER BY _id LIMIT ${SAMPLE_ROWS})`;
+  const counts = db
+    .prepare(
+      `SELECT count(*), ${ds.columns.map((c) => `count("${c.sqlName}"), count(DISTINCT "${c.sqlName}")`).join(', ')} FROM ${sample}`,
+    )
+    .raw()
+    .get() as number[];
+  const sampled = counts[0];
+  return ds.columns.map((c, i) => ({
+    ...c,
+    sampled,
+    nulls: sampled - counts[1 + 2 * i],
+    distinct: counts[2 + 2 * i],
+    examples: db
+      .prepare(
+        `SELECT DISTINCT "${c.sqlName}" FROM ${sample} WHERE "${c.sqlName}" IS NOT NULL LIMIT ${EXAMPLES}`,
+      )
+      .pluck()
+      .all() as (string | number)[],
+  }));
+}
+
 /** What the DB worker answers about the case itself. */
 export const caseOps = {
   info: read((s) => s.info()),
+  columns: read((s, datasetId: number) => datasetColumns(s.reader, s.dataset(datasetId))),
   /** Sets a key of the case's own description (case_meta). */
   setMeta: write(
     (s, key: string, value: string) => {

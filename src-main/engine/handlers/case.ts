@@ -10,4 +10,5 @@ export const caseHandlers = {
   },
   'case.open': (p, ctx) => ctx.switchCase(path.resolve(p.path)),
   'case.create': (p, ctx) => ctx.switchCase(path.resolve(p.path), { create: true }),
+  'dataset.columns': ({ datasetId }, ctx) => ctx.onCase('columns', datasetId),
 } satisfies DomainHandlers;
