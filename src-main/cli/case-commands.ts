@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { CaseInfo, DataFormat } from '../../src-shared/domain';
 import { checkFlags, str, UsageError } from './args';
-import { cliHost, job, onCase, print, unwrap, type CommandGroup } from './shared';
+import { cliHost, findDataset, job, onCase, print, unwrap, type CommandGroup } from './shared';
 
 function summary(info: CaseInfo) {
   return {
@@ -33,7 +33,8 @@ function infoText(info: CaseInfo): string {
 export const caseCommands: CommandGroup = {
   usage: `  demo    --case FILE [--json]                       create the demo case
   ingest  FILE --case FILE [--dataset NAME] [--format csv|tsv|jsonl] [--time-column COL] [--json]
-  info    --case FILE [--json]                       schema version and datasets`,
+  info    --case FILE [--json]                       schema version and datasets
+  columns --case FILE --dataset NAME|ID [--json]     a dataset's columns: type, role, empties, distinct values, examples`,
   commands: {
     async demo(args, json) {
       checkFlags(args, ['case', 'json']);
@@ -80,6 +81,26 @@ export const caseCommands: CommandGroup = {
       } finally {
         await host.close();
       }
+      return 0;
+    },
+
+    async columns(args, json) {
+      checkFlags(args, ['case', 'dataset', 'json']);
+      await onCase(args, json, async (host, info) => {
+        const ds = findDataset(info, str(args, 'dataset', true));
+        const columns = unwrap(await host.call('dataset.columns', { datasetId: ds.id }));
+        const width = Math.max(6, ...columns.map((c) => c.name.length));
+        const lines = columns.map(
+          (c) =>
+            `  ${c.name.padEnd(width)}  ${c.type.padEnd(7)}  ${(c.role ?? '-').padEnd(8)}  ${String(c.nulls).padStart(6)} empty  ${String(c.distinct).padStart(6)} distinct  ${c.examples.map((v) => JSON.stringify(v)).join(', ')}`,
+        );
+        const sampled = columns[0]?.sampled ?? 0;
+        print(
+          json,
+          columns,
+          `${ds.name}: ${columns.length} columns (first ${sampled.toLocaleString('en-US')} rows)\n${lines.join('\n')}`,
+        );
+      });
       return 0;
     },
 
