@@ -39,6 +39,16 @@ describe('sentinel CLI', () => {
       schemaVersion: LATEST_VERSION,
       datasets: [{ name: 'cards', rows: 2 }],
     });
+    const columns = sentinel('columns', '--case', casePath, '--dataset', 'cards', '--json');
+    expect(columns.code).toBe(0);
+    expect(JSON.parse(columns.stdout)).toMatchObject([
+      { name: 'Time', type: 'INTEGER', sampled: 2, nulls: 0, distinct: 2 },
+      { name: 'V1', type: 'REAL', examples: [-1.5, 2.25] },
+      { name: 'Amount', role: 'amount' },
+      { name: 'Class', role: 'label', distinct: 2 },
+    ]);
+    const text = sentinel('columns', '--case', casePath, '--dataset', 'cards');
+    expect(text.stdout).toContain('cards: 4 columns (first 2 rows)');
   });
 
   it('builds features, as JSON', () => {
