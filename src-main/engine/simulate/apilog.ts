@@ -223,37 +223,33 @@ const isWeekend = (t: number) => {
   return d === 0 || d === 6;
 };
 
-export function simulate(opts: SimOptions, target: SimSink): SimSummary {
-  const counts = { api: 0, logins: 0 };
-  const sink: SimSink = {
-    api(...a) {
-      counts.api++;
-      target.api(...a);
-    },
-    login(...a) {
-      counts.logins++;
-      target.login(...a);
-    },
-  };
-  if (!(opts.keys >= 1 && opts.keys <= 1_000_000)) fail('BAD_REQUEST', '--keys must be from 1 to 1,000,000');
-  if (!(opts.events >= 0 && opts.events <= 1e9)) fail('BAD_REQUEST', '--events must be from 0 to 1e9');
-  if (!(opts.days > 0 && opts.days <= 366)) fail('BAD_REQUEST', '--days must be from 1 to 366');
-  const r = rng(opts.seed);
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
-  const between = (lo: number, hi: number) => lo + r() * (hi - lo);
-  const int = (lo: number, hi: number) => Math.floor(between(lo, hi + 1));
-  const start = opts.start ?? DEFAULT_START;
-  const end = start + opts.days * DAY;
-  const loginShare = opts.loginShare ?? 0.03;
-  const scenarios = new Set(opts.scenarios ?? []);
+/** The simulation's random numbers, one stream for a seed (the order of draws is the output). */
+interface Draws {
+  r: () => number;
+  pick<T>(xs: readonly T[]): T;
+  between(lo: number, hi: number): number;
+  int(lo: number, hi: number): number;
+}
 
-  // ---- the keys: Zipf weights, a shape, a team, one or two source addresses
-  const admins = Math.max(1, Math.round(opts.keys * 0.03));
+function draws(seed: number): Draws {
+  const r = rng(seed);
+  const between = (lo: number, hi: number) => lo + r() * (hi - lo);
+  return {
+    r,
+    pick: (xs) => xs[Math.floor(r() * xs.length)],
+    between,
+    int: (lo, hi) => Math.floor(between(lo, hi + 1)),
+  };
+}
+
+/** The keys: Zipf weights, a shape, a team, one or two source addresses; 3% admin keys. */
+function makeKeys(n: number, { r, int }: Draws): Key[] {
+  const admins = Math.max(1, Math.round(n * 0.03));
   const keys: Key[] = [];
   let harmonic = 0;
-  for (let i = 0; i < opts.keys; i++) harmonic += 1 / (i + 1);
-  for (let i = 0; i < opts.keys; i++) {
-    const admin = i >= opts.keys - admins && opts.keys > 1;
+  for (let i = 0; i < n; i++) harmonic += 1 / (i + 1);
+  for (let i = 0; i < n; i++) {
+    const admin = i >= n - admins && n > 1;
     const team: Team = admin ? 'ops' : i === 0 ? 'shop' : i < 3 ? 'crm' : TEAMS[int(0, TEAMS.length - 1)];
     const shape: Shape = admin
       ? 'batch'
@@ -272,27 +268,26 @@ export function simulate(opts: SimOptions, target: SimSink): SimSummary {
             : `34.${int(0, 255)}.${int(0, 255)}.${int(1, 254)}`,
       );
     }
-    const teamOps = TEAM_OPS[team];
     let acc = 0;
     const ops: Op[] = [];
     const opCum: number[] = [];
-    for (const [o, w] of teamOps) {
+    for (const [o, w] of TEAM_OPS[team]) {
       ops.push(o);
       opCum.push((acc += w));
     }
-    keys.push({
-      name: admin
-        ? `key-ops-${String(i).padStart(3, '0')}-admin`
-        : `key-${team}-${String(i).padStart(3, '0')}`,
-      team,
-      shape,
-      weight: 1 / (i + 1) / harmonic,
-      ips,
-      admin,
-      ops,
-      opCum,
-    });
+    const name = admin
+      ? `key-ops-${String(i).padStart(3, '0')}-admin`
+      : `key-${team}-${String(i).padStart(3, '0')}`;
+    keys.push({ name, team, shape, weight: 1 / (i + 1) / harmonic, ips, admin, ops, opCum });
   }
+  return keys;
+}
+
+/**
+ * How busy each shape of key is, minute by minute (daily and weekly cycles, a small day-to-day
+ * wobble: the report's ±3%), scaled so that the whole simulation holds `events` normal events.
+ */
+function makeTraffic(opts: SimOptions, keys: Key[], start: number, end: number, d: Draws) {
   // light keys still call often enough to show every operation in a day
   const byShape = SHAPE_NAMES.map((s) => keys.filter((k) => k.shape === s && !k.admin));
   byShape[1] = byShape[1].concat(keys.filter((k) => k.admin));
@@ -305,14 +300,12 @@ export function simulate(opts: SimOptions, target: SimSink): SimSummary {
   const users = Array.from({ length: Math.max(50, opts.keys * 5) }, (_, i) => ({
     name: `user${String(i).padStart(5, '0')}`,
     ip:
-      r() < 0.4
-        ? `10.1.${int(0, 255)}.${int(1, 254)}`
-        : `${int(11, 99)}.${int(0, 255)}.${int(0, 255)}.${int(1, 254)}`,
+      d.r() < 0.4
+        ? `10.1.${d.int(0, 255)}.${d.int(1, 254)}`
+        : `${d.int(11, 99)}.${d.int(0, 255)}.${d.int(0, 255)}.${d.int(1, 254)}`,
   }));
-
-  // ---- intensity: per minute, by shape; a small day-to-day wobble (the report's ±3%)
   const minutes = Math.round((end - start) / MINUTE);
-  const dayJitter = Array.from({ length: opts.days + 1 }, () => SHAPE_NAMES.map(() => between(0.97, 1.03)));
+  const dayJitter = Array.from({ length: opts.days + 1 }, () => SHAPE_NAMES.map(() => d.between(0.97, 1.03)));
   const shapeAt = (s: number, t: number) => {
     const sh = SHAPES[SHAPE_NAMES[s]];
     const h = Math.floor(t / HOUR) % 24;
@@ -327,176 +320,173 @@ export function simulate(opts: SimOptions, target: SimSink): SimSummary {
     for (let s = 0; s < 3; s++) totalIntensity += shapeWeight[s] * shapeAt(s, t);
   }
   const perUnit = opts.events / totalIntensity;
-  /** Expected calls per minute of key k at time t. */
-  const keyRate = (k: Key, t: number) => {
-    const s = SHAPE_NAMES.indexOf(k.shape);
-    return perUnit * k.weight * shapeAt(s, t);
+  return {
+    byShape,
+    shapeWeight,
+    shapeCum,
+    users,
+    minutes,
+    shapeAt,
+    perUnit,
+    /** Expected calls per minute of key k at time t. */
+    keyRate: (k: Key, t: number) => perUnit * k.weight * shapeAt(SHAPE_NAMES.indexOf(k.shape), t),
   };
+}
 
-  // ---- scenario events, generated first (few), merged into the stream in time order
-  const extra: { ts: number; emit: () => void }[] = [];
-  const infos: ScenarioInfo[] = [];
-  const lastDay = start + (opts.days - 1) * DAY;
-  const lastWeekday = (() => {
-    let d = lastDay;
-    while (isWeekend(d) && d > start) d -= DAY;
-    return d;
-  })();
-  const call = (ts: number, k: Key, o: Op, scenario: string | null, fields = o.fields, ip = k.ips[0]) => {
-    const rows = int(o.rows[0], o.rows[1]);
-    const latency = Math.round(o.latency * Math.exp(0.35 * gauss(r)) * 10) / 10;
-    extra.push({
-      ts,
-      emit: () =>
-        sink.api(
-          ts,
-          k.name,
-          ip,
-          o.name,
-          int(o.complexity[0], o.complexity[1]),
-          fields,
-          o.tables,
-          rows,
-          Math.round(rows * o.bytesPerRow * between(0.8, 1.2)),
-          200,
-          false,
-          latency,
-          scenario,
-        ),
-    });
-  };
-  const heaviest = keys[0];
-  const crm = keys.filter((k) => k.team === 'crm');
-  if (scenarios.has('rate_spike')) {
-    const t0 = lastWeekday + 14 * HOUR + 7 * MINUTE;
-    const extraRate = 1.4 * keyRate(heaviest, t0); // 1 + 1.4 = 2.4× its usual pace
-    const n = Math.round(extraRate * 5);
-    for (let j = 0; j < n; j++)
-      call(t0 + Math.floor(r() * 5 * MINUTE), heaviest, pickOp(heaviest, r), 'rate_spike');
-    infos.push({ scenario: 'rate_spike', entity: heaviest.name, start: t0, end: t0 + 5 * MINUTE, events: n });
-  }
-  if (scenarios.has('exfiltration')) {
-    const k = crm[0];
-    const t0 = lastWeekday + 15 * HOUR + 3 * MINUTE;
-    for (let j = 0; j < 10_000; j++)
-      call(t0 + Math.floor((j * 10 * MINUTE) / 10_000), k, OPS.exfil, 'exfiltration');
-    infos.push({
-      scenario: 'exfiltration',
-      entity: k.name,
-      start: t0,
-      end: t0 + 10 * MINUTE,
-      events: 10_000,
-    });
-  }
-  if (scenarios.has('lateral_movement')) {
-    const k = crm[1] ?? crm[0];
-    const t0 = lastWeekday + 16 * HOUR + 11 * MINUTE;
-    let j = 0;
-    for (const o of [OPS.getOrder, OPS.getPayment, OPS.getInventory])
-      for (let c = 0; c < 5; c++, j++) call(t0 + j * 20_000, k, o, 'lateral_movement');
-    infos.push({ scenario: 'lateral_movement', entity: k.name, start: t0, end: t0 + j * 20_000, events: j });
-  }
-  if (scenarios.has('one_second_spike')) {
-    const t0 = lastWeekday + 10 * HOUR + 30 * MINUTE;
-    const n = Math.max(20, Math.round((30 * keyRate(heaviest, t0)) / 60));
-    for (let j = 0; j < n; j++)
-      call(t0 + Math.floor((j * 1000) / n), heaviest, pickOp(heaviest, r), 'one_second_spike');
-    infos.push({ scenario: 'one_second_spike', entity: heaviest.name, start: t0, end: t0 + 1000, events: n });
-  }
-  if (scenarios.has('new_key')) {
-    const k: Key = { ...keys[Math.min(5, keys.length - 1)], name: 'key-shop-new-001', admin: false };
-    const t0 = lastDay + 9 * HOUR;
-    let n = 0;
-    for (
-      let t = t0;
-      t < lastDay + 18 * HOUR;
-      t += Math.max(1000, Math.floor(MINUTE / Math.max(0.2, keyRate(keys[5] ?? k, t))))
-    ) {
-      call(t, k, pickOp(k, r), 'new_key');
-      n++;
-    }
-    infos.push({ scenario: 'new_key', entity: k.name, start: t0, end: lastDay + 18 * HOUR, events: n });
-  }
-  if (scenarios.has('dormant_key')) {
-    if (opts.days < 16) fail('BAD_REQUEST', 'the dormant_key scenario needs --days 16 or more');
-    const k: Key = { ...crm[0], name: 'key-crm-dormant', admin: false };
-    let n = 0;
-    for (const day of [start, lastDay])
-      for (let t = day + 9 * HOUR; t < day + 17 * HOUR; t += 20_000 + Math.floor(r() * 20_000)) {
-        call(t, k, pickOp(k, r), 'dormant_key');
+type Traffic = ReturnType<typeof makeTraffic>;
+
+/** What a scenario needs: the keys and users, the traffic, when, and how to add its events. */
+interface ScenarioContext {
+  d: Draws;
+  opts: SimOptions;
+  keys: Key[];
+  traffic: Traffic;
+  start: number;
+  lastDay: number;
+  lastWeekday: number;
+  heaviest: Key;
+  crm: Key[];
+  /** An API call of key k at ts (drawn now; its complexity and bytes when it is emitted). */
+  call(ts: number, k: Key, o: Op, scenario: SimScenario | null): void;
+  login(ts: number, user: string, ip: string, scenario: SimScenario): void;
+}
+
+/** Each scenario's events, added in this order (the order draws are taken in). */
+const SCENARIO_EVENTS: [SimScenario, (c: ScenarioContext) => ScenarioInfo][] = [
+  [
+    'rate_spike',
+    ({ d, traffic, lastWeekday, heaviest, call }) => {
+      const t0 = lastWeekday + 14 * HOUR + 7 * MINUTE;
+      const extraRate = 1.4 * traffic.keyRate(heaviest, t0); // 1 + 1.4 = 2.4× its usual pace
+      const n = Math.round(extraRate * 5);
+      for (let j = 0; j < n; j++)
+        call(t0 + Math.floor(d.r() * 5 * MINUTE), heaviest, pickOp(heaviest, d.r), 'rate_spike');
+      return { scenario: 'rate_spike', entity: heaviest.name, start: t0, end: t0 + 5 * MINUTE, events: n };
+    },
+  ],
+  [
+    'exfiltration',
+    ({ lastWeekday, crm, call }) => {
+      const k = crm[0];
+      const t0 = lastWeekday + 15 * HOUR + 3 * MINUTE;
+      for (let j = 0; j < 10_000; j++)
+        call(t0 + Math.floor((j * 10 * MINUTE) / 10_000), k, OPS.exfil, 'exfiltration');
+      return { scenario: 'exfiltration', entity: k.name, start: t0, end: t0 + 10 * MINUTE, events: 10_000 };
+    },
+  ],
+  [
+    'lateral_movement',
+    ({ lastWeekday, crm, call }) => {
+      const k = crm[1] ?? crm[0];
+      const t0 = lastWeekday + 16 * HOUR + 11 * MINUTE;
+      let j = 0;
+      for (const o of [OPS.getOrder, OPS.getPayment, OPS.getInventory])
+        for (let c = 0; c < 5; c++, j++) call(t0 + j * 20_000, k, o, 'lateral_movement');
+      return { scenario: 'lateral_movement', entity: k.name, start: t0, end: t0 + j * 20_000, events: j };
+    },
+  ],
+  [
+    'one_second_spike',
+    ({ d, traffic, lastWeekday, heaviest, call }) => {
+      const t0 = lastWeekday + 10 * HOUR + 30 * MINUTE;
+      const n = Math.max(20, Math.round((30 * traffic.keyRate(heaviest, t0)) / 60));
+      for (let j = 0; j < n; j++)
+        call(t0 + Math.floor((j * 1000) / n), heaviest, pickOp(heaviest, d.r), 'one_second_spike');
+      return { scenario: 'one_second_spike', entity: heaviest.name, start: t0, end: t0 + 1000, events: n };
+    },
+  ],
+  [
+    'new_key',
+    ({ d, keys, traffic, lastDay, call }) => {
+      const k: Key = { ...keys[Math.min(5, keys.length - 1)], name: 'key-shop-new-001', admin: false };
+      const t0 = lastDay + 9 * HOUR;
+      let n = 0;
+      const step = (t: number) =>
+        Math.max(1000, Math.floor(MINUTE / Math.max(0.2, traffic.keyRate(keys[5] ?? k, t))));
+      for (let t = t0; t < lastDay + 18 * HOUR; t += step(t)) {
+        call(t, k, pickOp(k, d.r), 'new_key');
         n++;
       }
-    infos.push({
-      scenario: 'dormant_key',
-      entity: k.name,
-      start: lastDay + 9 * HOUR,
-      end: lastDay + 17 * HOUR,
-      events: n,
-    });
-  }
-  if (scenarios.has('brute_force')) {
-    const bursts: [string, number][] = [
-      ['198.51.100.23', lastWeekday + 11 * HOUR],
-      ['10.20.30.40', lastWeekday + 12 * HOUR],
-    ];
-    for (const [ip, t0] of bursts)
-      for (let j = 0; j < 50; j++) {
-        const ts = t0 + j * 1150; // 50 failures within 57 s
-        const user = pick(users).name;
-        extra.push({ ts, emit: () => sink.login(ts, user, ip, true, 'brute_force') });
-      }
-    infos.push({
-      scenario: 'brute_force',
-      entity: bursts[0][0],
-      start: bursts[0][1],
-      end: bursts[0][1] + 49 * 1150,
-      events: 100,
-      allowlistedIp: bursts[1][0],
-    });
-  }
-  // nightly bulk exports by the admin keys, 02:00–02:10
-  for (const k of keys.filter((x) => x.admin))
-    for (let d = 0; d < opts.days; d++)
-      call(start + d * DAY + 2 * HOUR + int(0, 10 * MINUTE), k, OPS.exportUsers, null);
-  extra.sort((a, b) => a.ts - b.ts);
+      return { scenario: 'new_key', entity: k.name, start: t0, end: lastDay + 18 * HOUR, events: n };
+    },
+  ],
+  [
+    'dormant_key',
+    ({ d, opts, start, lastDay, crm, call }) => {
+      if (opts.days < 16) fail('BAD_REQUEST', 'the dormant_key scenario needs --days 16 or more');
+      const k: Key = { ...crm[0], name: 'key-crm-dormant', admin: false };
+      let n = 0;
+      for (const day of [start, lastDay])
+        for (let t = day + 9 * HOUR; t < day + 17 * HOUR; t += 20_000 + Math.floor(d.r() * 20_000)) {
+          call(t, k, pickOp(k, d.r), 'dormant_key');
+          n++;
+        }
+      return {
+        scenario: 'dormant_key',
+        entity: k.name,
+        start: lastDay + 9 * HOUR,
+        end: lastDay + 17 * HOUR,
+        events: n,
+      };
+    },
+  ],
+  [
+    'brute_force',
+    ({ d, traffic, lastWeekday, login }) => {
+      const bursts: [string, number][] = [
+        ['198.51.100.23', lastWeekday + 11 * HOUR],
+        ['10.20.30.40', lastWeekday + 12 * HOUR],
+      ];
+      for (const [ip, t0] of bursts)
+        for (let j = 0; j < 50; j++) login(t0 + j * 1150, d.pick(traffic.users).name, ip, 'brute_force'); // 50 failures within 57 s
+      const [[entity, t0], [allowlistedIp]] = bursts;
+      return { scenario: 'brute_force', entity, start: t0, end: t0 + 49 * 1150, events: 100, allowlistedIp };
+    },
+  ],
+];
 
-  // ---- the normal stream, minute by minute
-  let api = 0;
-  let logins = 0;
-  let x = 0;
+/** The normal stream, minute by minute, with the scenario events (`flushExtra`) merged in time order. */
+function normalStream(
+  opts: SimOptions,
+  start: number,
+  keys: Key[],
+  t: Traffic,
+  d: Draws,
+  sink: SimSink,
+  flushExtra: (upTo: number) => void,
+): void {
+  const { r, pick, int, between } = d;
+  const loginShare = opts.loginShare ?? 0.03;
+  let emitted = 0;
   let carry = 0;
   const offsets = new Float64Array(4096);
-  const flushExtra = (upTo: number) => {
-    while (x < extra.length && extra[x].ts <= upTo) extra[x++].emit();
-  };
   const newFieldLists = new Map<Op, (readonly string[])[]>();
-  for (let m = 0; m < minutes; m++) {
-    const t = start + m * MINUTE;
+  for (let m = 0; m < t.minutes; m++) {
+    const minute = start + m * MINUTE;
     const w = [0, 0, 0];
     let total = 0;
-    for (let s = 0; s < 3; s++) total += w[s] = shapeWeight[s] * shapeAt(s, t);
-    carry += total * perUnit * between(0.95, 1.05);
+    for (let s = 0; s < 3; s++) total += w[s] = t.shapeWeight[s] * t.shapeAt(s, minute);
+    carry += total * t.perUnit * between(0.95, 1.05);
     let n = Math.floor(carry);
     carry -= n;
-    if (api + logins + n > opts.events) n = opts.events - api - logins;
-    if (m === minutes - 1) n = opts.events - api - logins; // exactly --events
+    if (emitted + n > opts.events) n = opts.events - emitted;
+    if (m === t.minutes - 1) n = opts.events - emitted; // exactly --events
     if (n > offsets.length) n = offsets.length;
     for (let j = 0; j < n; j++) offsets[j] = Math.floor(r() * MINUTE);
     const sorted = offsets.subarray(0, n).sort();
     for (let j = 0; j < n; j++) {
-      const ts = t + sorted[j];
+      const ts = minute + sorted[j];
       flushExtra(ts);
+      emitted++;
       if (r() < loginShare) {
-        const u = pick(users);
+        const u = pick(t.users);
         sink.login(ts, u.name, u.ip, r() < 0.05, null);
-        logins++;
         continue;
       }
       let u = r() * total;
       let s = 0;
       while (s < 2 && u >= w[s]) u -= w[s++];
-      const cum = shapeCum[s];
-      const k = byShape[s].length ? byShape[s][search(cum, r())] : keys[0];
+      const k = t.byShape[s].length ? t.byShape[s][search(t.shapeCum[s], r())] : keys[0];
       const o = pickOp(k, r);
       let fields = o.fields;
       if (r() < 2e-5) {
@@ -508,26 +498,111 @@ export function simulate(opts: SimOptions, target: SimSink): SimSummary {
       const roll = r();
       const denied = roll < 0.001;
       const status = denied ? 403 : roll < 0.004 ? (r() < 0.5 ? 500 : 503) : roll < 0.014 ? 404 : 200;
-      const load = 1 + 0.2 * shapeAt(s, ts);
+      const load = 1 + 0.2 * t.shapeAt(s, ts);
       const latency = Math.round(o.latency * load * Math.exp(0.35 * gauss(r)) * 10) / 10;
+      // drawn in this order: the address, the complexity, then the bytes
+      const ip = pick(k.ips);
+      const complexity = int(o.complexity[0], o.complexity[1]);
+      const bytes = denied ? 0 : Math.round(rows * o.bytesPerRow * between(0.8, 1.2));
       sink.api(
         ts,
         k.name,
-        pick(k.ips),
+        ip,
         o.name,
-        int(o.complexity[0], o.complexity[1]),
+        complexity,
         fields,
         o.tables,
         denied ? 0 : rows,
-        denied ? 0 : Math.round(rows * o.bytesPerRow * between(0.8, 1.2)),
+        bytes,
         status,
         denied,
         latency,
         null,
       );
-      api++;
     }
   }
+}
+
+export function simulate(opts: SimOptions, target: SimSink): SimSummary {
+  const counts = { api: 0, logins: 0 };
+  const sink: SimSink = {
+    api(...a) {
+      counts.api++;
+      target.api(...a);
+    },
+    login(...a) {
+      counts.logins++;
+      target.login(...a);
+    },
+  };
+  if (!(opts.keys >= 1 && opts.keys <= 1_000_000)) fail('BAD_REQUEST', '--keys must be from 1 to 1,000,000');
+  if (!(opts.events >= 0 && opts.events <= 1e9)) fail('BAD_REQUEST', '--events must be from 0 to 1e9');
+  if (!(opts.days > 0 && opts.days <= 366)) fail('BAD_REQUEST', '--days must be from 1 to 366');
+  const d = draws(opts.seed);
+  const start = opts.start ?? DEFAULT_START;
+  const end = start + opts.days * DAY;
+  const keys = makeKeys(opts.keys, d);
+  const traffic = makeTraffic(opts, keys, start, end, d);
+
+  // ---- scenario events and the nightly exports, generated first (few), merged into the stream
+  const extra: { ts: number; emit: () => void }[] = [];
+  const lastDay = start + (opts.days - 1) * DAY;
+  let lastWeekday = lastDay;
+  while (isWeekend(lastWeekday) && lastWeekday > start) lastWeekday -= DAY;
+  const call = (ts: number, k: Key, o: Op, scenario: SimScenario | null) => {
+    const rows = d.int(o.rows[0], o.rows[1]);
+    const latency = Math.round(o.latency * Math.exp(0.35 * gauss(d.r)) * 10) / 10;
+    const ip = k.ips[0];
+    extra.push({
+      ts,
+      emit: () => {
+        const complexity = d.int(o.complexity[0], o.complexity[1]);
+        const bytes = Math.round(rows * o.bytesPerRow * d.between(0.8, 1.2));
+        sink.api(
+          ts,
+          k.name,
+          ip,
+          o.name,
+          complexity,
+          o.fields,
+          o.tables,
+          rows,
+          bytes,
+          200,
+          false,
+          latency,
+          scenario,
+        );
+      },
+    });
+  };
+  const context: ScenarioContext = {
+    d,
+    opts,
+    keys,
+    traffic,
+    start,
+    lastDay,
+    lastWeekday,
+    heaviest: keys[0],
+    crm: keys.filter((k) => k.team === 'crm'),
+    call,
+    login: (ts, user, ip, scenario) =>
+      extra.push({ ts, emit: () => sink.login(ts, user, ip, true, scenario) }),
+  };
+  const wanted = new Set(opts.scenarios ?? []);
+  const infos = SCENARIO_EVENTS.filter(([name]) => wanted.has(name)).map(([, events]) => events(context));
+  // nightly bulk exports by the admin keys, 02:00–02:10
+  for (const k of keys.filter((x) => x.admin))
+    for (let day = 0; day < opts.days; day++)
+      call(start + day * DAY + 2 * HOUR + d.int(0, 10 * MINUTE), k, OPS.exportUsers, null);
+  extra.sort((a, b) => a.ts - b.ts);
+  let x = 0;
+  const flushExtra = (upTo: number) => {
+    while (x < extra.length && extra[x].ts <= upTo) extra[x++].emit();
+  };
+
+  normalStream(opts, start, keys, traffic, d, sink, flushExtra);
   flushExtra(Infinity);
   return {
     events: counts.api + counts.logins,
