@@ -1,0 +1,106 @@
+// The form that trains a model on a dataset: trees (with labels), Isolation Forest or HBOS, and
+// how its alert threshold is set.
+import { useState, type FormEvent } from 'react';
+import type { DatasetInfo } from '../../../../src-shared/domain';
+import { runJob } from '../../store';
+
+type Kind = 'gbdt' | 'iforest' | 'hbos';
+
+export function TrainForm({ dataset, busy }: { dataset: DatasetInfo; busy: boolean }) {
+  const [kind, setKind] = useState<Kind>('gbdt');
+  const [trees, setTrees] = useState('100');
+  const [depth, setDepth] = useState('6');
+  const [policy, setPolicy] = useState<'best_f1' | 'budget'>('best_f1');
+  const [perDay, setPerDay] = useState('20');
+  const labelColumns = dataset.columns.filter((c) => c.role === 'label');
+  const [label, setLabel] = useState('');
+
+  const train = (e: FormEvent) => {
+    e.preventDefault();
+    const t = Number(trees);
+    const d = Number(depth);
+    const budget = Number(perDay);
+    void runJob(
+      'model.train',
+      {
+        datasetId: dataset.id,
+        model: kind,
+        ...(kind === 'gbdt' ? { trees: t, maxDepth: d } : kind === 'iforest' ? { trees: t } : {}),
+        ...(label ? { label } : {}),
+        ...(policy === 'budget' ? { alertsPerDay: budget } : {}),
+      },
+      `Could not train on ${dataset.name}`,
+    );
+  };
+
+  return (
+    <section className="card">
+      <h3>Train a model on {dataset.name}</h3>
+      <form className="form-grid" onSubmit={train} data-testid="train-form">
+        <label>
+          Model
+          <select value={kind} onChange={(e) => setKind(e.target.value as Kind)} data-testid="train-kind">
+            <option value="gbdt">Gradient-boosted trees (needs labels)</option>
+            <option value="iforest">Isolation Forest (no labels)</option>
+            <option value="hbos">HBOS (no labels)</option>
+          </select>
+        </label>
+        {kind !== 'hbos' && (
+          <label>
+            Trees
+            <input
+              type="number"
+              min={1}
+              max={5000}
+              value={trees}
+              onChange={(e) => setTrees(e.target.value)}
+            />
+          </label>
+        )}
+        {kind === 'gbdt' && (
+          <label>
+            Depth
+            <input type="number" min={1} max={16} value={depth} onChange={(e) => setDepth(e.target.value)} />
+          </label>
+        )}
+        {kind === 'gbdt' && (
+          <label>
+            Labels
+            <select value={label} onChange={(e) => setLabel(e.target.value)}>
+              <option value="">
+                {labelColumns.length ? `column ${labelColumns[0].name}` : 'injected scenarios'} + your
+                verdicts
+              </option>
+              {dataset.columns
+                .filter((c) => c.type !== 'REAL')
+                .map((c) => (
+                  <option key={c.sqlName} value={c.name}>
+                    column {c.name}
+                  </option>
+                ))}
+            </select>
+          </label>
+        )}
+        <label>
+          Alert threshold
+          <select value={policy} onChange={(e) => setPolicy(e.target.value as 'best_f1' | 'budget')}>
+            <option value="best_f1">best F1 on the validation slice</option>
+            <option value="budget">an alert budget per day</option>
+          </select>
+        </label>
+        {policy === 'budget' && (
+          <label>
+            Alerts per day
+            <input type="number" min={1} value={perDay} onChange={(e) => setPerDay(e.target.value)} />
+          </label>
+        )}
+        <button type="submit" className="btn primary" disabled={busy} data-testid="train-submit">
+          Train
+        </button>
+      </form>
+      <p className="muted small">
+        Time-ordered split: trained on the earliest 70%, threshold on the next 10%, metrics on the latest 20%.
+      </p>
+    </section>
+  );
+}
