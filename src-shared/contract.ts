@@ -121,8 +121,16 @@ export const requestSchemas = {
       eta: z.number().positive().max(1).optional(),
       seed: z.number().int().optional(),
       alertsPerDay: z.number().positive().optional(),
+      /** Trees: weigh the positive class up to balance the classes, or not (default). */
+      classWeight: z.enum(['balanced', 'none']).optional(),
+      /** Trees: stop after this many rounds without improvement on the validation slice (default 20; 0: never). */
+      earlyStopping: z.number().int().min(0).max(10_000).optional(),
       /** Also write the model here as ONNX, with its metadata beside it (FILE.json). */
       out: caseFilePath.optional(),
+      /** The dataset's own columns to use as features (names); every column that qualifies when omitted. */
+      columns: z.array(z.string().min(1).max(255)).max(2000).optional(),
+      /** Columns not to use as features. */
+      excludeColumns: z.array(z.string().min(1).max(255)).max(2000).optional(),
     })
     .strict(),
   'model.score': z

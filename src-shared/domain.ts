@@ -198,14 +198,33 @@ export interface ModelInfo {
   threshold: number | null;
   /** On the test slice (the latest 20% by time), when the model had labels. */
   metrics: ModelMetrics | null;
+  /** What the training dataset's columns became in the model (empty for models from files). */
+  columns: ColumnUseInfo[];
+  /** How its rows were split; null for models from files. */
+  split: 'time' | 'shuffle' | null;
   createdAt: string;
+}
+
+/** What a dataset column became in a model, or why it was left out. */
+export interface ColumnUseInfo {
+  column: string;
+  use: 'number' | 'flag' | 'category' | 'text' | 'skipped';
+  why?: string;
 }
 
 export interface TrainResult {
   model: ModelInfo;
   seconds: number;
+  /** Of those, reading the case (features, columns, labels) in the compute worker. */
+  readSeconds: number;
   validation: ModelMetrics | null;
   test: ModelMetrics | null;
+  /** Unsupervised detectors with labels: fitted and evaluated on every row (as ADBench does). */
+  all: ModelMetrics | null;
+  /** How the rows were split: by time, or (no times) a stratified seeded shuffle. */
+  split: 'time' | 'shuffle';
+  /** The dataset's columns as model inputs. */
+  columns: ColumnUseInfo[];
 }
 
 export interface ScoreResult {

@@ -1,11 +1,25 @@
 // `sentinel features`, `train`, `score`: point-in-time features and the models over them.
 import path from 'node:path';
+import type { ColumnUseInfo } from '../../src-shared/domain';
 import { checkFlags, numberFlag, str } from './args';
 import { defined, findDataset, job, onCase, print, type CommandGroup } from './shared';
 
+/** The dataset's columns as the model took them, a line each kind. */
+function columnsText(columns: ColumnUseInfo[]): string {
+  const by = (use: ColumnUseInfo['use']) => columns.filter((c) => c.use === use).map((c) => c.column);
+  const lines = (['number', 'flag', 'category', 'text'] as const)
+    .map((use) => [use, by(use)] as const)
+    .filter(([, cs]) => cs.length)
+    .map(([use, cs]) => `\n  columns as ${use}: ${cs.join(', ')}`);
+  const skipped = columns.filter((c) => c.use === 'skipped').map((c) => `${c.column} (${c.why})`);
+  return lines.join('') + (skipped.length ? `\n  columns left out: ${skipped.join('; ')}` : '');
+}
+
 export const modelCommands: CommandGroup = {
   usage: `  train   --case FILE --dataset NAME|ID [--model gbdt|iforest|hbos] [--label COL] [--trees N]
-          [--max-depth N] [--eta X] [--seed N] [--alerts-per-day N] [--out FILE.onnx] [--json]
+          [--max-depth N] [--eta X] [--seed N] [--class-weight balanced|none] [--early-stopping N]
+          [--alerts-per-day N] [--columns A,B] [--exclude-columns A,B]
+          [--out FILE.onnx] [--json]
   score   --case FILE --dataset NAME|ID [--model ID|FILE.onnx] [--json]
   features --case FILE --dataset NAME|ID [--force] [--json]
                                                      build point-in-time features (only new events if it can)`,
@@ -38,9 +52,18 @@ export const modelCommands: CommandGroup = {
         'eta',
         'seed',
         'alerts-per-day',
+        'class-weight',
+        'early-stopping',
+        'columns',
+        'exclude-columns',
         'out',
         'json',
       ]);
+      const list = (flag: string) =>
+        str(args, flag)
+          ?.split(',')
+          .map((c) => c.trim())
+          .filter(Boolean);
       await onCase(args, json, async (host, info) => {
         const ds = findDataset(info, str(args, 'dataset', true));
         const num = (name: string) => numberFlag(args, name);
@@ -58,6 +81,10 @@ export const modelCommands: CommandGroup = {
             eta: num('eta'),
             seed: num('seed'),
             alertsPerDay: num('alerts-per-day'),
+            classWeight: str(args, 'class-weight') as 'none' | undefined,
+            earlyStopping: num('early-stopping'),
+            columns: list('columns'),
+            excludeColumns: list('exclude-columns'),
             out: out && path.resolve(out),
           }),
         );
@@ -81,12 +108,19 @@ export const modelCommands: CommandGroup = {
             kind: r.model.kind,
             seconds: r.seconds,
             metrics,
+            all: r.all && { rocAuc: r.all.rocAuc, prAuc: r.all.prAuc },
+            split: r.split,
             features: r.model.featureNames.length,
+            columns: r.columns,
           },
-          `${r.model.name} (model ${r.model.id}) trained in ${r.seconds.toFixed(2)} s` +
+          `${r.model.name} (model ${r.model.id}) trained in ${r.seconds.toFixed(2)} s on ${r.model.featureNames.length} features` +
             (m
-              ? `; on the latest 20% by time: ROC AUC ${m.rocAuc?.toFixed(4)}, PR AUC ${m.prAuc?.toFixed(4)}, precision ${m.precision.toFixed(3)}, recall ${m.recall.toFixed(3)}, F1 ${m.f1.toFixed(3)}`
-              : ''),
+              ? `; on ${r.split === 'time' ? 'the latest 20% by time' : 'a held-out 20% (shuffled, stratified: no times)'}: ROC AUC ${m.rocAuc?.toFixed(4)}, PR AUC ${m.prAuc?.toFixed(4)}, precision ${m.precision.toFixed(3)}, recall ${m.recall.toFixed(3)}, F1 ${m.f1.toFixed(3)}`
+              : '') +
+            (r.all
+              ? `; fitted and scored on every row: ROC AUC ${r.all.rocAuc?.toFixed(4)}, PR AUC ${r.all.prAuc?.toFixed(4)}`
+              : '') +
+            columnsText(r.columns),
         );
       });
       return 0;

@@ -126,15 +126,16 @@ describe('training and scoring', () => {
     }
   });
 
-  it('refuses a non-binary label column, a dataset without features, and model files that do not fit', async () => {
+  it('refuses a non-binary label column, a dataset too small to learn from, and model files that do not fit', async () => {
     const { host, dir, casePath } = await prepared(false, 'flag');
     const before = snapshot(casePath);
     expect(await failure(host, { datasetId: 1, model: 'gbdt', label: 'flag' })).toMatchObject({
       message: expect.stringMatching(/label column "flag" is not binary: it has "maybe"/),
     });
     await ingest(host, { path: writeFile(dir, 'more.csv', 'ts,x\n2026-10-05T00:00:00Z,1\n') });
+    // training builds the missing features itself; one event is still too few
     expect(await failure(host, { datasetId: 2, model: 'iforest' })).toMatchObject({
-      message: expect.stringMatching(/no features yet: build them first/),
+      message: expect.stringMatching(/has 1 event: too few to train on/),
     });
     const corrupt = path.join(dir, 'broken.onnx');
     writeFileSync(corrupt, 'not a model');
@@ -181,16 +182,17 @@ describe('models and a changing dataset', () => {
     const db = new Database(casePath, { readonly: true });
     expect(db.prepare('SELECT count(*) FROM ds_1 WHERE is_fraud = 1').pluck().get()).toBe(24);
     db.close();
-    // features not built for the injected events yet: refused, not silently partial
+    // features not built for the injected events yet: training builds them first, never partial
     const f = await startJob(host, 'features.build', { datasetId: 1 });
     if (f.ok) await f.value.done;
     const inj = await host.call('scenario.inject', { datasetId: 1, scenario: 'velocity_spike', seed: 99 });
     expect(inj.ok).toBe(true);
-    expect(await failure(host, { datasetId: 1, model: 'gbdt' })).toMatchObject({
-      message: expect.stringMatching(/out of date/),
-    });
-    const f2 = await startJob(host, 'features.build', { datasetId: 1 });
-    if (f2.ok) await f2.value.done;
+    expect(await failure(host, { datasetId: 1, model: 'iforest' })).toBeNull();
+    const covered = new Database(casePath, { readonly: true });
+    expect(covered.prepare('SELECT count(*) FROM features_1').pluck().get()).toBe(
+      covered.prepare('SELECT count(*) FROM ds_1').pluck().get(),
+    );
+    covered.close();
     const trained = await done<TrainResult>(
       await startJob(host, 'model.train', { datasetId: 1, model: 'gbdt', label: 'is_fraud' }),
     );

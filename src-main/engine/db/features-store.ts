@@ -4,7 +4,8 @@ import { AppFailure, fail } from '../../../src-shared/result';
 import { isCancelled } from '../ingest/protocol';
 import type { StoredFeatureSet } from '../features/plan';
 import type { DB } from './open-case';
-import { write, type JobTicket } from './session-ops';
+import { read, write, type JobTicket } from './session-ops';
+import { tableOf } from './case-store';
 
 export const featuresTable = (datasetId: number) => `features_${datasetId}`;
 const FEATURE_NAME = /^[a-z][a-z0-9_]{0,47}$/;
@@ -56,11 +57,11 @@ export async function writeFeatures(
     if (w.mode === 'full') {
       db.exec(`DROP TABLE IF EXISTS ${table}`);
       db.exec(
-        `CREATE TABLE ${table} (event_id INTEGER PRIMARY KEY, ${w.names.map((n) => `"${n}" REAL`).join(', ')}) STRICT`,
+        `CREATE TABLE ${table} (${['event_id INTEGER PRIMARY KEY', ...w.names.map((n) => `"${n}" REAL`)].join(', ')}) STRICT`,
       );
     }
     const stmt = db.prepare(
-      `INSERT OR REPLACE INTO ${table} (event_id, ${w.names.map((n) => `"${n}"`).join(', ')}) VALUES (?${', ?'.repeat(w.names.length)})`,
+      `INSERT OR REPLACE INTO ${table} (${['event_id', ...w.names.map((n) => `"${n}"`)].join(', ')}) VALUES (?${', ?'.repeat(w.names.length)})`,
     );
     const k = w.names.length;
     const row = new Array<number | null>(k + 1);
@@ -100,7 +101,23 @@ export async function writeFeatures(
   }
 }
 
+/** The stored features cover every event of the dataset as it is now. */
+export function featuresCurrent(db: DB, datasetId: number): boolean {
+  const set = readFeatureSet(db, datasetId);
+  if (!set) return false;
+  const now = db.prepare(`SELECT count(*) AS n, max(_id) AS max FROM ${tableOf(datasetId)}`).get() as {
+    n: number;
+    max: number | null;
+  };
+  const have = db
+    .prepare(`SELECT count(*) FROM ${featuresTable(datasetId)}`)
+    .pluck()
+    .get() as number;
+  return have === now.n && set.maxEventId === (now.max ?? 0);
+}
+
 export const featureOps = {
+  featuresCurrent: read((s, datasetId: number) => featuresCurrent(s.reader, s.dataset(datasetId).id)),
   /** Stores computed features (one transaction, after any write ahead of it). */
   writeFeatures: write(async (s, ticket: JobTicket, w: FeatureWrite) => {
     const job = s.job(ticket);

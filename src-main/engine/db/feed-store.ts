@@ -2,7 +2,7 @@
 // next write that changes scores or events; pages, the score distribution and the input of an
 // explanation read from it.
 import type { FeedQuery } from '../../../src-shared/domain';
-import { explainInput, featureMedians } from '../feed/explain';
+import { explainInput } from '../feed/explain';
 import { feedPage, scoreDistribution } from '../feed/page';
 import { rankDataset, type Ranking } from '../feed/rank';
 import type { CaseSession } from './case-session';
@@ -22,10 +22,8 @@ export const feedOps = {
     scoreDistribution(s.reader, ranked(s, datasetId), modelId),
   ),
   explainInput: read((s, datasetId: number, eventId: number) =>
-    explainInput(s.reader, s.dataset(datasetId), ranked(s, datasetId), eventId, (names) =>
-      s.cached('write', datasetId, `medians:${names.join()}`, () =>
-        featureMedians(s.reader, datasetId, names),
-      ),
+    explainInput(s.reader, s.dataset(datasetId), ranked(s, datasetId), eventId, (key, make) =>
+      s.cached('write', datasetId, key, make),
     ),
   ),
 };

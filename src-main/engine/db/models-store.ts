@@ -1,5 +1,5 @@
 // Models and scores in the case.
-import type { ModelInfo } from '../../../src-shared/domain';
+import type { ColumnUseInfo, ModelInfo } from '../../../src-shared/domain';
 import { AppFailure, fail } from '../../../src-shared/result';
 import { isCancelled } from '../ingest/protocol';
 import type { DB } from './open-case';
@@ -115,6 +115,24 @@ export function storedMetadata(text: string, id: number): Record<string, unknown
   return v as Record<string, unknown>;
 }
 
+const USES = new Set(['number', 'flag', 'category', 'text', 'skipped']);
+
+/** What a model's metadata says its columns became (only well-formed entries: case files are untrusted). */
+function columnUses(v: unknown): ColumnUseInfo[] {
+  if (!Array.isArray(v)) return [];
+  return v.flatMap((u: unknown) => {
+    const o = u as Record<string, unknown> | null;
+    if (!o || typeof o.column !== 'string' || typeof o.use !== 'string' || !USES.has(o.use)) return [];
+    return [
+      {
+        column: o.column,
+        use: o.use as ColumnUseInfo['use'],
+        ...(typeof o.why === 'string' ? { why: o.why } : {}),
+      },
+    ];
+  });
+}
+
 export function listModels(db: DB): ModelInfo[] {
   const rows = db
     .prepare(
@@ -131,7 +149,11 @@ export function listModels(db: DB): ModelInfo[] {
     created_at: string;
   }[];
   return rows.map((r) => {
-    const meta = storedMetadata(r.metadata, r.id) as { metrics?: { test?: ModelInfo['metrics'] } };
+    const meta = storedMetadata(r.metadata, r.id) as {
+      metrics?: { test?: ModelInfo['metrics'] };
+      columns?: unknown;
+      split?: { by?: unknown };
+    };
     return {
       id: r.id,
       name: r.name,
@@ -140,6 +162,8 @@ export function listModels(db: DB): ModelInfo[] {
       featureNames: storedFeatureNames(r.feature_names, r.id),
       threshold: r.threshold,
       metrics: meta.metrics?.test ?? null,
+      columns: columnUses(meta.columns),
+      split: meta.split?.by === 'shuffle' ? 'shuffle' : meta.split?.by === 'time' ? 'time' : null,
       createdAt: r.created_at,
     };
   });

@@ -25,9 +25,35 @@ export interface FeatureOutput {
   values: Float64Array[];
 }
 
-/** Which features a dataset can have, given the columns it has. */
+/** Kinds that read an event's time: windows, history in time order, the calendar. */
+const NEEDS_TIME = new Set<FeatureSpec['kind']>([
+  'count',
+  'time_since_last',
+  'zscore',
+  'rolling_std',
+  'max',
+  'sum',
+  'vs_p95',
+  'distinct',
+  'failure_ratio',
+  'hour',
+  'weekday',
+  'off_hours',
+  'first_seen',
+]);
+
+/** The dataset's events have times (at least one). */
+export const hasTime = (input: FeatureInput): boolean => input.ts.some((t) => t === t);
+
+/**
+ * Which features a dataset can have, given the columns it has. Without any event time, only
+ * features of the event itself apply (no windows, history or calendar): they are skipped, not
+ * stored as empty columns.
+ */
 export function applicableFeatures(config: FeatureConfig, input: FeatureInput): FeatureSpec[] {
+  const timed = hasTime(input);
   return config.features.filter((f) => {
+    if (!timed && NEEDS_TIME.has(f.kind)) return false;
     if (f.by === 'src_ip' && !input.codes.src_ip) return false;
     if (f.column === 'amount') return input.amount !== null;
     if (f.column === 'status') return input.failure !== null;

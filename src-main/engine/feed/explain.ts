@@ -16,10 +16,11 @@ import type {
 import { domainOf, SEVERITIES } from '../../../src-shared/domain';
 import { fail } from '../../../src-shared/result';
 import { tableOf } from '../db/case-store';
-import { featuresTable, readFeatureSet } from '../db/features-store';
 import type { DB } from '../db/open-case';
 import type { FeatureSpec } from '../features/config';
-import { readStoredModel, type StoredModel } from '../models/score-dataset';
+import type { ColumnFeature } from '../models/column-features';
+import { readFeatures, resolveFeatures, type FeatureRef } from '../models/feature-source';
+import { modelColumnFeatures, readStoredModel, type StoredModel } from '../models/score-dataset';
 import type { BusinessRule, ScenarioSpec, UnmatchedRule } from '../scenarios/config';
 import { storedBusiness } from '../scenarios/inject';
 import { readVerdicts } from './page';
@@ -36,10 +37,12 @@ export interface ExplainInput {
   /** What the events are grouped by, in words ("card", "user", "service"). */
   entity: string;
   event: Record<string, CellValue>;
-  /** The dataset's stored features for the event, and their medians over the dataset. */
+  /** The models' inputs for the event, and their medians over the dataset. */
   features: string[];
   values: (number | null)[];
   typical: (number | null)[];
+  /** Inputs made from the dataset's own columns, in words. */
+  labels: Record<string, string>;
   models: { model: StoredModel; sorted: Float64Array }[];
   injection: { scenario: string; business: InjectionInfo['business'] } | null;
   ruleAlerts: Explanation['ruleAlerts'];
@@ -57,25 +60,36 @@ const RULE_SCENARIO: Record<string, string> = {
 
 const SAMPLE = 20_000;
 
-/** Medians of each stored feature over an even sample of the dataset's events. */
-export function featureMedians(db: DB, datasetId: number, names: string[]): (number | null)[] {
+/** Medians of each feature over an even sample of the dataset's events. */
+export function featureMedians(db: DB, ds: DatasetInfo, refs: FeatureRef[]): (number | null)[] {
   const n = db
-    .prepare(`SELECT count(*) FROM ${featuresTable(datasetId)}`)
+    .prepare(`SELECT count(*) FROM ${tableOf(ds.id)}`)
     .pluck()
     .get() as number;
-  const step = Math.max(1, Math.ceil(n / SAMPLE));
-  const rows = db
-    .prepare(
-      `SELECT ${names.map((f) => `"${f}"`).join(', ')} FROM ${featuresTable(datasetId)} WHERE event_id % ? = 0`,
-    )
-    .raw()
-    .all(step) as (number | null)[][];
-  return names.map((_, f) => {
-    const xs = rows.map((r) => r[f]).filter((v): v is number => v !== null && Number.isFinite(v));
+  const { columns } = readFeatures(db, ds, refs, { step: Math.max(1, Math.ceil(n / SAMPLE)) });
+  return columns.map((col) => {
+    const xs = Array.from(col).filter((v) => Number.isFinite(v));
     if (!xs.length) return null;
     xs.sort((a, b) => a - b);
     return xs[Math.floor(xs.length / 2)];
   });
+}
+
+/** A dataset column's feature in words: "V14", "how common this merchant is", "payload: length". */
+function columnLabel(f: ColumnFeature): string {
+  const col = `"${f.source}"`;
+  switch (f.kind) {
+    case 'number':
+      return col;
+    case 'flag':
+      return `${col} (yes = 1)`;
+    case 'frequency':
+      return `how common this ${col} value is`;
+    case 'onehot':
+      return `${col} is ${JSON.stringify(f.value)}`;
+    case 'text':
+      return `${col}: ${f.stat.replace(/_/g, ' ')}`;
+  }
 }
 
 /** Everything the host needs to explain one event (read on the DB worker's reader). */
@@ -84,31 +98,36 @@ export function explainInput(
   ds: DatasetInfo,
   ranking: Ranking,
   eventId: number,
-  medians: (names: string[]) => (number | null)[],
+  cached: <T>(key: string, make: () => T) => T,
 ): ExplainInput {
   const r =
     ranking.position.get(eventId) ??
     fail('BAD_REQUEST', `event ${eventId} of dataset "${ds.name}" has no scores: score the dataset first`);
-  // Without models (only rule alerts) an event may have no features: it is explained by its alerts.
-  const set =
-    readFeatureSet(db, ds.id) ??
-    (ranking.models.length
-      ? fail('BAD_REQUEST', `dataset "${ds.name}" has no features: build them first`)
-      : { names: [] as string[] });
+  const models = ranking.models.flatMap((m, k) =>
+    Number.isNaN(ranking.raw[k][r]) ? [] : [{ model: readStoredModel(db, m.id), sorted: ranking.sorted[k] }],
+  );
+  // The inputs of the models that scored the event (the first model's reading of a shared name).
+  // Without models (only rule alerts) there are none: the event is explained by its alerts.
+  const refs = new Map<string, FeatureRef>();
+  for (const { model } of models)
+    for (const ref of resolveFeatures(db, ds, { ...model, columnFeatures: modelColumnFeatures(model) }))
+      if (!refs.has(ref.name)) refs.set(ref.name, ref);
+  const features = [...refs.keys()];
+  const list = [...refs.values()];
+  const values = list.length
+    ? readFeatures(db, ds, list, { eventId }).columns.map((c) =>
+        c.length && Number.isFinite(c[0]) ? c[0] : null,
+      )
+    : [];
+  const labels = Object.fromEntries(
+    list.flatMap((ref) => (ref.from === 'column' ? [[ref.name, columnLabel(ref.feature)]] : [])),
+  );
   const row =
     (db.prepare(`SELECT * FROM ${tableOf(ds.id)} WHERE _id = ?`).get(eventId) as
       Record<string, CellValue> | undefined) ??
     fail('BAD_REQUEST', `dataset "${ds.name}" has no event ${eventId}`);
   const event: Record<string, CellValue> = { id: eventId, ts: row._ts ?? null };
   for (const c of ds.columns) event[c.name] = row[c.sqlName] ?? null;
-  const fr = set.names.length
-    ? (db
-        .prepare(
-          `SELECT ${set.names.map((f) => `"${f}"`).join(', ')} FROM ${featuresTable(ds.id)} WHERE event_id = ?`,
-        )
-        .raw()
-        .get(eventId) as (number | null)[] | undefined)
-    : [];
   const injection = db
     .prepare(
       `SELECT i.id, i.scenario, i.business FROM injected_events ie JOIN injections i ON i.id = ie.injection_id
@@ -124,15 +143,12 @@ export function explainInput(
     roles: ds.columns.flatMap((c) => (c.role ? [c.role] : [])),
     entity: entityWord(ds.columns.find((c) => c.role === 'entity')?.name ?? null),
     event,
-    features: set.names,
-    values: fr ?? set.names.map(() => null),
-    typical: set.names.length ? medians(set.names) : [],
+    features,
+    values,
+    typical: features.length ? cached(`medians:${features.join()}`, () => featureMedians(db, ds, list)) : [],
+    labels,
     // The models that scored the event, as in its rank.
-    models: ranking.models.flatMap((m, k) =>
-      Number.isNaN(ranking.raw[k][r])
-        ? []
-        : [{ model: readStoredModel(db, m.id), sorted: ranking.sorted[k] }],
-    ),
+    models,
     ruleAlerts: (
       db
         .prepare(
@@ -202,7 +218,7 @@ export async function explain(
     .slice(0, 6)
     .map(({ name, f, impact }) => ({
       feature: name,
-      label: featureLabel(specs.get(name), name, input.entity),
+      label: input.labels[name] ?? featureLabel(specs.get(name), name, input.entity),
       value: input.values[f],
       typical: input.typical[f],
       impact: Math.round(impact * 100) / 100,

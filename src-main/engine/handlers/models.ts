@@ -10,13 +10,19 @@ import type { TrainRequest } from '../models/train-dataset';
 import { scoreOnnx } from '../onnx-client';
 import type { ScoreTask } from '../workers/compute-worker';
 import type { DomainHandlers, HandlerContext, ParamsOut } from './context';
+import { featuresStep } from './features';
 
 /** What to train, from a `model.train` request. */
 export function trainRequest(q: ParamsOut<'model.train'>): TrainRequest {
   const params = Object.fromEntries(
-    Object.entries({ trees: q.trees, maxDepth: q.maxDepth, eta: q.eta, seed: q.seed }).filter(
-      ([, v]) => v !== undefined,
-    ),
+    Object.entries({
+      trees: q.trees,
+      maxDepth: q.maxDepth,
+      eta: q.eta,
+      seed: q.seed,
+      scalePosWeight: q.classWeight && (q.classWeight === 'none' ? 1 : 'balanced'),
+      earlyStoppingRounds: q.earlyStopping === undefined ? undefined : q.earlyStopping || null,
+    }).filter(([, v]) => v !== undefined),
   );
   return {
     datasetId: q.datasetId,
@@ -24,6 +30,8 @@ export function trainRequest(q: ParamsOut<'model.train'>): TrainRequest {
     label: q.label,
     params,
     policy: q.alertsPerDay ? { kind: 'budget', perDay: q.alertsPerDay } : { kind: 'best_f1' },
+    columns: q.columns,
+    excludeColumns: q.excludeColumns,
   };
 }
 
@@ -36,6 +44,17 @@ export async function trainStep(
   out?: string,
 ): Promise<Result<TrainResult>> {
   const started = performance.now();
+  // the stored point-in-time features first, when they are missing or behind the events
+  const current = await ctx.db().call('featuresCurrent', req.datasetId);
+  if (!current.ok) return current;
+  if (!current.value) {
+    const label = job.progress.label;
+    job.progress.label = `${label} · building features first`;
+    const built = await featuresStep(ctx, job, casePath, req.datasetId, false);
+    job.progress.label = label;
+    if (!built.ok) return built;
+  }
+  job.phase('reading');
   const trained = await runCompute(job, 'train', { casePath, ...req });
   if (!trained.ok) return trained;
   const t = trained.value;
@@ -59,8 +78,12 @@ export async function trainStep(
   return ok({
     model: saved.value,
     seconds: (performance.now() - started) / 1000,
+    readSeconds: t.readSeconds,
     validation: t.metadata.metrics.validation,
     test: t.metadata.metrics.test,
+    all: t.metadata.metrics.all ?? null,
+    split: t.metadata.split.by,
+    columns: t.metadata.columns ?? [],
   });
 }
 

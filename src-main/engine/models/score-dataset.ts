@@ -3,10 +3,11 @@ import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import type { DatasetInfo } from '../../../src-shared/domain';
 import { fail } from '../../../src-shared/result';
-import { featuresTable, readFeatureSet } from '../db/features-store';
 import { storedFeatureNames, storedMetadata } from '../db/models-store';
 import type { DB } from '../db/open-case';
+import { readColumnFeatures, type ColumnFeature } from './column-features';
 import type { FeatureInput } from './feature-input';
+import { readFeatures, resolveFeatures } from './feature-source';
 import { checkFeatureCount, checkTreeModel } from './onnx/check-import';
 import { onnxMetadata, parseFeatureNames } from './onnx/metadata';
 import { checkFeaturesCurrent, type ModelMetadata } from './train-dataset';
@@ -159,51 +160,25 @@ export interface ScoringInput {
   features: FeatureInput;
 }
 
+/** A stored model's column features, checked (its metadata comes from a case or a file). */
+export const modelColumnFeatures = (model: StoredModel): ColumnFeature[] =>
+  readColumnFeatures(model.metadata.columnFeatures, `model "${model.name}"`);
+
 /** Every event's features, in the model's feature order. */
 export function loadScoringInput(db: DB, ds: DatasetInfo, model: StoredModel): ScoringInput {
-  const set =
-    readFeatureSet(db, ds.id) ??
-    fail('BAD_REQUEST', `dataset "${ds.name}" has no features yet: build them first (sentinel features)`);
-  const missing = model.featureNames.filter((f) => !set.names.includes(f));
-  if (missing.length) {
-    fail(
-      'BAD_REQUEST',
-      `model "${model.name}" takes features that dataset "${ds.name}" does not have: ${missing.join(', ')}`,
-    );
+  const refs = resolveFeatures(db, ds, { ...model, columnFeatures: modelColumnFeatures(model) });
+  if (refs.some((r) => r.from === 'stored')) checkFeaturesCurrent(db, ds);
+  const { ids, columns } = readFeatures(db, ds, refs);
+  if (scoresInProcess(model)) return { ids, features: columns };
+  // an ONNX model takes rows
+  const n = ids.length;
+  const F = columns.length;
+  const data = new Float32Array(n * F);
+  for (let f = 0; f < F; f++) {
+    const col = columns[f];
+    for (let i = 0, at = f; i < n; i++, at += F) data[at] = col[i];
   }
-  checkFeaturesCurrent(db, ds);
-  const n = db
-    .prepare(`SELECT count(*) FROM ${featuresTable(ds.id)}`)
-    .pluck()
-    .get() as number;
-  const ids = new Float64Array(n);
-  const F = model.featureNames.length;
-  const byRows = !scoresInProcess(model);
-  const data = new Float32Array(byRows ? n * F : 0);
-  const columns = byRows ? [] : model.featureNames.map(() => new Float32Array(n));
-  const rows = db
-    .prepare(
-      `SELECT event_id, ${model.featureNames.map((f) => `"${f}"`).join(', ')} FROM ${featuresTable(ds.id)} ORDER BY event_id`,
-    )
-    .raw()
-    .iterate() as IterableIterator<(number | null)[]>;
-  let i = 0;
-  for (const row of rows) {
-    if (i >= n) break;
-    ids[i] = row[0]!;
-    if (byRows)
-      for (let f = 0, at = i * F; f < F; f++) {
-        const v = row[f + 1];
-        data[at + f] = v === null ? NaN : v;
-      }
-    else
-      for (let f = 0; f < F; f++) {
-        const v = row[f + 1];
-        columns[f][i] = v === null ? NaN : v;
-      }
-    i++;
-  }
-  return { ids, features: byRows ? { data, features: F } : columns };
+  return { ids, features: { data, features: F } };
 }
 
 /** Models scored in JavaScript (the unsupervised detectors); ONNX models go to the ONNX worker. */

@@ -1,11 +1,20 @@
 // Training a model on a dataset's stored features, in a compute worker: labels from a label
 // column or from injected scenarios, a time-ordered split (train on the past, stop early on the
 // next slice, test on the latest), a threshold chosen by a stated policy on the validation slice.
-import type { DatasetInfo } from '../../../src-shared/domain';
+import type { ColumnInfo, DatasetInfo } from '../../../src-shared/domain';
 import { fail } from '../../../src-shared/result';
 import { tableOf } from '../db/case-store';
-import { featuresTable, readFeatureSet } from '../db/features-store';
+import { featuresCurrent, featuresTable, readFeatureSet } from '../db/features-store';
 import type { DB } from '../db/open-case';
+import { rng } from '../random';
+import {
+  candidateColumns,
+  columnFeatureValues,
+  fitColumnFeatures,
+  type ColumnFeature,
+  type ColumnUse,
+} from './column-features';
+import { readRawColumns, readStoredFeatures } from './feature-source';
 import { trainGbdt, predictProba, DEFAULT_PARAMS, type GbdtParams } from './gbdt/train';
 import { bestF1Threshold, budgetThreshold, metricsAt, type Metrics } from './metrics';
 import { exportOnnx } from './onnx/export';
@@ -21,6 +30,9 @@ export interface TrainRequest {
   label?: string;
   params?: Partial<GbdtParams>;
   policy?: ThresholdPolicy;
+  /** The dataset's columns to use as features (by name): all that qualify when omitted. */
+  columns?: string[];
+  excludeColumns?: string[];
 }
 
 export interface ModelMetadata {
@@ -35,11 +47,16 @@ export interface ModelMetadata {
     to: string | null;
     labels: string;
   };
-  split: { train: number; validation: number; test: number; by: 'time' };
+  split: { train: number; validation: number; test: number; by: 'time' | 'shuffle'; seed?: number };
+  /** How the dataset's own columns feed the model (fitted on the training rows). */
+  columnFeatures?: ColumnFeature[];
+  /** What each candidate column became, or why it was left out. */
+  columns?: ColumnUse[];
   params: Record<string, unknown>;
   policy: ThresholdPolicy;
   threshold: number;
-  metrics: { validation: Metrics | null; test: Metrics | null };
+  /** `all`: unsupervised detectors, also fitted and evaluated on every row (as ADBench does). */
+  metrics: { validation: Metrics | null; test: Metrics | null; all?: Metrics | null };
   createdAt: string;
 }
 
@@ -49,24 +66,37 @@ export interface TrainedModel {
   metadata: ModelMetadata;
   /** ONNX bytes (gbdt) or the detector as JSON (iforest, hbos). */
   body: Uint8Array;
+  /** Of the training's time, how much went to reading the case (features, columns, labels). */
+  readSeconds: number;
 }
 
+/** What training reads, every array in split order (train, then validation, then test). */
 interface Loaded {
   names: string[];
   columns: Float32Array[];
   ts: Float64Array;
   labels: Uint8Array | null;
   labelSource: string;
+  columnFeatures: ColumnFeature[];
+  columnUses: ColumnUse[];
+  split: { a: number; b: number; by: 'time' | 'shuffle'; seed?: number };
 }
 
 const TRUE = new Set(['1', 'true', 'yes', 'fraud', 'anomaly', 'attack']);
 const FALSE = new Set(['0', 'false', 'no', 'normal', 'benign']);
 
-/** Features (and labels) of every event, in time order. */
-export function loadTrainingData(db: DB, ds: DatasetInfo, label: string | undefined): Loaded {
-  const set =
-    readFeatureSet(db, ds.id) ??
-    fail('BAD_REQUEST', `dataset "${ds.name}" has no features yet: build them first (sentinel features)`);
+/** Event ids, times and labels, in id order. */
+function loadBase(
+  db: DB,
+  ds: DatasetInfo,
+  label: string | undefined,
+): {
+  ids: Float64Array;
+  ts: Float64Array;
+  labels: Uint8Array | null;
+  labelSource: string;
+  labelColumn: ColumnInfo | null;
+} {
   const labelCol =
     label !== undefined
       ? ds.columns.find((c) => c.name === label || c.sqlName === label)
@@ -91,39 +121,34 @@ export function loadTrainingData(db: DB, ds: DatasetInfo, label: string | undefi
         : 'NULL';
   // An analyst's verdict outranks every other source of labels.
   const labelSql = `CASE lb.verdict WHEN 'confirmed' THEN 1 WHEN 'false_positive' THEN 0 ELSE ${baseSql} END`;
-  checkFeaturesCurrent(db, ds);
   const n = db
-    .prepare(`SELECT count(*) FROM ${featuresTable(ds.id)}`)
+    .prepare(`SELECT count(*) FROM ${tableOf(ds.id)}`)
     .pluck()
     .get() as number;
   const rows = db
     .prepare(
-      `SELECT d._ts, ${labelSql} AS label, ${set.names.map((n) => `f."${n}"`).join(', ')}
-       FROM ${featuresTable(ds.id)} f JOIN ${tableOf(ds.id)} d ON d._id = f.event_id
-       LEFT JOIN injected_events ie ON ie.dataset_id = ${ds.id} AND ie.event_id = f.event_id
-       LEFT JOIN labels lb ON lb.dataset_id = ${ds.id} AND lb.event_id = f.event_id
-       ORDER BY d._ts, d._id`,
+      `SELECT d._id, d._ts, ${labelSql} AS label FROM ${tableOf(ds.id)} d
+       LEFT JOIN injected_events ie ON ie.dataset_id = ${ds.id} AND ie.event_id = d._id
+       LEFT JOIN labels lb ON lb.dataset_id = ${ds.id} AND lb.event_id = d._id
+       ORDER BY d._id`,
     )
     .raw()
     .iterate() as IterableIterator<(number | string | null)[]>;
-  const columns = set.names.map(() => new Float32Array(n));
+  const ids = new Float64Array(n);
   const ts = new Float64Array(n);
   const labels = labelCol || injected || verdicts ? new Uint8Array(n) : null;
   const seen = new Set<string>();
   let i = 0;
   for (const row of rows) {
     if (i >= n) break;
-    ts[i] = row[0] === null ? NaN : (row[0] as number);
+    ids[i] = row[0] as number;
+    ts[i] = row[1] === null ? NaN : (row[1] as number);
     if (labels) {
-      const v = row[1];
+      const v = row[2];
       const s = v === null ? '' : String(v).trim().toLowerCase();
       if (TRUE.has(s)) labels[i] = 1;
       else if (FALSE.has(s) || s === '') labels[i] = 0;
       else seen.add(s);
-    }
-    for (let f = 0; f < columns.length; f++) {
-      const v = row[f + 2];
-      columns[f][i] = v === null ? NaN : (v as number);
     }
     i++;
   }
@@ -134,43 +159,160 @@ export function loadTrainingData(db: DB, ds: DatasetInfo, label: string | undefi
         .slice(0, 5)
         .map((v) => JSON.stringify(v))
         .join(', ')}${seen.size > 5 ? '…' : ''} besides 0/1`,
+      { column: labelCol!.name },
     );
   }
+  const labelSource =
+    (labelCol
+      ? `column ${labelCol.name}`
+      : injected
+        ? 'injected scenarios'
+        : verdicts
+          ? 'analyst verdicts'
+          : 'none') + (verdicts && (labelCol || injected) ? ` and ${verdicts} analyst verdicts` : '');
+  return { ids, ts, labels, labelSource, labelColumn: labelCol ?? null };
+}
+
+/**
+ * The order rows are split in: by time (train on the past, test on the latest) when the events
+ * have times; else a seeded shuffle, stratified by label so each slice holds its share of
+ * positives. 70% train, 10% validation, 20% test.
+ */
+export function splitOrder(
+  ts: Float64Array,
+  labels: Uint8Array | null,
+  seed: number,
+): { order: Int32Array; a: number; b: number; by: 'time' | 'shuffle' } {
+  const n = ts.length;
+  const order = new Int32Array(n);
+  if (ts.some((t) => t === t)) {
+    for (let i = 0; i < n; i++) order[i] = i;
+    // time, then id (rows are in id order); events without a time first, as SQL sorts NULLs
+    order.sort((x, y) => {
+      const tx = ts[x];
+      const ty = ts[y];
+      if (tx !== tx) return ty !== ty ? x - y : -1;
+      if (ty !== ty) return 1;
+      return tx - ty || x - y;
+    });
+    return { order, a: Math.floor(n * 0.7), b: Math.floor(n * 0.8), by: 'time' };
+  }
+  const r = rng(seed);
+  const shuffled = (xs: number[]) => {
+    for (let i = xs.length - 1; i > 0; i--) {
+      const j = Math.floor(r() * (i + 1));
+      [xs[i], xs[j]] = [xs[j], xs[i]];
+    }
+    return xs;
+  };
+  const groups = labels
+    ? [0, 1].map((v) => shuffled([...Array(n).keys()].filter((i) => labels[i] === v)))
+    : [shuffled([...Array(n).keys()])];
+  const cut = (g: number[], from: number, to: number) =>
+    g.slice(Math.floor(g.length * from), Math.floor(g.length * to));
+  const parts = [
+    [0, 0.7],
+    [0.7, 0.8],
+    [0.8, 1],
+  ].map(([from, to]) => groups.flatMap((g) => cut(g, from, to)));
+  order.set([...parts[0], ...parts[1], ...parts[2]]);
+  return { order, a: parts[0].length, b: parts[0].length + parts[1].length, by: 'shuffle' };
+}
+
+/** Every value of `col` at `rows` is empty, or the same. */
+function constantOn(col: Float32Array, rows: Int32Array): boolean {
+  let first = NaN;
+  for (let k = 0; k < rows.length; k++) {
+    const v = col[rows[k]];
+    if (v !== v) continue;
+    if (first !== first) first = v;
+    else if (v !== first) return false;
+  }
+  return true;
+}
+
+const permute = <T extends Float32Array | Float64Array | Uint8Array>(xs: T, order: Int32Array): T => {
+  const out = new (xs.constructor as new (n: number) => T)(order.length);
+  for (let i = 0; i < order.length; i++) out[i] = xs[order[i]];
+  return out;
+};
+
+/**
+ * Everything a training reads, in split order: the stored point-in-time features and the
+ * dataset's own columns as features (fitted on the training rows), the labels, the times.
+ */
+export function loadTrainingData(db: DB, ds: DatasetInfo, req: TrainRequest): Loaded {
+  const set =
+    readFeatureSet(db, ds.id) ??
+    fail('BAD_REQUEST', `dataset "${ds.name}" has no features yet: build them first (sentinel features)`);
+  checkFeaturesCurrent(db, ds);
+  const base = loadBase(db, ds, req.label);
+  const n = base.ids.length;
+  if (n < 50)
+    fail(
+      'BAD_REQUEST',
+      `dataset "${ds.name}" has ${n} event${n === 1 ? '' : 's'}: too few to train on (at least 50)`,
+    );
+  const seed = typeof req.params?.seed === 'number' ? req.params.seed : 42;
+  const split = splitOrder(base.ts, base.labels, seed);
+  const trainRows = split.order.subarray(0, split.a);
+  const stored = set.names.length ? readStoredFeatures(db, ds.id, set.names) : null;
+  const candidates = candidateColumns(
+    ds,
+    { columns: req.columns, exclude: req.excludeColumns },
+    base.labelColumn,
+  );
+  const { raw } = readRawColumns(db, ds, candidates);
+  const fitted = fitColumnFeatures(candidates, raw, trainRows, req.columns !== undefined);
+  const names = [...set.names, ...fitted.features.map((f) => f.name)];
+  const columns = [
+    ...(stored?.columns ?? []),
+    ...fitted.features.map((f) =>
+      columnFeatureValues(f, raw[candidates.findIndex((c) => c.sqlName === f.column)]),
+    ),
+  ];
+  const keep = names.map((_, k) => !constantOn(columns[k], trainRows));
+  if (!keep.some(Boolean)) {
+    const skipped = fitted.uses.filter((u) => u.use === 'skipped').map((u) => `${u.column} (${u.why})`);
+    fail(
+      'BAD_REQUEST',
+      `dataset "${ds.name}": every feature is empty or constant on the training rows, so no model can learn from it` +
+        (names.length
+          ? ` (features: ${names.slice(0, 12).join(', ')}${names.length > 12 ? '…' : ''})`
+          : ' (no features)') +
+        (skipped.length ? `; columns left out: ${skipped.slice(0, 8).join('; ')}` : ''),
+    );
+  }
+  const kept = new Set(names.filter((_, k) => keep[k]));
   return {
-    names: set.names,
-    columns,
-    ts,
-    labels,
-    labelSource:
-      (labelCol
-        ? `column ${labelCol.name}`
-        : injected
-          ? 'injected scenarios'
-          : verdicts
-            ? 'analyst verdicts'
-            : 'none') + (verdicts && (labelCol || injected) ? ` and ${verdicts} analyst verdicts` : ''),
+    names: names.filter((_, k) => keep[k]),
+    columns: columns.filter((_, k) => keep[k]).map((c) => permute(c, split.order)),
+    ts: permute(base.ts, split.order),
+    labels: base.labels && permute(base.labels, split.order),
+    labelSource: base.labelSource,
+    columnFeatures: fitted.features.filter((f) => kept.has(f.name)),
+    columnUses: fitted.uses,
+    split: { a: split.a, b: split.b, by: split.by, ...(split.by === 'shuffle' ? { seed } : {}) },
   };
 }
 
 /** Models read stored features: they must cover the dataset as it is now. */
 export function checkFeaturesCurrent(db: DB, ds: DatasetInfo): void {
-  const set = readFeatureSet(db, ds.id);
-  const now = db.prepare(`SELECT count(*) AS n, max(_id) AS max FROM ${tableOf(ds.id)}`).get() as {
-    n: number;
-    max: number | null;
-  };
-  const have = set
+  if (featuresCurrent(db, ds.id)) return;
+  const events = db
+    .prepare(`SELECT count(*) FROM ${tableOf(ds.id)}`)
+    .pluck()
+    .get() as number;
+  const have = readFeatureSet(db, ds.id)
     ? (db
         .prepare(`SELECT count(*) FROM ${featuresTable(ds.id)}`)
         .pluck()
         .get() as number)
     : 0;
-  if (!set || have !== now.n || set.maxEventId !== (now.max ?? 0)) {
-    fail(
-      'BAD_REQUEST',
-      `the features of dataset "${ds.name}" are out of date (${now.n} events, ${have} with features): build them first (sentinel features)`,
-    );
-  }
+  fail(
+    'BAD_REQUEST',
+    `the features of dataset "${ds.name}" are out of date (${events} events, ${have} with features): build them first (sentinel features)`,
+  );
 }
 
 const slice = (cols: Float32Array[], from: number, to: number) => cols.map((c) => c.subarray(from, to));
@@ -183,9 +325,10 @@ export function trainOnDataset(
   onProgress: (done: number, total: number) => void,
   cancelled: () => boolean = () => false,
 ): TrainedModel {
-  const data = loadTrainingData(db, ds, req.label);
+  const t0 = performance.now();
+  const data = loadTrainingData(db, ds, req);
+  const readSeconds = (performance.now() - t0) / 1000;
   const n = data.ts.length;
-  if (n < 50) fail('BAD_REQUEST', `dataset "${ds.name}" has ${n} events with features: too few to train on`);
   const positives = data.labels ? data.labels.reduce((s, v) => s + v, 0) : 0;
   if (req.model === 'gbdt') {
     if (!data.labels) {
@@ -201,9 +344,8 @@ export function trainOnDataset(
       );
     }
   }
-  // Time-ordered split: 70% train, 10% validation, 20% test (never shuffled across time).
-  const a = Math.floor(n * 0.7);
-  const b = Math.floor(n * 0.8);
+  // 70% train, 10% validation, 20% test: by time, or (no times) a stratified seeded shuffle.
+  const { a, b } = data.split;
   if (req.model === 'gbdt') {
     const trainPositives = data.labels!.subarray(0, a).reduce((s, v) => s + v, 0);
     if (trainPositives === 0) {
@@ -214,7 +356,11 @@ export function trainOnDataset(
     }
   }
   const policy: ThresholdPolicy = req.policy ?? { kind: 'best_f1' };
-  const days = (from: number, to: number) => Math.max(1 / 24, (data.ts[to - 1] - data.ts[from]) / 86_400_000);
+  // without times, an alert budget per day is a budget per 1,000 events
+  const days = (from: number, to: number) =>
+    data.split.by === 'time'
+      ? Math.max(1 / 24, (data.ts[to - 1] - data.ts[from]) / 86_400_000)
+      : Math.max(1, to - from) / 1000;
   // Best F1 needs positives in the validation slice; without them the alert budget decides.
   const thresholdOn = (scores: ArrayLike<number>, labels: Uint8Array | null, from: number, to: number) =>
     policy.kind === 'budget' || !labels || !labels.some((v) => v === 1)
@@ -226,12 +372,9 @@ export function trainOnDataset(
   // One shape for every kind: fit on the training slice, score validation and test.
   const fitted = (() => {
     if (req.model === 'gbdt') {
-      const p: GbdtParams = {
-        ...DEFAULT_PARAMS,
-        earlyStoppingRounds: 20,
-        scalePosWeight: 'balanced',
-        ...req.params,
-      };
+      // Classes are not re-weighted by default (XGBoost's default): weighing the rare positives
+      // up by hundreds makes the trees chase the rare values of sparse columns.
+      const p: GbdtParams = { ...DEFAULT_PARAMS, earlyStoppingRounds: 20, ...req.params };
       const model = trainGbdt(
         data.names,
         { columns: slice(data.columns, 0, a), labels: data.labels!.subarray(0, a) },
@@ -248,40 +391,42 @@ export function trainOnDataset(
         params: { ...p, treesKept: model.trees.length } as Record<string, unknown>,
         score,
         body: (meta: ModelMetadata) => exportOnnx(model, { sentinelrisk: JSON.stringify(meta) }),
+        all: null,
       };
     }
-    const detector = (req.model === 'iforest' ? fitIsolationForest : fitHbos)(
-      data.names,
-      slice(data.columns, 0, a),
-    );
+    const seed = typeof req.params?.seed === 'number' ? req.params.seed : 42;
+    const fit = (names: string[], cols: Float32Array[]) =>
+      req.model === 'iforest' ? fitIsolationForest(names, cols, { seed }) : fitHbos(names, cols);
+    const detector = fit(data.names, slice(data.columns, 0, a));
     if (cancelled()) fail('CANCELLED', 'training cancelled');
+    // As ADBench evaluates detectors: fitted on every row (no labels used), scored on every row.
+    const all = data.labels && positives ? fit(data.names, data.columns).score(data.columns) : null;
     onProgress(1, 1);
     return {
-      params: (req.model === 'iforest' ? { trees: 200, sampleSize: 256 } : { bins: 20 }) as Record<
+      params: (req.model === 'iforest' ? { trees: 200, sampleSize: 256, seed } : { bins: 20 }) as Record<
         string,
         unknown
       >,
       score: (cols: Float32Array[]) => detector.score(cols),
       body: () => new TextEncoder().encode(JSON.stringify(detector.serialize())),
+      all,
     };
   })();
   const valScores = fitted.score(slice(data.columns, a, b));
   const testScores = fitted.score(slice(data.columns, b, n));
   const threshold = thresholdOn(valScores, labelsIn(a, b), a, b);
-  const metadata = describe(
-    ds,
-    data,
-    req.model,
-    fitted.params,
-    policy,
-    threshold,
-    positives,
-    valScores,
-    testScores,
-    a,
-    b,
-  );
-  return { kind: req.model, name: `${ds.name}-${req.model}`, metadata, body: fitted.body(metadata) };
+  const metadata = describe(ds, data, req.model, fitted.params, policy, threshold, positives, {
+    validation: valScores,
+    test: testScores,
+    all: fitted.all,
+  });
+  return {
+    kind: req.model,
+    name: `${ds.name}-${req.model}`,
+    metadata,
+    body: fitted.body(metadata),
+    readSeconds,
+  };
 }
 
 function describe(
@@ -292,13 +437,12 @@ function describe(
   policy: ThresholdPolicy,
   threshold: number,
   positives: number,
-  valScores: ArrayLike<number>,
-  testScores: ArrayLike<number>,
-  a: number,
-  b: number,
+  scores: { validation: ArrayLike<number>; test: ArrayLike<number>; all: ArrayLike<number> | null },
 ): ModelMetadata {
   const n = data.ts.length;
+  const { a, b, by, seed } = data.split;
   const labelled = data.labels !== null && positives > 0;
+  const timed = by === 'time';
   return {
     format: 'sentinelrisk-model/1',
     kind,
@@ -307,17 +451,20 @@ function describe(
       dataset: ds.name,
       rows: a,
       positives,
-      from: iso(data.ts[0]),
-      to: iso(data.ts[a - 1]),
+      from: timed ? iso(data.ts[0]) : null,
+      to: timed ? iso(data.ts[a - 1]) : null,
       labels: data.labelSource,
     },
-    split: { train: a, validation: b - a, test: n - b, by: 'time' },
+    split: { train: a, validation: b - a, test: n - b, by, ...(seed === undefined ? {} : { seed }) },
+    columnFeatures: data.columnFeatures,
+    columns: data.columnUses,
     params,
     policy,
     threshold,
     metrics: {
-      validation: labelled ? metricsAt(valScores, data.labels!.subarray(a, b), threshold) : null,
-      test: labelled ? metricsAt(testScores, data.labels!.subarray(b, n), threshold) : null,
+      validation: labelled ? metricsAt(scores.validation, data.labels!.subarray(a, b), threshold) : null,
+      test: labelled ? metricsAt(scores.test, data.labels!.subarray(b, n), threshold) : null,
+      ...(scores.all && labelled ? { all: metricsAt(scores.all, data.labels!, threshold) } : {}),
     },
     createdAt: new Date().toISOString(),
   };

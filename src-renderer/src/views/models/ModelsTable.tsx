@@ -14,6 +14,23 @@ const KIND_LABEL: Record<ModelInfo['kind'], string> = {
 
 const f3 = (v: number | null | undefined) => (v === null || v === undefined ? '–' : v.toFixed(3));
 
+/** "29 columns as inputs · 2 left out", the details in its tooltip. */
+function ColumnsLine({ model }: { model: ModelInfo }) {
+  const used = model.columns.filter((c) => c.use !== 'skipped');
+  const left = model.columns.filter((c) => c.use === 'skipped');
+  const title = [
+    ...used.map((c) => `${c.column}: ${c.use}`),
+    ...left.map((c) => `${c.column}: left out, ${c.why ?? ''}`),
+  ].join('\n');
+  return (
+    <div className="muted small" title={title} data-testid="model-columns">
+      {used.length} column{used.length === 1 ? '' : 's'} as inputs
+      {left.length > 0 && ` · ${left.length} left out`}
+      {model.split === 'shuffle' && ' · no times: shuffled split'}
+    </div>
+  );
+}
+
 export function ModelsTable({
   dataset,
   models,
@@ -108,6 +125,7 @@ export function ModelsTable({
                   ) : (
                     m.datasetId !== dataset.id && <span className="muted"> (another dataset)</span>
                   )}
+                  {m.columns.length > 0 && <ColumnsLine model={m} />}
                 </td>
                 <td>{KIND_LABEL[m.kind]}</td>
                 <td className="num">{m.featureNames.length}</td>

@@ -1,7 +1,8 @@
-// The form that trains a model on a dataset: trees (with labels), Isolation Forest or HBOS, and
-// how its alert threshold is set.
+// The form that trains a model on a dataset: trees (with labels), Isolation Forest or HBOS, how
+// its alert threshold is set, and which of the dataset's own columns it may read.
 import { useState, type FormEvent } from 'react';
 import type { DatasetInfo } from '../../../../src-shared/domain';
+import { useRequest } from '../../hooks/useRequest';
 import { runJob } from '../../store';
 
 type Kind = 'gbdt' | 'iforest' | 'hbos';
@@ -14,6 +15,20 @@ export function TrainForm({ dataset, busy }: { dataset: DatasetInfo; busy: boole
   const [perDay, setPerDay] = useState('20');
   const labelColumns = dataset.columns.filter((c) => c.role === 'label');
   const [label, setLabel] = useState('');
+  /** Columns the analyst unticked (by name). */
+  const [excluded, setExcluded] = useState<ReadonlySet<string>>(new Set());
+  const described = useRequest('dataset.columns', { datasetId: dataset.id }).data;
+  const labelName = label || labelColumns[0]?.name;
+  const candidates = dataset.columns.filter(
+    (c) => c.role !== 'time' && c.name !== dataset.timeColumn && c.name !== labelName,
+  );
+  const toggle = (name: string) =>
+    setExcluded((prev) => {
+      const next = new Set(prev);
+      if (next.has(name)) next.delete(name);
+      else next.add(name);
+      return next;
+    });
 
   const train = (e: FormEvent) => {
     e.preventDefault();
@@ -28,6 +43,7 @@ export function TrainForm({ dataset, busy }: { dataset: DatasetInfo; busy: boole
         ...(kind === 'gbdt' ? { trees: t, maxDepth: d } : kind === 'iforest' ? { trees: t } : {}),
         ...(label ? { label } : {}),
         ...(policy === 'budget' ? { alertsPerDay: budget } : {}),
+        ...(excluded.size ? { excludeColumns: [...excluded] } : {}),
       },
       `Could not train on ${dataset.name}`,
     );
@@ -98,8 +114,33 @@ export function TrainForm({ dataset, busy }: { dataset: DatasetInfo; busy: boole
           Train
         </button>
       </form>
+      <details className="column-picker" data-testid="train-columns">
+        <summary>
+          The dataset&apos;s own columns as inputs: {candidates.length - excluded.size} of {candidates.length}
+        </summary>
+        <p className="muted small">
+          Numbers as they are, yes/no as 1/0, categories by how common each value was in training, free text
+          by its character statistics; identifiers and constant columns are left out by themselves (the model
+          lists them). Beside these, the point-in-time features.
+        </p>
+        <div className="column-chips">
+          {candidates.map((c) => {
+            const d = described?.find((x) => x.sqlName === c.sqlName);
+            const title = d
+              ? `${c.type.toLowerCase()}, ${d.distinct.toLocaleString('en-US')} distinct in the first ${d.sampled.toLocaleString('en-US')} rows${d.nulls ? `, ${d.nulls.toLocaleString('en-US')} empty` : ''}; e.g. ${d.examples.map((v) => JSON.stringify(v)).join(', ')}`
+              : c.type.toLowerCase();
+            return (
+              <label key={c.sqlName} className="chip" title={title}>
+                <input type="checkbox" checked={!excluded.has(c.name)} onChange={() => toggle(c.name)} />
+                {c.name}
+              </label>
+            );
+          })}
+        </div>
+      </details>
       <p className="muted small">
-        Time-ordered split: trained on the earliest 70%, threshold on the next 10%, metrics on the latest 20%.
+        Split: by time when the events have times (trained on the earliest 70%, threshold on the next 10%,
+        metrics on the latest 20%); without times, a seeded shuffle stratified by label.
       </p>
     </section>
   );

@@ -1,0 +1,164 @@
+// Where a model's inputs come from: the dataset's stored point-in-time features (features_<id>),
+// or its own columns through the column features kept in the model's metadata. A model trained
+// elsewhere names raw columns ("V14", "f3"): a numeric column of that name is read as it is.
+import type { ColumnInfo, DatasetInfo } from '../../../src-shared/domain';
+import { fail } from '../../../src-shared/result';
+import { tableOf } from '../db/case-store';
+import { featuresTable, readFeatureSet } from '../db/features-store';
+import type { DB } from '../db/open-case';
+import { columnFeatureValues, type ColumnFeature, type RawColumn } from './column-features';
+
+/** How one model input is read. */
+export type FeatureRef =
+  | { from: 'stored'; name: string }
+  | { from: 'column'; name: string; feature: ColumnFeature; column: ColumnInfo };
+
+/** Which rows: all (in id order), one event, or every `step`-th event (a sample). */
+export type RowSet = { all: true } | { eventId: number } | { step: number };
+
+const rowFilter = (rows: RowSet, idColumn: string): { sql: string; params: number[] } =>
+  'eventId' in rows
+    ? { sql: `WHERE ${idColumn} = ?`, params: [rows.eventId] }
+    : 'step' in rows
+      ? { sql: `WHERE ${idColumn} % ? = 0`, params: [rows.step] }
+      : { sql: '', params: [] };
+
+/** Columns of a dataset, as numbers (INTEGER, REAL) or text, in id order. */
+export function readRawColumns(
+  db: DB,
+  ds: DatasetInfo,
+  columns: ColumnInfo[],
+  rows: RowSet = { all: true },
+): { ids: Float64Array; raw: RawColumn[] } {
+  const where = rowFilter(rows, '_id');
+  const n = db
+    .prepare(`SELECT count(*) FROM ${tableOf(ds.id)} ${where.sql}`)
+    .pluck()
+    .get(...where.params) as number;
+  const ids = new Float64Array(n);
+  const raw: RawColumn[] = columns.map((c) =>
+    c.type === 'TEXT' ? new Array<string | null>(n).fill(null) : new Float64Array(n),
+  );
+  const select = ['_id', ...columns.map((c) => `"${c.sqlName}"`)].join(', ');
+  const stmt = db.prepare(`SELECT ${select} FROM ${tableOf(ds.id)} ${where.sql} ORDER BY _id`).raw();
+  let i = 0;
+  for (const row of stmt.iterate(...where.params) as IterableIterator<unknown[]>) {
+    if (i >= n) break;
+    ids[i] = row[0] as number;
+    for (let c = 0; c < columns.length; c++) {
+      const v = row[c + 1];
+      const out = raw[c];
+      if (out instanceof Float64Array) out[i] = v === null ? NaN : Number(v);
+      else out[i] = v === null ? null : String(v);
+    }
+    i++;
+  }
+  return {
+    ids: ids.subarray(0, i),
+    raw: raw.map((r) => (r instanceof Float64Array ? r.subarray(0, i) : r.slice(0, i))),
+  };
+}
+
+/** Stored point-in-time features, in event-id order. */
+export function readStoredFeatures(
+  db: DB,
+  datasetId: number,
+  names: string[],
+  rows: RowSet = { all: true },
+): { ids: Float64Array; columns: Float32Array[] } {
+  const where = rowFilter(rows, 'event_id');
+  const n = db
+    .prepare(`SELECT count(*) FROM ${featuresTable(datasetId)} ${where.sql}`)
+    .pluck()
+    .get(...where.params) as number;
+  const ids = new Float64Array(n);
+  const columns = names.map(() => new Float32Array(n));
+  const select = ['event_id', ...names.map((f) => `"${f}"`)].join(', ');
+  const stmt = db
+    .prepare(`SELECT ${select} FROM ${featuresTable(datasetId)} ${where.sql} ORDER BY event_id`)
+    .raw();
+  let i = 0;
+  for (const row of stmt.iterate(...where.params) as IterableIterator<(number | null)[]>) {
+    if (i >= n) break;
+    ids[i] = row[0]!;
+    for (let f = 0; f < names.length; f++) {
+      const v = row[f + 1];
+      columns[f][i] = v === null ? NaN : v;
+    }
+    i++;
+  }
+  return { ids: ids.subarray(0, i), columns: columns.map((c) => c.subarray(0, i)) };
+}
+
+/**
+ * How to read each of a model's inputs on a dataset; an input the dataset cannot give is an
+ * error naming it.
+ */
+export function resolveFeatures(
+  db: DB,
+  ds: DatasetInfo,
+  model: { name: string; featureNames: string[]; columnFeatures: ColumnFeature[] },
+): FeatureRef[] {
+  const stored = new Set(readFeatureSet(db, ds.id)?.names ?? []);
+  const specs = new Map(model.columnFeatures.map((f) => [f.name, f]));
+  const missing: string[] = [];
+  const refs = model.featureNames.map((name): FeatureRef => {
+    const spec = specs.get(name);
+    const bySql = (sql: string) => ds.columns.find((c) => c.sqlName === sql);
+    if (spec) {
+      const column = bySql(spec.column);
+      if (column) return { from: 'column', name, feature: spec, column };
+    } else if (stored.has(name)) return { from: 'stored', name };
+    else {
+      // our own pass-through name, or a raw column named as a model trained elsewhere names it
+      const column = name.startsWith('col.')
+        ? bySql(name.slice(4))
+        : (ds.columns.find((c) => c.name === name) ?? bySql(name));
+      if (column && column.type !== 'TEXT')
+        return {
+          from: 'column',
+          name,
+          feature: { kind: 'number', name, column: column.sqlName, source: column.name },
+          column,
+        };
+    }
+    missing.push(name);
+    return { from: 'stored', name };
+  });
+  if (missing.length) {
+    fail(
+      'BAD_REQUEST',
+      `model "${model.name}" takes features that dataset "${ds.name}" does not have: ${missing.slice(0, 12).join(', ')}${missing.length > 12 ? ` and ${missing.length - 12} more` : ''}`,
+    );
+  }
+  return refs;
+}
+
+/** The model's inputs for `rows`, in its order, as columns (ids in ascending order). */
+export function readFeatures(
+  db: DB,
+  ds: DatasetInfo,
+  refs: FeatureRef[],
+  rows: RowSet = { all: true },
+): { ids: Float64Array; columns: Float32Array[] } {
+  const storedRefs = refs.filter((r) => r.from === 'stored').map((r) => r.name);
+  const columnRefs = refs.filter((r): r is Extract<FeatureRef, { from: 'column' }> => r.from === 'column');
+  const sources = [...new Map(columnRefs.map((r) => [r.column.sqlName, r.column])).values()];
+  const stored = storedRefs.length ? readStoredFeatures(db, ds.id, storedRefs, rows) : null;
+  const raw = sources.length || !stored ? readRawColumns(db, ds, sources, rows) : null;
+  const ids = stored?.ids ?? raw!.ids;
+  if (
+    stored &&
+    raw &&
+    (stored.ids.length !== raw.ids.length || stored.ids.some((id, i) => id !== raw.ids[i]))
+  )
+    fail(
+      'BAD_REQUEST',
+      `the features of dataset "${ds.name}" are out of date: build them first (sentinel features)`,
+    );
+  const columns = refs.map((r) => {
+    if (r.from === 'stored') return stored!.columns[storedRefs.indexOf(r.name)];
+    return columnFeatureValues(r.feature, raw!.raw[sources.findIndex((c) => c.sqlName === r.column.sqlName)]);
+  });
+  return { ids, columns };
+}
