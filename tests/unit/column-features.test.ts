@@ -218,6 +218,12 @@ describe('a transaction file with categories, text and flags', () => {
     const ex = await call(host, 'feed.explain', { datasetId: 1, eventId: top.eventId });
     expect(ex.reasons.length).toBeGreaterThan(0);
     expect(ex.reasons.map((x) => x.label).join(' | ')).toMatch(/"note"|"amount"|"foreign"/);
+    // events added since the features were built (an injection) do not stop explanations
+    expect(
+      (await host.call('scenario.inject', { datasetId: 1, scenario: 'velocity_spike', seed: 3 })).ok,
+    ).toBe(true);
+    const again = await call(host, 'feed.explain', { datasetId: 1, eventId: top.eventId });
+    expect(again.reasons).toEqual(ex.reasons);
   });
 });
 

@@ -134,6 +134,16 @@ export function resolveFeatures(
   return refs;
 }
 
+const sameIds = (a: Float64Array, b: Float64Array) =>
+  a.length === b.length && a.every((id, i) => id === b[i]);
+
+/** Columns indexed by `from` ids, re-indexed by `to` ids (NaN where an id has no value). */
+function alignTo(to: Float64Array, from: Float64Array, columns: Float32Array[]): Float32Array[] {
+  const at = new Map<number, number>();
+  from.forEach((id, i) => at.set(id, i));
+  return columns.map((c) => Float32Array.from(to, (id) => (at.has(id) ? c[at.get(id)!] : NaN)));
+}
+
 /** The model's inputs for `rows`, in its order, as columns (ids in ascending order). */
 export function readFeatures(
   db: DB,
@@ -145,20 +155,14 @@ export function readFeatures(
   const columnRefs = refs.filter((r): r is Extract<FeatureRef, { from: 'column' }> => r.from === 'column');
   const sources = [...new Map(columnRefs.map((r) => [r.column.sqlName, r.column])).values()];
   const stored = storedRefs.length ? readStoredFeatures(db, ds.id, storedRefs, rows) : null;
-  const raw = sources.length || !stored ? readRawColumns(db, ds, sources, rows) : null;
-  const ids = stored?.ids ?? raw!.ids;
-  if (
-    stored &&
-    raw &&
-    (stored.ids.length !== raw.ids.length || stored.ids.some((id, i) => id !== raw.ids[i]))
-  )
-    fail(
-      'BAD_REQUEST',
-      `the features of dataset "${ds.name}" are out of date: build them first (sentinel features)`,
-    );
+  const raw = readRawColumns(db, ds, sources, rows);
+  // Events without stored features yet (added since the last build) read as missing values;
+  // scoring and training check that the features are current before they read.
+  const storedColumns =
+    stored && !sameIds(stored.ids, raw.ids) ? alignTo(raw.ids, stored.ids, stored.columns) : stored?.columns;
   const columns = refs.map((r) => {
-    if (r.from === 'stored') return stored!.columns[storedRefs.indexOf(r.name)];
-    return columnFeatureValues(r.feature, raw!.raw[sources.findIndex((c) => c.sqlName === r.column.sqlName)]);
+    if (r.from === 'stored') return storedColumns![storedRefs.indexOf(r.name)];
+    return columnFeatureValues(r.feature, raw.raw[sources.findIndex((c) => c.sqlName === r.column.sqlName)]);
   });
-  return { ids, columns };
+  return { ids: raw.ids, columns };
 }
