@@ -70,7 +70,7 @@ export const ingestStartSchema = z
       .optional(),
     format: z.enum(['csv', 'tsv', 'jsonl']).optional(),
     timeColumn: z.string().min(1).max(255).optional(),
-    roles: z.record(z.enum(CANONICAL_ROLES), z.string().min(1).max(255)).optional(),
+    roles: z.partialRecord(z.enum(CANONICAL_ROLES), z.string().min(1).max(255)).optional(),
     /** Add the file's rows to this dataset (same columns) instead of creating a dataset. */
     appendTo: z.number().int().positive().optional(),
   })
@@ -127,6 +127,10 @@ export const requestSchemas = {
       earlyStopping: z.number().int().min(0).max(10_000).optional(),
       /** Also write the model here as ONNX, with its metadata beside it (FILE.json). */
       out: caseFilePath.optional(),
+      /** A text label column: the values that mean an attack (the others are normal). */
+      positive: z.array(z.string().min(1).max(255)).min(1).max(100).optional(),
+      /** …or the values that mean normal (the others are attacks). */
+      negative: z.array(z.string().min(1).max(255)).min(1).max(100).optional(),
       /** The dataset's own columns to use as features (names); every column that qualifies when omitted. */
       columns: z.array(z.string().min(1).max(255)).max(2000).optional(),
       /** Columns not to use as features. */

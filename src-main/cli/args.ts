@@ -47,3 +47,14 @@ export function numberFlag(args: Args, name: string): number | undefined {
   if (!Number.isFinite(n)) throw new UsageError(`--${name} must be a number, not "${v}"`);
   return n;
 }
+
+/** Every value given to a flag that may repeat: `--role a=x --role b=y`, `--role=a=x`. */
+export function repeated(argv: string[], name: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i].startsWith(`--${name}=`)) out.push(argv[i].slice(name.length + 3));
+    else if (argv[i] === `--${name}` && i + 1 < argv.length && !argv[i + 1].startsWith('--'))
+      out.push(argv[++i]);
+  }
+  return out;
+}

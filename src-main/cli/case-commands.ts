@@ -1,8 +1,8 @@
 // `sentinel demo`, `ingest`, `info`: cases and the data in them.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { CaseInfo, DataFormat } from '../../src-shared/domain';
-import { checkFlags, str, UsageError } from './args';
+import { CANONICAL_ROLES, type CanonicalRole, type CaseInfo, type DataFormat } from '../../src-shared/domain';
+import { checkFlags, repeated, str, UsageError } from './args';
 import { cliHost, findDataset, job, onCase, print, unwrap, type CommandGroup } from './shared';
 
 function summary(info: CaseInfo) {
@@ -32,7 +32,8 @@ function infoText(info: CaseInfo): string {
 
 export const caseCommands: CommandGroup = {
   usage: `  demo    --case FILE [--json]                       create the demo case
-  ingest  FILE --case FILE [--dataset NAME] [--format csv|tsv|jsonl] [--time-column COL] [--json]
+  ingest  FILE --case FILE [--dataset NAME] [--format csv|tsv|jsonl] [--time-column COL]
+          [--role ROLE=COLUMN ...] [--json]            roles: ${CANONICAL_ROLES.join(', ')}
   info    --case FILE [--json]                       schema version and datasets
   columns --case FILE --dataset NAME|ID [--json]     a dataset's columns: type, role, empties, distinct values, examples`,
   commands: {
@@ -49,8 +50,18 @@ export const caseCommands: CommandGroup = {
       return 0;
     },
 
-    async ingest(args, json) {
-      checkFlags(args, ['case', 'dataset', 'format', 'time-column', 'json']);
+    async ingest(args, json, argv) {
+      checkFlags(args, ['case', 'dataset', 'format', 'time-column', 'role', 'json']);
+      const roles: Partial<Record<CanonicalRole, string>> = {};
+      for (const given of repeated(argv, 'role')) {
+        const eq = given.indexOf('=');
+        const role = given.slice(0, eq) as CanonicalRole;
+        if (eq < 1 || !CANONICAL_ROLES.includes(role) || eq === given.length - 1)
+          throw new UsageError(
+            `--role takes ROLE=COLUMN with a role among ${CANONICAL_ROLES.join(', ')}, not "${given}"`,
+          );
+        roles[role] = given.slice(eq + 1);
+      }
       const file = args.positional[0];
       if (!file) throw new UsageError('ingest needs the data file to read');
       const casePath = path.resolve(str(args, 'case', true));
@@ -65,6 +76,7 @@ export const caseCommands: CommandGroup = {
           name: str(args, 'dataset'),
           format,
           timeColumn: str(args, 'time-column'),
+          roles: Object.keys(roles).length ? roles : undefined,
         });
         const out = {
           dataset: r.dataset.name,

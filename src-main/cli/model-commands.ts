@@ -18,7 +18,7 @@ function columnsText(columns: ColumnUseInfo[]): string {
 export const modelCommands: CommandGroup = {
   usage: `  train   --case FILE --dataset NAME|ID [--model gbdt|iforest|hbos] [--label COL] [--trees N]
           [--max-depth N] [--eta X] [--seed N] [--class-weight balanced|none] [--early-stopping N]
-          [--alerts-per-day N] [--columns A,B] [--exclude-columns A,B]
+          [--alerts-per-day N] [--columns A,B] [--exclude-columns A,B] [--positive V,W | --negative V,W]
           [--out FILE.onnx] [--json]
   score   --case FILE --dataset NAME|ID [--model ID|FILE.onnx] [--json]
   features --case FILE --dataset NAME|ID [--force] [--json]
@@ -56,6 +56,8 @@ export const modelCommands: CommandGroup = {
         'early-stopping',
         'columns',
         'exclude-columns',
+        'positive',
+        'negative',
         'out',
         'json',
       ]);
@@ -85,6 +87,8 @@ export const modelCommands: CommandGroup = {
             earlyStopping: num('early-stopping'),
             columns: list('columns'),
             excludeColumns: list('exclude-columns'),
+            positive: list('positive'),
+            negative: list('negative'),
             out: out && path.resolve(out),
           }),
         );

@@ -51,6 +51,39 @@ describe('sentinel CLI', () => {
     expect(text.stdout).toContain('cards: 4 columns (first 2 rows)');
   });
 
+  it('maps roles at import (--role ROLE=COLUMN) and says what a bad mapping is', () => {
+    const dir = tempDir();
+    const lines = ['TransactionID,isFraud,TransactionDT,TransactionAmt'];
+    for (let i = 0; i < 60; i++) lines.push(`${100 + i},${i % 20 === 3 ? 1 : 0},${86400 + i * 30},${10 + i}`);
+    const data = writeFile(dir, 'tx.csv', lines.join('\n') + '\n');
+    const casePath = path.join(dir, 'c.sentinel');
+    const ok = sentinel(
+      'ingest',
+      data,
+      '--case',
+      casePath,
+      '--role',
+      'label=isFraud',
+      '--role=time=TransactionDT',
+      '--json',
+    );
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({
+      columns: [
+        { name: 'TransactionID', role: null },
+        { name: 'isFraud', role: 'label' },
+        { name: 'TransactionDT', role: 'time' },
+        { name: 'TransactionAmt', role: null },
+      ],
+    });
+    const bad = sentinel('ingest', data, '--case', casePath, '--role', 'fraud=isFraud');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--role takes ROLE=COLUMN with a role among time, entity/);
+    const missing = sentinel('ingest', data, '--case', casePath, '--role', 'label=nope');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/tx.csv, column "nope": no column "nope" for the role label/);
+  });
+
   it('builds features, as JSON', () => {
     const dir = tempDir();
     const casePath = path.join(dir, 'c.sentinel');

@@ -28,6 +28,8 @@ export function trainRequest(q: ParamsOut<'model.train'>): TrainRequest {
     datasetId: q.datasetId,
     model: q.model,
     label: q.label,
+    positive: q.positive,
+    negative: q.negative,
     params,
     policy: q.alertsPerDay ? { kind: 'budget', perDay: q.alertsPerDay } : { kind: 'best_f1' },
     columns: q.columns,

@@ -122,10 +122,11 @@ async function parse(opts: ParseOptions, out: ParseOutput): Promise<void> {
       ({ inferred, t, columns } = appendSchema(opts.append, names, sample.map(rowsOf), !!jsonKeys, file));
       if (jsonKeys) names = inferred.slice(0, -1).map((c) => c.name);
     } else {
-      inferred = inferColumns(names, sample.map(rowsOf), opts.timeColumn);
-      t = chooseTimeColumn(inferred, opts.timeColumn, file);
+      const timeColumn = opts.timeColumn ?? opts.roles?.time;
+      inferred = inferColumns(names, sample.map(rowsOf), timeColumn);
+      t = chooseTimeColumn(inferred, timeColumn, file);
       const extraIndex = jsonKeys ? inferred.push({ name: EXTRA, type: 'TEXT', time: null }) - 1 : -1;
-      const roles = assignRoles(inferred, opts.roles ?? {}, t >= 0 ? inferred[t].name : null);
+      const roles = assignRoles(inferred, opts.roles ?? {}, t >= 0 ? inferred[t].name : null, file);
       const sql = sqlNames(inferred.map((c) => c.name));
       columns = inferred.map((c, i) => ({
         name: c.name,

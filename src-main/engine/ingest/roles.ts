@@ -1,5 +1,6 @@
 // Which source column plays which canonical role (time, entity, source IP, …), by name.
 import type { CanonicalRole, ColumnType } from '../../../src-shared/domain';
+import { fail } from '../../../src-shared/result';
 
 const NAMES: Record<CanonicalRole, string[]> = {
   time: [
@@ -53,7 +54,23 @@ export function assignRoles(
   columns: { name: string; type: ColumnType }[],
   explicit: Partial<Record<CanonicalRole, string>>,
   timeColumn: string | null,
+  file = '',
 ): (CanonicalRole | null)[] {
+  // A mapping the analyst gave must name a column that can play the role.
+  for (const [role, name] of Object.entries(explicit) as [CanonicalRole, string][]) {
+    const col =
+      columns.find((c) => c.name === name) ??
+      fail(
+        'BAD_REQUEST',
+        `no column "${name}" for the role ${role} (columns: ${columns.map((c) => c.name).join(', ')})`,
+        { file, column: name },
+      );
+    if ((role === 'amount' || role === 'latency') && col.type === 'TEXT')
+      fail('MALFORMED_INPUT', `column "${name}" holds text, not numbers: it cannot be the ${role}`, {
+        file,
+        column: name,
+      });
+  }
   const roles: (CanonicalRole | null)[] = columns.map(() => null);
   const taken = new Set<CanonicalRole>();
   const give = (i: number, role: CanonicalRole) => {

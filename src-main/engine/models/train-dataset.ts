@@ -28,6 +28,9 @@ export interface TrainRequest {
   model: ModelKind;
   /** A column of 0/1 labels; by default the dataset's label column, else injected scenarios. */
   label?: string;
+  /** A text label: the values that mean an attack, or (`negative`) those that mean normal. */
+  positive?: string[];
+  negative?: string[];
   params?: Partial<GbdtParams>;
   policy?: ThresholdPolicy;
   /** The dataset's columns to use as features (by name): all that qualify when omitted. */
@@ -89,7 +92,7 @@ const FALSE = new Set(['0', 'false', 'no', 'normal', 'benign']);
 function loadBase(
   db: DB,
   ds: DatasetInfo,
-  label: string | undefined,
+  { label, positive, negative }: Pick<TrainRequest, 'label' | 'positive' | 'negative'>,
 ): {
   ids: Float64Array;
   ts: Float64Array;
@@ -112,22 +115,17 @@ function loadBase(
     )
     .pluck()
     .get(ds.id) as number;
-  const baseSql = labelCol
-    ? `CASE WHEN ie.event_id IS NOT NULL THEN 1 ELSE d."${labelCol.sqlName}" END` // injected attacks are positives
-    : injected
-      ? `CASE WHEN ie.event_id IS NULL THEN 0 ELSE 1 END`
-      : verdicts
-        ? '0' // only analysts' verdicts: what nobody flagged counts as normal
-        : 'NULL';
-  // An analyst's verdict outranks every other source of labels.
-  const labelSql = `CASE lb.verdict WHEN 'confirmed' THEN 1 WHEN 'false_positive' THEN 0 ELSE ${baseSql} END`;
+  // An analyst's verdict outranks every other source of labels; injected attacks are positives;
+  // with only verdicts, what nobody flagged counts as normal.
+  const given = labelCol ? `d."${labelCol.sqlName}"` : 'NULL';
+  const verdictSql = `CASE lb.verdict WHEN 'confirmed' THEN 1 WHEN 'false_positive' THEN 0 END`;
   const n = db
     .prepare(`SELECT count(*) FROM ${tableOf(ds.id)}`)
     .pluck()
     .get() as number;
   const rows = db
     .prepare(
-      `SELECT d._id, d._ts, ${labelSql} AS label FROM ${tableOf(ds.id)} d
+      `SELECT d._id, d._ts, ${verdictSql}, ie.event_id IS NOT NULL, ${given} FROM ${tableOf(ds.id)} d
        LEFT JOIN injected_events ie ON ie.dataset_id = ${ds.id} AND ie.event_id = d._id
        LEFT JOIN labels lb ON lb.dataset_id = ${ds.id} AND lb.event_id = d._id
        ORDER BY d._id`,
@@ -137,30 +135,63 @@ function loadBase(
   const ids = new Float64Array(n);
   const ts = new Float64Array(n);
   const labels = labelCol || injected || verdicts ? new Uint8Array(n) : null;
-  const seen = new Set<string>();
+  if ((positive || negative) && !labelCol)
+    fail(
+      'BAD_REQUEST',
+      `dataset "${ds.name}" has no label column to read ${positive ? 'positive' : 'negative'} values from: name it with --label`,
+    );
+  const norm = (v: string) => v.trim().toLowerCase();
+  const pos = positive && new Set(positive.map(norm));
+  const neg = negative && new Set(negative.map(norm));
+  const values = new Map<string, number>(); // the label column's values, for an error that lists them
+  const unknown = new Set<string>();
   let i = 0;
   for (const row of rows) {
     if (i >= n) break;
     ids[i] = row[0] as number;
     ts[i] = row[1] === null ? NaN : (row[1] as number);
-    if (labels) {
-      const v = row[2];
-      const s = v === null ? '' : String(v).trim().toLowerCase();
-      if (TRUE.has(s)) labels[i] = 1;
+    if (labels && row[2] !== null) labels[i] = row[2] as number;
+    else if (labels && row[3]) labels[i] = 1;
+    else if (labels && !labelCol) labels[i] = 0;
+    else if (labels) {
+      const v = row[4];
+      const s = v === null ? '' : norm(String(v));
+      if (values.size < 50) values.set(s, (values.get(s) ?? 0) + 1);
+      if (pos && neg) {
+        if (pos.has(s)) labels[i] = 1;
+        else if (neg.has(s) || s === '') labels[i] = 0;
+        else unknown.add(s);
+      } else if (pos) labels[i] = pos.has(s) ? 1 : 0;
+      else if (neg) labels[i] = neg.has(s) || s === '' ? 0 : 1;
+      else if (TRUE.has(s)) labels[i] = 1;
       else if (FALSE.has(s) || s === '') labels[i] = 0;
-      else seen.add(s);
+      else unknown.add(s);
     }
     i++;
   }
-  if (seen.size) {
+  const listed = (xs: Iterable<string>) =>
+    [...xs]
+      .slice(0, 8)
+      .map((v) => JSON.stringify(v))
+      .join(', ');
+  if (unknown.size) {
     fail(
       'BAD_REQUEST',
-      `label column "${labelCol!.name}" is not binary: it has ${[...seen]
-        .slice(0, 5)
-        .map((v) => JSON.stringify(v))
-        .join(', ')}${seen.size > 5 ? '…' : ''} besides 0/1`,
+      `label column "${labelCol!.name}" is not binary: it has ${listed(unknown)}${unknown.size > 8 ? '…' : ''} besides 0/1 (its values: ${listed(values.keys())}); say which mean an attack with --positive VALUE[,VALUE] (or which are normal with --negative)`,
       { column: labelCol!.name },
     );
+  }
+  for (const [given, set] of [
+    ['positive', pos],
+    ['negative', neg],
+  ] as const) {
+    const missing = set ? [...set].filter((v) => !values.has(v)) : [];
+    if (set && values.size < 50 && missing.length)
+      fail(
+        'BAD_REQUEST',
+        `label column "${labelCol!.name}" has no value ${listed(missing)} (its values: ${listed(values.keys())}): check the ${given} values`,
+        { column: labelCol!.name },
+      );
   }
   const labelSource =
     (labelCol
@@ -246,7 +277,7 @@ export function loadTrainingData(db: DB, ds: DatasetInfo, req: TrainRequest): Lo
     readFeatureSet(db, ds.id) ??
     fail('BAD_REQUEST', `dataset "${ds.name}" has no features yet: build them first (sentinel features)`);
   checkFeaturesCurrent(db, ds);
-  const base = loadBase(db, ds, req.label);
+  const base = loadBase(db, ds, req);
   const n = base.ids.length;
   if (n < 50)
     fail(
