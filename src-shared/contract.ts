@@ -70,6 +70,19 @@ export const ingestStartSchema = z
       .optional(),
     format: z.enum(['csv', 'tsv', 'jsonl']).optional(),
     timeColumn: z.string().min(1).max(255).optional(),
+    /** How to read the time when its values do not say it: a text format, or epoch units. */
+    timeFormat: z
+      .enum(['iso', 'mdy', 'dmy', 'syslog', 'epoch_s', 'epoch_ms', 'epoch_us', 'epoch_ns'])
+      .optional(),
+    /** The time column counts steps of this unit from `timeOrigin` (ISO 8601; default 1970-01-01). */
+    timeUnit: z.enum(['second', 'minute', 'hour', 'day']).optional(),
+    timeOrigin: z
+      .string()
+      .max(64)
+      .refine((s) => !Number.isNaN(Date.parse(s)), 'not an ISO 8601 time')
+      .optional(),
+    /** The year of syslog times (they have none); this year by default. */
+    timeYear: z.number().int().min(1970).max(2200).optional(),
     roles: z.partialRecord(z.enum(CANONICAL_ROLES), z.string().min(1).max(255)).optional(),
     /** Add the file's rows to this dataset (same columns) instead of creating a dataset. */
     appendTo: z.number().int().positive().optional(),

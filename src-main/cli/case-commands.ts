@@ -2,7 +2,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { CANONICAL_ROLES, type CanonicalRole, type CaseInfo, type DataFormat } from '../../src-shared/domain';
-import { checkFlags, repeated, str, UsageError } from './args';
+import type { Params } from '../../src-shared/contract';
+import { checkFlags, numberFlag, repeated, str, UsageError } from './args';
 import { cliHost, findDataset, job, onCase, print, unwrap, type CommandGroup } from './shared';
 
 function summary(info: CaseInfo) {
@@ -33,6 +34,8 @@ function infoText(info: CaseInfo): string {
 export const caseCommands: CommandGroup = {
   usage: `  demo    --case FILE [--json]                       create the demo case
   ingest  FILE --case FILE [--dataset NAME] [--format csv|tsv|jsonl] [--time-column COL]
+          [--time-format iso|mdy|dmy|syslog|epoch_s|epoch_ms|epoch_us|epoch_ns]
+          [--time-unit second|minute|hour|day [--time-origin ISO-TIME]] [--time-year YYYY]
           [--role ROLE=COLUMN ...] [--json]            roles: ${CANONICAL_ROLES.join(', ')}
   info    --case FILE [--json]                       schema version and datasets
   columns --case FILE --dataset NAME|ID [--json]     a dataset's columns: type, role, empties, distinct values, examples`,
@@ -51,7 +54,18 @@ export const caseCommands: CommandGroup = {
     },
 
     async ingest(args, json, argv) {
-      checkFlags(args, ['case', 'dataset', 'format', 'time-column', 'role', 'json']);
+      checkFlags(args, [
+        'case',
+        'dataset',
+        'format',
+        'time-column',
+        'time-format',
+        'time-unit',
+        'time-origin',
+        'time-year',
+        'role',
+        'json',
+      ]);
       const roles: Partial<Record<CanonicalRole, string>> = {};
       for (const given of repeated(argv, 'role')) {
         const eq = given.indexOf('=');
@@ -76,6 +90,10 @@ export const caseCommands: CommandGroup = {
           name: str(args, 'dataset'),
           format,
           timeColumn: str(args, 'time-column'),
+          timeFormat: str(args, 'time-format') as Params<'ingest.start'>['timeFormat'],
+          timeUnit: str(args, 'time-unit') as Params<'ingest.start'>['timeUnit'],
+          timeOrigin: str(args, 'time-origin'),
+          timeYear: numberFlag(args, 'time-year'),
           roles: Object.keys(roles).length ? roles : undefined,
         });
         const out = {

@@ -7,6 +7,7 @@ import { err, ok, type AppError, type Result } from '../../../src-shared/result'
 import { detectFormat } from '../ingest/detect-format';
 import type { Job } from '../jobs';
 import type { ParseTask } from '../workers/parse-worker';
+import type { TimeOptions } from '../ingest/infer';
 import type { DomainHandlers, HandlerContext, ParamsOut } from './context';
 
 export type IngestParams = ParamsOut<'ingest.start'>;
@@ -18,6 +19,7 @@ export interface IngestFile {
   format: DataFormat;
   name: string;
   timeColumn?: string;
+  time?: TimeOptions;
   roles?: IngestParams['roles'];
   append?: { datasetId: number; columns: ColumnInfo[]; timeColumn: string | null };
 }
@@ -35,6 +37,7 @@ export async function ingestStep(
     file: f.fileName,
     format: f.format,
     timeColumn: f.timeColumn,
+    time: f.time,
     roles: f.roles,
     append: f.append && { columns: f.append.columns, timeColumn: f.append.timeColumn },
     cancel: job.cancel.buffer as SharedArrayBuffer,
@@ -90,6 +93,12 @@ function startIngest(p: IngestParams, ctx: HandlerContext): Result<{ jobId: stri
     format: p.format ?? detectFormat(file),
     name: p.name ?? fileName.replace(/\.(csv|tsv|tab|jsonl|ndjson|json|txt)$/i, ''),
     timeColumn: p.timeColumn,
+    time: {
+      format: p.timeFormat,
+      unit: p.timeUnit,
+      origin: p.timeOrigin === undefined ? undefined : Date.parse(p.timeOrigin),
+      year: p.timeYear,
+    },
     roles: p.roles,
     append,
   };

@@ -37,14 +37,44 @@ function classifySlow(v: string): number {
 }
 const ISO_RE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
-export type TimeKind = 'iso' | 'epoch_s' | 'epoch_ms';
+/** `slash`: dates like 03/04/2026 that could be month/day or day/month (no value says which). */
+export type TimeKind =
+  'iso' | 'mdy' | 'dmy' | 'slash' | 'syslog' | 'epoch_s' | 'epoch_ms' | 'epoch_us' | 'epoch_ns' | 'step';
+
+/** How times are read when their values do not say it themselves (the import's time options). */
+export interface TimeOptions {
+  /** A text format, or the unit of epoch numbers. */
+  format?: 'iso' | 'mdy' | 'dmy' | 'syslog' | 'epoch_s' | 'epoch_ms' | 'epoch_us' | 'epoch_ns';
+  /** Numbers counting steps of this unit from `origin` (PaySim's `step` in hours, say). */
+  unit?: 'second' | 'minute' | 'hour' | 'day';
+  /** Epoch ms the steps count from (default 1970-01-01). */
+  origin?: number;
+  /** The year of syslog times, which have none (default: this year, rolling over at January). */
+  year?: number;
+}
 
 export interface InferredColumn {
   name: string;
   type: ColumnType;
   /** Set when the column's values are times. */
   time: TimeKind | null;
+  /** `step` times: the unit in ms and the origin. */
+  step?: { unitMs: number; origin: number };
+  /** `syslog` times: the year of the first value. */
+  year?: number;
 }
+
+// 3/4/2026, 03/04/2026 14:05, 03/04/2026 14:05:09.123
+const SLASH_RE = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?)?$/;
+// Dec 10 06:55:46 (syslog: no year)
+const SYSLOG_RE =
+  /^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})$/;
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const UNIT_MS = { second: 1000, minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
+
+/** The unit of epoch numbers, by their magnitude: seconds, milliseconds, µs or ns. */
+const epochByMagnitude = (maxAbs: number): TimeKind =>
+  maxAbs >= 1e17 ? 'epoch_ns' : maxAbs >= 1e14 ? 'epoch_us' : maxAbs >= 1e11 ? 'epoch_ms' : 'epoch_s';
 
 type Raw = unknown;
 
@@ -58,6 +88,10 @@ export function inferColumns(names: string[], sample: Raw[][], timeColumn?: stri
   const reals = new Int32Array(n);
   const texts = new Int32Array(n);
   const notIso = new Uint8Array(n); // a text value that is not an ISO time was seen
+  const notSlash = new Uint8Array(n);
+  const notSyslog = new Uint8Array(n);
+  const slashFirst = new Int32Array(n); // the largest first and second number of slash dates
+  const slashSecond = new Int32Array(n);
   const maxAbs = new Float64Array(n);
   const timeName = names.map((name) => isTimeName(name) || name === timeColumn);
   for (const row of sample) {
@@ -65,7 +99,9 @@ export function inferColumns(names: string[], sample: Raw[][], timeColumn?: stri
       const v = row[c];
       if (typeof v === 'string') {
         if (v === '') continue;
-        const kind = classify(v);
+        let kind = classify(v);
+        // epoch nanoseconds have more digits than a double holds exactly: numbers, for a time
+        if (kind === TEXT && timeName[c] && INT_RE.test(v)) kind = REAL;
         if (kind === INT || kind === REAL) {
           if (kind === INT) ints[c]++;
           else reals[c]++;
@@ -73,6 +109,15 @@ export function inferColumns(names: string[], sample: Raw[][], timeColumn?: stri
         } else {
           texts[c]++;
           if (!notIso[c] && !(ISO_RE.test(v) && !Number.isNaN(Date.parse(normaliseIso(v))))) notIso[c] = 1;
+          if (!notSlash[c]) {
+            const m = SLASH_RE.exec(v);
+            if (!m) notSlash[c] = 1;
+            else {
+              slashFirst[c] = Math.max(slashFirst[c], Number(m[1]));
+              slashSecond[c] = Math.max(slashSecond[c], Number(m[2]));
+            }
+          }
+          if (!notSyslog[c] && !SYSLOG_RE.test(v)) notSyslog[c] = 1;
         }
       } else if (typeof v === 'number') {
         if (Number.isSafeInteger(v)) ints[c]++;
@@ -82,7 +127,7 @@ export function inferColumns(names: string[], sample: Raw[][], timeColumn?: stri
         ints[c]++;
       } else if (v !== null && v !== undefined) {
         texts[c]++; // arrays and objects are kept as JSON text
-        notIso[c] = 1;
+        notIso[c] = notSlash[c] = notSyslog[c] = 1;
       }
     }
   }
@@ -90,29 +135,73 @@ export function inferColumns(names: string[], sample: Raw[][], timeColumn?: stri
     const type: ColumnType = texts[c] > 0 ? 'TEXT' : reals[c] > 0 ? 'REAL' : ints[c] > 0 ? 'INTEGER' : 'TEXT';
     let time: TimeKind | null = null;
     if (texts[c] > 0 && !notIso[c]) time = 'iso';
-    else if (type !== 'TEXT' && timeName[c]) time = maxAbs[c] >= 1e11 ? 'epoch_ms' : 'epoch_s'; // by magnitude
+    else if (texts[c] > 0 && !notSlash[c])
+      time = slashFirst[c] > 12 ? 'dmy' : slashSecond[c] > 12 ? 'mdy' : 'slash';
+    else if (texts[c] > 0 && !notSyslog[c]) time = 'syslog';
+    else if (type !== 'TEXT' && timeName[c]) time = epochByMagnitude(maxAbs[c]);
     return { name, type, time };
   });
 }
 
-/** Picks the time column: the one asked for, else a time-named column, else the first ISO column. */
-export function chooseTimeColumn(columns: InferredColumn[], asked: string | undefined, file: string): number {
+const TEXT_FORMATS = new Set(['iso', 'mdy', 'dmy', 'syslog']);
+const READABLE = 'ISO 8601, MM/DD/YYYY, DD/MM/YYYY, syslog ("Dec 10 06:55:46") or epoch numbers';
+
+/**
+ * Picks the time column: the one asked for, else a time-named column, else the first column of
+ * times in text (ISO first); then applies the import's time options to it. A format no value
+ * settles (03/04/2026) is an error asking for one.
+ */
+export function chooseTimeColumn(
+  columns: InferredColumn[],
+  asked: string | undefined,
+  file: string,
+  options: TimeOptions = {},
+): number {
+  let i: number;
   if (asked !== undefined) {
-    const i = columns.findIndex((c) => c.name === asked);
+    i = columns.findIndex((c) => c.name === asked);
     if (i < 0)
       fail('BAD_REQUEST', `no column named "${asked}" (columns: ${columns.map((c) => c.name).join(', ')})`, {
         file,
       });
-    if (columns[i].time === null) {
-      if (columns[i].type === 'TEXT')
-        fail('MALFORMED_INPUT', `values are not ISO 8601 times`, { file, column: asked });
-      columns[i].time = 'epoch_s';
-    }
-    return i;
+  } else {
+    i = columns.findIndex((c) => c.time !== null && isTimeName(c.name));
+    if (i < 0) i = columns.findIndex((c) => c.time === 'iso');
+    if (i < 0) i = columns.findIndex((c) => c.time === 'mdy' || c.time === 'dmy' || c.time === 'syslog');
+    if (i < 0) return -1;
   }
-  const named = columns.findIndex((c) => c.time !== null && isTimeName(c.name));
-  if (named >= 0) return named;
-  return columns.findIndex((c) => c.time === 'iso');
+  const col = columns[i];
+  const where = { file, column: col.name };
+  if (options.unit) {
+    if (col.type === 'TEXT')
+      fail(
+        'BAD_REQUEST',
+        `a time counted in ${options.unit}s needs numbers, and "${col.name}" holds text`,
+        where,
+      );
+    col.time = 'step';
+    col.step = { unitMs: UNIT_MS[options.unit], origin: options.origin ?? 0 };
+  } else if (options.format) {
+    const text = TEXT_FORMATS.has(options.format);
+    if (text !== (col.type === 'TEXT'))
+      fail(
+        'BAD_REQUEST',
+        `time format ${options.format} reads ${text ? 'text' : 'numbers'}, and "${col.name}" holds ${col.type === 'TEXT' ? 'text' : 'numbers'}`,
+        where,
+      );
+    col.time = options.format;
+  } else if (col.time === null) {
+    if (col.type === 'TEXT') fail('MALFORMED_INPUT', `values are not times (it reads ${READABLE})`, where);
+    col.time = 'epoch_s';
+  }
+  if (col.time === 'slash')
+    fail(
+      'MALFORMED_INPUT',
+      `dates like 03/04/2026 could be month/day or day/month, and no value says which: give the time format (mdy or dmy)`,
+      where,
+    );
+  if (col.time === 'syslog') col.year = options.year ?? new Date().getUTCFullYear();
+  return i;
 }
 
 const ZONE_RE = /(?:[Zz]|[+-]\d{2}:?\d{2})$/;
@@ -162,26 +251,79 @@ export function makeTimeConverter(
   file: string,
 ): (v: Raw, line: number) => number | null {
   const kind = col.time;
+  if (kind === 'slash')
+    fail(
+      'MALFORMED_INPUT',
+      'dates like 03/04/2026 could be month/day or day/month: give the time format (mdy or dmy)',
+      {
+        file,
+        column: col.name,
+      },
+    );
+  const bad = (what: string, v: Raw, line: number): never =>
+    fail('MALFORMED_INPUT', `expected ${what}, found ${preview(v)}`, { file, line, column: col.name });
+  const inRange = (t: number, what: string, v: Raw, line: number) =>
+    Number.isFinite(t) && Math.abs(t) <= MAX_TIME_MS ? t : bad(what, v, line);
+  if (kind === 'iso')
+    return (v, line) => {
+      if (isEmpty(v)) return null;
+      const t = typeof v === 'string' ? Date.parse(normaliseIso(v)) : NaN;
+      return Number.isNaN(t) ? bad('an ISO 8601 time', v, line) : t;
+    };
+  if (kind === 'mdy' || kind === 'dmy') {
+    const what = kind === 'mdy' ? 'a date MM/DD/YYYY' : 'a date DD/MM/YYYY';
+    return (v, line) => {
+      if (isEmpty(v)) return null;
+      const m = typeof v === 'string' ? SLASH_RE.exec(v.trim()) : null;
+      if (!m) return bad(what, v, line);
+      const [month, day] = kind === 'mdy' ? [+m[1], +m[2]] : [+m[2], +m[1]];
+      const t = Date.UTC(
+        +m[3],
+        month - 1,
+        day,
+        +(m[4] ?? 0),
+        +(m[5] ?? 0),
+        +(m[6] ?? 0),
+        +(m[7] ?? '0').padEnd(3, '0'),
+      );
+      // Date.UTC rolls 02/31 over into March: a date that does not exist is refused
+      if (month < 1 || month > 12 || new Date(t).getUTCDate() !== day || +(m[4] ?? 0) > 23)
+        return bad(what, v, line);
+      return t;
+    };
+  }
+  if (kind === 'syslog') {
+    // Syslog has no year: the first value is in `year`; a step back of months (December, then
+    // January) moves to the next year.
+    let year = col.year ?? new Date().getUTCFullYear();
+    let prev = -Infinity;
+    return (v, line) => {
+      if (isEmpty(v)) return null;
+      const m = typeof v === 'string' ? SYSLOG_RE.exec(v.trim()) : null;
+      if (!m) return bad('a syslog time like "Dec 10 06:55:46"', v, line);
+      const at = (y: number) => Date.UTC(y, MONTHS.indexOf(m[1]), +m[2], +m[3], +m[4], +m[5]);
+      let t = at(year);
+      if (t < prev - 180 * 86_400_000) t = at(++year);
+      prev = t;
+      return t;
+    };
+  }
+  const scale =
+    kind === 'epoch_ms'
+      ? 1
+      : kind === 'epoch_us'
+        ? 1e-3
+        : kind === 'epoch_ns'
+          ? 1e-6
+          : kind === 'step'
+            ? col.step!.unitMs
+            : 1000;
+  const origin = kind === 'step' ? col.step!.origin : 0;
+  const what = kind === 'step' ? 'a number of steps' : 'a time in epoch units';
   return (v, line) => {
     if (isEmpty(v)) return null;
-    if (kind === 'iso') {
-      const t = typeof v === 'string' ? Date.parse(normaliseIso(v)) : NaN;
-      if (Number.isNaN(t))
-        fail('MALFORMED_INPUT', `expected an ISO 8601 time, found ${preview(v)}`, {
-          file,
-          line,
-          column: col.name,
-        });
-      return t;
-    }
     const n = typeof v === 'number' ? v : Number(v);
-    if (!Number.isFinite(n) || Math.abs(kind === 'epoch_ms' ? n : n * 1000) > MAX_TIME_MS)
-      fail('MALFORMED_INPUT', `expected a time in epoch units, found ${preview(v)}`, {
-        file,
-        line,
-        column: col.name,
-      });
-    return Math.round(kind === 'epoch_ms' ? n : n * 1000);
+    return Math.round(inRange(origin + n * scale, what, v, line));
   };
 }
 

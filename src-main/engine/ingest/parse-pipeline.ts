@@ -10,6 +10,7 @@ import {
   inferColumns,
   makeConverter,
   makeTimeConverter,
+  type TimeOptions,
   sqlNames,
   type Converter,
   type InferredColumn,
@@ -34,6 +35,8 @@ export interface ParseOptions {
   file: string;
   format: DataFormat;
   timeColumn?: string;
+  /** How to read the time column when its values do not say it (format, steps, syslog's year). */
+  time?: TimeOptions;
   roles?: Partial<Record<CanonicalRole, string>>;
   cancel: Int32Array;
 }
@@ -124,7 +127,7 @@ async function parse(opts: ParseOptions, out: ParseOutput): Promise<void> {
     } else {
       const timeColumn = opts.timeColumn ?? opts.roles?.time;
       inferred = inferColumns(names, sample.map(rowsOf), timeColumn);
-      t = chooseTimeColumn(inferred, timeColumn, file);
+      t = chooseTimeColumn(inferred, timeColumn, file, opts.time);
       const extraIndex = jsonKeys ? inferred.push({ name: EXTRA, type: 'TEXT', time: null }) - 1 : -1;
       const roles = assignRoles(inferred, opts.roles ?? {}, t >= 0 ? inferred[t].name : null, file);
       const sql = sqlNames(inferred.map((c) => c.name));

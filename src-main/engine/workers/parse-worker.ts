@@ -24,6 +24,7 @@ parentPort!.once('message', (task: ParseTask) => {
       file: task.file,
       format: task.format,
       timeColumn: task.timeColumn,
+      time: task.time,
       roles: task.roles,
       append: task.append,
       cancel,
