@@ -164,7 +164,7 @@ describe('explanations by kind of dataset', () => {
       );
     const r = await ingest(host, { path: writeFile(dir, 'metrics.csv', lines.join('\n') + '\n') });
     if (!r.ok) throw new Error(JSON.stringify(r.error));
-    await job(host, 'scores.refresh', { datasetId: 1, train: true });
+    const refreshed = await job(host, 'scores.refresh', { datasetId: 1, train: true });
     // the first day's windows are still filling: the Isolation Forest ranks those events, but
     // raises no alert on them
     const every = async (view: FeedView) => {
@@ -182,6 +182,8 @@ describe('explanations by kind of dataset', () => {
     expect(all.filter((i) => !i.warmingUp).length).toBe(3000 - 24 * 60);
     const open = await every('open');
     expect(open.length).toBeGreaterThan(0);
+    // what the scoring says it found is what the feed opens
+    expect(refreshed.scored[0].anomalies).toBe(open.length);
     expect(open.some((i) => i.warmingUp)).toBe(false);
     expect(open.some((i) => i.amount === 9000)).toBe(true); // the spike, on day 2
     const top = open[0];

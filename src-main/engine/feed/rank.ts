@@ -39,7 +39,7 @@ export interface Ranking {
 export const WARM_UP_MS = 24 * 3_600_000;
 
 /** Ids of the events in the dataset's first WARM_UP_MS. */
-function warmUpIds(db: DB, datasetId: number): Set<number> {
+export function warmUpIds(db: DB, datasetId: number): Set<number> {
   const ids = db
     .prepare(
       `SELECT id FROM events_${datasetId}

@@ -104,7 +104,7 @@ export async function scoreStep(ctx: HandlerContext, job: Job, req: ScoreTask): 
       return err('BAD_REQUEST', `model "${model.name}": its metadata and its feature list disagree`);
     scores = viaOnnx.value.scores;
   }
-  const result = outcome(ids, scores, model.threshold);
+  const result = outcome(ids, scores, model.threshold, new Set(ready.value.quiet));
   job.phase('saving');
   const rows = result.ids.length;
   const keep =

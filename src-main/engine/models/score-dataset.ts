@@ -197,8 +197,18 @@ export function scoreWithDetector(model: StoredModel, columns: Float32Array[]): 
   return detector.score(columns);
 }
 
-export function outcome(ids: Float64Array, scores: Float64Array, threshold: number): ScoreOutcome {
+/**
+ * The scores and how many are at or above the threshold; `quiet` ids (a dataset's first day,
+ * for a model trained without labels: see feed/rank.ts) raise no alert, so they are not counted,
+ * as the feed does not count them.
+ */
+export function outcome(
+  ids: Float64Array,
+  scores: Float64Array,
+  threshold: number,
+  quiet: ReadonlySet<number> = new Set(),
+): ScoreOutcome {
   let anomalies = 0;
-  for (const s of scores) if (s >= threshold) anomalies++;
+  for (let i = 0; i < scores.length; i++) if (scores[i] >= threshold && !quiet.has(ids[i])) anomalies++;
   return { ids, scores, threshold, anomalies };
 }

@@ -24,6 +24,7 @@ import { replayDataset } from '../rules/replay';
 import { loadRulesConfig } from '../rules/config';
 import type { RulesRun } from '../db/rules-store';
 import { serveWorker } from '../worker-rpc';
+import { warmUpIds } from '../feed/rank';
 
 export interface ScoreTask {
   casePath: string;
@@ -40,6 +41,8 @@ export interface ScoreReady {
   ids: Float64Array;
   features: FeatureInput;
   scores: Float64Array | null;
+  /** Events whose scores raise no alert (a detector's warm-up: the dataset's first day). */
+  quiet: number[];
 }
 
 export type ComputeApi = {
@@ -97,7 +100,8 @@ serveWorker<ComputeApi, ComputeEvents>(parentPort!, {
         scoresInProcess(model) && Array.isArray(input.features)
           ? scoreWithDetector(model, input.features)
           : null;
-      return { model, ids: input.ids, features: scores ? [] : input.features, scores };
+      const quiet = scores ? [...warmUpIds(db, ds.id)] : [];
+      return { model, ids: input.ids, features: scores ? [] : input.features, scores, quiet };
     });
     return transferring(out, [
       out.ids.buffer,
