@@ -1,7 +1,7 @@
 // Point-in-time features in one streaming pass per group key over typed arrays sorted by
 // (group, time, id). A feature of an event reads only that event and the events of its group
 // before it in that order, so appending later events never changes an earlier value.
-import type { FeatureConfig, FeatureSpec, GroupKey } from './config';
+import { FEATURE_KINDS, type FeatureConfig, type FeatureSpec, type GroupKey } from './config';
 import { P2Quantile } from './p2-quantile';
 
 /** The columns of a dataset that features read, as typed arrays in event-id order. */
@@ -25,22 +25,8 @@ export interface FeatureOutput {
   values: Float64Array[];
 }
 
-/** Kinds that read an event's time: windows, history in time order, the calendar. */
-const NEEDS_TIME = new Set<FeatureSpec['kind']>([
-  'count',
-  'time_since_last',
-  'zscore',
-  'rolling_std',
-  'max',
-  'sum',
-  'vs_p95',
-  'distinct',
-  'failure_ratio',
-  'hour',
-  'weekday',
-  'off_hours',
-  'first_seen',
-]);
+/** Kinds that read an event's time (windows, history in time order, the calendar): all but its own value. */
+const NEEDS_TIME = new Set<FeatureSpec['kind']>(FEATURE_KINDS.filter((k) => k !== 'value'));
 
 /** The dataset's events have times (at least one). */
 export const hasTime = (input: FeatureInput): boolean => input.ts.some((t) => t === t);

@@ -23,6 +23,37 @@ const rowFilter = (rows: RowSet, idColumn: string): { sql: string; params: numbe
       ? { sql: `WHERE ${idColumn} % ? = 0`, params: [rows.step] }
       : { sql: '', params: [] };
 
+/**
+ * Reads `columns` of `table` for `rows`, ordered by `id`, into arrays made for the row count:
+ * `make(n)` allocates them, `put(row, i)` fills row i. Returns the ids and how many rows came.
+ */
+function scan(
+  db: DB,
+  table: string,
+  id: string,
+  columns: string[],
+  rows: RowSet,
+  make: (n: number) => void,
+  put: (row: unknown[], i: number) => void,
+): { ids: Float64Array; n: number } {
+  const where = rowFilter(rows, id);
+  const n = db
+    .prepare(`SELECT count(*) FROM ${table} ${where.sql}`)
+    .pluck()
+    .get(...where.params) as number;
+  const ids = new Float64Array(n);
+  make(n);
+  const select = [id, ...columns.map((c) => `"${c}"`)].join(', ');
+  const stmt = db.prepare(`SELECT ${select} FROM ${table} ${where.sql} ORDER BY ${id}`).raw();
+  let i = 0;
+  for (const row of stmt.iterate(...where.params) as IterableIterator<unknown[]>) {
+    if (i >= n) break; // rows added since the count (not on a read snapshot, but cheap to guard)
+    ids[i] = row[0] as number;
+    put(row, i++);
+  }
+  return { ids: ids.subarray(0, i), n: i };
+}
+
 /** Columns of a dataset, as numbers (INTEGER, REAL) or text, in id order. */
 export function readRawColumns(
   db: DB,
@@ -30,33 +61,28 @@ export function readRawColumns(
   columns: ColumnInfo[],
   rows: RowSet = { all: true },
 ): { ids: Float64Array; raw: RawColumn[] } {
-  const where = rowFilter(rows, '_id');
-  const n = db
-    .prepare(`SELECT count(*) FROM ${tableOf(ds.id)} ${where.sql}`)
-    .pluck()
-    .get(...where.params) as number;
-  const ids = new Float64Array(n);
-  const raw: RawColumn[] = columns.map((c) =>
-    c.type === 'TEXT' ? new Array<string | null>(n).fill(null) : new Float64Array(n),
+  let raw: RawColumn[] = [];
+  const { ids, n } = scan(
+    db,
+    tableOf(ds.id),
+    '_id',
+    columns.map((c) => c.sqlName),
+    rows,
+    (size) => {
+      raw = columns.map((c) =>
+        c.type === 'TEXT' ? new Array<string | null>(size).fill(null) : new Float64Array(size),
+      );
+    },
+    (row, i) => {
+      for (let c = 0; c < columns.length; c++) {
+        const v = row[c + 1];
+        const out = raw[c];
+        if (out instanceof Float64Array) out[i] = v === null ? NaN : Number(v);
+        else out[i] = v === null ? null : String(v);
+      }
+    },
   );
-  const select = ['_id', ...columns.map((c) => `"${c.sqlName}"`)].join(', ');
-  const stmt = db.prepare(`SELECT ${select} FROM ${tableOf(ds.id)} ${where.sql} ORDER BY _id`).raw();
-  let i = 0;
-  for (const row of stmt.iterate(...where.params) as IterableIterator<unknown[]>) {
-    if (i >= n) break;
-    ids[i] = row[0] as number;
-    for (let c = 0; c < columns.length; c++) {
-      const v = row[c + 1];
-      const out = raw[c];
-      if (out instanceof Float64Array) out[i] = v === null ? NaN : Number(v);
-      else out[i] = v === null ? null : String(v);
-    }
-    i++;
-  }
-  return {
-    ids: ids.subarray(0, i),
-    raw: raw.map((r) => (r instanceof Float64Array ? r.subarray(0, i) : r.slice(0, i))),
-  };
+  return { ids, raw: raw.map((r) => (r instanceof Float64Array ? r.subarray(0, n) : r.slice(0, n))) };
 }
 
 /** Stored point-in-time features, in event-id order. */
@@ -66,28 +92,24 @@ export function readStoredFeatures(
   names: string[],
   rows: RowSet = { all: true },
 ): { ids: Float64Array; columns: Float32Array[] } {
-  const where = rowFilter(rows, 'event_id');
-  const n = db
-    .prepare(`SELECT count(*) FROM ${featuresTable(datasetId)} ${where.sql}`)
-    .pluck()
-    .get(...where.params) as number;
-  const ids = new Float64Array(n);
-  const columns = names.map(() => new Float32Array(n));
-  const select = ['event_id', ...names.map((f) => `"${f}"`)].join(', ');
-  const stmt = db
-    .prepare(`SELECT ${select} FROM ${featuresTable(datasetId)} ${where.sql} ORDER BY event_id`)
-    .raw();
-  let i = 0;
-  for (const row of stmt.iterate(...where.params) as IterableIterator<(number | null)[]>) {
-    if (i >= n) break;
-    ids[i] = row[0]!;
-    for (let f = 0; f < names.length; f++) {
-      const v = row[f + 1];
-      columns[f][i] = v === null ? NaN : v;
-    }
-    i++;
-  }
-  return { ids: ids.subarray(0, i), columns: columns.map((c) => c.subarray(0, i)) };
+  let columns: Float32Array[] = [];
+  const { ids, n } = scan(
+    db,
+    featuresTable(datasetId),
+    'event_id',
+    names,
+    rows,
+    (size) => {
+      columns = names.map(() => new Float32Array(size));
+    },
+    (row, i) => {
+      for (let f = 0; f < names.length; f++) {
+        const v = row[f + 1] as number | null;
+        columns[f][i] = v === null ? NaN : v;
+      }
+    },
+  );
+  return { ids, columns: columns.map((c) => c.subarray(0, n)) };
 }
 
 /**
