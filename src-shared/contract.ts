@@ -78,8 +78,10 @@ export const ingestStartSchema = z
     timeUnit: z.enum(['second', 'minute', 'hour', 'day']).optional(),
     timeOrigin: z
       .string()
-      .max(64)
-      .refine((s) => !Number.isNaN(Date.parse(s)), 'not an ISO 8601 time')
+      .regex(
+        /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?(Z|[+-]\d{2}:?\d{2})?$/,
+        'not an ISO 8601 time',
+      )
       .optional(),
     /** The year of syslog times (they have none); this year by default. */
     timeYear: z.number().int().min(1970).max(2200).optional(),

@@ -116,6 +116,7 @@ export class RpcClient<Api extends RpcApi, Events extends RpcEvents = RpcEvents>
       return true;
     }
     if (message.kind === 'event' && typeof message.event === 'string') {
+      if (this.down) return true; // the peer is gone: a late event is not delivered
       for (const l of [...(this.listeners.get(message.event as keyof Events) ?? [])]) {
         try {
           (l as (payload: unknown) => void)(message.payload);
@@ -192,7 +193,9 @@ export function serveRpc<Api extends RpcApi, Events extends RpcEvents = RpcEvent
   return (message) => {
     if (!isObject(message)) return;
     if (typeof message.cancel === 'number') {
+      // the caller has stopped waiting: no answer is sent (nor its buffers moved)
       running.get(message.cancel)?.abort();
+      running.delete(message.cancel);
       return;
     }
     const { id, method } = message;
@@ -202,8 +205,12 @@ export function serveRpc<Api extends RpcApi, Events extends RpcEvents = RpcEvent
       try {
         send({ kind: 'result', id, result }, transfer);
       } catch (e) {
-        // e.g. a value that cannot be cloned: the caller still gets an answer
-        send({ kind: 'result', id, result: { ok: false, error: toAppError(e) } });
+        // e.g. a value that cannot be cloned: the caller still gets an answer, if the line holds
+        try {
+          send({ kind: 'result', id, result: { ok: false, error: toAppError(e) } });
+        } catch {
+          // the line is gone: the caller's side fails its pending calls when it notices
+        }
       }
     };
     const controller = new AbortController();

@@ -67,7 +67,12 @@ export class EngineHost {
 
   private async dispatch<M extends Method>(method: M, params: unknown): Promise<Result<ResultOf<M>>> {
     const parsed = parseRequest(method, params);
-    if (!parsed.ok) return parsed;
+    if (!parsed.ok) {
+      // an upload named by a refused request will never be used: it is not kept
+      const upload = (params as { uploadId?: unknown } | null)?.uploadId;
+      if (typeof upload === 'string') this.options.releaseUpload?.(upload);
+      return parsed;
+    }
     try {
       return await HANDLERS[method](parsed.value, this.ctx);
     } catch (e) {
@@ -162,6 +167,14 @@ export class EngineHost {
           : err('BAD_REQUEST', `no dataset with id ${datasetId} in this case`);
       },
       switchCase: (file, o) => this.switchCase(file, o),
+      claimCase: () => {
+        if (this.jobs.caseJobs() || this.switching)
+          return err('BUSY', 'wait for the running jobs to finish (or cancel them) before switching cases');
+        this.switching = true;
+        return ok(() => {
+          this.switching = false;
+        });
+      },
       setCase: (info) => this.setCase(info),
       refreshCase: () => this.refreshCase(),
       db: () => this.client(),

@@ -94,7 +94,12 @@ describe('an interrupted demo build', () => {
     const file = path.join(dir, 'demo.sentinel');
     const host = new EngineHost({ shell: 'cli' });
     try {
-      const s = await startJob(host, 'demo.create', { path: file });
+      // a case cannot be opened while the demo starts (it would be built into that case)
+      const [s, opening] = await Promise.all([
+        startJob(host, 'demo.create', { path: file }),
+        host.call('case.open', { path: path.join(dir, 'elsewhere.sentinel') }),
+      ]);
+      expect(opening).toMatchObject({ ok: false, error: { code: 'BUSY' } });
       if (!s.ok) throw new Error(s.error.message);
       const started = s.value;
       await new Promise<void>((resolve) => {

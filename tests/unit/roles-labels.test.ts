@@ -69,6 +69,16 @@ describe('roles mapped at import', () => {
       ok: false,
       error: { column: 'P_emaildomain', message: expect.stringMatching(/holds text, not numbers/) },
     });
+    expect(await ingest(host, { path: file, roles: { label: 'isFraud', entity: 'isFraud' } })).toMatchObject({
+      ok: false,
+      error: { column: 'isFraud', message: expect.stringMatching(/cannot be both the label and the entity/) },
+    });
+    expect(
+      await ingest(host, { path: file, timeColumn: 'TransactionDT', roles: { time: 'card1' } }),
+    ).toMatchObject({
+      ok: false,
+      error: { message: expect.stringMatching(/two time columns given/) },
+    });
     expect(snapshot(casePath)).toEqual(before);
   });
 });

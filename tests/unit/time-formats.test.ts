@@ -61,6 +61,49 @@ describe('time formats', () => {
     expect(r.ts).toEqual(['2025-12-31T23:59:58.000Z', '2026-01-01T00:00:03.000Z']);
   });
 
+  it('keeps a late December line among January ones in December, and refuses days that do not exist', async () => {
+    const r = await times(
+      'time,host,message\nDec 31 23:59:59,web1,a\nJan  1 00:00:01,web1,b\nDec 31 23:59:58,web1,c\nJan  1 00:00:02,web1,d\n',
+      {
+        timeYear: 2025,
+      },
+    );
+    expect(r.ts).toEqual([
+      '2025-12-31T23:59:59.000Z',
+      '2026-01-01T00:00:01.000Z',
+      '2025-12-31T23:59:58.000Z',
+      '2026-01-01T00:00:02.000Z',
+    ]);
+    expect(
+      (await times('time,x\nFeb 28 10:00:00,1\nFeb 30 10:00:00,2\n', { timeYear: 2025 })).error,
+    ).toMatchObject({
+      line: 3,
+      column: 'time',
+    });
+    expect((await times('date,x\n01/31/2026 10:61:00,1\n')).error).toMatchObject({ line: 2, column: 'date' });
+  });
+
+  it('reads appended rows with the time options given for them', async () => {
+    const { host, dir, casePath } = await hostWithCase();
+    const opts = { timeColumn: 'step', timeUnit: 'hour', timeOrigin: '2017-12-01' } as const;
+    const a = await ingest(host, { path: writeFile(dir, 'a.csv', 'step,amount\n1,10\n2,20\n'), ...opts });
+    if (!a.ok) throw new Error(JSON.stringify(a.error));
+    const b = await ingest(host, {
+      path: writeFile(dir, 'b.csv', 'step,amount\n700,30\n'),
+      appendTo: a.value.dataset.id,
+      ...opts,
+    });
+    if (!b.ok) throw new Error(JSON.stringify(b.error));
+    const db = new Database(casePath, { readonly: true });
+    const ts = db.prepare('SELECT _ts FROM ds_1 ORDER BY _id').pluck().all() as number[];
+    db.close();
+    expect(ts.map((t) => new Date(t).toISOString())).toEqual([
+      '2017-12-01T01:00:00.000Z',
+      '2017-12-01T02:00:00.000Z',
+      '2017-12-30T04:00:00.000Z',
+    ]);
+  });
+
   it('reads epoch numbers in seconds, milliseconds, microseconds or nanoseconds by their size', async () => {
     const t = Date.UTC(2026, 2, 1, 12, 0, 0);
     const r = await times(`ts,x\n${t * 1000},1\n${(t + 1000) * 1000},2\n`);

@@ -41,9 +41,10 @@ export interface ExplainInput {
   features: string[];
   values: (number | null)[];
   typical: (number | null)[];
-  /** Inputs made from the dataset's own columns, in words. */
-  labels: Record<string, string>;
-  models: { model: StoredModel; sorted: Float64Array }[];
+  /** Inputs made from the dataset's own columns, in words (null for stored features). */
+  labels: (string | null)[];
+  /** The models that scored the event; `inputs`: where each of its features is in `features`. */
+  models: { model: StoredModel; sorted: Float64Array; inputs: number[] }[];
   injection: { scenario: string; business: InjectionInfo['business'] } | null;
   ruleAlerts: Explanation['ruleAlerts'];
 }
@@ -108,20 +109,28 @@ export function explainInput(
   );
   // The inputs of the models that scored the event (the first model's reading of a shared name).
   // Without models (only rule alerts) there are none: the event is explained by its alerts.
-  const refs = new Map<string, FeatureRef>();
-  for (const { model } of models)
-    for (const ref of resolveFeatures(db, ds, { ...model, columnFeatures: modelColumnFeatures(model) }))
-      if (!refs.has(ref.name)) refs.set(ref.name, ref);
-  const features = [...refs.keys()];
-  const list = [...refs.values()];
+  // Each model's inputs, read once: two models share an input only when they read it the same
+  // way (a stored feature, or a column with the same encoder), not merely by its name.
+  const list: FeatureRef[] = [];
+  const at = new Map<string, number>();
+  const keyOf = (ref: FeatureRef) =>
+    ref.from === 'stored' ? `stored:${ref.name}` : `column:${JSON.stringify(ref.feature)}`;
+  const scoredBy = models.map(({ model, sorted }) => ({
+    model,
+    sorted,
+    inputs: resolveFeatures(db, ds, { ...model, columnFeatures: modelColumnFeatures(model) }).map((ref) => {
+      const key = keyOf(ref);
+      if (!at.has(key)) at.set(key, list.push(ref) - 1);
+      return at.get(key)!;
+    }),
+  }));
+  const features = list.map((r) => r.name);
   const values = list.length
     ? readFeatures(db, ds, list, { eventId }).columns.map((c) =>
         c.length && Number.isFinite(c[0]) ? c[0] : null,
       )
     : [];
-  const labels = Object.fromEntries(
-    list.flatMap((ref) => (ref.from === 'column' ? [[ref.name, columnLabel(ref.feature)]] : [])),
-  );
+  const labels = list.map((ref) => (ref.from === 'column' ? columnLabel(ref.feature) : null));
   const row =
     (db.prepare(`SELECT * FROM ${tableOf(ds.id)} WHERE _id = ?`).get(eventId) as
       Record<string, CellValue> | undefined) ??
@@ -145,10 +154,12 @@ export function explainInput(
     event,
     features,
     values,
-    typical: features.length ? cached(`medians:${features.join()}`, () => featureMedians(db, ds, list)) : [],
+    typical: features.length
+      ? cached(`medians:${[...at.keys()].join('|')}`, () => featureMedians(db, ds, list))
+      : [],
     labels,
     // The models that scored the event, as in its rank.
-    models,
+    models: scoredBy,
     ruleAlerts: (
       db
         .prepare(
@@ -200,13 +211,8 @@ export async function explain(
     return v === null ? NaN : v;
   };
   const combined = new Float64Array(F + 1);
-  for (const { model, sorted } of input.models) {
-    const columns = model.featureNames.map((name) => {
-      const f = input.features.indexOf(name);
-      if (f < 0)
-        fail('BAD_REQUEST', `model "${model.name}" takes feature "${name}", which the dataset lacks`);
-      return Float32Array.from({ length: F + 1 }, (_, row) => valueAt(row, f));
-    });
+  for (const { model, sorted, inputs } of input.models) {
+    const columns = inputs.map((f) => Float32Array.from({ length: F + 1 }, (_, row) => valueAt(row, f)));
     const s = await score(model, columns);
     for (let row = 0; row <= F; row++) combined[row] += percentileOf(sorted, s[row]) / input.models.length;
   }
@@ -218,7 +224,7 @@ export async function explain(
     .slice(0, 6)
     .map(({ name, f, impact }) => ({
       feature: name,
-      label: input.labels[name] ?? featureLabel(specs.get(name), name, input.entity),
+      label: input.labels[f] ?? featureLabel(specs.get(name), name, input.entity),
       value: input.values[f],
       typical: input.typical[f],
       impact: Math.round(impact * 100) / 100,

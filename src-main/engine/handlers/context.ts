@@ -44,6 +44,11 @@ export interface HandlerContext {
   dataset(datasetId: number): Result<OpenCase & { ds: DatasetInfo }>;
   /** Opens (or creates) the case at `file`; BUSY while jobs work on the current one, unless `force` (a job switching cases itself). */
   switchCase(file: string, options?: { create?: boolean; force?: boolean }): Promise<Result<CaseInfo>>;
+  /**
+   * Holds the case for a change of case that a job then carries on (the demo build): BUSY while
+   * jobs work on the case or another change is under way; else the release.
+   */
+  claimCase(): Result<() => void>;
   /** The case that is open changed: tell every shell (null: no case is open). */
   setCase(info: CaseInfo | null): void;
   /** Reads the open case's catalogue again after a change and tells every shell. */

@@ -127,26 +127,36 @@ async function build(
 
 export const demoHandlers = {
   'demo.create': async (p, ctx) => {
-    if (ctx.jobs.caseJobs()) return err('BUSY', 'wait for the running jobs to finish first');
-    const final = path.resolve(p.path);
-    if (existsSync(final)) return err('IO', 'a file already exists there', { file: final });
-    const partial = `${final}.partial`;
-    removeCaseFiles(partial);
-    const created = await ctx.db().call('open', partial, true);
-    if (!created.ok) return created;
-    if (ctx.current()) ctx.setCase(null);
-    const { jobId } = ctx.jobs.start('demo', 'Building the demo case', async (job) => {
-      const r = await build(ctx, job, partial, final).catch((e: unknown): Result<CaseInfo> => ({
-        ok: false,
-        error: toAppError(e),
-      }));
-      if (r.ok) return ok({ datasets: r.value.datasets.length });
-      // a build that did not finish leaves nothing behind
-      await ctx.db().call('close');
-      removeCaseFiles(partial);
-      ctx.setCase(null);
-      return r;
-    });
-    return ok({ jobId });
+    // held from here until the job exists (then the job holds the case)
+    const claim = ctx.claimCase();
+    if (!claim.ok) return claim;
+    try {
+      return await startDemo(ctx, path.resolve(p.path));
+    } finally {
+      claim.value();
+    }
   },
 } satisfies DomainHandlers;
+
+/** Opens the demo's partial case and starts the job that builds it. */
+async function startDemo(ctx: HandlerContext, final: string): Promise<Result<{ jobId: string }>> {
+  if (existsSync(final)) return err('IO', 'a file already exists there', { file: final });
+  const partial = `${final}.partial`;
+  removeCaseFiles(partial);
+  const created = await ctx.db().call('open', partial, true);
+  if (!created.ok) return created;
+  if (ctx.current()) ctx.setCase(null);
+  const { jobId } = ctx.jobs.start('demo', 'Building the demo case', async (job) => {
+    const r = await build(ctx, job, partial, final).catch((e: unknown): Result<CaseInfo> => ({
+      ok: false,
+      error: toAppError(e),
+    }));
+    if (r.ok) return ok({ datasets: r.value.datasets.length });
+    // a build that did not finish leaves nothing behind
+    await ctx.db().call('close');
+    removeCaseFiles(partial);
+    ctx.setCase(null);
+    return r;
+  });
+  return ok({ jobId });
+}

@@ -7,7 +7,7 @@ import { err, ok, type AppError, type Result } from '../../../src-shared/result'
 import { detectFormat } from '../ingest/detect-format';
 import type { Job } from '../jobs';
 import type { ParseTask } from '../workers/parse-worker';
-import type { TimeOptions } from '../ingest/infer';
+import { normaliseIso, type TimeOptions } from '../ingest/infer';
 import type { DomainHandlers, HandlerContext, ParamsOut } from './context';
 
 export type IngestParams = ParamsOut<'ingest.start'>;
@@ -87,6 +87,9 @@ function startIngest(p: IngestParams, ctx: HandlerContext): Result<{ jobId: stri
     if (!target) return err('BAD_REQUEST', `no dataset with id ${p.appendTo} in this case`);
     append = { datasetId: target.id, columns: target.columns, timeColumn: target.timeColumn };
   }
+  const origin = p.timeOrigin === undefined ? undefined : Date.parse(normaliseIso(p.timeOrigin));
+  if (origin !== undefined && Number.isNaN(origin))
+    return err('BAD_REQUEST', `ingest.start: timeOrigin: not a time: ${JSON.stringify(p.timeOrigin)}`);
   const f: IngestFile = {
     file,
     fileName,
@@ -96,7 +99,7 @@ function startIngest(p: IngestParams, ctx: HandlerContext): Result<{ jobId: stri
     time: {
       format: p.timeFormat,
       unit: p.timeUnit,
-      origin: p.timeOrigin === undefined ? undefined : Date.parse(p.timeOrigin),
+      origin,
       year: p.timeYear,
     },
     roles: p.roles,

@@ -170,7 +170,15 @@ export function chooseTimeColumn(
     if (i < 0) i = columns.findIndex((c) => c.time === 'mdy' || c.time === 'dmy' || c.time === 'syslog');
     if (i < 0) return -1;
   }
-  const col = columns[i];
+  applyTimeOptions(columns[i], options, file);
+  return i;
+}
+
+/**
+ * Applies the import's time options to the time column (a format, steps from an origin, the
+ * year of syslog times); a format no value settles (03/04/2026) is an error asking for one.
+ */
+export function applyTimeOptions(col: InferredColumn, options: TimeOptions, file: string): void {
   const where = { file, column: col.name };
   if (options.unit) {
     if (col.type === 'TEXT')
@@ -201,7 +209,6 @@ export function chooseTimeColumn(
       where,
     );
   if (col.time === 'syslog') col.year = options.year ?? new Date().getUTCFullYear();
-  return i;
 }
 
 const ZONE_RE = /(?:[Zz]|[+-]\d{2}:?\d{2})$/;
@@ -245,6 +252,9 @@ export function makeConverter(col: InferredColumn, file: string): Converter {
   };
 }
 
+/** Hours, minutes and seconds of a clock (absent parts are 0). */
+const clock = (h?: string, m?: string, s?: string) => +(h ?? 0) <= 23 && +(m ?? 0) <= 59 && +(s ?? 0) <= 59;
+
 /** Converts a time value to epoch milliseconds, or fails naming the line. */
 export function makeTimeConverter(
   col: InferredColumn,
@@ -287,23 +297,32 @@ export function makeTimeConverter(
         +(m[7] ?? '0').padEnd(3, '0'),
       );
       // Date.UTC rolls 02/31 over into March: a date that does not exist is refused
-      if (month < 1 || month > 12 || new Date(t).getUTCDate() !== day || +(m[4] ?? 0) > 23)
+      if (month < 1 || month > 12 || new Date(t).getUTCDate() !== day || !clock(m[4], m[5], m[6]))
         return bad(what, v, line);
       return t;
     };
   }
   if (kind === 'syslog') {
-    // Syslog has no year: the first value is in `year`; a step back of months (December, then
-    // January) moves to the next year.
+    // Syslog has no year: the first value is in `year`; each next value takes the year (this
+    // one, the one before or the next) that puts it nearest the value before it, so December
+    // then January moves on a year, and a late December line among January ones stays behind.
     let year = col.year ?? new Date().getUTCFullYear();
-    let prev = -Infinity;
+    let prev: number | null = null;
+    const what = 'a syslog time like "Dec 10 06:55:46"';
     return (v, line) => {
       if (isEmpty(v)) return null;
       const m = typeof v === 'string' ? SYSLOG_RE.exec(v.trim()) : null;
-      if (!m) return bad('a syslog time like "Dec 10 06:55:46"', v, line);
-      const at = (y: number) => Date.UTC(y, MONTHS.indexOf(m[1]), +m[2], +m[3], +m[4], +m[5]);
-      let t = at(year);
-      if (t < prev - 180 * 86_400_000) t = at(++year);
+      if (!m || !clock(m[3], m[4], m[5])) return bad(what, v, line);
+      const month = MONTHS.indexOf(m[1]);
+      const at = (y: number) => Date.UTC(y, month, +m[2], +m[3], +m[4], +m[5]);
+      const candidates = prev === null ? [year] : [year - 1, year, year + 1];
+      const y = candidates.reduce((best, c) =>
+        Math.abs(at(c) - prev!) < Math.abs(at(best) - prev!) ? c : best,
+      );
+      const t = at(y);
+      // Feb 30 does not exist (nor Feb 29 outside leap years)
+      if (new Date(t).getUTCDate() !== +m[2]) return bad(what, v, line);
+      if (y > year) year = y;
       prev = t;
       return t;
     };

@@ -10,6 +10,7 @@ import {
   inferColumns,
   makeConverter,
   makeTimeConverter,
+  applyTimeOptions,
   type TimeOptions,
   sqlNames,
   type Converter,
@@ -122,9 +123,20 @@ async function parse(opts: ParseOptions, out: ParseOutput): Promise<void> {
     let t: number;
     let columns: ColumnInfo[];
     if (opts.append) {
-      ({ inferred, t, columns } = appendSchema(opts.append, names, sample.map(rowsOf), !!jsonKeys, file));
+      ({ inferred, t, columns } = appendSchema(
+        opts.append,
+        names,
+        sample.map(rowsOf),
+        !!jsonKeys,
+        file,
+        opts.time,
+      ));
       if (jsonKeys) names = inferred.slice(0, -1).map((c) => c.name);
     } else {
+      if (opts.timeColumn && opts.roles?.time && opts.roles.time !== opts.timeColumn)
+        fail('BAD_REQUEST', `two time columns given: "${opts.timeColumn}" and "${opts.roles.time}"`, {
+          file,
+        });
       const timeColumn = opts.timeColumn ?? opts.roles?.time;
       inferred = inferColumns(names, sample.map(rowsOf), timeColumn);
       t = chooseTimeColumn(inferred, timeColumn, file, opts.time);
@@ -203,7 +215,8 @@ async function parse(opts: ParseOptions, out: ParseOutput): Promise<void> {
 /**
  * The schema for rows appended to an existing dataset: its own columns and types. A CSV must
  * have the same header; JSON Lines keys are matched by name (missing ones are empty, unknown
- * ones go to the extras). The time column's kind (ISO or epoch) is read from the sample.
+ * ones go to the extras). The time column's kind is read from the sample, under the time options
+ * given for this file (a format, steps from an origin, syslog's year).
  */
 function appendSchema(
   target: { columns: ColumnInfo[]; timeColumn: string | null },
@@ -211,6 +224,7 @@ function appendSchema(
   sampleRows: unknown[][],
   jsonl: boolean,
   file: string,
+  time: TimeOptions = {},
 ): { inferred: InferredColumn[]; t: number; columns: ColumnInfo[] } {
   const own = target.columns.filter((c) => c.sqlName !== '_extra');
   if (jsonl !== own.length < target.columns.length) {
@@ -240,6 +254,7 @@ function appendSchema(
           )[0].time
         : null;
     inferred[t].time = sampleTime ?? (own[t].type === 'TEXT' ? 'iso' : 'epoch_s');
+    applyTimeOptions(inferred[t], time, file);
   }
   if (jsonl) inferred.push({ name: EXTRA, type: 'TEXT', time: null });
   return { inferred, t, columns: target.columns };

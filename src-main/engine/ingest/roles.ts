@@ -56,8 +56,17 @@ export function assignRoles(
   timeColumn: string | null,
   file = '',
 ): (CanonicalRole | null)[] {
-  // A mapping the analyst gave must name a column that can play the role.
+  // A mapping the analyst gave must name a column that can play the role, one role a column.
+  const named = new Map<string, CanonicalRole>();
+  if (timeColumn !== null) named.set(timeColumn, 'time');
   for (const [role, name] of Object.entries(explicit) as [CanonicalRole, string][]) {
+    const other = named.get(name);
+    if (other && !(role === 'time' && other === 'time'))
+      fail('BAD_REQUEST', `column "${name}" cannot be both the ${other} and the ${role}`, {
+        file,
+        column: name,
+      });
+    named.set(name, role);
     const col =
       columns.find((c) => c.name === name) ??
       fail(

@@ -273,6 +273,16 @@ const permute = <T extends Float32Array | Float64Array | Uint8Array>(xs: T, orde
  * dataset's own columns as features (fitted on the training rows), the labels, the times.
  */
 export function loadTrainingData(db: DB, ds: DatasetInfo, req: TrainRequest): Loaded {
+  // One read snapshot: an import committing meanwhile cannot put different rows in the parts.
+  db.exec('BEGIN');
+  try {
+    return loadSnapshot(db, ds, req);
+  } finally {
+    db.exec('COMMIT');
+  }
+}
+
+function loadSnapshot(db: DB, ds: DatasetInfo, req: TrainRequest): Loaded {
   const set =
     readFeatureSet(db, ds.id) ??
     fail('BAD_REQUEST', `dataset "${ds.name}" has no features yet: build them first (sentinel features)`);
@@ -288,6 +298,8 @@ export function loadTrainingData(db: DB, ds: DatasetInfo, req: TrainRequest): Lo
   const split = splitOrder(base.ts, base.labels, seed);
   const trainRows = split.order.subarray(0, split.a);
   const stored = set.names.length ? readStoredFeatures(db, ds.id, set.names) : null;
+  if (stored && (stored.ids.length !== n || stored.ids.some((id, i) => id !== base.ids[i])))
+    fail('BAD_REQUEST', `the features of dataset "${ds.name}" do not cover its events: build them again`);
   const candidates = candidateColumns(
     ds,
     { columns: req.columns, exclude: req.excludeColumns },
