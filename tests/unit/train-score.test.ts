@@ -164,7 +164,7 @@ describe('training and scoring', () => {
 });
 
 describe('models and a changing dataset', () => {
-  it('label injected attacks in a label column, refuse stale features, drop scores with their events, and honour Cancel', async () => {
+  it('label injected attacks in a label column, build stale features before training, drop scores with their events, and honour Cancel', async () => {
     const { host, dir, casePath } = await hostWithCase();
     const lines = ['ts,user,amount,is_fraud'];
     for (let i = 0; i < 3000; i++)
