@@ -22,7 +22,7 @@ import type {
   StoredAlert,
   VerdictResult,
 } from './domain';
-import { CANONICAL_ROLES, FEED_VIEWS, FILTER_OPS, LIVE_ATTACKS, VERDICTS } from './domain';
+import { CANONICAL_ROLES, FEED_VIEWS, FILTER_OPS, LIVE_ATTACKS, MODEL_KINDS, VERDICTS } from './domain';
 import type { JobFinished, JobKind, JobResults } from './jobs';
 import { err, ok, type Result } from './result';
 import type { RpcCall, RpcReply } from './rpc';
@@ -129,7 +129,7 @@ export const requestSchemas = {
   'model.train': z
     .object({
       datasetId: z.number().int().positive(),
-      model: z.enum(['gbdt', 'iforest', 'hbos']),
+      model: z.enum(MODEL_KINDS),
       label: z.string().min(1).max(255).optional(),
       trees: z.number().int().min(1).max(5000).optional(),
       maxDepth: z.number().int().min(1).max(16).optional(),

@@ -189,10 +189,29 @@ export interface ModelMetrics {
   rows: number;
 }
 
+/** Unsupervised detectors: fitted without labels, each behind the same interface. */
+export const DETECTOR_KINDS = ['iforest', 'eif', 'knn', 'hbos'] as const;
+export type DetectorKind = (typeof DETECTOR_KINDS)[number];
+/** What `model.train` fits: boosted trees (needs labels) or a detector. */
+export const MODEL_KINDS = ['gbdt', ...DETECTOR_KINDS] as const;
+export type ModelKind = (typeof MODEL_KINDS)[number];
+/** A model kept in a case: one it trained, or an imported ONNX file. */
+export type StoredModelKind = ModelKind | 'onnx';
+export const MODEL_KIND_LABEL: Record<StoredModelKind, string> = {
+  gbdt: 'Gradient-boosted trees',
+  iforest: 'Isolation Forest',
+  eif: 'Extended Isolation Forest',
+  knn: 'Nearest neighbours (sampled)',
+  hbos: 'HBOS',
+  onnx: 'Imported ONNX',
+};
+export const isDetectorKind = (kind: string): kind is DetectorKind =>
+  (DETECTOR_KINDS as readonly string[]).includes(kind);
+
 export interface ModelInfo {
   id: number;
   name: string;
-  kind: 'gbdt' | 'iforest' | 'hbos' | 'onnx';
+  kind: StoredModelKind;
   datasetId: number | null;
   featureNames: string[];
   threshold: number | null;
@@ -202,6 +221,8 @@ export interface ModelInfo {
   columns: ColumnUseInfo[];
   /** How its rows were split; null for models from files. */
   split: 'time' | 'shuffle' | null;
+  /** Detectors: the rows they were fitted on, in words ("all 700 training rows"). */
+  fittedOn: string | null;
   createdAt: string;
 }
 

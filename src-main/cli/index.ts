@@ -33,12 +33,22 @@ async function run(argv: string[]): Promise<number> {
   return handler(args, args.flags.get('json') === true, rest);
 }
 
-run(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    if (e instanceof CliFailure) process.stderr.write(`sentinel: ${formatError(e.error)}\n`);
-    else if (e instanceof UsageError) process.stderr.write(`sentinel: ${e.message}\n${USAGE}\n`);
-    else process.stderr.write(`sentinel: internal error: ${(e as Error).stack ?? String(e)}\n`);
-    process.exit(e instanceof UsageError ? 2 : 1);
-  },
-);
+/**
+ * Exits once stdout and stderr have taken everything written: a pipe reader that is slower than
+ * the command (a large `--json` answer) must not see it cut off by the exit.
+ */
+function exitAfterOutput(code: number): void {
+  let open = 2;
+  const done = () => {
+    if (--open === 0) process.exit(code);
+  };
+  process.stdout.write('', done);
+  process.stderr.write('', done);
+}
+
+run(process.argv.slice(2)).then(exitAfterOutput, (e: unknown) => {
+  if (e instanceof CliFailure) process.stderr.write(`sentinel: ${formatError(e.error)}\n`);
+  else if (e instanceof UsageError) process.stderr.write(`sentinel: ${e.message}\n${USAGE}\n`);
+  else process.stderr.write(`sentinel: internal error: ${(e as Error).stack ?? String(e)}\n`);
+  exitAfterOutput(e instanceof UsageError ? 2 : 1);
+});

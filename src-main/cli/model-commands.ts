@@ -1,6 +1,6 @@
 // `sentinel features`, `train`, `score`: point-in-time features and the models over them.
 import path from 'node:path';
-import type { ColumnUseInfo } from '../../src-shared/domain';
+import { MODEL_KINDS, type ColumnUseInfo, type ModelKind } from '../../src-shared/domain';
 import { checkFlags, numberFlag, str } from './args';
 import { defined, findDataset, job, onCase, print, type CommandGroup } from './shared';
 
@@ -16,7 +16,7 @@ function columnsText(columns: ColumnUseInfo[]): string {
 }
 
 export const modelCommands: CommandGroup = {
-  usage: `  train   --case FILE --dataset NAME|ID [--model gbdt|iforest|hbos] [--label COL] [--trees N]
+  usage: `  train   --case FILE --dataset NAME|ID [--model ${MODEL_KINDS.join('|')}] [--label COL] [--trees N]
           [--max-depth N] [--eta X] [--seed N] [--class-weight balanced|none] [--early-stopping N]
           [--alerts-per-day N] [--columns A,B] [--exclude-columns A,B] [--positive V,W | --negative V,W]
           [--out FILE.onnx] [--json]
@@ -70,7 +70,7 @@ export const modelCommands: CommandGroup = {
         const ds = findDataset(info, str(args, 'dataset', true));
         const num = (name: string) => numberFlag(args, name);
         const out = str(args, 'out');
-        const model = (str(args, 'model') ?? 'gbdt') as 'gbdt' | 'iforest' | 'hbos';
+        const model = (str(args, 'model') ?? 'gbdt') as ModelKind;
         const r = await job(
           host,
           'model.train',
@@ -114,6 +114,7 @@ export const modelCommands: CommandGroup = {
             metrics,
             all: r.all && { rocAuc: r.all.rocAuc, prAuc: r.all.prAuc },
             split: r.split,
+            fittedOn: r.model.fittedOn,
             features: r.model.featureNames.length,
             columns: r.columns,
           },
@@ -121,6 +122,7 @@ export const modelCommands: CommandGroup = {
             (m
               ? `; on ${r.split === 'time' ? 'the latest 20% by time' : 'a held-out 20% (shuffled, stratified: no times)'}: ROC AUC ${m.rocAuc?.toFixed(4)}, PR AUC ${m.prAuc?.toFixed(4)}, precision ${m.precision.toFixed(3)}, recall ${m.recall.toFixed(3)}, F1 ${m.f1.toFixed(3)}`
               : '') +
+            (r.model.fittedOn ? `; fitted on ${r.model.fittedOn}` : '') +
             (r.all
               ? `; fitted and scored on every row: ROC AUC ${r.all.rocAuc?.toFixed(4)}, PR AUC ${r.all.prAuc?.toFixed(4)}`
               : '') +

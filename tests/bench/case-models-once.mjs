@@ -69,22 +69,26 @@ if (ccFile !== '-') {
 const seeds = adDir === '-' || adDir === undefined ? 0 : Number(process.env.CASE_SEEDS ?? 10);
 for (const name of seeds ? ['shuttle', 'thyroid', 'mammography', 'cardio'] : []) {
   const c = await withCase(name, `${adDir}/${name}.csv`, work);
-  const aucs = [];
-  const t = performance.now();
-  let split = '';
-  for (let seed = 0; seed < seeds; seed++) {
-    const r = await c.train({ model: 'iforest', label: 'label', seed });
-    aucs.push(r.all.rocAuc);
-    split = r.split;
+  // each detector kind, over the same seeds, fitted and scored on every row (as ADBench does)
+  for (const model of (process.env.CASE_DETECTORS ?? 'iforest,eif,knn').split(',')) {
+    const aucs = [];
+    const t = performance.now();
+    let split = '';
+    for (let seed = 0; seed < seeds; seed++) {
+      const r = await c.train({ model, label: 'label', seed });
+      aucs.push(r.all.rocAuc);
+      split = r.split;
+    }
+    say({
+      step: 'case-detector',
+      model,
+      set: name,
+      seeds,
+      aucs,
+      split,
+      features: c.features,
+      seconds: (performance.now() - t) / 1000 / seeds,
+    });
   }
-  say({
-    step: 'case-iforest',
-    set: name,
-    seeds,
-    aucs,
-    split,
-    features: c.features,
-    seconds: (performance.now() - t) / 1000 / seeds,
-  });
   await c.close();
 }

@@ -182,6 +182,55 @@ describe('case files', () => {
     }
   });
 
+  it('migration 6: a case at schema 5 keeps its models and their scores, and takes the new detector kinds', () => {
+    const file = path.join(tempDir(), 'm6.sentinel');
+    const v5 = openCaseDb(file, { create: true, migrations: MIGRATIONS.slice(0, 5) });
+    v5.prepare("INSERT INTO datasets (id, name, format, created_at) VALUES (1, 'd', 'csv', 'now')").run();
+    v5.prepare("INSERT INTO models VALUES (7, 'm', 'iforest', 1, '[\"a\"]', '{}', 0.5, x'01', 'then')").run();
+    v5.prepare('INSERT INTO scores VALUES (7, 1, 10, 0.9), (7, 1, 11, 0.1)').run();
+    expect(() =>
+      v5.prepare("INSERT INTO models VALUES (8, 'm', 'eif', 1, '[]', '{}', NULL, x'00', 'now')").run(),
+    ).toThrow(/CHECK/);
+    closeCaseDb(v5);
+    const db = openCaseDb(file);
+    try {
+      expect(db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
+      expect(db.prepare('SELECT id, kind, feature_names, threshold, created_at FROM models').all()).toEqual([
+        { id: 7, kind: 'iforest', feature_names: '["a"]', threshold: 0.5, created_at: 'then' },
+      ]);
+      expect(db.prepare('SELECT count(*) FROM scores').pluck().get()).toBe(2); // not cascaded away
+      expect(db.pragma('foreign_keys', { simple: true })).toBe(1); // back on after the migration
+      db.prepare("INSERT INTO models VALUES (8, 'e', 'eif', 1, '[]', '{}', NULL, x'00', 'now')").run();
+      db.prepare("INSERT INTO models VALUES (9, 'k', 'knn', NULL, '[]', '{}', NULL, x'00', 'now')").run();
+      expect(() =>
+        db.prepare("INSERT INTO models VALUES (10, 'm', 'svm', NULL, '[]', '{}', NULL, x'00', 'now')").run(),
+      ).toThrow(/CHECK/);
+      // the rebuilt table keeps its references both ways
+      expect(() => db.prepare('INSERT INTO scores VALUES (99, 1, 1, 0.5)').run()).toThrow(/FOREIGN KEY/);
+      db.prepare('DELETE FROM models WHERE id = 7').run();
+      expect(db.prepare('SELECT count(*) FROM scores').pluck().get()).toBe(0);
+      db.prepare('DELETE FROM datasets').run();
+      expect(db.prepare('SELECT dataset_id FROM models WHERE id = 8').pluck().get()).toBeNull();
+    } finally {
+      closeCaseDb(db);
+    }
+  });
+
+  it('a migration that leaves a reference dangling is refused, and the case is left as it was', () => {
+    const file = path.join(tempDir(), 'fk.sentinel');
+    const db0 = openCaseDb(file, { create: true });
+    db0.prepare("INSERT INTO datasets (id, name, format, created_at) VALUES (1, 'd', 'csv', 'now')").run();
+    db0.prepare("INSERT INTO models VALUES (1, 'm', 'gbdt', 1, '[]', '{}', 0.5, x'00', 'now')").run();
+    db0.prepare('INSERT INTO scores VALUES (1, 1, 10, 0.9)').run();
+    closeCaseDb(db0);
+    const broken = [...MIGRATIONS, { version: LATEST_VERSION + 1, up: 'DELETE FROM models;' }];
+    expect(() => openCaseDb(file, { migrations: broken })).toThrow(/scores pointing at missing models/);
+    const check = openCaseDb(file);
+    expect(check.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
+    expect(check.prepare('SELECT count(*) FROM models').pluck().get()).toBe(1);
+    closeCaseDb(check);
+  });
+
   it('refuses a case written by a newer version, with a clear message, and leaves it untouched', () => {
     const file = path.join(tempDir(), 'future.sentinel');
     closeCaseDb(openCaseDb(file, { create: true }));

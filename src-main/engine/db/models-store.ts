@@ -1,5 +1,5 @@
 // Models and scores in the case.
-import type { ColumnUseInfo, ModelInfo } from '../../../src-shared/domain';
+import type { ColumnUseInfo, ModelInfo, StoredModelKind } from '../../../src-shared/domain';
 import { AppFailure, fail } from '../../../src-shared/result';
 import { isCancelled } from '../ingest/protocol';
 import type { DB } from './open-case';
@@ -7,7 +7,7 @@ import { read, write, type JobTicket } from './session-ops';
 
 export interface ModelToSave {
   name: string;
-  kind: 'gbdt' | 'iforest' | 'hbos' | 'onnx';
+  kind: StoredModelKind;
   datasetId: number | null;
   featureNames: string[];
   metadata: object;
@@ -36,15 +36,15 @@ export function saveModel(db: DB, m: ModelToSave): number {
 
 const CHUNK = 16_384;
 
-/** Replaces a model's scores of a dataset, in one transaction, yielding between chunks. */
-/**
- * Replaces a model's scores of a dataset. `model` is an id, or a model to keep with them (one
- * with the same bytes already kept is reused): either way model and scores land together.
- */
 /** Models that judge the same way: our trees and imported trees are one family. */
 export const modelFamily = (kind: string): string => (kind === 'gbdt' || kind === 'onnx' ? 'trees' : kind);
 export const feedChoiceKey = (datasetId: number, family: string) => `feed_model:${datasetId}:${family}`;
 
+/**
+ * Replaces a model's scores of a dataset, in one transaction, yielding between chunks. `model`
+ * is an id, or a model to keep with them (one with the same bytes already kept is reused):
+ * either way model and scores land together.
+ */
 export async function saveScores(
   db: DB,
   model: number | ModelToSave,
@@ -153,6 +153,7 @@ export function listModels(db: DB): ModelInfo[] {
       metrics?: { test?: ModelInfo['metrics'] };
       columns?: unknown;
       split?: { by?: unknown };
+      fittedOn?: unknown;
     };
     return {
       id: r.id,
@@ -164,6 +165,7 @@ export function listModels(db: DB): ModelInfo[] {
       metrics: meta.metrics?.test ?? null,
       columns: columnUses(meta.columns),
       split: meta.split?.by === 'shuffle' ? 'shuffle' : meta.split?.by === 'time' ? 'time' : null,
+      fittedOn: typeof meta.fittedOn === 'string' ? meta.fittedOn.slice(0, 200) : null,
       createdAt: r.created_at,
     };
   });

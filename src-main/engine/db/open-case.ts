@@ -79,16 +79,32 @@ function checkVersion(db: DB, path: string, latest: number): number {
   return version;
 }
 
-/** Runs every pending migration in one transaction; the case is untouched if any fails. */
+/**
+ * Runs every pending migration in one transaction; the case is untouched if any fails. Foreign
+ * keys are off meanwhile (a migration may rebuild a table others reference, as SQLite's ALTER
+ * TABLE page describes) and checked before the commit: a migration that breaks one fails.
+ */
 export function migrate(db: DB, path: string, migrations: Migration[]): number {
   const latest = migrations.at(-1)!.version;
   const version = checkVersion(db, path, latest);
   const pending = migrations.filter((m) => m.version > version);
   if (!pending.length) return version;
-  db.transaction(() => {
-    for (const m of pending) db.exec(m.up);
-    db.pragma(`user_version = ${latest}`);
-  })();
+  db.pragma('foreign_keys = OFF');
+  try {
+    db.transaction(() => {
+      for (const m of pending) db.exec(m.up);
+      const broken = db.pragma('foreign_key_check') as { table: string; parent: string }[];
+      if (broken.length)
+        fail(
+          'NOT_A_CASE',
+          `upgrading this case would leave ${broken.length} row(s) of ${broken[0].table} pointing at missing ${broken[0].parent}`,
+          { file: path },
+        );
+      db.pragma(`user_version = ${latest}`);
+    })();
+  } finally {
+    db.pragma('foreign_keys = ON');
+  }
   return latest;
 }
 

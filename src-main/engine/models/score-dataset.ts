@@ -1,7 +1,7 @@
 // Scoring a dataset's events with a stored model (or an ONNX file), in a compute worker.
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import type { DatasetInfo } from '../../../src-shared/domain';
+import { isDetectorKind, type DatasetInfo, type StoredModelKind } from '../../../src-shared/domain';
 import { fail } from '../../../src-shared/result';
 import { storedFeatureNames, storedMetadata } from '../db/models-store';
 import type { DB } from '../db/open-case';
@@ -11,12 +11,12 @@ import { readFeatures, resolveFeatures } from './feature-source';
 import { checkFeatureCount, checkTreeModel } from './onnx/check-import';
 import { onnxMetadata, parseFeatureNames } from './onnx/metadata';
 import { checkFeaturesCurrent, type ModelMetadata } from './train-dataset';
-import { restoreDetector, type SavedDetector } from './unsupervised';
+import { restoreDetector, type SavedDetector } from './detectors';
 
 export interface StoredModel {
   id: number | null;
   name: string;
-  kind: 'gbdt' | 'iforest' | 'hbos' | 'onnx';
+  kind: StoredModelKind;
   featureNames: string[];
   threshold: number;
   metadata: Partial<ModelMetadata>;
@@ -182,7 +182,7 @@ export function loadScoringInput(db: DB, ds: DatasetInfo, model: StoredModel): S
 }
 
 /** Models scored in JavaScript (the unsupervised detectors); ONNX models go to the ONNX worker. */
-export const scoresInProcess = (model: StoredModel) => model.kind === 'iforest' || model.kind === 'hbos';
+export const scoresInProcess = (model: StoredModel) => isDetectorKind(model.kind);
 
 export function scoreWithDetector(model: StoredModel, columns: Float32Array[]): Float64Array {
   let detector;

@@ -1,7 +1,12 @@
 // Training a model on a dataset's stored features, in a compute worker: labels from a label
 // column or from injected scenarios, a time-ordered split (train on the past, stop early on the
 // next slice, test on the latest), a threshold chosen by a stated policy on the validation slice.
-import type { ColumnInfo, DatasetInfo } from '../../../src-shared/domain';
+import {
+  isDetectorKind,
+  type ColumnInfo,
+  type DatasetInfo,
+  type ModelKind,
+} from '../../../src-shared/domain';
 import { fail } from '../../../src-shared/result';
 import { tableOf } from '../db/case-store';
 import { featuresCurrent, featuresTable, readFeatureSet } from '../db/features-store';
@@ -18,9 +23,9 @@ import { readRawColumns, readStoredFeatures } from './feature-source';
 import { trainGbdt, predictProba, DEFAULT_PARAMS, type GbdtParams } from './gbdt/train';
 import { bestF1Threshold, budgetThreshold, metricsAt, type Metrics } from './metrics';
 import { exportOnnx } from './onnx/export';
-import { fitHbos, fitIsolationForest } from './unsupervised';
+import { DETECTORS, fitDetector } from './detectors';
 
-export type ModelKind = 'gbdt' | 'iforest' | 'hbos';
+export type { ModelKind };
 export type ThresholdPolicy = { kind: 'best_f1' } | { kind: 'budget'; perDay: number };
 
 export interface TrainRequest {
@@ -58,6 +63,8 @@ export interface ModelMetadata {
   params: Record<string, unknown>;
   policy: ThresholdPolicy;
   threshold: number;
+  /** Detectors: the rows they were fitted on, said in words. */
+  fittedOn?: string;
   /** `all`: unsupervised detectors, also fitted and evaluated on every row (as ADBench does). */
   metrics: { validation: Metrics | null; test: Metrics | null; all?: Metrics | null };
   createdAt: string;
@@ -67,7 +74,7 @@ export interface TrainedModel {
   kind: ModelKind;
   name: string;
   metadata: ModelMetadata;
-  /** ONNX bytes (gbdt) or the detector as JSON (iforest, hbos). */
+  /** ONNX bytes (gbdt) or the detector as JSON (the unsupervised kinds). */
   body: Uint8Array;
   /** Of the training's time, how much went to reading the case (features, columns, labels). */
   readSeconds: number;
@@ -79,11 +86,16 @@ interface Loaded {
   columns: Float32Array[];
   ts: Float64Array;
   labels: Uint8Array | null;
+  /** Rows an analyst marked normal (a false-positive verdict). */
+  normal: Uint8Array;
   labelSource: string;
   columnFeatures: ColumnFeature[];
   columnUses: ColumnUse[];
   split: { a: number; b: number; by: 'time' | 'shuffle'; seed?: number };
 }
+
+/** Rows marked normal a detector needs before it is fitted on them alone. */
+export const MIN_MARKED_NORMAL = 50;
 
 const TRUE = new Set(['1', 'true', 'yes', 'fraud', 'anomaly', 'attack']);
 const FALSE = new Set(['0', 'false', 'no', 'normal', 'benign']);
@@ -97,6 +109,7 @@ function loadBase(
   ids: Float64Array;
   ts: Float64Array;
   labels: Uint8Array | null;
+  normal: Uint8Array;
   labelSource: string;
   labelColumn: ColumnInfo | null;
 } {
@@ -135,6 +148,7 @@ function loadBase(
   const ids = new Float64Array(n);
   const ts = new Float64Array(n);
   const labels = labelCol || injected || verdicts ? new Uint8Array(n) : null;
+  const normal = new Uint8Array(n);
   if ((positive || negative) && !labelCol)
     fail(
       'BAD_REQUEST',
@@ -150,6 +164,7 @@ function loadBase(
     if (i >= n) break;
     ids[i] = row[0] as number;
     ts[i] = row[1] === null ? NaN : (row[1] as number);
+    if (row[2] === 0) normal[i] = 1;
     if (labels && row[2] !== null) labels[i] = row[2] as number;
     else if (labels && row[3]) labels[i] = 1;
     else if (labels && !labelCol) labels[i] = 0;
@@ -201,7 +216,7 @@ function loadBase(
         : verdicts
           ? 'analyst verdicts'
           : 'none') + (verdicts && (labelCol || injected) ? ` and ${verdicts} analyst verdicts` : '');
-  return { ids, ts, labels, labelSource, labelColumn: labelCol ?? null };
+  return { ids, ts, labels, normal, labelSource, labelColumn: labelCol ?? null };
 }
 
 /**
@@ -332,6 +347,7 @@ function loadSnapshot(db: DB, ds: DatasetInfo, req: TrainRequest): Loaded {
     columns: columns.filter((_, k) => keep[k]).map((c) => permute(c, split.order)),
     ts: permute(base.ts, split.order),
     labels: base.labels && permute(base.labels, split.order),
+    normal: permute(base.normal, split.order),
     labelSource: base.labelSource,
     columnFeatures: fitted.features.filter((f) => kept.has(f.name)),
     columnUses: fitted.uses,
@@ -434,22 +450,38 @@ export function trainOnDataset(
         params: { ...p, treesKept: model.trees.length } as Record<string, unknown>,
         score,
         body: (meta: ModelMetadata) => exportOnnx(model, { sentinelrisk: JSON.stringify(meta) }),
+        fittedOn: undefined,
         all: null,
       };
     }
-    const seed = typeof req.params?.seed === 'number' ? req.params.seed : 42;
-    const fit = (names: string[], cols: Float32Array[]) =>
-      req.model === 'iforest' ? fitIsolationForest(names, cols, { seed }) : fitHbos(names, cols);
-    const detector = fit(data.names, slice(data.columns, 0, a));
+    const kind = req.model;
+    const options = {
+      seed: typeof req.params?.seed === 'number' ? req.params.seed : 42,
+      ...(typeof req.params?.trees === 'number' ? { trees: req.params.trees } : {}),
+    };
+    // Fitted on the training rows analysts marked normal when there are enough, else on all of them.
+    const marked: number[] = [];
+    for (let i = 0; i < a; i++) if (data.normal[i]) marked.push(i);
+    const onMarked = marked.length >= MIN_MARKED_NORMAL;
+    const fitColumns = onMarked
+      ? data.columns.map((c) => Float32Array.from(marked, (i) => c[i]))
+      : slice(data.columns, 0, a);
+    const detector = fitDetector(kind, data.names, fitColumns, options);
     if (cancelled()) fail('CANCELLED', 'training cancelled');
     // As ADBench evaluates detectors: fitted on every row (no labels used), scored on every row.
-    const all = data.labels && positives ? fit(data.names, data.columns).score(data.columns) : null;
+    const all =
+      data.labels && positives
+        ? fitDetector(kind, data.names, data.columns, options).score(data.columns)
+        : null;
     onProgress(1, 1);
     return {
-      params: (req.model === 'iforest' ? { trees: 200, sampleSize: 256, seed } : { bins: 20 }) as Record<
-        string,
-        unknown
-      >,
+      params: DETECTORS[kind].params(options),
+      fittedOn: onMarked
+        ? `the ${marked.length} training rows analysts marked normal`
+        : `all ${a} training rows` +
+          (marked.length
+            ? ` (${marked.length} marked normal: too few to fit on, ${MIN_MARKED_NORMAL} needed)`
+            : ''),
       score: (cols: Float32Array[]) => detector.score(cols),
       body: () => new TextEncoder().encode(JSON.stringify(detector.serialize())),
       all,
@@ -458,11 +490,14 @@ export function trainOnDataset(
   const valScores = fitted.score(slice(data.columns, a, b));
   const testScores = fitted.score(slice(data.columns, b, n));
   const threshold = thresholdOn(valScores, labelsIn(a, b), a, b);
-  const metadata = describe(ds, data, req.model, fitted.params, policy, threshold, positives, {
-    validation: valScores,
-    test: testScores,
-    all: fitted.all,
-  });
+  const metadata = {
+    ...describe(ds, data, req.model, fitted.params, policy, threshold, positives, {
+      validation: valScores,
+      test: testScores,
+      all: fitted.all,
+    }),
+    ...(fitted.fittedOn ? { fittedOn: fitted.fittedOn } : {}),
+  };
   return {
     kind: req.model,
     name: `${ds.name}-${req.model}`,

@@ -1,16 +1,9 @@
 // The case's models with their metrics on the latest 20% of their training data; score the
 // dataset with any of them, or with an ONNX file trained elsewhere.
 import { useRef } from 'react';
-import type { DatasetInfo, ModelInfo } from '../../../../src-shared/domain';
+import { MODEL_KIND_LABEL, type DatasetInfo, type ModelInfo } from '../../../../src-shared/domain';
 import { formatInt } from '../../format';
 import { appBridge, runJob, showError } from '../../store';
-
-const KIND_LABEL: Record<ModelInfo['kind'], string> = {
-  gbdt: 'Gradient-boosted trees',
-  iforest: 'Isolation Forest',
-  hbos: 'HBOS',
-  onnx: 'Imported ONNX',
-};
 
 const f3 = (v: number | null | undefined) => (v === null || v === undefined ? '–' : v.toFixed(3));
 
@@ -27,6 +20,7 @@ function ColumnsLine({ model }: { model: ModelInfo }) {
       {used.length} column{used.length === 1 ? '' : 's'} as inputs
       {left.length > 0 && ` · ${left.length} left out`}
       {model.split === 'shuffle' && ' · no times: shuffled split'}
+      {model.fittedOn && ` · fitted on ${model.fittedOn}`}
     </div>
   );
 }
@@ -127,7 +121,7 @@ export function ModelsTable({
                   )}
                   {m.columns.length > 0 && <ColumnsLine model={m} />}
                 </td>
-                <td>{KIND_LABEL[m.kind]}</td>
+                <td>{MODEL_KIND_LABEL[m.kind]}</td>
                 <td className="num">{m.featureNames.length}</td>
                 <td className="num">{f3(m.metrics?.rocAuc)}</td>
                 <td className="num">{f3(m.metrics?.prAuc)}</td>

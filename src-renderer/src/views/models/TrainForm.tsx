@@ -1,11 +1,18 @@
-// The form that trains a model on a dataset: trees (with labels), Isolation Forest or HBOS, how
-// its alert threshold is set, and which of the dataset's own columns it may read.
+// The form that trains a model on a dataset: trees (with labels) or an unsupervised detector,
+// how its alert threshold is set, and which of the dataset's own columns it may read.
 import { useState, type FormEvent } from 'react';
-import type { DatasetInfo } from '../../../../src-shared/domain';
+import {
+  MODEL_KIND_LABEL,
+  MODEL_KINDS,
+  type DatasetInfo,
+  type ModelKind,
+} from '../../../../src-shared/domain';
 import { useRequest } from '../../hooks/useRequest';
 import { runJob } from '../../store';
 
-type Kind = 'gbdt' | 'iforest' | 'hbos';
+type Kind = ModelKind;
+/** Kinds with a number of trees to choose. */
+const HAS_TREES: ReadonlySet<Kind> = new Set(['gbdt', 'iforest', 'eif']);
 
 export function TrainForm({ dataset, busy }: { dataset: DatasetInfo; busy: boolean }) {
   const [kind, setKind] = useState<Kind>('gbdt');
@@ -40,7 +47,7 @@ export function TrainForm({ dataset, busy }: { dataset: DatasetInfo; busy: boole
       {
         datasetId: dataset.id,
         model: kind,
-        ...(kind === 'gbdt' ? { trees: t, maxDepth: d } : kind === 'iforest' ? { trees: t } : {}),
+        ...(kind === 'gbdt' ? { trees: t, maxDepth: d } : HAS_TREES.has(kind) ? { trees: t } : {}),
         ...(label ? { label } : {}),
         ...(policy === 'budget' ? { alertsPerDay: budget } : {}),
         ...(excluded.size ? { excludeColumns: [...excluded] } : {}),
@@ -56,12 +63,14 @@ export function TrainForm({ dataset, busy }: { dataset: DatasetInfo; busy: boole
         <label>
           Model
           <select value={kind} onChange={(e) => setKind(e.target.value as Kind)} data-testid="train-kind">
-            <option value="gbdt">Gradient-boosted trees (needs labels)</option>
-            <option value="iforest">Isolation Forest (no labels)</option>
-            <option value="hbos">HBOS (no labels)</option>
+            {MODEL_KINDS.map((k) => (
+              <option key={k} value={k}>
+                {MODEL_KIND_LABEL[k]} {k === 'gbdt' ? '(needs labels)' : '(no labels)'}
+              </option>
+            ))}
           </select>
         </label>
-        {kind !== 'hbos' && (
+        {HAS_TREES.has(kind) && (
           <label>
             Trees
             <input
@@ -141,6 +150,8 @@ export function TrainForm({ dataset, busy }: { dataset: DatasetInfo; busy: boole
       <p className="muted small">
         Split: by time when the events have times (trained on the earliest 70%, threshold on the next 10%,
         metrics on the latest 20%); without times, a seeded shuffle stratified by label.
+        {kind !== 'gbdt' &&
+          ' Detectors are fitted on the training rows you marked normal (false positive) once there are 50 of them, else on all training rows.'}
       </p>
     </section>
   );

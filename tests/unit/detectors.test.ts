@@ -1,14 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  cFactor,
-  combineScores,
-  fitHbos,
-  fitIsolationForest,
-  percentileScale,
-  restoreDetector,
-} from '../../src-main/engine/models/unsupervised';
+import { restoreDetector } from '../../src-main/engine/models/detectors';
+import { fitExtendedIsolationForest } from '../../src-main/engine/models/detectors/eif';
+import { fitHbos } from '../../src-main/engine/models/detectors/hbos';
+import { cFactor, fitIsolationForest } from '../../src-main/engine/models/detectors/iforest';
+import { fitKnn } from '../../src-main/engine/models/detectors/knn';
 import { rocAuc } from '../../src-main/engine/models/metrics';
 
 function adbench(name: string) {
@@ -47,15 +44,75 @@ describe('unsupervised detectors', () => {
     expect(cFactor(256)).toBeCloseTo(10.2448, 3);
   });
 
-  it('combines models on one 0–100 axis by percentile rank', () => {
-    const scale = percentileScale([1, 2, 3, 4]);
-    expect([scale(0), scale(2), scale(10)]).toEqual([0, 50, 100]);
-    const combined = combineScores([
-      { scores: [10, 1], reference: [1, 2, 3, 10], weight: 1 },
-      { scores: [0.9, 0.1], reference: [0.1, 0.2, 0.9, 0.95], weight: 3 },
-    ]);
-    expect(combined[0]).toBeCloseTo((100 + 3 * 75) / 4, 10);
-    expect(combined[1]).toBeCloseTo((25 + 3 * 25) / 4, 10);
+  it('Extended Isolation Forest and sampled nearest neighbours separate the cardio anomalies', () => {
+    const d = adbench('cardio');
+    for (const detector of [
+      fitExtendedIsolationForest(d.names, d.columns, { seed: 1 }),
+      fitKnn(d.names, d.columns, { seed: 1 }),
+    ]) {
+      const s = detector.score(d.columns);
+      expect(rocAuc(s, d.y), detector.kind).toBeGreaterThan(0.88);
+      expect(Math.min(...s)).toBeGreaterThan(0);
+      expect(Math.max(...s)).toBeLessThan(1);
+      // saved as plain JSON and restored, it scores the same
+      const again = restoreDetector(JSON.parse(JSON.stringify(detector.serialize())));
+      expect(Array.from(again.score(d.columns))).toEqual(Array.from(s));
+    }
+  });
+
+  it('the geometric detectors take missing values and constant columns without NaN', () => {
+    const n = 300;
+    const x = Float32Array.from({ length: n }, (_, i) => (i % 7 === 0 ? NaN : Math.sin(i)));
+    const flat = new Float32Array(n).fill(3);
+    for (const fit of [fitExtendedIsolationForest, fitKnn]) {
+      const s = fit(['x', 'flat'], [x, flat], { seed: 2 }).score([
+        Float32Array.of(NaN, 0.5, 40),
+        Float32Array.of(3, NaN, 3),
+      ]);
+      expect(s.every((v) => Number.isFinite(v) && v >= 0 && v <= 1)).toBe(true);
+      expect(s[2]).toBeGreaterThan(s[1]); // far outside the fitted range is the anomaly
+    }
+    // fitted on one row: every row is typical or not, never NaN
+    const one = fitKnn(['x'], [Float32Array.of(1)]).score([Float32Array.of(1, 2)]);
+    expect(Array.from(one)).toEqual([0.5, 1]);
+  });
+});
+
+describe('Extended Isolation Forest trees', () => {
+  it('splits by hyperplanes over several features, and its leaves count their rows', () => {
+    const n = 256;
+    const cols = [0, 1, 2].map((f) => Float32Array.from({ length: n }, (_, i) => Math.cos(i * (f + 1))));
+    const saved = fitExtendedIsolationForest(['a', 'b', 'c'], cols, {
+      trees: 20,
+      seed: 4,
+      dims: 3,
+    }).serialize();
+    if (saved.kind !== 'eif') throw new Error('not an eif');
+    const w = saved;
+    let oblique = 0;
+    for (const t of w.trees) {
+      const weights = new Float32Array(Buffer.from(t.weights, 'base64').buffer.slice(0));
+      const leafRows = t.size.filter((s) => s >= 0).reduce((a, b) => a + b, 0);
+      expect(leafRows).toBe(n); // every sampled row ends in exactly one leaf (psi = n)
+      for (let node = 0; node < t.size.length; node++) {
+        if (t.size[node] >= 0) continue;
+        const k = t.slot[node] * w.dims;
+        const used = [0, 1, 2].filter((j) => t.features[k + j] >= 0 && weights[k + j] !== 0);
+        if (used.length > 1) oblique++;
+      }
+    }
+    expect(oblique).toBeGreaterThan(0);
+  });
+});
+
+describe('Sampled nearest neighbours', () => {
+  it('measures a row of a sample as it measures the others (its own copy is passed over)', () => {
+    // 8 rows in one sample of 8: each row's nearest other row is 1 away, on a line
+    const x = Float32Array.from({ length: 8 }, (_, i) => i);
+    const d = fitKnn(['x'], [x], { members: 1, sampleSize: 8, seed: 1 });
+    const s = d.score([Float32Array.of(0, 3, 7, 3.5)]);
+    expect(s[0]).toBeCloseTo(s[1], 10); // rows of the sample: distance 1 each
+    expect(s[3]).toBeLessThan(s[1]); // a row between two others is nearer to them
   });
 });
 
