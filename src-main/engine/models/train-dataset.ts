@@ -1,12 +1,7 @@
 // Training a model on a dataset's stored features, in a compute worker: labels from a label
 // column or from injected scenarios, a time-ordered split (train on the past, stop early on the
 // next slice, test on the latest), a threshold chosen by a stated policy on the validation slice.
-import {
-  isDetectorKind,
-  type ColumnInfo,
-  type DatasetInfo,
-  type ModelKind,
-} from '../../../src-shared/domain';
+import type { ColumnInfo, DatasetInfo, ModelKind } from '../../../src-shared/domain';
 import { fail } from '../../../src-shared/result';
 import { tableOf } from '../db/case-store';
 import { featuresCurrent, featuresTable, readFeatureSet } from '../db/features-store';
