@@ -6,8 +6,8 @@
 // be empty (a leaf of size 0), as in the paper. Features are standard-scaled on the fitting rows.
 import { rng as seeded } from '../../random';
 import { packFloats, rowCount, unpackFloats, type Detector, type DetectorSpec } from './detector';
-import { cFactor } from './iforest';
-import { fitScaling, scaledRows, type Scaling } from './scaling';
+import { isolationScores, leafPathLengths } from './iforest';
+import { fitScaling, scaledColumns, scaledRows, type Scaling } from './scaling';
 
 export interface EifParams {
   trees: number;
@@ -17,7 +17,7 @@ export interface EifParams {
   seed: number;
 }
 
-export const EIF_DEFAULTS = { trees: 200, sampleSize: 256, dims: 8 };
+export const EIF_DEFAULTS = { trees: 100, sampleSize: 256, dims: 4 };
 
 interface EifTree {
   left: Int32Array;
@@ -157,7 +157,12 @@ function eifDetector(
   scaling: Scaling,
   trees: EifTree[],
 ): Detector {
-  const cPsi = cFactor(psi);
+  const leafPaths = trees.map((t) => leafPathLengths(t.left, t.right, t.size));
+  // for scoring, padding is feature 0 with weight 0 (no test in the inner loop)
+  const dense = trees.map((t) => ({
+    features: t.features.map((f) => Math.max(f, 0)),
+    weights: t.weights.map((w, k) => (t.features[k] < 0 ? 0 : w)),
+  }));
   return {
     kind: 'eif',
     featureNames,
@@ -177,31 +182,27 @@ function eifDetector(
         weights: packFloats(t.weights),
       })),
     }),
-    score(cols: Float32Array[]): Float64Array {
-      const F = cols.length;
-      const m = rowCount(cols);
-      const X = scaledRows(cols, scaling);
-      const out = new Float64Array(m);
-      for (let r = 0; r < m; r++) {
-        const base = r * F;
-        let total = 0;
-        for (const t of trees) {
+    score(input: Float32Array[]): Float64Array {
+      const m = rowCount(input);
+      const cols = scaledColumns(input, scaling);
+      const total = new Float64Array(m);
+      // tree by tree (its nodes stay in cache), each row's path to its leaf
+      for (let t = 0; t < trees.length; t++) {
+        const { left, right, size, offset, slot } = trees[t];
+        const { features, weights } = dense[t];
+        const at = leafPaths[t];
+        for (let r = 0; r < m; r++) {
           let node = 0;
-          let depth = 0;
-          while (t.size[node] < 0) {
+          while (size[node] < 0) {
             let s = 0;
-            for (let k = t.slot[node] * dims, end = k + dims; k < end; k++) {
-              const f = t.features[k];
-              if (f >= 0) s += t.weights[k] * X[base + f];
-            }
-            node = s < t.offset[node] ? t.left[node] : t.right[node];
-            depth++;
+            for (let k = slot[node] * dims, end = k + dims; k < end; k++)
+              s += weights[k] * cols[features[k]][r];
+            node = s < offset[node] ? left[node] : right[node];
           }
-          total += depth + cFactor(t.size[node]);
+          total[r] += at[node];
         }
-        out[r] = cPsi > 0 ? Math.pow(2, -(total / trees.length) / cPsi) : 0.5;
       }
-      return out;
+      return isolationScores(total, trees.length, psi);
     },
   };
 }

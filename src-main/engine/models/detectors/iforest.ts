@@ -2,7 +2,7 @@
 // axis-parallel splits. Trees are built as scikit-learn builds them (a feature constant in a
 // node is never drawn; both sides keep a row).
 import { rng as seeded } from '../../random';
-import type { Detector, DetectorSpec } from './detector';
+import { rowCount, type Detector, type DetectorSpec } from './detector';
 
 export interface SavedIForest {
   kind: 'iforest';
@@ -25,6 +25,36 @@ export function cFactor(n: number): number {
   if (n <= 1) return 0;
   if (n === 2) return 1;
   return 2 * (Math.log(n - 1) + 0.5772156649015329) - (2 * (n - 1)) / n;
+}
+
+/** Of each leaf (size ≥ 0), its depth plus c(size): the path length a row ending there gets. */
+export function leafPathLengths(left: Int32Array, right: Int32Array, size: Int32Array): Float64Array {
+  const out = new Float64Array(size.length);
+  const visit = (node: number, depth: number) => {
+    if (size[node] >= 0) out[node] = depth + cFactor(size[node]);
+    else {
+      visit(left[node], depth + 1);
+      visit(right[node], depth + 1);
+    }
+  };
+  if (size.length) visit(0, 0);
+  return out;
+}
+
+/**
+ * Path lengths summed over the trees → scores 2^(−mean / c(ψ)). Fitted on a single row (c(1) = 0)
+ * there is no depth to compare with: 0.5, as scikit-learn gives.
+ */
+export function isolationScores(total: Float64Array, trees: number, psi: number): Float64Array {
+  const c = cFactor(psi);
+  for (let r = 0; r < total.length; r++) total[r] = c > 0 ? Math.pow(2, -(total[r] / trees) / c) : 0.5;
+  return total;
+}
+
+/** The column with missing values at 0 (where the trees put them), copied only when it has some. */
+export function missingAtZero(col: Float32Array): Float32Array {
+  if (!col.some((v) => v !== v)) return col;
+  return col.map((v) => (v !== v ? 0 : v));
 }
 
 export interface IForestParams {
@@ -119,7 +149,7 @@ export function fitIsolationForest(
 }
 
 function iforestDetector(featureNames: string[], psi: number, trees: ITree[]): Detector {
-  const cPsi = cFactor(psi);
+  const leafPaths = trees.map((t) => leafPathLengths(t.left, t.right, t.size));
   return {
     kind: 'iforest',
     featureNames,
@@ -135,25 +165,22 @@ function iforestDetector(featureNames: string[], psi: number, trees: ITree[]): D
         size: Array.from(t.size),
       })),
     }),
-    score(cols: Float32Array[]): Float64Array {
-      const m = cols.length ? cols[0].length : 0;
-      const out = new Float64Array(m);
-      for (let r = 0; r < m; r++) {
-        let total = 0;
-        for (const t of trees) {
+    score(input: Float32Array[]): Float64Array {
+      const m = rowCount(input);
+      const cols = input.map(missingAtZero);
+      const total = new Float64Array(m);
+      // tree by tree (its nodes stay in cache), each row's path to its leaf
+      for (let k = 0; k < trees.length; k++) {
+        const { feature, split, left, right } = trees[k];
+        const at = leafPaths[k];
+        for (let r = 0; r < m; r++) {
           let node = 0;
-          let depth = 0;
-          while (t.feature[node] >= 0) {
-            const v = cols[t.feature[node]][r];
-            node = (v !== v ? 0 : v) < t.split[node] ? t.left[node] : t.right[node];
-            depth++;
-          }
-          total += depth + cFactor(t.size[node]);
+          let f: number;
+          while ((f = feature[node]) >= 0) node = cols[f][r] < split[node] ? left[node] : right[node];
+          total[r] += at[node];
         }
-        // fitted on a single row (c(1) = 0): no depth to compare with, so 0.5, as scikit-learn
-        out[r] = cPsi > 0 ? Math.pow(2, -(total / trees.length) / cPsi) : 0.5;
       }
-      return out;
+      return isolationScores(total, trees.length, psi);
     },
   };
 }

@@ -12,7 +12,7 @@ import { rng as seeded } from '../../random';
 import { packFloats, rowCount, unpackFloats, type Detector, type DetectorSpec } from './detector';
 import { fitScaling, scaledRows, type Scaling } from './scaling';
 
-export const KNN_DEFAULTS = { k: 1, members: 50, sampleSize: 8 };
+export const KNN_DEFAULTS = { k: 1, members: 50, sampleSize: 4 };
 /** Fitting rows scored to find the typical distance (a seeded sample when more). */
 const TYPICAL_ROWS = 4096;
 

@@ -44,3 +44,11 @@ export function scaledRows(columns: Float32Array[], s: Scaling): Float32Array {
   }
   return out;
 }
+
+/** Each column scaled (missing values at 0), as its own array. */
+export const scaledColumns = (columns: Float32Array[], s: Scaling): Float32Array[] =>
+  columns.map((col, f) => {
+    const c = s.center[f];
+    const k = 1 / s.scale[f];
+    return col.map((v) => (v !== v ? 0 : (v - c) * k));
+  });
