@@ -111,7 +111,7 @@ describe('Sampled nearest neighbours', () => {
     const x = Float32Array.from({ length: 8 }, (_, i) => i);
     const d = fitKnn(['x'], [x], { members: 1, sampleSize: 8, seed: 1 });
     const s = d.score([Float32Array.of(0, 3, 7, 3.5)]);
-    expect(s[0]).toBeCloseTo(s[1], 10); // rows of the sample: distance 1 each
+    expect(s[0]).toBeCloseTo(s[1], 6); // rows of the sample: distance 1 each
     expect(s[3]).toBeLessThan(s[1]); // a row between two others is nearer to them
   });
 });

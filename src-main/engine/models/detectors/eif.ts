@@ -3,7 +3,7 @@
 // of low score that plain Isolation Forest draws around clusters. Each inner node draws a normal
 // vector (Gaussian components on `dims` of the features that vary among its rows) and an
 // intercept point uniform in the rows' bounding box; rows with (x − p)·n < 0 go left. A side may
-// be empty (a leaf of size 0), as in the paper. Features are standard-scaled on the fitting rows.
+// be empty (a leaf of size 0), as in the paper. Features are robustly scaled on the fitting rows (scaling.ts).
 import { rng as seeded } from '../../random';
 import { packFloats, rowCount, unpackFloats, type Detector, type DetectorSpec } from './detector';
 import { isolationScores, leafPathLengths } from './iforest';
@@ -209,7 +209,7 @@ function eifDetector(
 
 export const eif: DetectorSpec<'eif', SavedEif> = {
   kind: 'eif',
-  params: (o) => ({ ...EIF_DEFAULTS, ...o, scaled: 'standard' }),
+  params: (o) => ({ ...EIF_DEFAULTS, ...o, scaled: 'robust (median, central 90%)' }),
   fit: (names, columns, o) => fitExtendedIsolationForest(names, columns, o),
   restore: (saved) =>
     eifDetector(

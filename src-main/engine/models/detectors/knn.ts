@@ -4,7 +4,7 @@
 // does for Isolation Forest: a cluster of anomalies rarely has a member in a sample, so it cannot
 // mask itself, and the cost is linear (members × sample rows distances a row, no index). On the
 // ADBench sets this beats the k-th neighbour among all rows by far (see the bench).
-// Features are standard-scaled on the fitting rows. A row of a sample finds itself at distance
+// Features are robustly scaled on the fitting rows (scaling.ts). A row of a sample finds itself at distance
 // 0: an exact copy at distance 0 is passed over (once), so sampled rows are measured like the
 // others. The mean distance d becomes a score in [0, 1) as d / (d + the median over fitting
 // rows): 0.5 is a typical row.
@@ -140,7 +140,7 @@ function knnDetector(featureNames: string[], m: KnnModel, typical: number): Dete
 
 export const knn: DetectorSpec<'knn', SavedKnn> = {
   kind: 'knn',
-  params: ({ seed }) => ({ ...KNN_DEFAULTS, seed, scaled: 'standard' }),
+  params: ({ seed }) => ({ ...KNN_DEFAULTS, seed, scaled: 'robust (median, central 90%)' }),
   fit: (names, columns, { seed }) => fitKnn(names, columns, { seed }),
   restore: (saved) => {
     const F = saved.featureNames.length;
