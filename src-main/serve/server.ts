@@ -227,6 +227,13 @@ export async function startServer(
   wss.on('connection', (ws: WebSocket) => {
     sockets.add(ws);
     ws.on('close', () => sockets.delete(ws));
+    // A malformed frame (no mask, a reserved opcode, invalid UTF-8, a message over the limit)
+    // is this socket's error: ws has already failed the connection; it must not reach the
+    // process as an unhandled 'error' event, which would end serve mode for every page.
+    ws.on('error', () => {
+      sockets.delete(ws);
+      ws.terminate();
+    });
     ws.on('message', (data, isBinary) => {
       let msg: { id?: unknown; method?: unknown; params?: unknown };
       try {

@@ -1,6 +1,8 @@
 import { LATEST_VERSION } from '../../src-main/engine/db/migrations';
 import { describe, expect, it } from 'vitest';
 import http from 'node:http';
+import net from 'node:net';
+import { randomBytes } from 'node:crypto';
 import { WebSocket } from 'ws';
 import { startServer, UploadStore } from '../../src-main/serve/server';
 import { EngineHost } from '../../src-main/engine/host';
@@ -133,6 +135,64 @@ describe('serve mode', () => {
         result: { ok: false, error: { code: 'BAD_REQUEST' } },
       });
     } finally {
+      ws.close();
+    }
+  });
+
+  it('a malformed WebSocket frame closes that socket only: the server goes on answering', async () => {
+    const { server } = await serve();
+    const { hostname, port } = new URL(server.origin);
+    /** A raw socket through the handshake, then `frame` written as it is; resolves when closed. */
+    const raw = (frame: Buffer) =>
+      new Promise<string>((resolve, reject) => {
+        const sock = net.connect(Number(port), hostname);
+        let seen = '';
+        sock.on('data', (d) => {
+          seen += d.toString('latin1');
+          if (seen.includes('\r\n\r\n') && seen.startsWith('HTTP/1.1 101') && !sock.destroyed) {
+            if (!seen.includes('frame-sent')) {
+              seen += 'frame-sent';
+              sock.write(frame);
+            }
+          }
+        });
+        sock.on('close', () => resolve(seen.split('\r\n')[0]));
+        sock.on('error', reject);
+        sock.write(
+          [
+            'GET /ws HTTP/1.1',
+            `Host: ${hostname}:${port}`,
+            'Upgrade: websocket',
+            'Connection: Upgrade',
+            `Origin: ${server.origin}`,
+            `Authorization: Bearer ${server.token}`,
+            `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`,
+            'Sec-WebSocket-Version: 13',
+            '',
+            '',
+          ].join('\r\n'),
+        );
+      });
+    const masked = (opcode: number, payload: Buffer) => {
+      const mask = randomBytes(4);
+      const body = Buffer.from(payload.map((b, i) => b ^ mask[i % 4]));
+      return Buffer.concat([Buffer.from([0x80 | opcode, 0x80 | payload.length]), mask, body]);
+    };
+    const frames = {
+      'an unmasked frame': Buffer.concat([Buffer.from([0x81, 0x05]), Buffer.from('hello')]),
+      'a reserved opcode': masked(0x3, Buffer.from('x')),
+      'invalid UTF-8': masked(0x1, Buffer.from([0xff, 0xfe, 0xfd])),
+      'a 4 GiB message announced': Buffer.concat([
+        Buffer.from([0x82, 0xff, 0, 0, 0, 1, 0, 0, 0, 0]),
+        randomBytes(4),
+      ]),
+    };
+    for (const [what, frame] of Object.entries(frames)) {
+      expect(await raw(frame), what).toBe('HTTP/1.1 101 Switching Protocols');
+      const ws = await connect(server.origin, server.origin.replace('http', 'ws') + '/ws', {
+        authorization: `Bearer ${server.token}`,
+      });
+      expect(await call(ws, 1, 'app.state', {}), what).toMatchObject({ result: { ok: true } });
       ws.close();
     }
   });
