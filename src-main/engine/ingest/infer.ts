@@ -197,12 +197,17 @@ export interface TimeChoice {
  * and values when no column holds whole times.
  */
 export function chooseTime(
-  columns: InferredColumn[],
-  asked: { time?: string; clock?: string },
+  all: InferredColumn[],
+  asked: { time?: string; clock?: string; exclude?: readonly string[] },
   file: string,
   options: TimeOptions = {},
   allowAmbiguous = false,
 ): TimeChoice {
+  // Columns the analyst said play no role are not found as the time either.
+  const exclude = new Set(asked.exclude ?? []);
+  const columns = exclude.size
+    ? all.map((c) => (exclude.has(c.name) ? { ...c, time: null, dateOnly: false, clockLike: false } : c))
+    : all;
   let clock = -1;
   let timeAsked = asked.time;
   if (asked.clock !== undefined) {

@@ -91,7 +91,7 @@ export function timeOptionsOf(m: ImportMapping, file: string): TimeOptions {
 }
 
 const LABEL_NAME =
-  /^(label|labels|class|target|y|fraud|is_?fraud|isfraud|anomaly|is_?anomaly|attack|is_?attack|malicious|outcome_label|.*_label)$/i;
+  /^(label|labels|class|target|y|fraud|is_?fraud|isfraud|anomaly|is_?anomaly|attack|is_?attack|malicious|verdict|outcome_label|.*_label)$/i;
 const MAX_LABEL_VALUES = 20;
 const EXAMPLES = 5;
 
@@ -120,7 +120,7 @@ export function previewHead(
   const inferred = inferColumns(names, rows, timeAsked);
   const choice = chooseTime(
     inferred,
-    { time: timeAsked, clock: mapping.clockColumn },
+    { time: timeAsked, clock: mapping.clockColumn, exclude: mapping.noRoles },
     file,
     timeOptionsOf(mapping, file),
     true,
