@@ -153,7 +153,12 @@ async function parse(opts: ParseOptions, out: ParseOutput): Promise<void> {
         });
       const timeColumn = opts.timeColumn ?? opts.roles?.time;
       inferred = inferColumns(names, sample.map(rowsOf), timeColumn);
-      const choice = chooseTime(inferred, { time: timeColumn, clock: opts.clockColumn, exclude: opts.noRoles }, file, opts.time);
+      const choice = chooseTime(
+        inferred,
+        { time: timeColumn, clock: opts.clockColumn, exclude: opts.noRoles },
+        file,
+        opts.time,
+      );
       t = choice.t;
       const extraIndex = jsonKeys ? inferred.push({ name: EXTRA, type: 'TEXT', time: null }) - 1 : -1;
       const noRoles = [...(opts.noRoles ?? [])];
