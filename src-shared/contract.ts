@@ -23,7 +23,7 @@ import type {
   VerdictResult,
 } from './domain';
 import { CANONICAL_ROLES, FEED_VIEWS, FILTER_OPS, LIVE_ATTACKS, VERDICTS } from './domain';
-import { TIME_FORMATS, TIME_UNITS, type ImportPreview } from './import';
+import { TIME_FORMATS, TIME_UNITS, type ImportMapping, type ImportPreview } from './import';
 import type { JobFinished, JobKind, JobResults } from './jobs';
 import { err, ok, type Result } from './result';
 import type { RpcCall, RpcReply } from './rpc';
@@ -266,6 +266,8 @@ export const requestSchemas = {
   'demo.create': z.object({ path: caseFilePath }).strict(),
   /** A dataset's columns with their roles and what their first rows hold (for mapping them). */
   'dataset.columns': z.object({ datasetId: z.number().int().positive() }).strict(),
+  /** The mapping a dataset was imported with (roles, time options, its label's attack values), or null. */
+  'dataset.mapping': z.object({ datasetId: z.number().int().positive() }).strict(),
 } as const;
 
 /** A column of a dataset, as `dataset.columns` describes it from its first rows. */
@@ -316,6 +318,7 @@ export interface RequestResults {
   'job.wait': JobFinished;
   'demo.create': { jobId: string };
   'dataset.columns': DatasetColumn[];
+  'dataset.mapping': ImportMapping | null;
 }
 export type ResultOf<M extends Method> = RequestResults[M];
 

@@ -80,6 +80,11 @@ describe('ingest.preview', () => {
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.value.dataset.columns.find((c) => c.name === 'label')!.role).toBe('label');
+    // the dataset keeps the mapping it was imported with, its label's attack values included
+    expect(await call(host, 'dataset.mapping', { datasetId: r.value.dataset.id })).toEqual({
+      roles: { label: 'label' },
+      positive: ['anom'],
+    });
   });
 
   it('reads no further than its rows, and names the file, line and column of an error', async () => {
