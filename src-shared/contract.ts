@@ -23,6 +23,7 @@ import type {
   VerdictResult,
 } from './domain';
 import { CANONICAL_ROLES, FEED_VIEWS, FILTER_OPS, LIVE_ATTACKS, MODEL_KINDS, VERDICTS } from './domain';
+import { TIME_FORMATS, TIME_UNITS, type ImportMapping, type ImportPreview } from './import';
 import type { JobFinished, JobKind, JobResults } from './jobs';
 import { err, ok, type Result } from './result';
 import type { RpcCall, RpcReply } from './rpc';
@@ -53,46 +54,71 @@ export const eventsQuerySchema = z
   })
   .strict();
 
+const fileSource = {
+  path: caseFilePath.optional(),
+  uploadId: z
+    .string()
+    .regex(/^[a-f0-9]{32}$/)
+    .optional(),
+  /** Name shown for the file when it came by upload. */
+  fileName: z.string().min(1).max(255).optional(),
+  format: z.enum(['csv', 'tsv', 'jsonl']).optional(),
+};
+const columnName = z.string().min(1).max(255);
+
+/** How the file's columns are read (ImportMapping): roles, time options, the label's attack values. */
+const importMapping = {
+  timeColumn: columnName.optional(),
+  /** The time of day is in this column of its own (14:05:33), read with the time column's dates. */
+  clockColumn: columnName.optional(),
+  /** How to read the time when its values do not say it: a text format, or epoch units. */
+  timeFormat: z.enum(TIME_FORMATS).optional(),
+  /** The time column counts steps of this unit from `timeOrigin` (ISO 8601; default 1970-01-01). */
+  timeUnit: z.enum(TIME_UNITS).optional(),
+  timeOrigin: z
+    .string()
+    .regex(
+      /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?(Z|[+-]\d{2}:?\d{2})?$/,
+      'not an ISO 8601 time',
+    )
+    .optional(),
+  /** The year of syslog times (they have none); this year by default. */
+  timeYear: z.number().int().min(1970).max(2200).optional(),
+  roles: z.partialRecord(z.enum(CANONICAL_ROLES), columnName).optional(),
+  /** Columns that play no role, whatever their names say. */
+  noRoles: z.array(columnName).max(2000).optional(),
+  /** A text label column: the values that mean an attack (remembered for training). */
+  positive: z.array(z.string().min(1).max(255)).min(1).max(100).optional(),
+};
+
+/** A remembered mapping, as a case file may hold it (checked when read). */
+export const importMappingSchema = z.object(importMapping).strict();
+
+const oneSource = {
+  message: 'give exactly one of path or uploadId',
+};
+
 export const ingestStartSchema = z
   .object({
-    path: caseFilePath.optional(),
-    uploadId: z
-      .string()
-      .regex(/^[a-f0-9]{32}$/)
-      .optional(),
-    /** Name shown for the file when it came by upload. */
-    fileName: z.string().min(1).max(255).optional(),
+    ...fileSource,
     name: z
       .string()
       .min(1)
       .max(120)
       .regex(/^[^\0]+$/)
       .optional(),
-    format: z.enum(['csv', 'tsv', 'jsonl']).optional(),
-    timeColumn: z.string().min(1).max(255).optional(),
-    /** How to read the time when its values do not say it: a text format, or epoch units. */
-    timeFormat: z
-      .enum(['iso', 'mdy', 'dmy', 'syslog', 'epoch_s', 'epoch_ms', 'epoch_us', 'epoch_ns'])
-      .optional(),
-    /** The time column counts steps of this unit from `timeOrigin` (ISO 8601; default 1970-01-01). */
-    timeUnit: z.enum(['second', 'minute', 'hour', 'day']).optional(),
-    timeOrigin: z
-      .string()
-      .regex(
-        /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?(Z|[+-]\d{2}:?\d{2})?$/,
-        'not an ISO 8601 time',
-      )
-      .optional(),
-    /** The year of syslog times (they have none); this year by default. */
-    timeYear: z.number().int().min(1970).max(2200).optional(),
-    roles: z.partialRecord(z.enum(CANONICAL_ROLES), z.string().min(1).max(255)).optional(),
+    ...importMapping,
     /** Add the file's rows to this dataset (same columns) instead of creating a dataset. */
     appendTo: z.number().int().positive().optional(),
   })
   .strict()
-  .refine((p) => (p.path === undefined) !== (p.uploadId === undefined), {
-    message: 'give exactly one of path or uploadId',
-  });
+  .refine((p) => (p.path === undefined) !== (p.uploadId === undefined), oneSource);
+
+/** A look at a file's first rows before importing it (nothing is written). */
+export const ingestPreviewSchema = z
+  .object({ ...fileSource, ...importMapping })
+  .strict()
+  .refine((p) => (p.path === undefined) !== (p.uploadId === undefined), oneSource);
 
 const empty = z.object({}).strict();
 
@@ -104,6 +130,14 @@ export const requestSchemas = {
   'case.create': z.object({ path: caseFilePath }).strict(),
   'events.page': eventsQuerySchema,
   'ingest.start': ingestStartSchema,
+  /** A file's first rows: format, columns, roles, time, label values; the case is not changed. */
+  'ingest.preview': ingestPreviewSchema,
+  /** An upload that will not be imported after all (the import dialog cancelled). */
+  'ingest.discard': z
+    .object({
+      uploadId: z.string().regex(/^[a-f0-9]{32}$/),
+    })
+    .strict(),
   'job.cancel': z.object({ jobId: z.string().min(1).max(64) }).strict(),
   'features.build': z
     .object({ datasetId: z.number().int().positive(), force: z.boolean().optional() })
@@ -232,6 +266,8 @@ export const requestSchemas = {
   'demo.create': z.object({ path: caseFilePath }).strict(),
   /** A dataset's columns with their roles and what their first rows hold (for mapping them). */
   'dataset.columns': z.object({ datasetId: z.number().int().positive() }).strict(),
+  /** The mapping a dataset was imported with (roles, time options, its label's attack values), or null. */
+  'dataset.mapping': z.object({ datasetId: z.number().int().positive() }).strict(),
 } as const;
 
 /** A column of a dataset, as `dataset.columns` describes it from its first rows. */
@@ -255,6 +291,8 @@ export interface RequestResults {
   'case.create': CaseInfo;
   'events.page': EventsPage;
   'ingest.start': { jobId: string };
+  'ingest.preview': ImportPreview;
+  'ingest.discard': { discarded: boolean };
   'job.cancel': { cancelled: boolean };
   'features.build': { jobId: string };
   'scenario.inject': InjectionInfo;
@@ -280,6 +318,7 @@ export interface RequestResults {
   'job.wait': JobFinished;
   'demo.create': { jobId: string };
   'dataset.columns': DatasetColumn[];
+  'dataset.mapping': ImportMapping | null;
 }
 export type ResultOf<M extends Method> = RequestResults[M];
 

@@ -34,9 +34,13 @@ function infoText(info: CaseInfo): string {
 export const caseCommands: CommandGroup = {
   usage: `  demo    --case FILE [--json]                       create the demo case
   ingest  FILE --case FILE [--dataset NAME] [--format csv|tsv|jsonl] [--time-column COL]
-          [--time-format iso|mdy|dmy|syslog|epoch_s|epoch_ms|epoch_us|epoch_ns]
+          [--clock-column COL] [--time-format iso|mdy|dmy|syslog|epoch_s|epoch_ms|epoch_us|epoch_ns]
           [--time-unit second|minute|hour|day [--time-origin ISO-TIME]] [--time-year YYYY]
           [--role ROLE=COLUMN ...] [--json]            roles: ${CANONICAL_ROLES.join(', ')}
+          --clock-column: the time of day (14:05:33) is in a column of its own, read with the
+          dates of --time-column (found by name when a date and a time column exist). A mapping
+          given here is remembered in the case for the file's header; the next file with the
+          same header gets it by default (flags given then still win).
   info    --case FILE [--json]                       schema version and datasets
   columns --case FILE --dataset NAME|ID [--json]     a dataset's columns: type, role, empties, distinct values, examples`,
   commands: {
@@ -59,6 +63,7 @@ export const caseCommands: CommandGroup = {
         'dataset',
         'format',
         'time-column',
+        'clock-column',
         'time-format',
         'time-unit',
         'time-origin',
@@ -90,6 +95,7 @@ export const caseCommands: CommandGroup = {
           name: str(args, 'dataset'),
           format,
           timeColumn: str(args, 'time-column'),
+          clockColumn: str(args, 'clock-column'),
           timeFormat: str(args, 'time-format') as Params<'ingest.start'>['timeFormat'],
           timeUnit: str(args, 'time-unit') as Params<'ingest.start'>['timeUnit'],
           timeOrigin: str(args, 'time-origin'),

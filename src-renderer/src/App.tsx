@@ -6,6 +6,7 @@ import { importFiles, selectDataset, selectDemoJob, useStore } from './store';
 import { DemoProgress } from './views/DemoProgress';
 import { DropOverlay } from './views/DropOverlay';
 import { EmptyState } from './views/EmptyState';
+import { ImportDialog } from './views/import/ImportDialog';
 import { ErrorBanner, Notices } from './views/ErrorBanner';
 import { DatasetTabs } from './views/DatasetTabs';
 import { LiveView } from './views/LiveView';
@@ -63,6 +64,7 @@ export function App() {
       </div>
       <StatusBar />
       <Notices />
+      <ImportDialog />
       {dragging && <DropOverlay />}
     </div>
   );

@@ -147,12 +147,79 @@ export async function ready(page: Page): Promise<void> {
   await expect(page.locator('[data-testid="app-root"][data-ready="true"]')).toBeVisible({ timeout: 60_000 });
 }
 
+/** The import dialog shows the chosen file's columns; Import takes them as they are. */
+export async function confirmImport(page: Page): Promise<void> {
+  const dialog = page.getByTestId('import-dialog');
+  await expect(dialog.getByTestId('import-columns')).toBeVisible();
+  await dialog.getByTestId('import-confirm').click();
+  await expect(dialog).toBeHidden();
+}
+
+/**
+ * The import dialog: a file with dates no value settles, an amount under a name the workstation
+ * does not know and a text label. The analyst picks the date format, maps the amount, ticks the
+ * attack value and imports with Enter; the next file with the same header opens mapped the same
+ * way, and Esc cancels it without adding anything. Screenshots at 1280×720 and 1920×1080.
+ */
+export async function importDialogMapsColumns(page: Page, shots: string): Promise<void> {
+  await ready(page);
+  await expect(page.getByTestId('dataset-item').first()).toBeVisible();
+  const before = await page.getByTestId('dataset-item').count();
+  const lines = ['date,account,spend,merchant,verdict'];
+  for (let i = 0; i < 40; i++)
+    lines.push(
+      `0${1 + (i % 9)}/0${1 + (i % 7)}/2026,acct_${i % 5},${(i * 37) % 400}.5,${['Cafe', 'Fuel'][i % 2]},${i % 13 === 4 ? 'anom' : 'norm'}`,
+    );
+  const content = lines.join('\n') + '\n';
+  await page.getByTestId('import-input').setInputFiles(dataFile('mapped_payments.csv', content));
+  const dialog = page.getByTestId('import-dialog');
+  await expect(dialog.getByTestId('import-columns')).toBeVisible();
+  await expect(dialog.getByTestId('import-ambiguous')).toContainText('month/day or day/month');
+  await expect(dialog.getByTestId('import-confirm')).toBeDisabled();
+  await expect(dialog.getByTestId('import-role-account')).toHaveValue('entity');
+  await expect(dialog.getByTestId('import-role-spend')).toHaveValue('none');
+  await expect(dialog.getByTestId('import-role-verdict')).toHaveValue('label');
+
+  await dialog.getByTestId('import-time-format').selectOption('mdy');
+  await expect(dialog.getByTestId('import-ambiguous')).toBeHidden();
+  await dialog.getByTestId('import-role-spend').selectOption('amount');
+  await dialog.getByTestId('import-positive-anom').check();
+  for (const [width, height] of [
+    [1280, 720],
+    [1920, 1080],
+  ]) {
+    await page.setViewportSize({ width, height });
+    await expect(dialog.getByTestId('import-confirm')).toBeInViewport();
+    await page.screenshot({ path: path.join(shots, `import-dialog-${width}x${height}.png`) });
+  }
+  await expect(dialog.getByTestId('import-confirm')).toBeEnabled();
+  await dialog.getByTestId('import-role-spend').press('Enter');
+  await expect(dialog).toBeHidden();
+  const item = page.getByTestId('dataset-item').filter({ hasText: 'mapped_payments' });
+  await expect(item).toHaveAttribute('aria-selected', 'true', { timeout: 30_000 });
+  await expect(page.getByTestId('dataset-item')).toHaveCount(before + 1);
+  await expect(page.getByTestId('col-header-spend')).toContainText('amount');
+  await expect(page.getByTestId('col-header-date')).toContainText('time');
+  await expect.poll(() => rowCount(page)).toBe(40);
+
+  // The same header again: the mapping is remembered; Esc cancels and adds nothing.
+  await page.getByTestId('import-input').setInputFiles(dataFile('mapped_payments_2.csv', content));
+  await expect(dialog.getByTestId('import-remembered')).toBeVisible();
+  await expect(dialog.getByTestId('import-role-spend')).toHaveValue('amount');
+  await expect(dialog.getByTestId('import-time-format')).toHaveValue('mdy');
+  await expect(dialog.getByTestId('import-positive-anom')).toBeChecked();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  await expect(page.getByTestId('dataset-item')).toHaveCount(before + 1);
+}
+
 export async function importShowsProgressAndRows(page: Page): Promise<void> {
   await ready(page);
   await expect(page.getByTestId('dataset-item').first()).toBeVisible();
   const before = await page.getByTestId('dataset-item').count();
   const file = dataFile('big_transactions.csv', transactionsCsv(400_000));
   await page.getByTestId('import-input').setInputFiles(file);
+  await confirmImport(page);
   const job = page.getByTestId('job');
   await expect(job).toBeVisible();
   await expect(job.getByTestId('job-progress')).toBeVisible();
@@ -168,6 +235,7 @@ export async function sortAndFilter(page: Page): Promise<void> {
   await ready(page);
   const file = dataFile('sortable.csv', transactionsCsv(2_000));
   await page.getByTestId('import-input').setInputFiles(file);
+  await confirmImport(page);
   await expect(page.getByTestId('dataset-item').filter({ hasText: 'sortable' })).toHaveAttribute(
     'aria-selected',
     'true',

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   demoCaseAppears,
+  importDialogMapsColumns,
   importShowsProgressAndRows,
   malformedCsvShowsErrorAndAddsNothing,
   sortAndFilter,
@@ -52,6 +53,8 @@ test.beforeEach(async ({ page }) => {
 test('the demo case appears', async ({ page }) => demoCaseAppears(page));
 test('a CSV is imported with progress and appears in the table', async ({ page }) =>
   importShowsProgressAndRows(page));
+test('the import dialog maps columns, remembers the mapping and cancels with Esc', async ({ page }) =>
+  importDialogMapsColumns(page, path.join(root, 'test-results')));
 test('an anomaly is explained and judged with one key', async ({ page }) => triageAnomaly(page));
 test('U undoes the last verdict, back to the one before', async ({ page }) =>
   undoRestoresThePreviousVerdict(page));

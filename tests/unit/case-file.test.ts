@@ -23,8 +23,10 @@ describe('case files', () => {
         'alerts',
         'case_meta',
         'dataset_columns',
+        'dataset_mappings',
         'datasets',
         'feature_sets',
+        'import_layouts',
         'incidents',
         'injected_events',
         'injections',
@@ -138,6 +140,34 @@ describe('case files', () => {
       db.prepare('INSERT INTO scores VALUES (1, 2, 1, 0.5)').run();
       db.prepare('DELETE FROM models').run();
       expect(db.prepare('SELECT count(*) FROM scores').pluck().get()).toBe(0);
+    } finally {
+      closeCaseDb(db);
+    }
+  });
+
+  it("migration 7: import layouts keyed by a 32-digit hash; a dataset's mapping goes with it", () => {
+    const file = path.join(tempDir(), 'm7.sentinel');
+    // a case from before schema 7, with a dataset, migrated on open
+    const before = openCaseDb(file, { create: true, migrations: MIGRATIONS.filter((m) => m.version < 7) });
+    before
+      .prepare("INSERT INTO datasets (id, name, format, created_at) VALUES (1, 'tx', 'csv', 'now')")
+      .run();
+    closeCaseDb(before);
+    const db = openCaseDb(file);
+    try {
+      expect(db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
+      const key = 'a'.repeat(32);
+      db.prepare("INSERT INTO import_layouts VALUES (?, '[\"a\"]', '{}', 'now')").run(key);
+      expect(() =>
+        db.prepare("INSERT INTO import_layouts VALUES ('short', '[]', '{}', 'now')").run(),
+      ).toThrow(/CHECK/);
+      expect(() => db.prepare("INSERT INTO dataset_mappings VALUES (9, ?, '{}')").run(key)).toThrow(
+        /FOREIGN KEY/,
+      );
+      db.prepare("INSERT INTO dataset_mappings VALUES (1, ?, '{}')").run(key);
+      db.prepare('DELETE FROM datasets').run();
+      expect(db.prepare('SELECT count(*) FROM dataset_mappings').pluck().get()).toBe(0);
+      expect(db.prepare('SELECT count(*) FROM import_layouts').pluck().get()).toBe(1); // outlives it
     } finally {
       closeCaseDb(db);
     }

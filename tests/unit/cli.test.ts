@@ -84,6 +84,50 @@ describe('sentinel CLI', () => {
     expect(missing.stderr).toMatch(/tx.csv, column "nope": no column "nope" for the role label/);
   });
 
+  it('remembers a mapping for the header and applies it to the next file; a flag given still wins', () => {
+    const dir = tempDir();
+    const casePath = path.join(dir, 'c.sentinel');
+    const header = 'TransactionDT,card1,TransactionAmt,isFraud\n';
+    const first = writeFile(dir, 'a.csv', header + '3600,c1,10,0\n7200,c2,99,1\n');
+    const roles = ['--role', 'entity=card1', '--role', 'amount=TransactionAmt', '--role', 'label=isFraud'];
+    const time = ['--time-column', 'TransactionDT', '--time-unit', 'second', '--time-origin', '2017-12-01'];
+    expect(sentinel('ingest', first, '--case', casePath, ...roles, ...time, '--json').code).toBe(0);
+    const second = writeFile(dir, 'b.csv', header + '60,c3,5,0\n');
+    const again = sentinel('ingest', second, '--case', casePath, '--json');
+    expect(again.code).toBe(0);
+    const rolesOf = (stdout: string) =>
+      (JSON.parse(stdout) as { columns: { role: string | null }[] }).columns.map((c) => c.role);
+    expect(rolesOf(again.stdout)).toEqual(['time', 'entity', 'amount', 'label']);
+    const given = sentinel('ingest', second, '--case', casePath, '--role', 'entity=isFraud', '--json');
+    expect(given.code).toBe(0);
+    expect(rolesOf(given.stdout)).toEqual(['time', null, 'amount', 'entity']);
+  });
+
+  it('reads a date and a time of day from two columns (--clock-column) and refuses a syslog file', () => {
+    const dir = tempDir();
+    const casePath = path.join(dir, 'c.sentinel');
+    const data = writeFile(dir, 'd.csv', 'day,at,user\n12/31/2024,14:05:33,ann\n');
+    const r = sentinel(
+      'ingest',
+      data,
+      '--case',
+      casePath,
+      '--time-column',
+      'day',
+      '--clock-column',
+      'at',
+      '--json',
+    );
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      columns: [{ name: 'day', role: 'time' }, { name: 'at', role: null }, {}],
+    });
+    const log = writeFile(dir, 'auth.log', 'Dec 10 06:55:46 LabSZ sshd[24200]: Failed password for root\n');
+    const refused = sentinel('ingest', log, '--case', casePath);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/auth\.log.*looks like a syslog text log, not a table/);
+  });
+
   it('builds features, as JSON', () => {
     const dir = tempDir();
     const casePath = path.join(dir, 'c.sentinel');

@@ -7,6 +7,7 @@ import type { BatchColumn, DbToParse, ParseToDb } from '../ingest/protocol';
 import type { Statement } from 'better-sqlite3';
 import { isCancelled } from '../ingest/protocol';
 import { tableOf } from './case-store';
+import { saveLayout, type LayoutRecord } from './layouts-store';
 import type { DB } from './open-case';
 import { custom, type JobTicket } from './session-ops';
 
@@ -15,6 +16,8 @@ export interface IngestMeta {
   sourceFile: string | null;
   /** Add the rows to this dataset instead of creating one. */
   appendTo?: number;
+  /** The mapping the file was imported with, remembered for its header layout. */
+  layout?: LayoutRecord;
 }
 
 /** Rows appended to a dataset must fit its table exactly. */
@@ -181,6 +184,7 @@ export function receiveIngest(
             } else {
               onProgress(rows, msg.bytes, 'indexing');
               finish(db, id, columns);
+              if (meta.layout) saveLayout(db, id, meta.layout);
               db.prepare('UPDATE datasets SET row_count = ?, ingest_seconds = ? WHERE id = ?').run(
                 rows,
                 (performance.now() - started) / 1000,

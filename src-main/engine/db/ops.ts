@@ -9,6 +9,7 @@ import { featureOps } from './features-store';
 import { feedOps } from './feed-store';
 import { ingestOps } from './ingest-writer';
 import { labelOps } from './labels-store';
+import { layoutOps } from './layouts-store';
 import { modelOps } from './models-store';
 import { ruleOps } from './rules-store';
 import type { DbApiOf } from './session-ops';
@@ -17,6 +18,7 @@ export const DB_OPS = {
   ...caseOps,
   ...eventOps,
   ...ingestOps,
+  ...layoutOps,
   ...featureOps,
   ...modelOps,
   ...feedOps,

@@ -11,4 +11,5 @@ export const caseHandlers = {
   'case.open': (p, ctx) => ctx.switchCase(path.resolve(p.path)),
   'case.create': (p, ctx) => ctx.switchCase(path.resolve(p.path), { create: true }),
   'dataset.columns': ({ datasetId }, ctx) => ctx.onCase('columns', datasetId),
+  'dataset.mapping': ({ datasetId }, ctx) => ctx.onCase('datasetMapping', datasetId),
 } satisfies DomainHandlers;

@@ -7,10 +7,16 @@ import { err, ok, type AppError, type Result } from '../../../src-shared/result'
 import { detectFormat } from '../ingest/detect-format';
 import type { Job } from '../jobs';
 import type { ParseTask } from '../workers/parse-worker';
-import { normaliseIso, type TimeOptions } from '../ingest/infer';
+import type { TimeOptions } from '../ingest/infer';
+import { adaptToHeader, mappingOf, mergeMapping } from '../ingest/mapping';
+import { previewHead, readHead, timeOptionsOf } from '../ingest/preview';
+import type { ImportMapping, ImportPreview } from '../../../src-shared/import';
+import { AppFailure } from '../../../src-shared/result';
+import { layoutKey, type LayoutRecord } from '../db/layouts-store';
 import type { DomainHandlers, HandlerContext, ParamsOut } from './context';
 
 export type IngestParams = ParamsOut<'ingest.start'>;
+type PreviewParams = ParamsOut<'ingest.preview'>;
 
 /** One file to import: into a new dataset, or appended to an existing one. */
 export interface IngestFile {
@@ -19,9 +25,13 @@ export interface IngestFile {
   format: DataFormat;
   name: string;
   timeColumn?: string;
+  clockColumn?: string;
   time?: TimeOptions;
   roles?: IngestParams['roles'];
+  noRoles?: string[];
   append?: { datasetId: number; columns: ColumnInfo[]; timeColumn: string | null };
+  /** The mapping to remember for the file's header layout (with the new dataset). */
+  layout?: LayoutRecord;
 }
 
 /** One file through a parse worker into the DB worker, inside a job (its own, or the demo's). */
@@ -37,8 +47,10 @@ export async function ingestStep(
     file: f.fileName,
     format: f.format,
     timeColumn: f.timeColumn,
+    clockColumn: f.clockColumn,
     time: f.time,
     roles: f.roles,
+    noRoles: f.noRoles,
     append: f.append && { columns: f.append.columns, timeColumn: f.append.timeColumn },
     cancel: job.cancel.buffer as SharedArrayBuffer,
     port: port1,
@@ -54,6 +66,7 @@ export async function ingestStep(
     name: f.name,
     sourceFile: f.fileName,
     appendTo: f.append?.datasetId,
+    layout: f.append ? undefined : f.layout,
   });
   job.workers.delete(parser);
   void parser.terminate();
@@ -62,48 +75,95 @@ export async function ingestStep(
   return ok({ dataset, rows, bytes, seconds });
 }
 
+/** The file a request names, checked to be a readable regular file. */
+function fileOf(
+  p: { path?: string; uploadId?: string },
+  ctx: HandlerContext,
+): Result<{ file: string; fileName: string; size: number }> {
+  const src = ctx.resolveSource(p);
+  if (!src.ok) return src;
+  const { path: file, fileName } = src.value;
+  try {
+    const st = statSync(file);
+    if (!st.isFile()) return err('IO', 'not a regular file', { file: fileName });
+    return ok({ file, fileName, size: st.size });
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    return err('IO', `cannot read the file (${why})`, { file: fileName });
+  }
+}
+
+/** Two time columns named at once (the time column and the time role) are refused. */
+function twoTimes(p: ImportMapping, fileName: string): Result<null> {
+  if (p.timeColumn && p.roles?.time && p.roles.time !== p.timeColumn)
+    return err('BAD_REQUEST', `two time columns given: "${p.timeColumn}" and "${p.roles.time}"`, {
+      file: fileName,
+    });
+  return ok(null);
+}
+
+/** The file's header layout and the mapping the open case remembers for it (null: none, or no case). */
+async function remembered(
+  ctx: HandlerContext,
+  names: string[],
+): Promise<{ layout: string; mapping: ImportMapping | null }> {
+  const layout = layoutKey(names);
+  if (!ctx.current()) return { layout, mapping: null };
+  const r = await ctx.onCase('importLayout', layout);
+  return { layout, mapping: r.ok && r.value ? adaptToHeader(r.value, names) : null };
+}
+
 /** Checks the request and starts the import job. */
-function startIngest(p: IngestParams, ctx: HandlerContext): Result<{ jobId: string }> {
+async function startIngest(p: IngestParams, ctx: HandlerContext): Promise<Result<{ jobId: string }>> {
   const open = ctx.openCase({ forWork: true });
   if (!open.ok)
     return open.error.code === 'NO_CASE'
       ? err('NO_CASE', 'open or create a case before importing data')
       : open;
-  const src = ctx.resolveSource(p);
+  const src = fileOf(p, ctx);
   if (!src.ok) return src;
-  const { path: file, fileName } = src.value;
-  let size: number;
-  try {
-    const st = statSync(file);
-    if (!st.isFile()) return err('IO', 'not a regular file', { file: fileName });
-    size = st.size;
-  } catch (e) {
-    const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-    return err('IO', `cannot read the file (${why})`, { file: fileName });
-  }
+  const { file, fileName, size } = src.value;
+  const two = twoTimes(p, fileName);
+  if (!two.ok) return two;
   let append: IngestFile['append'];
   if (p.appendTo !== undefined) {
     const target = open.value.info.datasets.find((d) => d.id === p.appendTo);
     if (!target) return err('BAD_REQUEST', `no dataset with id ${p.appendTo} in this case`);
     append = { datasetId: target.id, columns: target.columns, timeColumn: target.timeColumn };
   }
-  const origin = p.timeOrigin === undefined ? undefined : Date.parse(normaliseIso(p.timeOrigin));
-  if (origin !== undefined && Number.isNaN(origin))
-    return err('BAD_REQUEST', `ingest.start: timeOrigin: not a time: ${JSON.stringify(p.timeOrigin)}`);
+  const format = p.format ?? detectFormat(file);
+  // The mapping: the request's, over what the case remembers for this header (new datasets only).
+  // A head that cannot be read is left for the import itself to report.
+  const given = mappingOf(p);
+  let mapping = given;
+  let layout: LayoutRecord | undefined;
+  if (!append) {
+    const head = await readHead(file, fileName, format).catch(() => null);
+    if (head) {
+      const known = await remembered(ctx, head.names);
+      mapping = mergeMapping(given, known.mapping);
+      if (Object.keys(mapping).length) layout = { layout: known.layout, columns: head.names, mapping };
+    }
+  }
+  let time: TimeOptions;
+  try {
+    time = timeOptionsOf(mapping, fileName);
+  } catch (e) {
+    if (e instanceof AppFailure) return { ok: false, error: e.appError };
+    throw e;
+  }
   const f: IngestFile = {
     file,
     fileName,
-    format: p.format ?? detectFormat(file),
-    name: p.name ?? fileName.replace(/\.(csv|tsv|tab|jsonl|ndjson|json|txt)$/i, ''),
-    timeColumn: p.timeColumn,
-    time: {
-      format: p.timeFormat,
-      unit: p.timeUnit,
-      origin,
-      year: p.timeYear,
-    },
-    roles: p.roles,
+    format,
+    name: p.name ?? fileName.replace(/\.(csv|tsv|tab|jsonl|ndjson|json|txt|log)$/i, ''),
+    timeColumn: mapping.timeColumn,
+    clockColumn: mapping.clockColumn,
+    time,
+    roles: mapping.roles,
+    noRoles: mapping.noRoles,
     append,
+    layout,
   };
   const { jobId } = ctx.jobs.start(
     'ingest',
@@ -123,11 +183,46 @@ function startIngest(p: IngestParams, ctx: HandlerContext): Result<{ jobId: stri
   return ok({ jobId });
 }
 
+/** The preview of a file's first rows under the request's mapping and the case's remembered one. */
+async function previewIngest(p: PreviewParams, ctx: HandlerContext): Promise<Result<ImportPreview>> {
+  const src = fileOf(p, ctx);
+  if (!src.ok) return src;
+  const { file, fileName } = src.value;
+  const two = twoTimes(p, fileName);
+  if (!two.ok) return two;
+  const format = p.format ?? detectFormat(file);
+  try {
+    const head = await readHead(file, fileName, format);
+    const known = await remembered(ctx, head.names);
+    const given = mappingOf(p);
+    return ok(
+      previewHead(head, {
+        file: fileName,
+        format,
+        layout: known.layout,
+        mapping: mergeMapping(given, known.mapping),
+        given,
+        remembered: known.mapping,
+      }),
+    );
+  } catch (e) {
+    if (e instanceof AppFailure) return { ok: false, error: { file: fileName, ...e.appError } };
+    throw e;
+  }
+}
+
 export const ingestHandlers = {
-  'ingest.start': (p, ctx) => {
-    const r = startIngest(p, ctx);
+  'ingest.start': async (p, ctx) => {
+    const r = await startIngest(p, ctx);
     // an upload that will not be imported is not kept
     if (!r.ok && p.uploadId) ctx.options.releaseUpload?.(p.uploadId);
     return r;
+  },
+  // The upload stays for the import that follows (or ingest.discard).
+  'ingest.preview': (p, ctx) => previewIngest(p, ctx),
+  'ingest.discard': ({ uploadId }, ctx) => {
+    const known = ctx.options.resolveUpload?.(uploadId) != null;
+    if (known) ctx.options.releaseUpload?.(uploadId);
+    return ok({ discarded: known });
   },
 } satisfies DomainHandlers;

@@ -62,6 +62,12 @@ export interface InferredColumn {
   step?: { unitMs: number; origin: number };
   /** `syslog` times: the year of the first value. */
   year?: number;
+  /** The time of day is in this other column (its values like 14:05:33), read with this date. */
+  clock?: string;
+  /** Text values that are all dates without a time of day (2024-03-01, 03/01/2024). */
+  dateOnly?: boolean;
+  /** Text values that are all times of day (14:05:33). */
+  clockLike?: boolean;
 }
 
 // 3/4/2026, 03/04/2026 14:05, 03/04/2026 14:05:09.123
@@ -69,6 +75,8 @@ const SLASH_RE = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{
 // Dec 10 06:55:46 (syslog: no year)
 const SYSLOG_RE =
   /^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})$/;
+// 14:05, 14:05:33, 14:05:33.123 (a time of day, in a column beside the date)
+const CLOCK_RE = /^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?$/;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const UNIT_MS = { second: 1000, minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
 
@@ -93,6 +101,8 @@ export function inferColumns(names: string[], sample: Raw[][], timeColumn?: stri
   const slashFirst = new Int32Array(n); // the largest first and second number of slash dates
   const slashSecond = new Int32Array(n);
   const maxAbs = new Float64Array(n);
+  const withClock = new Uint8Array(n); // a date value with a time of day was seen
+  const notClock = new Uint8Array(n);
   const timeName = names.map((name) => isTimeName(name) || name === timeColumn);
   for (const row of sample) {
     for (let c = 0; c < n; c++) {
@@ -115,8 +125,11 @@ export function inferColumns(names: string[], sample: Raw[][], timeColumn?: stri
             else {
               slashFirst[c] = Math.max(slashFirst[c], Number(m[1]));
               slashSecond[c] = Math.max(slashSecond[c], Number(m[2]));
+              if (m[4] !== undefined) withClock[c] = 1;
             }
           }
+          if (v.length > 10) withClock[c] = 1;
+          if (!notClock[c] && !CLOCK_RE.test(v)) notClock[c] = 1;
           if (!notSyslog[c] && !SYSLOG_RE.test(v)) notSyslog[c] = 1;
         }
       } else if (typeof v === 'number') {
@@ -127,7 +140,7 @@ export function inferColumns(names: string[], sample: Raw[][], timeColumn?: stri
         ints[c]++;
       } else if (v !== null && v !== undefined) {
         texts[c]++; // arrays and objects are kept as JSON text
-        notIso[c] = notSlash[c] = notSyslog[c] = 1;
+        notIso[c] = notSlash[c] = notSyslog[c] = notClock[c] = 1;
       }
     }
   }
@@ -139,8 +152,107 @@ export function inferColumns(names: string[], sample: Raw[][], timeColumn?: stri
       time = slashFirst[c] > 12 ? 'dmy' : slashSecond[c] > 12 ? 'mdy' : 'slash';
     else if (texts[c] > 0 && !notSyslog[c]) time = 'syslog';
     else if (type !== 'TEXT' && timeName[c]) time = epochByMagnitude(maxAbs[c]);
-    return { name, type, time };
+    const col: InferredColumn = { name, type, time };
+    if (
+      texts[c] > 0 &&
+      (time === 'iso' || time === 'mdy' || time === 'dmy' || time === 'slash') &&
+      !withClock[c]
+    )
+      col.dateOnly = true;
+    if (texts[c] > 0 && !notClock[c]) col.clockLike = true;
+    return col;
   });
+}
+
+const DATE_NAME = /^(date|day|event_?date|.*[_ ]date|date[_ ].*)$/i;
+const CLOCK_NAME = /^(time|clock|time_?of_?day|event_?time|.*[_ ]time|time[_ ].*)$/i;
+
+/**
+ * A date column and a time-of-day column read together as one time (`date` 2024-03-01 and
+ * `time` 14:05:33), when their names say so and no column holds whole times: the indices of
+ * the date and the clock, or null.
+ */
+export function findDateAndClock(columns: InferredColumn[]): { date: number; clock: number } | null {
+  const date = columns.findIndex((c) => c.dateOnly && DATE_NAME.test(c.name));
+  const clock = columns.findIndex((c) => c.clockLike && CLOCK_NAME.test(c.name));
+  if (date < 0 || clock < 0) return null;
+  // a column of whole times (a timestamp, epoch numbers named as a time) is the better choice
+  const better = columns.some((c, i) => i !== date && c.time !== null && !c.dateOnly);
+  return better ? null : { date, clock };
+}
+
+/** The time column and, when the time of day is in a column of its own, that column. */
+export interface TimeChoice {
+  /** Index of the time (or date) column; -1 when there is none. */
+  t: number;
+  /** Index of the time-of-day column read with it; -1 when none. */
+  clock: number;
+  /** The format is ambiguous (03/04/2026) and no option settles it: why (only with `allowAmbiguous`). */
+  ambiguous?: string;
+}
+
+/**
+ * Picks the time column as `chooseTimeColumn` does, with a separate time-of-day column: the one
+ * asked for (it must hold times of day), else a date and a time column found by their names
+ * and values when no column holds whole times.
+ */
+export function chooseTime(
+  all: InferredColumn[],
+  asked: { time?: string; clock?: string; exclude?: readonly string[] },
+  file: string,
+  options: TimeOptions = {},
+  allowAmbiguous = false,
+): TimeChoice {
+  // Columns the analyst said play no role are not found as the time either.
+  const exclude = new Set(asked.exclude ?? []);
+  const columns = exclude.size
+    ? all.map((c) => (exclude.has(c.name) ? { ...c, time: null, dateOnly: false, clockLike: false } : c))
+    : all;
+  let clock = -1;
+  let timeAsked = asked.time;
+  if (asked.clock !== undefined) {
+    clock = columns.findIndex((c) => c.name === asked.clock);
+    if (clock < 0)
+      fail(
+        'BAD_REQUEST',
+        `no column named "${asked.clock}" for the time of day (columns: ${columns.map((c) => c.name).join(', ')})`,
+        { file, column: asked.clock },
+      );
+    if (!columns[clock].clockLike)
+      fail('MALFORMED_INPUT', `values are not times of day like 14:05:33`, { file, column: asked.clock });
+    if (timeAsked === undefined) {
+      const pair = columns.findIndex((c, i) => i !== clock && c.dateOnly);
+      if (pair < 0)
+        fail('BAD_REQUEST', `no column of dates to read with the time of day in "${asked.clock}"`, {
+          file,
+          column: asked.clock,
+        });
+      timeAsked = columns[pair].name;
+    }
+  } else if (timeAsked === undefined) {
+    const pair = findDateAndClock(columns);
+    if (pair) {
+      clock = pair.clock;
+      timeAsked = columns[pair.date].name;
+    }
+  }
+  if (clock >= 0 && timeAsked === asked.clock)
+    fail('BAD_REQUEST', `"${asked.clock}" cannot be both the date and the time of day`, {
+      file,
+      column: asked.clock,
+    });
+  let ambiguous: string | undefined;
+  const t = chooseTimeColumn(columns, timeAsked, file, options, (why) => (ambiguous = why), allowAmbiguous);
+  if (clock >= 0) {
+    const c = columns[t];
+    if (c.type !== 'TEXT' || (c.time !== 'iso' && c.time !== 'mdy' && c.time !== 'dmy' && c.time !== 'slash'))
+      fail('MALFORMED_INPUT', `a time of day in "${columns[clock].name}" needs dates in "${c.name}"`, {
+        file,
+        column: c.name,
+      });
+    c.clock = columns[clock].name;
+  }
+  return ambiguous === undefined ? { t, clock } : { t, clock, ambiguous };
 }
 
 const TEXT_FORMATS = new Set(['iso', 'mdy', 'dmy', 'syslog']);
@@ -156,6 +268,8 @@ export function chooseTimeColumn(
   asked: string | undefined,
   file: string,
   options: TimeOptions = {},
+  onAmbiguous?: (why: string) => void,
+  allowAmbiguous = false,
 ): number {
   let i: number;
   if (asked !== undefined) {
@@ -170,7 +284,7 @@ export function chooseTimeColumn(
     if (i < 0) i = columns.findIndex((c) => c.time === 'mdy' || c.time === 'dmy' || c.time === 'syslog');
     if (i < 0) return -1;
   }
-  applyTimeOptions(columns[i], options, file);
+  applyTimeOptions(columns[i], options, file, allowAmbiguous ? onAmbiguous : undefined);
   return i;
 }
 
@@ -178,7 +292,13 @@ export function chooseTimeColumn(
  * Applies the import's time options to the time column (a format, steps from an origin, the
  * year of syslog times); a format no value settles (03/04/2026) is an error asking for one.
  */
-export function applyTimeOptions(col: InferredColumn, options: TimeOptions, file: string): void {
+export function applyTimeOptions(
+  col: InferredColumn,
+  options: TimeOptions,
+  file: string,
+  /** When given, an ambiguous format is reported here instead of refused. */
+  onAmbiguous?: (why: string) => void,
+): void {
   const where = { file, column: col.name };
   if (options.unit) {
     if (col.type === 'TEXT')
@@ -202,12 +322,11 @@ export function applyTimeOptions(col: InferredColumn, options: TimeOptions, file
     if (col.type === 'TEXT') fail('MALFORMED_INPUT', `values are not times (it reads ${READABLE})`, where);
     col.time = 'epoch_s';
   }
-  if (col.time === 'slash')
-    fail(
-      'MALFORMED_INPUT',
-      `dates like 03/04/2026 could be month/day or day/month, and no value says which: give the time format (mdy or dmy)`,
-      where,
-    );
+  if (col.time === 'slash') {
+    const why = `dates like 03/04/2026 could be month/day or day/month, and no value says which: give the time format (mdy or dmy)`;
+    if (onAmbiguous) onAmbiguous(why);
+    else fail('MALFORMED_INPUT', why, where);
+  }
   if (col.time === 'syslog') col.year = options.year ?? new Date().getUTCFullYear();
 }
 
@@ -255,11 +374,39 @@ export function makeConverter(col: InferredColumn, file: string): Converter {
 /** Hours, minutes and seconds of a clock (absent parts are 0). */
 const clock = (h?: string, m?: string, s?: string) => +(h ?? 0) <= 23 && +(m ?? 0) <= 59 && +(s ?? 0) <= 59;
 
-/** Converts a time value to epoch milliseconds, or fails naming the line. */
-export function makeTimeConverter(
-  col: InferredColumn,
-  file: string,
-): (v: Raw, line: number) => number | null {
+/** Milliseconds since midnight of a time of day like 14:05:33.250, or null when it is not one. */
+export function clockMs(v: Raw): number | null {
+  const m = typeof v === 'string' ? CLOCK_RE.exec(v.trim()) : null;
+  if (!m || !clock(m[1], m[2], m[3])) return null;
+  return ((+m[1] * 60 + +m[2]) * 60 + +(m[3] ?? 0)) * 1000 + +(m[4] ?? '0').slice(0, 3).padEnd(3, '0');
+}
+
+/** A time converter: the time value, and the time-of-day value when it has a column of its own. */
+export type TimeConverter = (v: Raw, line: number, clockValue?: Raw) => number | null;
+
+/**
+ * Converts a time value to epoch milliseconds, or fails naming the line; a date with its time
+ * of day in another column (`col.clock`) is the date's midnight plus that time.
+ */
+export function makeTimeConverter(col: InferredColumn, file: string): TimeConverter {
+  const read = makeOneTimeConverter(col, file);
+  if (col.clock === undefined) return read;
+  const clockColumn = col.clock;
+  return (v, line, c) => {
+    const day = read(v, line);
+    if (day === null) return null;
+    const ms = clockMs(c);
+    if (ms === null)
+      return fail('MALFORMED_INPUT', `expected a time of day like 14:05:33, found ${preview(c ?? '')}`, {
+        file,
+        line,
+        column: clockColumn,
+      });
+    return day + ms;
+  };
+}
+
+function makeOneTimeConverter(col: InferredColumn, file: string): (v: Raw, line: number) => number | null {
   const kind = col.time;
   if (kind === 'slash')
     fail(

@@ -6,11 +6,13 @@ import { AppFailure, fail, toAppError } from '../../../src-shared/result';
 import type { CanonicalRole } from '../../../src-shared/domain';
 import { CsvParser } from './csv-parser';
 import {
-  chooseTimeColumn,
+  chooseTime,
+  findDateAndClock,
   inferColumns,
   makeConverter,
   makeTimeConverter,
   applyTimeOptions,
+  type TimeConverter,
   type TimeOptions,
   sqlNames,
   type Converter,
@@ -19,6 +21,7 @@ import {
 import { JsonlParser } from './jsonl-parser';
 import type { BatchColumn, ParseToDb } from './protocol';
 import { isCancelled } from './protocol';
+import { checkTable } from './not-a-table';
 import { assignRoles } from './roles';
 import { parseNumberAt, type Cursor } from './fast-number';
 import { readTextChunks } from './text-source';
@@ -36,9 +39,13 @@ export interface ParseOptions {
   file: string;
   format: DataFormat;
   timeColumn?: string;
+  /** The time of day is in this column of its own, read with the dates of the time column. */
+  clockColumn?: string;
   /** How to read the time column when its values do not say it (format, steps, syslog's year). */
   time?: TimeOptions;
   roles?: Partial<Record<CanonicalRole, string>>;
+  /** Columns that play no role, whatever their names say. */
+  noRoles?: string[];
   cancel: Int32Array;
 }
 
@@ -73,6 +80,7 @@ async function parse(opts: ParseOptions, out: ParseOutput): Promise<void> {
     if (header === null) {
       if (fields.length > MAX_COLUMNS)
         fail('MALFORMED_INPUT', `more than ${MAX_COLUMNS} columns`, { file, line });
+      checkTable(fields.join(delimiter), null, file);
       header = fields.map((f, i) => f.trim() || `column_${i + 1}`);
       const names = header;
       csv!.columnName = (i) => names[i];
@@ -118,6 +126,12 @@ async function parse(opts: ParseOptions, out: ParseOutput): Promise<void> {
       if (header === null) fail('MALFORMED_INPUT', 'the file is empty (no header row)', { file });
       names = header!;
       rowsOf = (s) => s.values;
+      if (names.length === 1 && !opts.append)
+        checkTable(
+          names[0],
+          sample.slice(0, 1000).map((s) => String(s.values[0] ?? '')),
+          file,
+        );
     }
     let inferred: InferredColumn[];
     let t: number;
@@ -139,9 +153,17 @@ async function parse(opts: ParseOptions, out: ParseOutput): Promise<void> {
         });
       const timeColumn = opts.timeColumn ?? opts.roles?.time;
       inferred = inferColumns(names, sample.map(rowsOf), timeColumn);
-      t = chooseTimeColumn(inferred, timeColumn, file, opts.time);
+      const choice = chooseTime(
+        inferred,
+        { time: timeColumn, clock: opts.clockColumn, exclude: opts.noRoles },
+        file,
+        opts.time,
+      );
+      t = choice.t;
       const extraIndex = jsonKeys ? inferred.push({ name: EXTRA, type: 'TEXT', time: null }) - 1 : -1;
-      const roles = assignRoles(inferred, opts.roles ?? {}, t >= 0 ? inferred[t].name : null, file);
+      const noRoles = [...(opts.noRoles ?? [])];
+      if (choice.clock >= 0) noRoles.push(inferred[choice.clock].name);
+      const roles = assignRoles(inferred, opts.roles ?? {}, t >= 0 ? inferred[t].name : null, file, noRoles);
       const sql = sqlNames(inferred.map((c) => c.name));
       columns = inferred.map((c, i) => ({
         name: c.name,
@@ -255,6 +277,11 @@ function appendSchema(
         : null;
     inferred[t].time = sampleTime ?? (own[t].type === 'TEXT' ? 'iso' : 'epoch_s');
     applyTimeOptions(inferred[t], time, file);
+    // a dataset read from a date and a time-of-day column is appended to the same way
+    if (!jsonl && own[t].type === 'TEXT') {
+      const pair = findDateAndClock(inferColumns(names, sampleRows));
+      if (pair && pair.date === t) inferred[t].clock = own[pair.clock].name;
+    }
   }
   if (jsonl) inferred.push({ name: EXTRA, type: 'TEXT', time: null });
   return { inferred, t, columns: target.columns };
@@ -274,7 +301,7 @@ function fieldIndexAt(text: string, delimiter: string): number {
 }
 
 /** A row with too few or too many fields, naming the first missing column or the last one. */
-function raggedRow(file: string, line: number, header: string[], found: number): never {
+export function raggedRow(file: string, line: number, header: string[], found: number): never {
   const n = header.length;
   const column = found < n ? header[found] : header[n - 1];
   const detail = found < n ? `no value for "${column}"` : `values past the last column "${column}"`;
@@ -308,7 +335,9 @@ class BatchBuilder {
   private ts!: Float64Array;
   private cols!: BatchColumn[];
   private readonly convert: Converter[];
-  private readonly toTime: ((v: unknown, line: number) => number | null) | null;
+  private readonly toTime: TimeConverter | null;
+  /** The time-of-day column read with the time column's dates, or -1. */
+  private readonly clockIndex: number;
   private readonly extraIndex: Map<string, number> | null;
   private readonly integer: boolean[];
   private readonly cursor: Cursor = { end: 0 };
@@ -322,6 +351,8 @@ class BatchBuilder {
     this.integer = columns.map((c) => c.type === 'INTEGER');
     this.convert = columns.map((c) => makeConverter(c, file));
     this.toTime = timeIndex >= 0 ? makeTimeConverter(columns[timeIndex], file) : null;
+    const clock = timeIndex >= 0 ? columns[timeIndex].clock : undefined;
+    this.clockIndex = clock === undefined ? -1 : columns.findIndex((c) => c.name === clock);
     this.extraIndex = jsonNames ? new Map(jsonNames.map((k, i) => [k, i])) : null;
     this.reset();
   }
@@ -359,6 +390,7 @@ class BatchBuilder {
     const nc = cols.length;
     let pos = start;
     let timeValue: unknown = null;
+    let clockValue: unknown = null;
     for (let c = 0; c < nc; c++) {
       if (c > 0) {
         if (pos >= end || buf.charCodeAt(pos) !== d) this.ragged(buf, start, end, line, delimiter);
@@ -381,11 +413,12 @@ class BatchBuilder {
         const s = j > pos ? buf.slice(pos, j) : null;
         col[i] = s;
         if (c === this.timeIndex) timeValue = s;
+        else if (c === this.clockIndex) clockValue = s;
         pos = j;
       }
     }
     if (pos !== end) this.ragged(buf, start, end, line, delimiter);
-    const t = this.toTime ? this.toTime(timeValue, line) : null;
+    const t = this.toTime ? this.toTime(timeValue, line, clockValue) : null;
     this.ts[i] = t === null ? NaN : t;
     this.n++;
   }
@@ -411,7 +444,9 @@ class BatchBuilder {
       if (col instanceof Float64Array) col[i] = v === null ? NaN : (v as number);
       else col[i] = v as string | null;
     }
-    const t = this.toTime ? this.toTime(values[this.timeIndex], line) : null;
+    const t = this.toTime
+      ? this.toTime(values[this.timeIndex], line, this.clockIndex >= 0 ? values[this.clockIndex] : undefined)
+      : null;
     this.ts[i] = t === null ? NaN : t;
     this.n++;
   }

@@ -55,6 +55,8 @@ export function assignRoles(
   explicit: Partial<Record<CanonicalRole, string>>,
   timeColumn: string | null,
   file = '',
+  /** Columns that take no role by their names (the analyst said none, or a time of day). */
+  noRoles: readonly string[] = [],
 ): (CanonicalRole | null)[] {
   // A mapping the analyst gave must name a column that can play the role, one role a column.
   const named = new Map<string, CanonicalRole>();
@@ -107,6 +109,7 @@ export function assignRoles(
       const i = columns.findIndex(
         (c, k) =>
           roles[k] === null &&
+          !noRoles.includes(c.name) &&
           c.name.toLowerCase() === candidate &&
           (!NUMERIC_ROLES.has(role) || c.type !== 'TEXT'),
       );

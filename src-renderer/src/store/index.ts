@@ -16,7 +16,7 @@ import { createUiSlice } from './ui-slice';
 export type { StoreState } from './types';
 export type { BannerMessage, Notice } from './notices-slice';
 export type { LiveState } from './live-slice';
-export type { Upload } from './jobs-slice';
+export type { PendingImport, StagedFile, Upload } from './jobs-slice';
 export { selectCaseBusy, selectDemoJob } from './jobs-slice';
 export {
   applyTheme,
@@ -65,6 +65,9 @@ export const {
   trainAndScore,
   cancelJob,
   importFiles,
+  closeImport,
+  stageImport,
+  startImport,
 } = useStore.getState();
 
 export const selectDataset = (s: StoreState): DatasetInfo | null =>

@@ -3,12 +3,26 @@
 import { JOB_METHODS, type JobFinished, type JobMethod, type Params } from '../../../src-shared/contract';
 import type { JobProgress } from '../../../src-shared/domain';
 import type { Result } from '../../../src-shared/result';
+import type { ImportMapping } from '../../../src-shared/import';
 import { cancelledText, JOB_KINDS } from '../../../src-shared/jobs';
 import { jobNotice } from './job-notices';
 import type { Slice, StoreState } from './types';
 
 export interface Upload {
   id: number;
+  fileName: string;
+}
+
+/** A file chosen for import, waiting for the import dialog. */
+export interface PendingImport {
+  id: number;
+  file: File;
+}
+
+/** A file made available to the engine (a path in Electron, an upload in serve mode). */
+export interface StagedFile {
+  path?: string;
+  uploadId?: string;
   fileName: string;
 }
 
@@ -28,8 +42,16 @@ export interface JobsSlice {
   /** First run, in one job: features, a model (trees with labels, else Isolation Forest), scores. */
   trainAndScore(datasetId: number): Promise<void>;
   cancelJob(jobId: string): Promise<void>;
-  /** Stages each file and starts its import job. Progress then arrives as `job.progress`. */
+  /** Files chosen for import: the import dialog takes them one at a time. */
+  importQueue: PendingImport[];
+  /** Queues files for the import dialog (which previews each, then imports it as mapped). */
   importFiles(files: Iterable<File>): Promise<void>;
+  /** The dialog is done with a file (imported or cancelled). */
+  closeImport(id: number): void;
+  /** Stages a file for the engine (an upload in serve mode), shown as uploading meanwhile. */
+  stageImport(file: File): Promise<StagedFile | null>;
+  /** Starts the import job of a staged file with a mapping. Progress then arrives as `job.progress`. */
+  startImport(file: File, staged: StagedFile, mapping: ImportMapping): Promise<boolean>;
 }
 
 /** A job that reads or writes the case is running (a live stream does neither). */
@@ -117,49 +139,60 @@ export const createJobsSlice: Slice<JobsSlice> = (set, get) => ({
       );
   },
 
+  importQueue: [],
+
   async importFiles(files) {
-    const bridge = get().bridge!;
-    for (const file of files) {
-      const upload: Upload = { id: get().takeMessageId(), fileName: file.name };
-      set((s) => ({ uploads: [...s.uploads, upload] }));
-      try {
-        const staged = await bridge.stageFile(file);
-        if (!staged.ok) {
-          get().showError(staged.error, `Could not import ${file.name}`);
-          continue;
-        }
-        const { path, uploadId, fileName } = staged.value;
-        const started = await bridge.invoke(
-          'ingest.start',
-          uploadId !== undefined ? { uploadId, fileName } : { path, fileName },
-        );
-        if (!started.ok) {
-          get().showError(started.error, `Could not import ${file.name}`);
-          continue;
-        }
-        const { jobId } = started.value;
-        // Show the job at once; the first progress tick may be 200 ms away.
-        if (!get().jobs[jobId]) {
-          get().onProgress({
-            jobId,
-            kind: 'ingest',
-            label: `Importing ${fileName}`,
-            phase: 'starting',
-            rows: 0,
-            bytes: 0,
-            totalBytes: file.size || null,
-            rowsPerSecond: 0,
-            elapsedMs: 0,
-          });
-        }
-      } catch (e) {
-        get().showError(
-          { code: 'INTERNAL', message: (e as Error).message || String(e) },
-          `Could not import ${file.name}`,
-        );
-      } finally {
-        set((s) => ({ uploads: s.uploads.filter((u) => u.id !== upload.id) }));
-      }
+    const added = [...files].map((file) => ({ id: get().takeMessageId(), file }));
+    if (added.length) set((s) => ({ importQueue: [...s.importQueue, ...added] }));
+    return Promise.resolve();
+  },
+
+  closeImport(id) {
+    set((s) => ({ importQueue: s.importQueue.filter((p) => p.id !== id) }));
+  },
+
+  async stageImport(file) {
+    const upload: Upload = { id: get().takeMessageId(), fileName: file.name };
+    set((s) => ({ uploads: [...s.uploads, upload] }));
+    try {
+      const staged = await get().bridge!.stageFile(file);
+      if (staged.ok) return staged.value;
+      get().showError(staged.error, `Could not import ${file.name}`);
+      return null;
+    } catch (e) {
+      get().showError(
+        { code: 'INTERNAL', message: (e as Error).message || String(e) },
+        `Could not import ${file.name}`,
+      );
+      return null;
+    } finally {
+      set((s) => ({ uploads: s.uploads.filter((u) => u.id !== upload.id) }));
     }
+  },
+
+  async startImport(file, staged, mapping) {
+    const { path, uploadId, fileName } = staged;
+    const source = uploadId !== undefined ? { uploadId, fileName } : { path, fileName };
+    const started = await get().bridge!.invoke('ingest.start', { ...source, ...mapping });
+    if (!started.ok) {
+      get().showError(started.error, `Could not import ${file.name}`);
+      return false;
+    }
+    const { jobId } = started.value;
+    // Show the job at once; the first progress tick may be 200 ms away.
+    if (!get().jobs[jobId]) {
+      get().onProgress({
+        jobId,
+        kind: 'ingest',
+        label: `Importing ${fileName}`,
+        phase: 'starting',
+        rows: 0,
+        bytes: 0,
+        totalBytes: file.size || null,
+        rowsPerSecond: 0,
+        elapsedMs: 0,
+      });
+    }
+    return true;
   },
 });

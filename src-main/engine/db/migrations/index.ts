@@ -6,6 +6,7 @@ import * as m0003 from './0003_injections';
 import * as m0004 from './0004_models';
 import * as m0005 from './0005_rules';
 import * as m0006 from './0006_detector_kinds';
+import * as m0007 from './0007_import_layouts';
 
 export interface Migration {
   version: number;
@@ -19,6 +20,7 @@ export const MIGRATIONS: Migration[] = [
   { version: 4, up: m0004.up },
   { version: 5, up: m0005.up },
   { version: 6, up: m0006.up },
+  { version: 7, up: m0007.up },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
