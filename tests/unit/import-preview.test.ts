@@ -5,7 +5,7 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { ImportPreview } from '../../src-shared/import';
-import { call, hostWithCase, ingest, snapshot, writeFile } from './helpers';
+import { call, hostWithCase, ingest, job, jobResult, snapshot, writeFile } from './helpers';
 
 const AUTH_LOG = '/work/shared/data/logs/Linux_2k.log';
 
@@ -85,6 +85,41 @@ describe('ingest.preview', () => {
       roles: { label: 'label' },
       positive: ['anom'],
     });
+  });
+
+  it('a training on a text label takes the attack values chosen at import', async () => {
+    const { host, dir } = await hostWithCase();
+    const rows = ['f0,f1,verdict'];
+    for (let i = 0; i < 400; i++) {
+      const bad = i % 20 === 3;
+      rows.push(`${Math.sin(i) + (bad ? 5 : 0)},${i % 7},${bad ? 'anom' : i % 2 ? 'norm' : 'ok'}`);
+    }
+    const file = writeFile(dir, 'words.csv', rows.join('\n') + '\n');
+    // without a choice the words are not binary: the error lists them
+    const plain = await ingest(host, { path: file, name: 'plain', roles: { label: 'verdict' } });
+    expect(plain.ok).toBe(true);
+    const refused = await jobResult(host, 'model.train', { datasetId: 1, model: 'gbdt' });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', column: 'verdict' } });
+    expect(!refused.ok && refused.error.message).toMatch(/not binary.*"anom"/);
+    // chosen in the import dialog: the training needs no --positive
+    const chosen = await ingest(host, {
+      path: file,
+      name: 'chosen',
+      roles: { label: 'verdict' },
+      positive: ['anom'],
+    });
+    if (!chosen.ok) throw new Error(JSON.stringify(chosen.error));
+    const t = await job(host, 'model.train', { datasetId: chosen.value.dataset.id, model: 'gbdt' });
+    // 20 attacks, stratified: 4 in the test slice (not the 200 "norm" rows nor the 180 "ok")
+    expect(t.test!.positives).toBe(4);
+    expect(t.test!.rocAuc!).toBeGreaterThan(0.9);
+    // a training's own values still win
+    const own = await job(host, 'model.train', {
+      datasetId: chosen.value.dataset.id,
+      model: 'gbdt',
+      negative: ['norm', 'ok'],
+    });
+    expect(own.test!.positives).toBe(t.test!.positives);
   });
 
   it('reads no further than its rows, and names the file, line and column of an error', async () => {

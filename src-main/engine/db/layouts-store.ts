@@ -51,15 +51,18 @@ export function readLayout(db: DB, layout: string): ImportMapping | null {
   return parseMapping(text);
 }
 
+/** The mapping a dataset was imported with, or null. */
+export function readDatasetMapping(db: DB, datasetId: number): ImportMapping | null {
+  const text = db
+    .prepare('SELECT mapping FROM dataset_mappings WHERE dataset_id = ?')
+    .pluck()
+    .get(datasetId) as string | undefined;
+  return parseMapping(text);
+}
+
 export const layoutOps = {
   /** The mapping remembered for a header layout, or null. */
   importLayout: read((s, layout: string) => readLayout(s.reader, layout)),
   /** The mapping a dataset was imported with, or null. */
-  datasetMapping: read((s, datasetId: number) => {
-    const text = s.reader
-      .prepare('SELECT mapping FROM dataset_mappings WHERE dataset_id = ?')
-      .pluck()
-      .get(datasetId) as string | undefined;
-    return parseMapping(text);
-  }),
+  datasetMapping: read((s, datasetId: number) => readDatasetMapping(s.reader, datasetId)),
 };

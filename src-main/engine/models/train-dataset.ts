@@ -5,6 +5,7 @@ import type { ColumnInfo, DatasetInfo, ModelKind } from '../../../src-shared/dom
 import { fail } from '../../../src-shared/result';
 import { tableOf } from '../db/case-store';
 import { featuresCurrent, featuresTable, readFeatureSet } from '../db/features-store';
+import { readDatasetMapping } from '../db/layouts-store';
 import type { DB } from '../db/open-case';
 import { rng } from '../random';
 import {
@@ -149,6 +150,12 @@ function loadBase(
       'BAD_REQUEST',
       `dataset "${ds.name}" has no label column to read ${positive ? 'positive' : 'negative'} values from: name it with --label`,
     );
+  // a text label's attack values chosen at import, when the training names none
+  if (labelCol && !positive && !negative) {
+    const mapping = readDatasetMapping(db, ds.id);
+    const chosen = mapping?.positive;
+    if (chosen?.length && (mapping?.roles?.label ?? labelCol.name) === labelCol.name) positive = chosen;
+  }
   const norm = (v: string) => v.trim().toLowerCase();
   const pos = positive && new Set(positive.map(norm));
   const neg = negative && new Set(negative.map(norm));
@@ -205,7 +212,8 @@ function loadBase(
   }
   const labelSource =
     (labelCol
-      ? `column ${labelCol.name}`
+      ? `column ${labelCol.name}` +
+        (pos ? ` (attacks: ${listed(pos)})` : neg ? ` (normal: ${listed(neg)})` : '')
       : injected
         ? 'injected scenarios'
         : verdicts
