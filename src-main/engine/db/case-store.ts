@@ -59,7 +59,14 @@ export function listDatasets(db: DB): DatasetInfo[] {
     list.push({ name: c.name, sqlName: c.sql_name, type: c.type, role: c.role });
   }
   for (const r of rows) {
-    if (!Number.isSafeInteger(r.id) || r.id < 1 || !FORMATS.has(r.format)) {
+    if (
+      !Number.isSafeInteger(r.id) ||
+      r.id < 1 ||
+      !FORMATS.has(r.format) ||
+      !Number.isSafeInteger(r.row_count) ||
+      r.row_count < 0 ||
+      (r.ingest_seconds !== null && !(r.ingest_seconds >= 0))
+    ) {
       fail(
         'NOT_A_CASE',
         `dataset ${JSON.stringify(r.name)} has a malformed entry: this case file was altered`,

@@ -53,21 +53,27 @@ export function uniqueName(db: DB, wanted: string): string {
 /** Canonical columns of the `events_<id>` view besides id and ts. */
 const VIEW_ROLES = CANONICAL_ROLES.filter((r) => r !== 'time');
 
-function createTables(db: DB, id: number, columns: ColumnInfo[]): void {
-  const table = tableOf(id);
+/** The SQL of a dataset's table (schema-check.ts compares a case's with it). */
+export function datasetTableSql(id: number, columns: ColumnInfo[]): string {
   const defs = columns.map((c) => `"${c.sqlName}" ${c.type === 'TEXT' ? 'TEXT' : c.type}`);
-  db.exec(`CREATE TABLE ${table} (_id INTEGER PRIMARY KEY, _ts INTEGER, ${defs.join(', ')}) STRICT`);
+  return `CREATE TABLE ${tableOf(id)} (_id INTEGER PRIMARY KEY, _ts INTEGER, ${defs.join(', ')}) STRICT`;
 }
 
-function finish(db: DB, id: number, columns: ColumnInfo[]): void {
-  const table = tableOf(id);
-  // Indexes (on time or any sorted column) are built on first use, not here: see CaseSession.
+/** The SQL of a dataset's `events_<id>` view: its canonical roles, then its own columns. */
+export function eventsViewSql(id: number, columns: ColumnInfo[]): string {
   const byRole = new Map(columns.filter((c) => c.role).map((c) => [c.role, c.sqlName]));
   const canonical = VIEW_ROLES.map((r) => (byRole.has(r) ? `"${byRole.get(r)}" AS ${r}` : `NULL AS ${r}`));
   const own = columns.map((c) => `"${c.sqlName}"`);
-  db.exec(
-    `CREATE VIEW events_${id} AS SELECT _id AS id, _ts AS ts, ${canonical.join(', ')}, ${own.join(', ')} FROM ${table}`,
-  );
+  return `CREATE VIEW events_${id} AS SELECT _id AS id, _ts AS ts, ${canonical.join(', ')}, ${own.join(', ')} FROM ${tableOf(id)}`;
+}
+
+function createTables(db: DB, id: number, columns: ColumnInfo[]): void {
+  db.exec(datasetTableSql(id, columns));
+}
+
+function finish(db: DB, id: number, columns: ColumnInfo[]): void {
+  // Indexes (on time or any sorted column) are built on first use, not here: see CaseSession.
+  db.exec(eventsViewSql(id, columns));
   const insert = db.prepare(
     'INSERT INTO dataset_columns (dataset_id, ordinal, name, sql_name, type, role) VALUES (?, ?, ?, ?, ?, ?)',
   );

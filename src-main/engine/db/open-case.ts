@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { fail } from '../../../src-shared/result';
 import { MIGRATIONS, type Migration } from './migrations';
+import { checkSchema } from './schema-check';
 
 /** 'SNTL': marks a SQLite file as a SentinelRisk case. */
 export const APPLICATION_ID = 0x534e544c;
@@ -29,8 +30,17 @@ export function openCaseDb(path: string, opts: OpenOptions = {}): DB {
     return fail('IO', `cannot open the case (${(e as Error).message})`, { file: path });
   }
   try {
+    // A case may come from anyone: its schema's functions are not trusted, page cells are
+    // checked as they are read (better-sqlite3 also opens in SQLite's defensive mode).
+    db.pragma('trusted_schema = OFF');
+    db.pragma('cell_size_check = ON');
+    db.pragma('busy_timeout = 5000');
+    const migrations = opts.migrations ?? MIGRATIONS;
     if (opts.create) db.pragma(`page_size = ${PAGE_SIZE}`);
     checkIdentity(db, path, !!opts.create);
+    const version = checkVersion(db, path, migrations.at(-1)!.version);
+    // checked at the version it claims, before anything (a pragma, a migration) writes to it
+    if (version > 0) checkSchema(db, path, migrations, version);
     if (!opts.readonly) {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
@@ -40,9 +50,7 @@ export function openCaseDb(path: string, opts: OpenOptions = {}): DB {
     // Checkpoints run when the case is idle (see CaseSession), not inside a big commit.
     if (!opts.readonly) db.pragma('wal_autocheckpoint = 0');
     db.pragma('temp_store = MEMORY');
-    db.pragma('busy_timeout = 5000');
-    if (!opts.readonly) migrate(db, path, opts.migrations ?? MIGRATIONS);
-    else checkVersion(db, path, (opts.migrations ?? MIGRATIONS).at(-1)!.version);
+    if (!opts.readonly) migrate(db, path, migrations);
     return db;
   } catch (e) {
     db.close();
@@ -60,10 +68,13 @@ function checkIdentity(db: DB, path: string, creating: boolean): void {
     return fail('NOT_A_CASE', `not a SentinelRisk case (${(e as Error).message})`, { file: path });
   }
   if (appId === APPLICATION_ID) return;
-  if (creating || (appId === 0 && tables === 0)) {
+  if (creating) {
     db.pragma(`application_id = ${APPLICATION_ID}`);
     return;
   }
+  // Opening never turns a file into a case: an empty one is refused as it is, unchanged.
+  if (appId === 0 && tables === 0)
+    fail('NOT_A_CASE', 'this file is empty, not a SentinelRisk case', { file: path });
   fail('NOT_A_CASE', 'this SQLite file is not a SentinelRisk case', { file: path });
 }
 

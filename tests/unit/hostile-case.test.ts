@@ -1,0 +1,185 @@
+// The hostile-case corpus: altered copies of a real case (made through the engine: a dataset,
+// features, a model and its scores, a verdict, rule alerts) are opened as an analyst would open
+// a case from a stranger. Each is refused with a clear error naming what is wrong, or opens
+// safely; either way no SQL of the stranger's runs and the file is byte-identical afterwards.
+import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeCaseDb, openCaseDb } from '../../src-main/engine/db/open-case';
+import { EngineHost } from '../../src-main/engine/host';
+import { call, hostWithCase, ingest, job, tempDir, writeFile } from './helpers';
+
+let pristine = '';
+
+beforeAll(async () => {
+  const { host, dir, casePath } = await hostWithCase();
+  const lines = ['ts,user,amount,status'];
+  const t0 = Date.UTC(2026, 0, 5);
+  for (let i = 0; i < 600; i++)
+    lines.push(
+      `${new Date(t0 + i * 60_000).toISOString()},u${i % 9},${(i * 37) % 500},${i % 13 ? 'ok' : 'declined'}`,
+    );
+  const r = await ingest(host, { path: writeFile(dir, 'tx.csv', lines.join('\n') + '\n'), name: 'tx' });
+  if (!r.ok) throw new Error(JSON.stringify(r.error));
+  const t = await job(host, 'model.train', { datasetId: 1, model: 'iforest' });
+  await job(host, 'model.score', { datasetId: 1, modelId: t.model.id });
+  await call(host, 'feed.page', { datasetId: 1, view: 'all', offset: 0, limit: 10 });
+  await call(host, 'feed.verdict', { datasetId: 1, eventId: 5, verdict: 'confirmed' });
+  await call(host, 'events.page', {
+    datasetId: 1,
+    offset: 0,
+    limit: 10,
+    sort: { column: 'amount', desc: true },
+  });
+  await host.close();
+  // its own folder: the helpers' temp folders go after each test
+  const keep = mkdtempSync(path.join(os.tmpdir(), 'sentinel-pristine-'));
+  afterAll(() => rmSync(keep, { recursive: true, force: true }));
+  pristine = path.join(keep, 'pristine.sentinel');
+  copyFileSync(casePath, pristine);
+  expect(existsSync(casePath + '-wal') && readFileSync(casePath + '-wal').length > 0).toBe(false);
+});
+
+const digest = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+/** A copy of the pristine case altered by `sql` (run by plain SQLite, not by the engine). */
+function altered(sql: string | ((db: Database.Database) => void)): string {
+  const file = path.join(tempDir(), 'altered.sentinel');
+  copyFileSync(pristine, file);
+  const db = new Database(file);
+  if (typeof sql === 'string') db.exec(sql);
+  else sql(db);
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+  return file;
+}
+
+async function open(file: string) {
+  const before = digest(file);
+  const host = new EngineHost({ shell: 'cli' });
+  try {
+    const r = await host.call('case.open', { path: file });
+    let feed: unknown = null;
+    if (r.ok) feed = await host.call('feed.page', { datasetId: 1, view: 'all', offset: 0, limit: 5 });
+    return { r, feed, before };
+  } finally {
+    await host.close();
+  }
+}
+
+const HOSTILE: [string, string | ((db: Database.Database) => void), RegExp][] = [
+  [
+    'a trigger on labels that turns a confirmation into a false positive',
+    `CREATE TRIGGER flip AFTER INSERT ON labels BEGIN UPDATE labels SET verdict = 'false_positive' WHERE id = new.id; END;`,
+    /trigger "flip" on labels/,
+  ],
+  [
+    'a trigger on alerts that deletes every label',
+    `CREATE TRIGGER wipe AFTER INSERT ON alerts BEGIN DELETE FROM labels; END;`,
+    /trigger "wipe" on alerts/,
+  ],
+  [
+    'a trigger on datasets',
+    `CREATE TRIGGER zero AFTER UPDATE ON datasets BEGIN UPDATE datasets SET row_count = 0; END;`,
+    /trigger "zero"/,
+  ],
+  [
+    'a recursive view of its own',
+    `CREATE VIEW forever AS WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT x FROM n;`,
+    /view "forever"/,
+  ],
+  [
+    "a recursive view standing in for a dataset's events view",
+    `DROP VIEW events_1; CREATE VIEW events_1 AS WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT x AS id FROM n;`,
+    /view "events_1".*does not match its dataset/,
+  ],
+  [
+    'a view standing in for labels (a verdict nobody gave)',
+    `ALTER TABLE labels RENAME TO labels_real; CREATE VIEW labels AS SELECT 1 AS id, 1 AS dataset_id, 7 AS event_id, 'confirmed' AS verdict, 'now' AS created_at;`,
+    /labels/,
+  ],
+  [
+    'a view standing in for a dataset table',
+    `ALTER TABLE ds_1 RENAME TO ds_1_real; CREATE VIEW ds_1 AS SELECT * FROM ds_1_real;`,
+    /ds_1/,
+  ],
+  [
+    'models without their CHECK',
+    (db) => {
+      db.pragma('foreign_keys = OFF');
+      const sql = db.prepare("SELECT sql FROM sqlite_schema WHERE name = 'models'").pluck().get() as string;
+      db.exec(`CREATE TABLE m2 AS SELECT * FROM models; DROP TABLE models;`);
+      db.exec(sql.replace(/CHECK \(kind IN \([^)]*\)\)/, '').replace('"models"', 'models'));
+      db.exec('INSERT INTO models SELECT * FROM m2; DROP TABLE m2;');
+    },
+    /table "models".*not as SentinelRisk makes it/,
+  ],
+  ['a stray table', `CREATE TABLE evil (x TEXT);`, /table "evil".*did not make/],
+  [
+    'an index on an expression',
+    `DROP INDEX ds_1_amount; CREATE INDEX ds_1_amount ON ds_1(abs(amount));`,
+    /index "ds_1_amount"/,
+  ],
+  ['a row count of -5', `UPDATE datasets SET row_count = -5;`, /malformed entry/],
+  ['a row count of 2^63 − 1', `UPDATE datasets SET row_count = 9223372036854775807;`, /malformed entry/],
+  [
+    'a column entry whose SQL name would break out of its quotes',
+    `UPDATE dataset_columns SET sql_name = 'x" FROM labels --' WHERE ordinal = 1;`,
+    /malformed column entry/,
+  ],
+];
+
+describe('hostile cases', () => {
+  it('opens the pristine case, and again after the engine indexed and analysed it', async () => {
+    const { r, feed, before } = await open(pristine);
+    expect(r.ok).toBe(true);
+    expect(feed).toMatchObject({ ok: true });
+    expect(digest(pristine)).toBe(before); // nothing to migrate: not a byte changed
+  });
+
+  for (const [what, sql, message] of HOSTILE) {
+    it(`refuses ${what}, naming it, and leaves the file byte-identical`, async () => {
+      const file = altered(sql);
+      const { r, before } = await open(file);
+      expect(r.ok).toBe(false);
+      if (r.ok) return;
+      expect(r.error.code).toBe('NOT_A_CASE');
+      expect(r.error.message).toMatch(message);
+      expect(digest(file)).toBe(before);
+      expect(existsSync(file + '-wal') && readFileSync(file + '-wal').length > 0).toBe(false);
+    });
+  }
+
+  it('opens every connection with an untrusted schema, checked cells and SQLite defensive mode', () => {
+    for (const readonly of [false, true]) {
+      const db = openCaseDb(pristine, { readonly });
+      try {
+        expect(db.pragma('trusted_schema', { simple: true })).toBe(0);
+        expect(db.pragma('cell_size_check', { simple: true })).toBe(1);
+        db.pragma('writable_schema = ON'); // a no-op in defensive mode
+        expect(db.pragma('writable_schema', { simple: true })).toBe(0);
+      } finally {
+        closeCaseDb(db);
+      }
+    }
+  });
+
+  it('refuses a zero-byte file and an empty SQLite file as they are: opening never makes a case', async () => {
+    const dir = tempDir();
+    const zero = writeFile(dir, 'zero.sentinel', '');
+    const empty = path.join(dir, 'empty.sentinel');
+    new Database(empty).close();
+    for (const file of [zero, empty]) {
+      const before = readFileSync(file);
+      const host = new EngineHost({ shell: 'cli' });
+      const r = await host.call('case.open', { path: file });
+      await host.close();
+      expect(r).toMatchObject({ ok: false, error: { code: 'NOT_A_CASE', message: /empty/ } });
+      expect(readFileSync(file).equals(before)).toBe(true);
+    }
+    writeFileSync(path.join(dir, 'unused'), '');
+  });
+});
