@@ -153,6 +153,25 @@ describe('hostile cases', () => {
     });
   }
 
+  it('refuses a case with a damaged page, saying so, and leaves it byte-identical', async () => {
+    const file = path.join(tempDir(), 'damaged.sentinel');
+    copyFileSync(pristine, file);
+    const raw = new Database(file, { readonly: true });
+    const root = raw
+      .prepare("SELECT rootpage FROM sqlite_schema WHERE name = 'ds_1'")
+      .pluck()
+      .get() as number;
+    raw.close();
+    const bytes = readFileSync(file);
+    const pageSize = bytes.readUInt16BE(16) === 1 ? 65536 : bytes.readUInt16BE(16);
+    // the dataset's root page: its header kept, its cell pointers and cells overwritten
+    bytes.fill(0xa5, (root - 1) * pageSize + 12, root * pageSize - 16);
+    writeFileSync(file, bytes);
+    const { r, before } = await open(file);
+    expect(r).toMatchObject({ ok: false, error: { code: 'NOT_A_CASE', message: /damaged/ } });
+    expect(digest(file)).toBe(before);
+  });
+
   it('opens every connection with an untrusted schema, checked cells and SQLite defensive mode', () => {
     for (const readonly of [false, true]) {
       const db = openCaseDb(pristine, { readonly });

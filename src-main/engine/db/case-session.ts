@@ -45,7 +45,7 @@ export class CaseSession {
     create: boolean,
     private readonly report: (p: DbProgress) => void = () => undefined,
   ) {
-    this.writer = openCaseDb(path, { create });
+    this.writer = openCaseDb(path, { create, check: !create });
     try {
       this.reader = openCaseDb(path, { readonly: true });
     } catch (e) {

@@ -15,6 +15,8 @@ export interface OpenOptions {
   create?: boolean;
   readonly?: boolean;
   migrations?: Migration[];
+  /** Check the pages (SQLite's quick_check) before use: when a user opens a case. */
+  check?: boolean;
 }
 
 export function openCaseDb(path: string, opts: OpenOptions = {}): DB {
@@ -41,6 +43,7 @@ export function openCaseDb(path: string, opts: OpenOptions = {}): DB {
     const version = checkVersion(db, path, migrations.at(-1)!.version);
     // checked at the version it claims, before anything (a pragma, a migration) writes to it
     if (version > 0) checkSchema(db, path, migrations, version);
+    if (opts.check) checkPages(db, path);
     if (!opts.readonly) {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
@@ -76,6 +79,17 @@ function checkIdentity(db: DB, path: string, creating: boolean): void {
   if (appId === 0 && tables === 0)
     fail('NOT_A_CASE', 'this file is empty, not a SentinelRisk case', { file: path });
   fail('NOT_A_CASE', 'this SQLite file is not a SentinelRisk case', { file: path });
+}
+
+/** SQLite's quick check of every page (about 0.3 s for 140 MB): a damaged case is refused. */
+function checkPages(db: DB, path: string): void {
+  const problems = (db.pragma('quick_check(5)') as { quick_check: string }[]).map((r) => r.quick_check);
+  if (problems.length === 1 && problems[0] === 'ok') return;
+  fail(
+    'NOT_A_CASE',
+    `the case file is damaged (${problems.join('; ').slice(0, 300)}): open a backup, or a copy made before it was damaged`,
+    { file: path },
+  );
 }
 
 function checkVersion(db: DB, path: string, latest: number): number {
