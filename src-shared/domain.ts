@@ -46,6 +46,8 @@ export interface CaseInfo {
   path: string;
   schemaVersion: number;
   datasets: DatasetInfo[];
+  /** Said once, when the case was opened: e.g. a stray log beside it that was set aside. */
+  notices?: string[];
 }
 
 export const FILTER_OPS = [

@@ -62,7 +62,9 @@ export async function onCase(
 ): Promise<void> {
   const host = cliHost(json, options);
   try {
-    await work(host, unwrap(await host.call('case.open', { path: path.resolve(str(args, 'case', true)) })));
+    const info = unwrap(await host.call('case.open', { path: path.resolve(str(args, 'case', true)) }));
+    for (const notice of info.notices ?? []) process.stderr.write(`sentinel: ${notice}\n`);
+    await work(host, info);
   } finally {
     await host.close();
   }

@@ -4,7 +4,15 @@
 // safely; either way no SQL of the stranger's runs and the file is byte-identical afterwards.
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -170,6 +178,62 @@ describe('hostile cases', () => {
     const { r, before } = await open(file);
     expect(r).toMatchObject({ ok: false, error: { code: 'NOT_A_CASE', message: /damaged/ } });
     expect(digest(file)).toBe(before);
+  });
+
+  it("sets aside a log beside the case that cannot be its own, applies the case's own", async () => {
+    const dir = tempDir();
+    /** A log of another database, its pages of `pageSize` bytes, left as a crash leaves it. */
+    const foreignLog = (pageSize: number) => {
+      const other = path.join(dir, `other-${pageSize}.db`);
+      const db = new Database(other);
+      db.pragma(`page_size = ${pageSize}`);
+      db.pragma('journal_mode = WAL');
+      db.pragma('wal_autocheckpoint = 0');
+      db.exec("CREATE TABLE t (x TEXT); INSERT INTO t VALUES ('not a case')");
+      const bytes = readFileSync(other + '-wal');
+      db.close();
+      return bytes;
+    };
+    for (const pageSize of [4096, 65536]) {
+      const file = path.join(dir, `case-${pageSize}.sentinel`);
+      copyFileSync(pristine, file);
+      const log = foreignLog(pageSize);
+      writeFileSync(file + '-wal', log);
+      const { r, before } = await open(file);
+      expect(r.ok, String(pageSize)).toBe(true);
+      if (!r.ok) return;
+      expect(r.value.notices?.[0]).toMatch(
+        pageSize === 4096
+          ? /set aside as .*-wal\.set-aside-.*pages are of 4096 bytes/
+          : /rewrites the case as another database/,
+      );
+      expect(r.value.datasets.map((d) => d.rows)).toEqual([600]);
+      expect(digest(file)).toBe(before);
+      const aside = readdirSync(dir).find((f) => f.startsWith(`case-${pageSize}.sentinel-wal.set-aside-`));
+      expect(aside && readFileSync(path.join(dir, aside)).equals(log)).toBe(true);
+    }
+    // the case's own log, left by a crash (a verdict committed, never checkpointed), is applied
+    const own = path.join(dir, 'own.sentinel');
+    const writer = path.join(dir, 'writer.sentinel');
+    copyFileSync(pristine, writer);
+    const db = new Database(writer);
+    db.pragma('wal_autocheckpoint = 0');
+    db.prepare(
+      "INSERT INTO labels (dataset_id, event_id, verdict, created_at) VALUES (1, 9, 'confirmed', 'now')",
+    ).run();
+    copyFileSync(writer, own);
+    copyFileSync(writer + '-wal', own + '-wal');
+    db.close();
+    const host = new EngineHost({ shell: 'cli' });
+    try {
+      const r = await host.call('case.open', { path: own });
+      expect(r).toMatchObject({ ok: true });
+      expect(r.ok && r.value.notices).toBeFalsy();
+      const page = await call(host, 'feed.page', { datasetId: 1, view: 'confirmed', offset: 0, limit: 10 });
+      expect(page.items.map((i) => i.eventId).sort()).toEqual([5, 9]);
+    } finally {
+      await host.close();
+    }
   });
 
   it('opens every connection with an untrusted schema, checked cells and SQLite defensive mode', () => {

@@ -7,7 +7,7 @@ import type { CaseInfo, DatasetInfo } from '../../../src-shared/domain';
 import { fail } from '../../../src-shared/result';
 import { isCancelled } from '../ingest/protocol';
 import { caseInfo, listDatasets, tableOf } from './case-store';
-import { closeCaseDb, openCaseDb, type DB } from './open-case';
+import { closeCaseDb, openCaseDb, setAsideStrayLog, type DB } from './open-case';
 import type { DbProgress, JobTicket } from './session-ops';
 
 /** How long a cached value stays good. */
@@ -40,11 +40,18 @@ export class CaseSession {
     write: new Map(),
   };
 
+  /** What opening the case found and did (said to the user once). */
+  readonly notices: string[] = [];
+
   constructor(
     readonly path: string,
     create: boolean,
     private readonly report: (p: DbProgress) => void = () => undefined,
   ) {
+    if (!create) {
+      const aside = setAsideStrayLog(path);
+      if (aside) this.notices.push(aside);
+    }
     this.writer = openCaseDb(path, { create, check: !create });
     try {
       this.reader = openCaseDb(path, { readonly: true });

@@ -1,6 +1,6 @@
 // Opening a case file: pragmas, identity check, migrations.
 import Database from 'better-sqlite3';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, renameSync, statSync } from 'node:fs';
 import { fail } from '../../../src-shared/result';
 import { MIGRATIONS, type Migration } from './migrations';
 import { checkSchema } from './schema-check';
@@ -59,6 +59,54 @@ export function openCaseDb(path: string, opts: OpenOptions = {}): DB {
     db.close();
     throw e;
   }
+}
+
+const WAL_MAGIC = new Set([0x377f0682, 0x377f0683]);
+const WAL_HEADER = 32;
+const FRAME_HEADER = 24;
+
+/**
+ * A write-ahead log left beside a case is applied by SQLite when the case opens. One that cannot
+ * be this case's (not a log, pages of another size, or a first page that is not a case) is set
+ * aside before that: renamed beside it, never applied nor deleted. Says what was done, or null.
+ */
+export function setAsideStrayLog(path: string): string | null {
+  const wal = `${path}-wal`;
+  if (!existsSync(wal) || !existsSync(path)) return null;
+  const size = statSync(wal).size;
+  if (size === 0) return null;
+  const why = (() => {
+    const fd = openSync(wal, 'r');
+    const db = openSync(path, 'r');
+    try {
+      const head = Buffer.alloc(WAL_HEADER);
+      const dbHead = Buffer.alloc(100);
+      if (readSync(db, dbHead, 0, 100, 0) < 100) return null; // not a case at all: the open says so
+      if (readSync(fd, head, 0, WAL_HEADER, 0) < WAL_HEADER) return 'it is too short to be a log';
+      if (!WAL_MAGIC.has(head.readUInt32BE(0))) return 'it is not a SQLite write-ahead log';
+      const pageSize = dbHead.readUInt16BE(16) === 1 ? 65536 : dbHead.readUInt16BE(16);
+      const walPage = head.readUInt32BE(8);
+      if (walPage !== pageSize) return `its pages are of ${walPage} bytes, the case's of ${pageSize}`;
+      // every valid frame that rewrites the first page must keep the case's identity
+      const salts = head.subarray(16, 24);
+      const frame = Buffer.alloc(FRAME_HEADER + 100);
+      for (let at = WAL_HEADER; at + FRAME_HEADER + pageSize <= size; at += FRAME_HEADER + pageSize) {
+        readSync(fd, frame, 0, frame.length, at);
+        if (!frame.subarray(8, 16).equals(salts)) break; // frames of an older round of the log
+        if (frame.readUInt32BE(0) === 1 && frame.readUInt32BE(FRAME_HEADER + 68) !== APPLICATION_ID)
+          return 'it rewrites the case as another database';
+      }
+      return null;
+    } finally {
+      closeSync(fd);
+      closeSync(db);
+    }
+  })();
+  if (!why) return null;
+  const aside = `${wal}.set-aside-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  renameSync(wal, aside);
+  if (existsSync(`${path}-shm`)) renameSync(`${path}-shm`, `${aside}-shm`);
+  return `A log file beside the case (${wal.split(/[\\/]/).pop()}) was set aside as ${aside.split(/[\\/]/).pop()}, unapplied: ${why}.`;
 }
 
 function checkIdentity(db: DB, path: string, creating: boolean): void {

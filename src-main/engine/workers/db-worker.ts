@@ -33,7 +33,7 @@ serveWorker<DbApi, DbEvents>(parentPort!, {
     const next = new CaseSession(path, create, (p) => emitProgress?.('progress', p));
     session?.close();
     session = next;
-    return next.info();
+    return { ...next.info(), ...(next.notices.length ? { notices: next.notices } : {}) };
   },
   close: () => {
     session?.close();

@@ -54,6 +54,7 @@ export const createCaseSlice: Slice<CaseSlice> = (set, get) => ({
       return false;
     }
     get().setCase(r.value);
+    for (const notice of r.value.notices ?? []) get().showInfo(notice);
     return true;
   },
   bumpData: () => set((s) => ({ dataVersion: s.dataVersion + 1 })),
