@@ -275,6 +275,8 @@ export interface RefreshResult {
 
 export interface AppState {
   shell: 'electron' | 'serve';
+  /** Serve mode: the folder cases are opened and created in (by name). */
+  casesFolder?: string;
   case: CaseInfo | null;
   jobs: JobProgress[];
 }

@@ -9,12 +9,18 @@ import { checkFlags, str, UsageError } from './args';
 import { print, unwrap, type CommandGroup } from './shared';
 
 export const serveCommand: CommandGroup = {
-  usage: `  serve   --case FILE [--port N] [--demo]            serve the workstation on 127.0.0.1
-                                                     (--demo: build the demo case there if missing)`,
+  usage: `  serve   --case FILE [--port N] [--demo] [--cases DIR]  serve the workstation on 127.0.0.1
+                                                     (--demo: build the demo case there if missing;
+                                                     the page opens and creates cases in DIR, the
+                                                     case's folder by default, and imports uploads only)`,
   commands: {
     async serve(args, json) {
-      checkFlags(args, ['case', 'port', 'demo', 'json']);
+      checkFlags(args, ['case', 'port', 'demo', 'cases', 'json']);
       const casePath = path.resolve(str(args, 'case', true));
+      const casesFolder = path.resolve(str(args, 'cases') ?? path.dirname(casePath));
+      if (!existsSync(casesFolder)) throw new UsageError(`--cases: no folder ${casesFolder}`);
+      if (path.relative(casesFolder, casePath).startsWith('..'))
+        throw new UsageError(`--case must be inside the cases folder ${casesFolder}`);
       const portArg = str(args, 'port');
       const port = portArg === undefined ? 0 : Number(portArg);
       if (!Number.isInteger(port) || port < 0 || port > 65535)
@@ -24,6 +30,7 @@ export const serveCommand: CommandGroup = {
         shell: 'serve',
         resolveUpload: uploads.get,
         releaseUpload: (id) => uploads.drop(id),
+        paths: { casesFolder },
       });
       const wantsDemo = args.flags.get('demo') === true;
       if (wantsDemo && demoStatus(casePath) === 'stale') {

@@ -21,6 +21,7 @@ import { HANDLERS } from './handlers';
 import { ParserPool } from './ingest/parser-pool';
 import { JobRunner } from './jobs';
 import { Services } from './services';
+import { checkPaths } from './path-policy';
 
 export type { HostOptions };
 
@@ -73,8 +74,10 @@ export class EngineHost {
       if (typeof upload === 'string') this.options.releaseUpload?.(upload);
       return parsed;
     }
+    const allowed = checkPaths(method, parsed.value, this.options.paths);
+    if (!allowed.ok) return allowed;
     try {
-      return await HANDLERS[method](parsed.value, this.ctx);
+      return await HANDLERS[method](allowed.value as typeof parsed.value, this.ctx);
     } catch (e) {
       return { ok: false, error: toAppError(e) };
     }
@@ -83,6 +86,7 @@ export class EngineHost {
   private state(): AppState {
     return {
       shell: this.options.shell === 'electron' ? 'electron' : 'serve',
+      ...(this.options.paths ? { casesFolder: this.options.paths.casesFolder } : {}),
       case: this.current,
       jobs: this.jobs.snapshots(),
     };

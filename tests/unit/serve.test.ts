@@ -8,6 +8,7 @@ import { startServer, UploadStore } from '../../src-main/serve/server';
 import { EngineHost } from '../../src-main/engine/host';
 import type { WireMessage } from '../../src-shared/contract';
 import { tempDir, writeFile } from './helpers';
+import { existsSync, readdirSync, realpathSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach } from 'vitest';
 
@@ -24,6 +25,7 @@ async function serve() {
     shell: 'serve',
     resolveUpload: uploads.get,
     releaseUpload: (id) => uploads.drop(id),
+    paths: { casesFolder: dir },
   });
   const c = await host.call('case.create', { path: path.join(dir, 'case.sentinel') });
   expect(c.ok).toBe(true);
@@ -193,6 +195,45 @@ describe('serve mode', () => {
         authorization: `Bearer ${server.token}`,
       });
       expect(await call(ws, 1, 'app.state', {}), what).toMatchObject({ result: { ok: true } });
+      ws.close();
+    }
+  });
+
+  it('lets a page name no file of the machine: data by upload, cases in the cases folder only', async () => {
+    const { server, dir } = await serve();
+    const outside = tempDir();
+    symlinkSync(outside, path.join(dir, 'link'));
+    const ws = await connect(server.origin, server.origin.replace('http', 'ws') + '/ws', {
+      authorization: `Bearer ${server.token}`,
+    });
+    try {
+      let id = 10;
+      const ask = (method: string, params: unknown) => call(ws, ++id, method, params);
+      const refused = { result: { ok: false, error: { code: 'FORBIDDEN' } } };
+      const state = await ask('app.state', {});
+      expect(state).toMatchObject({ result: { ok: true, value: { casesFolder: realpathSync(dir) } } });
+      for (const [method, params] of [
+        ['ingest.start', { path: '/etc/passwd' }],
+        ['ingest.preview', { path: '/etc/passwd' }],
+        ['model.score', { datasetId: 1, path: '/etc/passwd' }],
+        ['case.open', { path: '/etc/passwd' }],
+        ['case.create', { path: path.join(outside, 'x.sentinel') }],
+        ['case.create', { path: '../x.sentinel' }],
+        ['case.create', { path: 'link/x.sentinel' }],
+        ['demo.create', { path: '/tmp/demo-anywhere.sentinel' }],
+      ] as const) {
+        const r = await ask(method, params);
+        expect(r, `${method} ${JSON.stringify(params)}`).toMatchObject(refused);
+        expect(JSON.stringify(r)).not.toMatch(/root:/); // nothing of the file is quoted
+      }
+      expect(readdirSync(outside)).toEqual([]);
+      // a name in the folder is a case there
+      const made = await ask('case.create', { path: 'new.sentinel' });
+      expect(made).toMatchObject({
+        result: { ok: true, value: { path: path.join(realpathSync(dir), 'new.sentinel') } },
+      });
+      expect(existsSync(path.join(dir, 'new.sentinel'))).toBe(true);
+    } finally {
       ws.close();
     }
   });

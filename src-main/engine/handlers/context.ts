@@ -9,6 +9,7 @@ import type { DbClient, DbMethod } from '../db-client';
 import type { DbApi } from '../db/ops';
 import type { ParserPool } from '../ingest/parser-pool';
 import type { JobRunner } from '../jobs';
+import type { PathPolicy } from '../path-policy';
 import type { Services } from '../services';
 
 export interface HostOptions {
@@ -19,6 +20,8 @@ export interface HostOptions {
   releaseUpload?: (uploadId: string) => void;
   /** A rules.yaml to use instead of the shipped one (the CLI's --config). */
   rulesConfig?: string;
+  /** Serve mode: which files a page may name (see path-policy.ts); any when absent. */
+  paths?: PathPolicy;
 }
 
 /** The open case: its DB worker and what it holds. */

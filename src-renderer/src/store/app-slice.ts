@@ -9,6 +9,8 @@ export interface AppSlice {
   /** `app.state` has answered (or failed) at least once. */
   ready: boolean;
   shell: AppState['shell'] | null;
+  /** Serve mode: the folder cases are opened and created in, by name. */
+  casesFolder: string | null;
   /** Serve mode's socket; `null` in Electron, where there is nothing to lose. */
   connection: ConnectionState | null;
   /** Moves when cached pages can no longer be trusted: a reconnect, or another case. */
@@ -19,6 +21,7 @@ export const createAppSlice: Slice<AppSlice> = () => ({
   bridge: null,
   ready: false,
   shell: null,
+  casesFolder: null,
   connection: null,
   connectionEpoch: 0,
 });

@@ -88,7 +88,7 @@ async function loadState(): Promise<void> {
   const finished = useStore.getState().finishedIds;
   const jobs: Record<string, JobProgress> = {};
   for (const j of r.value.jobs) if (!finished.includes(j.jobId)) jobs[j.jobId] = j;
-  useStore.setState({ ready: true, shell: r.value.shell, jobs });
+  useStore.setState({ ready: true, shell: r.value.shell, casesFolder: r.value.casesFolder ?? null, jobs });
   s.setCase(r.value.case);
 }
 

@@ -1,11 +1,12 @@
 // No case is open: say so, and offer to open or create one by path.
 import { useId, useState } from 'react';
-import { openCase } from '../store';
+import { openCase, useStore } from '../store';
 import { EmptyState } from './EmptyState';
 
 export function NoCase() {
   const [path, setPath] = useState('');
   const [busy, setBusy] = useState(false);
+  const folder = useStore((s) => s.casesFolder);
   const id = useId();
   const go = async (create: boolean) => {
     const p = path.trim();
@@ -20,7 +21,11 @@ export function NoCase() {
   return (
     <EmptyState
       title="Open a case or import data"
-      detail="A case is one .sentinel file holding every dataset of an investigation. Type its path to open it, or a new path to create one — then import CSV, TSV or JSON Lines files."
+      detail={
+        folder
+          ? `A case is one .sentinel file holding every dataset of an investigation. Cases live in ${folder}: type a case's name to open it, or a new name to create one — then import CSV, TSV or JSON Lines files.`
+          : 'A case is one .sentinel file holding every dataset of an investigation. Type its path to open it, or a new path to create one — then import CSV, TSV or JSON Lines files.'
+      }
     >
       <form
         className="case-form"
@@ -36,7 +41,7 @@ export function NoCase() {
           id={id}
           className="input"
           type="text"
-          placeholder="/path/to/investigation.sentinel"
+          placeholder={folder ? 'investigation.sentinel' : '/path/to/investigation.sentinel'}
           value={path}
           spellCheck={false}
           autoComplete="off"
