@@ -2,7 +2,18 @@
 // Every request needs the per-launch token (given once in the URL, then held in an HttpOnly
 // cookie); WebSocket upgrades and uploads also need our own Origin; Host is checked against
 // DNS rebinding.
-import { createReadStream, createWriteStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { Transform } from 'node:stream';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,6 +26,8 @@ import type { EngineHost } from '../engine/host';
 export interface ServeOptions {
   port?: number;
   rendererDir: string;
+  /** The largest upload taken, whether its length is announced or it comes in chunks. */
+  maxUploadBytes?: number;
 }
 
 export interface Server {
@@ -41,9 +54,50 @@ const TYPES: Record<string, string> = {
   '.json': 'application/json',
 };
 
+const UPLOADS_PREFIX = 'sentinel-uploads-';
+const OWNER_FILE = 'owner.pid';
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * Upload folders left by a server that was killed (its process gone, or no owner written and a
+ * day old) are removed when another starts: uploads hold case data and are not left behind.
+ */
+export function removeStaleUploads(tmp = os.tmpdir()): string[] {
+  const removed: string[] = [];
+  for (const name of readdirSync(tmp)) {
+    if (!name.startsWith(UPLOADS_PREFIX)) continue;
+    const dir = path.join(tmp, name);
+    try {
+      const owner = path.join(dir, OWNER_FILE);
+      const pid = existsSync(owner) ? Number(readFileSync(owner, 'utf8')) : NaN;
+      const stale = Number.isInteger(pid) ? !alive(pid) : Date.now() - statSync(dir).mtimeMs > 86_400_000;
+      if (stale) {
+        rmSync(dir, { recursive: true, force: true });
+        removed.push(dir);
+      }
+    } catch {
+      // another user's folder, or gone meanwhile: not ours to remove
+    }
+  }
+  return removed;
+}
+
 /** Uploaded files, by id, for `ingest.start {uploadId}`. */
 export class UploadStore {
-  readonly dir = mkdtempSync(path.join(os.tmpdir(), 'sentinel-uploads-'));
+  readonly dir: string;
+  constructor(tmp = os.tmpdir()) {
+    removeStaleUploads(tmp);
+    this.dir = mkdtempSync(path.join(tmp, UPLOADS_PREFIX));
+    writeFileSync(path.join(this.dir, OWNER_FILE), String(process.pid));
+  }
   private readonly files = new Map<string, { path: string; fileName: string }>();
   add(fileName: string): { id: string; path: string } {
     const id = randomBytes(16).toString('hex');
@@ -93,6 +147,7 @@ export async function startServer(
   const origin = `http://127.0.0.1:${port}`;
   const allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
   const cookie = cookieName(port);
+  const maxUpload = opts.maxUploadBytes ?? MAX_UPLOAD_BYTES;
 
   const authorised = (req: http.IncomingMessage, url: URL): boolean =>
     sameToken(cookieToken(req, cookie), token) ||
@@ -154,13 +209,38 @@ export async function startServer(
         const name =
           (url.searchParams.get('name') ?? 'upload').replace(/[\\/\0]/g, '_').slice(0, 255) || 'upload';
         const length = Number(req.headers['content-length'] ?? 0);
-        if (length > MAX_UPLOAD_BYTES)
-          return sendJson(res, 413, { ok: false, error: { code: 'IO', message: 'file too large' } });
+        const tooLarge = () =>
+          sendJson(res, 413, {
+            ok: false,
+            error: {
+              code: 'IO',
+              message: `file too large (more than ${maxUpload.toLocaleString('en-US')} bytes)`,
+              file: name,
+            },
+          });
+        if (length > maxUpload) {
+          res.setHeader('Connection', 'close');
+          return tooLarge();
+        }
         const up = uploads.add(name);
+        // a chunked body announces no length: it is counted as it comes
+        let seen = 0;
+        const limit = new Transform({
+          transform(chunk: Buffer, _enc, done) {
+            seen += chunk.length;
+            done(seen > maxUpload ? new Error('too large') : null, chunk);
+          },
+        });
         try {
-          await pipeline(req, createWriteStream(up.path));
+          await pipeline(req, limit, createWriteStream(up.path));
         } catch (e) {
           uploads.drop(up.id);
+          if (seen > maxUpload) {
+            res.setHeader('Connection', 'close');
+            tooLarge();
+            req.destroy();
+            return;
+          }
           return sendJson(res, 500, {
             ok: false,
             error: { code: 'IO', message: `upload failed: ${(e as Error).message}`, file: name },
@@ -170,7 +250,12 @@ export async function startServer(
       }
       if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed');
       // Static renderer files.
-      const rel = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
+      let rel: string;
+      try {
+        rel = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
+      } catch {
+        return send(res, 400, 'Bad request: the path is not valid percent-encoding');
+      }
       const file = path.resolve(opts.rendererDir, '.' + rel);
       if (
         !file.startsWith(path.resolve(opts.rendererDir) + path.sep) ||

@@ -8,7 +8,17 @@ import { startServer, UploadStore } from '../../src-main/serve/server';
 import { EngineHost } from '../../src-main/engine/host';
 import type { WireMessage } from '../../src-shared/contract';
 import { tempDir, writeFile } from './helpers';
-import { existsSync, readdirSync, realpathSync, symlinkSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { afterEach } from 'vitest';
 
@@ -17,7 +27,7 @@ afterEach(async () => {
   while (stops.length) await stops.pop()!();
 });
 
-async function serve() {
+async function serve(maxUploadBytes?: number) {
   const dir = tempDir();
   writeFile(dir, 'index.html', '<!doctype html><title>t</title>');
   const uploads = new UploadStore();
@@ -29,13 +39,13 @@ async function serve() {
   });
   const c = await host.call('case.create', { path: path.join(dir, 'case.sentinel') });
   expect(c.ok).toBe(true);
-  const server = await startServer(host, uploads, { rendererDir: dir });
+  const server = await startServer(host, uploads, { rendererDir: dir, maxUploadBytes });
   stops.push(async () => {
     await server.close();
     await host.close();
     uploads.clear();
   });
-  return { server, host, dir };
+  return { server, host, dir, uploads };
 }
 
 function get(
@@ -235,6 +245,65 @@ describe('serve mode', () => {
       expect(existsSync(path.join(dir, 'new.sentinel'))).toBe(true);
     } finally {
       ws.close();
+    }
+  });
+
+  it('refuses an upload over the limit, chunked or not, keeping nothing; 400 for bad URLs', async () => {
+    const { server, uploads } = await serve(1000);
+    const cookie = (await get(server.url)).headers['set-cookie']![0].split(';')[0];
+    const upload = (chunks: Buffer[], announce: boolean) =>
+      new Promise<number>((resolve, reject) => {
+        const req = http.request(server.origin + '/api/upload?name=big.csv', {
+          method: 'POST',
+          headers: {
+            cookie,
+            origin: server.origin,
+            ...(announce ? { 'content-length': String(chunks.reduce((n, c) => n + c.length, 0)) } : {}),
+          },
+        });
+        req.on('response', (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', (e) =>
+          (e as NodeJS.ErrnoException).code === 'EPIPE' || (e as NodeJS.ErrnoException).code === 'ECONNRESET'
+            ? resolve(-1)
+            : reject(e),
+        );
+        for (const c of chunks) req.write(c);
+        req.end();
+      });
+    const chunks = Array.from({ length: 10 }, () => Buffer.alloc(500, 0x41));
+    expect(await upload(chunks, true)).toBe(413);
+    expect([413, -1]).toContain(await upload(chunks, false)); // chunked: counted as it comes
+    expect(await upload([Buffer.from('a,b\n1,2\n')], false)).toBe(200);
+    // only the owner mark and the small upload are kept: no part of the big bodies
+    const kept = readdirSync(uploads.dir).map((f) => statSync(path.join(uploads.dir, f)).size);
+    expect(kept.length).toBe(2);
+    expect(kept.every((size) => size < 100)).toBe(true);
+    expect((await get(server.origin + '/%E0%A4%A', { cookie })).status).toBe(400);
+    expect((await get(server.origin + '/', { cookie })).status).toBe(200); // and it goes on
+  });
+
+  it('removes the uploads of a server that was killed when another starts', async () => {
+    const tmp = tempDir();
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+      encoding: 'utf8',
+    }).stdout;
+    const left = path.join(tmp, 'sentinel-uploads-old');
+    mkdirSync(left);
+    writeFileSync(path.join(left, 'owner.pid'), dead);
+    writeFileSync(path.join(left, 'abc'), 'card data');
+    const running = path.join(tmp, 'sentinel-uploads-running');
+    mkdirSync(running);
+    writeFileSync(path.join(running, 'owner.pid'), String(process.pid));
+    const store = new UploadStore(tmp);
+    try {
+      expect(existsSync(left)).toBe(false);
+      expect(existsSync(running)).toBe(true); // a live server's uploads stay
+      expect(readFileSync(path.join(store.dir, 'owner.pid'), 'utf8')).toBe(String(process.pid));
+    } finally {
+      store.clear();
     }
   });
 
