@@ -74,7 +74,7 @@ describe('rpc', () => {
     expect(ticks).toEqual([2]);
   });
 
-  it('carries errors as plain data: ours with where they are, others under INTERNAL with their message', async () => {
+  it('carries errors as plain data: ours with where they are, SQLite errors in words, others under INTERNAL with their message', async () => {
     const { client } = pair();
     const app = await client.call('boom', { how: 'app' });
     expect(app).toEqual({
@@ -86,10 +86,14 @@ describe('rpc', () => {
       ok: false,
       error: { code: 'INTERNAL', message: 'kaput' },
     });
-    // a SQLite error has a string code too, but it is not one of ours: its message survives
+    // a SQLite error has a string code too, not one of ours: it is said in words, its message kept
     expect(await client.call('boom', { how: 'sqlite' })).toEqual({
       ok: false,
-      error: { code: 'INTERNAL', message: 'database is locked (SQLITE_BUSY)' },
+      error: {
+        code: 'BUSY',
+        message:
+          'the case is in use by another program: close it there, then try again (database is locked; SQLITE_BUSY)',
+      },
     });
     expect(await client.call('nope' as 'add', { a: 1, b: 1 })).toMatchObject({
       ok: false,

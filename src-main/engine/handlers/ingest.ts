@@ -5,6 +5,7 @@ import { MessageChannel } from 'node:worker_threads';
 import type { ColumnInfo, DataFormat, IngestResult } from '../../../src-shared/domain';
 import { err, ok, type AppError, type Result } from '../../../src-shared/result';
 import { detectFormat } from '../ingest/detect-format';
+import { checkRegularFile } from '../ingest/text-source';
 import type { Job } from '../jobs';
 import type { ParseTask } from '../workers/parse-worker';
 import type { TimeOptions } from '../ingest/infer';
@@ -83,14 +84,8 @@ function fileOf(
   const src = ctx.resolveSource(p);
   if (!src.ok) return src;
   const { path: file, fileName } = src.value;
-  try {
-    const st = statSync(file);
-    if (!st.isFile()) return err('IO', 'not a regular file', { file: fileName });
-    return ok({ file, fileName, size: st.size });
-  } catch (e) {
-    const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-    return err('IO', `cannot read the file (${why})`, { file: fileName });
-  }
+  checkRegularFile(file, fileName); // a folder, a device, a pipe, an empty file: refused by name
+  return ok({ file, fileName, size: statSync(file).size });
 }
 
 /** Two time columns named at once (the time column and the time role) are refused. */

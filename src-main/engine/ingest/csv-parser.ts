@@ -1,4 +1,5 @@
-// Streaming CSV/TSV tokenizer (RFC 4180 quoting, embedded newlines, CRLF, BOM).
+// Streaming CSV/TSV tokenizer (RFC 4180 quoting, embedded newlines, BOM; lines end in LF, CRLF
+// or a bare CR, as old Mac files and files pasted together have them, even mixed in one file).
 // Feed decoded text with push(); records come out through the callback with the physical
 // line they start on (1-based). Unquoted records take a fast path through String.split.
 import { fail } from '../../../src-shared/result';
@@ -42,25 +43,39 @@ export class CsvParser {
     let line = this.line;
     let nextQuote = buf.indexOf('"');
     if (nextQuote < 0) nextQuote = n;
+    let nextCr = buf.indexOf('\r');
+    if (nextCr < 0) nextCr = n;
+    let nextLf = buf.indexOf('\n');
+    if (nextLf < 0) nextLf = n;
     while (p < n) {
-      let e = buf.indexOf('\n', p);
-      if (e < 0) {
-        if (!final) break;
-        e = n;
+      if (nextLf < p) {
+        nextLf = buf.indexOf('\n', p);
+        if (nextLf < 0) nextLf = n;
       }
+      if (nextCr < p) {
+        nextCr = buf.indexOf('\r', p);
+        if (nextCr < 0) nextCr = n;
+      }
+      // the line ends at the first LF, or at a CR (of a CRLF, or bare)
+      let end = nextLf;
+      let next = nextLf + 1;
+      if (nextCr < nextLf) {
+        if (nextCr + 1 >= n && !final) break; // a CR last: its LF may come with the next text
+        end = nextCr;
+        next = nextCr + 1 < n && buf.charCodeAt(nextCr + 1) === 10 ? nextCr + 2 : nextCr + 1;
+      } else if (nextLf >= n && !final) break;
       if (nextQuote < p) {
         nextQuote = buf.indexOf('"', p);
         if (nextQuote < 0) nextQuote = n;
       }
-      if (nextQuote >= e) {
+      if (nextQuote >= end) {
         // Fast path: no quote in this line.
-        const end = e > p && buf.charCodeAt(e - 1) === 13 ? e - 1 : e;
         if (end > p) {
           if (this.fastLine) this.fastLine(buf, p, end, line);
           else this.sink(buf.slice(p, end).split(d), line);
         }
         line++;
-        p = e + 1;
+        p = next;
         continue;
       }
       const r = this.parseQuoted(buf, p, final, line);
@@ -129,7 +144,7 @@ export class CsvParser {
         }
         if (c === 13 && p + 1 < n && buf.charCodeAt(p + 1) === 10) p++;
         else if (c === 13 && p + 1 >= n && !final) return null;
-        if (c === -1 || buf.charCodeAt(p) === 10 || c === 13) {
+        if (c === -1 || c === 10 || c === 13) {
           return { fields, next: p + 1, lines: lines + 1 };
         }
         fail('MALFORMED_INPUT', `unexpected character ${JSON.stringify(buf[p])} after a closing quote`, {
@@ -142,7 +157,7 @@ export class CsvParser {
       let q = p;
       while (q < n) {
         const c = buf.charCodeAt(q);
-        if (c === d || c === 10) break;
+        if (c === d || c === 10 || c === 13) break;
         // In CSV a quote may only open a field; TSV files rarely quote, so there it is text.
         if (c === 34 && d !== 9) {
           fail('MALFORMED_INPUT', 'a quote inside an unquoted field', {
@@ -154,14 +169,14 @@ export class CsvParser {
         q++;
       }
       if (q >= n && !final) return null;
-      let end = q;
-      if (end > p && buf.charCodeAt(end - 1) === 13 && (q >= n || buf.charCodeAt(q) === 10)) end--;
-      fields.push(buf.slice(p, end));
+      if (q + 1 >= n && q < n && buf.charCodeAt(q) === 13 && !final) return null; // CR, LF to come?
+      fields.push(buf.slice(p, q));
       if (q < n && buf.charCodeAt(q) === d) {
         p = q + 1;
         continue;
       }
-      return { fields, next: q + 1, lines: lines + 1 };
+      const crlf = q + 1 < n && buf.charCodeAt(q) === 13 && buf.charCodeAt(q + 1) === 10;
+      return { fields, next: q + (crlf ? 2 : 1), lines: lines + 1 };
     }
   }
 }

@@ -231,6 +231,8 @@ async function parse(opts: ParseOptions, out: ParseOutput): Promise<void> {
   else jsonl!.end();
   if (builder === null) startBatches();
   await flush(true);
+  if (rows === 0)
+    fail('MALFORMED_INPUT', csv ? 'the file has a header but no rows' : 'the file has no records', { file });
   out.send({ type: 'end', rows, bytes });
 }
 
