@@ -16,6 +16,8 @@ export function secureWebPreferences(preload: string): WebPreferences {
     allowRunningInsecureContent: false,
     webviewTag: false,
     spellcheck: false,
+    // a middle click must not open links in new windows (Electronegativity: AUXCLICK_JS_CHECK)
+    disableBlinkFeatures: 'Auxclick',
   };
 }
 
