@@ -13,7 +13,7 @@ import {
   type RawColumn,
 } from '../../src-main/engine/models/column-features';
 import type { ColumnInfo } from '../../src-shared/domain';
-import { call, hostWithCase, ingest, job, jobResult, snapshot, writeFile } from './helpers';
+import { call, hostWithCase, ingest, job, jobResult, snapshot, tableWithoutTime, writeFile } from './helpers';
 
 const col = (name: string, type: ColumnInfo['type']): ColumnInfo => ({
   name,
@@ -88,17 +88,6 @@ describe('column features, fitted on the training rows', () => {
     expect(textStat('GET /a/very/long/path x', 'longest_token')).toBe(17);
   });
 });
-
-/** f0..f5 and a label, no time: planted anomalies far out on f2 and f4. */
-function tableWithoutTime(n: number): string {
-  const lines = ['f0,f1,f2,f3,f4,f5,label'];
-  for (let i = 0; i < n; i++) {
-    const anomaly = i % 50 === 7;
-    const v = (k: number) => (Math.sin(i * (k + 1.3)) + (anomaly && (k === 2 || k === 4) ? 6 : 0)).toFixed(5);
-    lines.push(`${[0, 1, 2, 3, 4, 5].map(v).join(',')},${anomaly ? 1 : 0}`);
-  }
-  return lines.join('\n') + '\n';
-}
 
 describe('a dataset without times, through a case', () => {
   it('trains on its columns with a stratified shuffled split, and is scored on them', async () => {

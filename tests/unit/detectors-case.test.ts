@@ -2,22 +2,14 @@
 // scored into the feed, explained, and fitted on the rows analysts marked normal.
 import { describe, expect, it } from 'vitest';
 import { DETECTOR_KINDS } from '../../src-shared/domain';
-import { call, hostWithCase, ingest, job, writeFile } from './helpers';
-
-/** f0..f5 and a label, no time: anomalies far out on f2 and f4 (every 50th row from the 7th). */
-function table(n: number): string {
-  const lines = ['f0,f1,f2,f3,f4,f5,label'];
-  for (let i = 0; i < n; i++) {
-    const anomaly = i % 50 === 7;
-    const v = (k: number) => (Math.sin(i * (k + 1.3)) + (anomaly && (k === 2 || k === 4) ? 6 : 0)).toFixed(5);
-    lines.push(`${[0, 1, 2, 3, 4, 5].map(v).join(',')},${anomaly ? 1 : 0}`);
-  }
-  return lines.join('\n') + '\n';
-}
+import { call, hostWithCase, ingest, job, tableWithoutTime, writeFile } from './helpers';
 
 async function tableCase(n = 2000) {
   const env = await hostWithCase();
-  const r = await ingest(env.host, { path: writeFile(env.dir, 'table.csv', table(n)), name: 'table' });
+  const r = await ingest(env.host, {
+    path: writeFile(env.dir, 'table.csv', tableWithoutTime(n)),
+    name: 'table',
+  });
   if (!r.ok) throw new Error(JSON.stringify(r.error));
   return env;
 }

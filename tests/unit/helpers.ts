@@ -132,3 +132,14 @@ export async function job<M extends JobMethod>(
 export async function cancel(host: EngineHost, jobId: string): Promise<boolean> {
   return (await call(host, 'job.cancel', { jobId })).cancelled;
 }
+
+/** f0..f5 and a label, no time (the ADBench layout): anomalies far out on f2 and f4, every 50th row from the 7th. */
+export function tableWithoutTime(n: number): string {
+  const lines = ['f0,f1,f2,f3,f4,f5,label'];
+  for (let i = 0; i < n; i++) {
+    const anomaly = i % 50 === 7;
+    const v = (k: number) => (Math.sin(i * (k + 1.3)) + (anomaly && (k === 2 || k === 4) ? 6 : 0)).toFixed(5);
+    lines.push(`${[0, 1, 2, 3, 4, 5].map(v).join(',')},${anomaly ? 1 : 0}`);
+  }
+  return lines.join('\n') + '\n';
+}

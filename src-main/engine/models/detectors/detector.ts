@@ -26,6 +26,19 @@ export interface DetectorSpec<K extends DetectorKind, S extends { kind: K }> {
   restore(saved: S): Detector;
 }
 
+/** ψ of n rows drawn without replacement (a partial Fisher–Yates shuffle), in draw order. */
+export function drawRows(n: number, psi: number, rand: () => number): Uint32Array {
+  const pool = new Uint32Array(n);
+  for (let i = 0; i < n; i++) pool[i] = i;
+  for (let i = 0; i < psi; i++) {
+    const j = i + Math.floor(rand() * (n - i));
+    const tmp = pool[i];
+    pool[i] = pool[j];
+    pool[j] = tmp;
+  }
+  return pool.slice(0, psi);
+}
+
 /** Rows a detector was given, as the number of rows of its first column. */
 export const rowCount = (columns: Float32Array[]): number => (columns.length ? columns[0].length : 0);
 

@@ -5,7 +5,7 @@
 // intercept point uniform in the rows' bounding box; rows with (x − p)·n < 0 go left. A side may
 // be empty (a leaf of size 0), as in the paper. Features are robustly scaled on the fitting rows (scaling.ts).
 import { rng as seeded } from '../../random';
-import { packFloats, rowCount, unpackFloats, type Detector, type DetectorSpec } from './detector';
+import { drawRows, packFloats, rowCount, unpackFloats, type Detector, type DetectorSpec } from './detector';
 import { isolationScores, leafPathLengths } from './iforest';
 import { fitScaling, scaledColumns, scaledRows, type Scaling } from './scaling';
 
@@ -73,14 +73,7 @@ export function fitExtendedIsolationForest(
   const hi = new Float64Array(F);
   const trees: EifTree[] = [];
   for (let t = 0; t < params.trees; t++) {
-    const pool = new Uint32Array(n);
-    for (let i = 0; i < n; i++) pool[i] = i;
-    for (let i = 0; i < psi; i++) {
-      const j = i + Math.floor(rand() * (n - i));
-      const tmp = pool[i];
-      pool[i] = pool[j];
-      pool[j] = tmp;
-    }
+    const sample = drawRows(n, psi, rand);
     const left: number[] = [];
     const right: number[] = [];
     const size: number[] = [];
@@ -136,7 +129,7 @@ export function fitExtendedIsolationForest(
       right[id] = build(R, depth + 1);
       return id;
     };
-    build(pool.slice(0, psi), 0);
+    build(sample, 0);
     trees.push({
       left: Int32Array.from(left),
       right: Int32Array.from(right),

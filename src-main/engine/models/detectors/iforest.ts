@@ -2,7 +2,7 @@
 // axis-parallel splits. Trees are built as scikit-learn builds them (a feature constant in a
 // node is never drawn; both sides keep a row).
 import { rng as seeded } from '../../random';
-import { rowCount, type Detector, type DetectorSpec } from './detector';
+import { drawRows, rowCount, type Detector, type DetectorSpec } from './detector';
 
 export interface SavedIForest {
   kind: 'iforest';
@@ -82,15 +82,7 @@ export function fitIsolationForest(
   };
   const trees: ITree[] = [];
   for (let t = 0; t < params.trees; t++) {
-    // sample without replacement
-    const pool = new Uint32Array(n);
-    for (let i = 0; i < n; i++) pool[i] = i;
-    for (let i = 0; i < psi; i++) {
-      const j = i + Math.floor(rand() * (n - i));
-      const tmp = pool[i];
-      pool[i] = pool[j];
-      pool[j] = tmp;
-    }
+    const sample = drawRows(n, psi, rand);
     const feature: number[] = [];
     const split: number[] = [];
     const left: number[] = [];
@@ -136,7 +128,7 @@ export function fitIsolationForest(
       }
       return id;
     };
-    build(pool.slice(0, psi), 0);
+    build(sample, 0);
     trees.push({
       feature: Int32Array.from(feature),
       split: Float64Array.from(split),
