@@ -21,7 +21,7 @@ describe('detectors through a case', () => {
       const t = await job(host, 'model.train', { datasetId: 1, model: kind, label: 'label' });
       expect(t.model.kind).toBe(kind);
       expect(t.model.featureNames).toEqual(['f0', 'f1', 'f2', 'f3', 'f4', 'f5'].map((c) => `col.${c}`));
-      expect(t.model.fittedOn).toBe('all 1400 training rows');
+      expect(t.model.fittedOn).toBe('all 1,400 training rows');
       expect(t.all!.rocAuc!, kind).toBeGreaterThan(0.95);
       expect(t.test!.rocAuc!, kind).toBeGreaterThan(0.95);
       const s = await job(host, 'model.score', { datasetId: 1, modelId: t.model.id });

@@ -377,6 +377,7 @@ export function checkFeaturesCurrent(db: DB, ds: DatasetInfo): void {
   );
 }
 
+const count = (n: number) => n.toLocaleString('en-US');
 const slice = (cols: Float32Array[], from: number, to: number) => cols.map((c) => c.subarray(from, to));
 const iso = (t: number) => (Number.isFinite(t) ? new Date(t).toISOString() : null);
 
@@ -480,10 +481,10 @@ export function trainOnDataset(
     return {
       params: DETECTORS[kind].params(options),
       fittedOn: onMarked
-        ? `the ${marked.length} training rows analysts marked normal`
-        : `all ${a} training rows` +
+        ? `the ${count(marked.length)} training rows analysts marked normal`
+        : `all ${count(a)} training rows` +
           (marked.length
-            ? ` (${marked.length} marked normal: too few to fit on, ${MIN_MARKED_NORMAL} needed)`
+            ? ` (${count(marked.length)} marked normal: too few to fit on, ${MIN_MARKED_NORMAL} needed)`
             : ''),
       score: (cols: Float32Array[]) => detector.score(cols),
       body: () => new TextEncoder().encode(JSON.stringify(detector.serialize())),
