@@ -58,23 +58,24 @@ const ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'INTERNAL',
 ]);
 
-/**
- * Turns anything thrown into plain AppError data that survives any boundary (a worker's
- * structured clone, JSON): only the AppError fields are copied, and an error whose code is not
- * ours (SQLite's `SQLITE_BUSY`, Node's `ENOENT`) keeps its message under INTERNAL.
- */
 /** SQLite's result codes (as better-sqlite3's SqliteError carries them) in a user's words. */
 const SQLITE_CAUSES: [RegExp, ErrorCode, string][] = [
-  [/^SQLITE_(BUSY|LOCKED)/, 'BUSY', 'the case is in use by another program: close it there, then try again'],
+  [/^SQLITE_BUSY/, 'BUSY', 'the case is in use by another program: close it there, then try again'],
+  [/^SQLITE_LOCKED/, 'BUSY', 'the case is busy with another task: try again when it is done'],
   [/^SQLITE_(CORRUPT|NOTADB)/, 'NOT_A_CASE', 'the case file is damaged'],
   [/^SQLITE_FULL/, 'IO', 'the disk is full'],
   [/^SQLITE_READONLY/, 'IO', 'the case file cannot be written (a read-only file or folder)'],
   [/^SQLITE_(IOERR|CANTOPEN|PERM)/, 'IO', 'the case file could not be read or written'],
-  [/^SQLITE_CONSTRAINT_TRIGGER/, 'NOT_A_CASE', 'a trigger in the case file refused the change'],
   [/^SQLITE_INTERRUPT/, 'CANCELLED', 'the query was stopped'],
   [/^SQLITE_(NOMEM|TOOBIG)/, 'IO', 'the data is too large to handle'],
 ];
 
+/**
+ * Turns anything thrown into plain AppError data that survives any boundary (a worker's
+ * structured clone, JSON): only the AppError fields are copied. SQLite's errors (`SQLITE_BUSY`)
+ * are said in words with their message and code kept; any other code not ours (Node's `ENOENT`)
+ * keeps its message under INTERNAL.
+ */
 export function toAppError(e: unknown): AppError {
   const source = e instanceof AppFailure ? e.appError : e;
   if (isAppError(source) && ERROR_CODES.has(source.code)) {

@@ -74,9 +74,9 @@ export class EngineHost {
       if (typeof upload === 'string') this.options.releaseUpload?.(upload);
       return parsed;
     }
-    const allowed = checkPaths(method, parsed.value, this.options.paths);
-    if (!allowed.ok) return allowed;
     try {
+      const allowed = checkPaths(method, parsed.value, this.options.paths);
+      if (!allowed.ok) return allowed;
       return await HANDLERS[method](allowed.value as typeof parsed.value, this.ctx);
     } catch (e) {
       return { ok: false, error: toAppError(e) };

@@ -3,7 +3,7 @@
 // come only by upload, and cases (and the files a training writes) live in one cases folder,
 // named relative to it; anything else is refused before a byte is read, so no error can quote
 // a file the user did not choose.
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, lstatSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import type { Method } from '../../src-shared/contract';
 import { err, ok, type Result } from '../../src-shared/result';
@@ -13,14 +13,14 @@ export interface PathPolicy {
   casesFolder: string;
 }
 
-type PathKind = 'case' | 'data';
+type PathKind = 'case' | 'export' | 'data';
 
 /** The requests that name files, and the kind of each field. */
 const PATH_FIELDS: { [M in Method]?: Record<string, PathKind> } = {
   'case.open': { path: 'case' },
   'case.create': { path: 'case' },
   'demo.create': { path: 'case' },
-  'model.train': { out: 'case' },
+  'model.train': { out: 'export' },
   'ingest.start': { path: 'data' },
   'ingest.preview': { path: 'data' },
   'model.score': { path: 'data' },
@@ -35,8 +35,24 @@ function inside(folder: string, file: string): string | null {
   while (!existsSync(parent) && path.dirname(parent) !== parent) parent = path.dirname(parent);
   const real = path.join(realpathSync(parent), path.relative(parent, resolved));
   const rel = path.relative(root, existsSync(resolved) ? realpathSync(resolved) : real);
-  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? path.join(root, rel) : null;
+  const out = rel !== '' && rel !== '..' && !rel.startsWith('..' + path.sep) && !path.isAbsolute(rel);
+  return out ? path.join(root, rel) : null;
 }
+
+/** A link (even one whose target is missing) would be followed out of the folder when written. */
+function isLink(file: string): boolean {
+  try {
+    return lstatSync(file).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+/** The files a training's export writes for `out` (see models/model-files.ts). */
+const exportFiles = (out: string) => {
+  const base = out.replace(/\.(onnx|json)$/i, '');
+  return [out, `${base}.onnx`, `${base}.model.json`, `${base}.json`];
+};
 
 /**
  * Checks the file fields of a request against the policy (none: any file) and gives the params
@@ -55,7 +71,8 @@ export function checkPaths(method: Method, params: unknown, policy: PathPolicy |
         'in serve mode files come by upload: choose or drop the file in the page (a path on this machine is not accepted)',
       );
     const resolved = inside(policy.casesFolder, given);
-    if (!resolved)
+    const written = resolved ? (kind === 'export' ? exportFiles(resolved) : [resolved]) : [];
+    if (!resolved || written.some(isLink))
       return err(
         'FORBIDDEN',
         `in serve mode cases live in ${policy.casesFolder}: name a file inside it (such as investigation.sentinel)`,

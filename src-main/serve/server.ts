@@ -21,6 +21,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { EVENT_NAMES, type WireMessage } from '../../src-shared/contract';
+import { toAppError } from '../../src-shared/result';
 import type { EngineHost } from '../engine/host';
 
 export interface ServeOptions {
@@ -345,7 +346,10 @@ export async function startServer(
         });
         return;
       }
-      void host.handle(msg.method, msg.params).then((result) => post(ws, { kind: 'result', id, result }));
+      void host
+        .handle(msg.method, msg.params)
+        .catch((e: unknown) => ({ ok: false as const, error: toAppError(e) })) // never the process's end
+        .then((result) => post(ws, { kind: 'result', id, result }));
     });
   });
 

@@ -127,6 +127,16 @@ const HOSTILE: [string, string | ((db: Database.Database) => void), RegExp][] = 
   ],
   ['a stray table', `CREATE TABLE evil (x TEXT);`, /table "evil".*did not make/],
   [
+    'a trigger named as one of our tables',
+    `CREATE TRIGGER import_layouts AFTER INSERT ON labels BEGIN UPDATE labels SET verdict = 'false_positive' WHERE id = new.id; END;`,
+    /trigger "import_layouts" on labels.*shares its name/,
+  ],
+  [
+    'a case at schema 0 holding tables',
+    `PRAGMA user_version = 0; CREATE TRIGGER t0 AFTER INSERT ON labels BEGIN DELETE FROM labels; END;`,
+    /holds tables no version of SentinelRisk made/,
+  ],
+  [
     'an index on an expression',
     `DROP INDEX ds_1_amount; CREATE INDEX ds_1_amount ON ds_1(abs(amount));`,
     /index "ds_1_amount"/,
@@ -160,6 +170,24 @@ describe('hostile cases', () => {
       expect(existsSync(file + '-wal') && readFileSync(file + '-wal').length > 0).toBe(false);
     });
   }
+
+  it('refuses a trigger that is still in the log beside the case, leaving case and log as they were', async () => {
+    const dir = tempDir();
+    const writer = path.join(dir, 'writer.sentinel');
+    copyFileSync(pristine, writer);
+    const db = new Database(writer);
+    db.pragma('wal_autocheckpoint = 0');
+    db.exec(`CREATE TRIGGER hidden AFTER INSERT ON labels BEGIN DELETE FROM labels; END;`);
+    const file = path.join(dir, 'crashed.sentinel');
+    copyFileSync(writer, file);
+    copyFileSync(writer + '-wal', file + '-wal');
+    db.close();
+    const log = digest(file + '-wal');
+    const { r, before } = await open(file);
+    expect(r).toMatchObject({ ok: false, error: { code: 'NOT_A_CASE', message: /trigger "hidden"/ } });
+    expect(digest(file)).toBe(before);
+    expect(digest(file + '-wal')).toBe(log); // not checkpointed into the case on the way out
+  });
 
   it('refuses a case with a damaged page, saying so, and leaves it byte-identical', async () => {
     const file = path.join(tempDir(), 'damaged.sentinel');

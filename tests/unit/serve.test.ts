@@ -306,7 +306,16 @@ describe('serve mode', () => {
         expect(r, `${method} ${JSON.stringify(params)}`).toMatchObject(refused);
         expect(JSON.stringify(r)).not.toMatch(/root:/); // nothing of the file is quoted
       }
+      // a link in the folder whose target does not exist yet, or beside an export's name
+      symlinkSync(path.join(outside, 'pwned.sentinel'), path.join(dir, 'dangling.sentinel'));
+      symlinkSync(path.join(outside, 'pwned.json'), path.join(dir, 'm.json'));
+      expect(await ask('case.create', { path: 'dangling.sentinel' })).toMatchObject(refused);
+      expect(await ask('model.train', { datasetId: 1, model: 'iforest', out: 'm.onnx' })).toMatchObject(
+        refused,
+      );
       expect(readdirSync(outside)).toEqual([]);
+      // a name that merely starts with two dots is a name in the folder
+      expect(await ask('case.create', { path: '..odd.sentinel' })).toMatchObject({ result: { ok: true } });
       // a name in the folder is a case there
       const made = await ask('case.create', { path: 'new.sentinel' });
       expect(made).toMatchObject({

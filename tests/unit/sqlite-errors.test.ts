@@ -13,13 +13,12 @@ describe('SQLite errors', () => {
   it('each kind becomes an error code and a sentence, keeping what SQLite said', () => {
     const cases: [string, string, string, RegExp][] = [
       ['SQLITE_BUSY', 'database is locked', 'BUSY', /in use by another program/],
-      ['SQLITE_LOCKED', 'database table is locked', 'BUSY', /in use by another program/],
+      ['SQLITE_LOCKED', 'database table is locked', 'BUSY', /busy with another task/],
       ['SQLITE_CORRUPT', 'database disk image is malformed', 'NOT_A_CASE', /damaged/],
       ['SQLITE_NOTADB', 'file is not a database', 'NOT_A_CASE', /damaged/],
       ['SQLITE_FULL', 'database or disk is full', 'IO', /disk is full/],
       ['SQLITE_READONLY', 'attempt to write a readonly database', 'IO', /cannot be written/],
       ['SQLITE_IOERR_WRITE', 'disk I/O error', 'IO', /could not be read or written/],
-      ['SQLITE_CONSTRAINT_TRIGGER', 'no', 'NOT_A_CASE', /a trigger/],
       ['SQLITE_INTERRUPT', 'interrupted', 'CANCELLED', /stopped/],
     ];
     for (const [code, message, want, words] of cases) {

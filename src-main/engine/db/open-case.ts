@@ -19,31 +19,58 @@ export interface OpenOptions {
   check?: boolean;
 }
 
-export function openCaseDb(path: string, opts: OpenOptions = {}): DB {
-  const exists = existsSync(path);
-  if (!exists && !opts.create) fail('IO', 'no such case file', { file: path });
-  if (exists && opts.create) fail('IO', 'a file already exists there', { file: path });
+function connect(path: string, readonly: boolean, create: boolean): DB {
   let db: DB;
   try {
     // Under Electron, better-sqlite3 must be the build for Electron's ABI (kept apart from Node's).
     const nativeBinding = process.env.SENTINEL_SQLITE_BINDING || undefined;
-    db = new Database(path, { readonly: !!opts.readonly, fileMustExist: !opts.create, nativeBinding });
+    db = new Database(path, { readonly, fileMustExist: !create, nativeBinding });
   } catch (e) {
     return fail('IO', `cannot open the case (${(e as Error).message})`, { file: path });
   }
+  // A case may come from anyone: its schema's functions are not trusted, page cells are checked
+  // as they are read (better-sqlite3 also opens in SQLite's defensive mode).
+  db.pragma('trusted_schema = OFF');
+  db.pragma('cell_size_check = ON');
+  db.pragma('busy_timeout = 5000');
+  return db;
+}
+
+/** Is it a case, of a version we read, made as SentinelRisk makes it (and, with `pages`, undamaged)? */
+function vet(db: DB, path: string, migrations: Migration[], pages: boolean): void {
+  checkIdentity(db, path, false);
+  const version = checkVersion(db, path, migrations.at(-1)!.version);
+  if (version === 0) {
+    const tables = db.prepare('SELECT count(*) FROM sqlite_schema').pluck().get() as number;
+    if (tables > 0)
+      fail('NOT_A_CASE', 'this file is marked as a case but holds tables no version of SentinelRisk made', {
+        file: path,
+      });
+  } else checkSchema(db, path, migrations, version);
+  if (pages) checkPages(db, path);
+}
+
+export function openCaseDb(path: string, opts: OpenOptions = {}): DB {
+  const exists = existsSync(path);
+  if (!exists && !opts.create) fail('IO', 'no such case file', { file: path });
+  if (exists && opts.create) fail('IO', 'a file already exists there', { file: path });
+  const migrations = opts.migrations ?? MIGRATIONS;
+  // Vetted through a read-only connection first: closing a refused case from a writable one
+  // would checkpoint its log into it (a refused case must be left exactly as it was).
+  if (!opts.create && !opts.readonly) {
+    const probe = connect(path, true, false);
+    try {
+      vet(probe, path, migrations, !!opts.check);
+    } finally {
+      probe.close();
+    }
+  }
+  const db = connect(path, !!opts.readonly, !!opts.create);
   try {
-    // A case may come from anyone: its schema's functions are not trusted, page cells are
-    // checked as they are read (better-sqlite3 also opens in SQLite's defensive mode).
-    db.pragma('trusted_schema = OFF');
-    db.pragma('cell_size_check = ON');
-    db.pragma('busy_timeout = 5000');
-    const migrations = opts.migrations ?? MIGRATIONS;
-    if (opts.create) db.pragma(`page_size = ${PAGE_SIZE}`);
-    checkIdentity(db, path, !!opts.create);
-    const version = checkVersion(db, path, migrations.at(-1)!.version);
-    // checked at the version it claims, before anything (a pragma, a migration) writes to it
-    if (version > 0) checkSchema(db, path, migrations, version);
-    if (opts.check) checkPages(db, path);
+    if (opts.create) {
+      db.pragma(`page_size = ${PAGE_SIZE}`);
+      checkIdentity(db, path, true);
+    } else if (opts.readonly) vet(db, path, migrations, !!opts.check);
     if (!opts.readonly) {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');

@@ -56,7 +56,12 @@ export function checkSchema(db: DB, file: string, migrations: Migration[], versi
     );
   const expected = expectedSchema(migrations, version);
   const rows = db.prepare('SELECT type, name, tbl_name, sql FROM sqlite_schema').all() as SchemaRow[];
-  const byName = new Map(rows.map((r) => [r.name, r]));
+  // A trigger may share its name with a table: one object a name, or the case is refused.
+  const byName = new Map<string, SchemaRow>();
+  for (const r of rows) {
+    if (byName.has(r.name)) refuse(r, 'that shares its name with another object');
+    byName.set(r.name, r);
+  }
   for (const [name, want] of expected) {
     const have =
       byName.get(name) ??
@@ -69,7 +74,7 @@ export function checkSchema(db: DB, file: string, migrations: Migration[], versi
   const tables = new Set([...expected.values()].filter((r) => r.type === 'table').map((r) => r.name));
   for (const r of rows) if (r.type === 'table') tables.add(r.name);
   for (const r of rows) {
-    if (expected.has(r.name)) continue;
+    if (expected.has(r.name)) continue; // compared above, and its name is its own
     if (
       r.type === 'index' &&
       r.sql === null &&

@@ -82,8 +82,9 @@ interface Loaded {
   columns: Float32Array[];
   ts: Float64Array;
   labels: Uint8Array | null;
-  /** Rows an analyst marked normal (a false-positive verdict). */
+  /** Rows an analyst marked normal (a false-positive verdict), and those confirmed as attacks. */
   normal: Uint8Array;
+  confirmed: Uint8Array;
   labelSource: string;
   columnFeatures: ColumnFeature[];
   columnUses: ColumnUse[];
@@ -106,6 +107,7 @@ function loadBase(
   ts: Float64Array;
   labels: Uint8Array | null;
   normal: Uint8Array;
+  confirmed: Uint8Array;
   labelSource: string;
   labelColumn: ColumnInfo | null;
 } {
@@ -145,16 +147,19 @@ function loadBase(
   const ts = new Float64Array(n);
   const labels = labelCol || injected || verdicts ? new Uint8Array(n) : null;
   const normal = new Uint8Array(n);
+  const confirmed = new Uint8Array(n);
   if ((positive || negative) && !labelCol)
     fail(
       'BAD_REQUEST',
       `dataset "${ds.name}" has no label column to read ${positive ? 'positive' : 'negative'} values from: name it with --label`,
     );
-  // a text label's attack values chosen at import, when the training names none
+  // a text label's attack values chosen at import, when the training names none: they belong
+  // to the column the import took as the label (named in its mapping, or else the label role's)
   if (labelCol && !positive && !negative) {
     const mapping = readDatasetMapping(db, ds.id);
     const chosen = mapping?.positive;
-    if (chosen?.length && (mapping?.roles?.label ?? labelCol.name) === labelCol.name) positive = chosen;
+    const theirs = mapping?.roles?.label;
+    if (chosen?.length && (theirs ? theirs === labelCol.name : label === undefined)) positive = chosen;
   }
   const norm = (v: string) => v.trim().toLowerCase();
   const pos = positive && new Set(positive.map(norm));
@@ -167,6 +172,7 @@ function loadBase(
     ids[i] = row[0] as number;
     ts[i] = row[1] === null ? NaN : (row[1] as number);
     if (row[2] === 0) normal[i] = 1;
+    else if (row[2] === 1) confirmed[i] = 1;
     if (labels && row[2] !== null) labels[i] = row[2] as number;
     else if (labels && row[3]) labels[i] = 1;
     else if (labels && !labelCol) labels[i] = 0;
@@ -219,7 +225,7 @@ function loadBase(
         : verdicts
           ? 'analyst verdicts'
           : 'none') + (verdicts && (labelCol || injected) ? ` and ${verdicts} analyst verdicts` : '');
-  return { ids, ts, labels, normal, labelSource, labelColumn: labelCol ?? null };
+  return { ids, ts, labels, normal, confirmed, labelSource, labelColumn: labelCol ?? null };
 }
 
 /**
@@ -351,6 +357,7 @@ function loadSnapshot(db: DB, ds: DatasetInfo, req: TrainRequest): Loaded {
     ts: permute(base.ts, split.order),
     labels: base.labels && permute(base.labels, split.order),
     normal: permute(base.normal, split.order),
+    confirmed: permute(base.confirmed, split.order),
     labelSource: base.labelSource,
     columnFeatures: fitted.features.filter((f) => kept.has(f.name)),
     columnUses: fitted.uses,
@@ -463,13 +470,21 @@ export function trainOnDataset(
       seed: typeof req.params?.seed === 'number' ? req.params.seed : 42,
       ...(typeof req.params?.trees === 'number' ? { trees: req.params.trees } : {}),
     };
-    // Fitted on the training rows analysts marked normal when there are enough, else on all of them.
+    // Fitted on the training rows analysts marked normal when there are enough, else on all of
+    // them but the attacks analysts confirmed (a detector must not learn those as normal).
     const marked: number[] = [];
-    for (let i = 0; i < a; i++) if (data.normal[i]) marked.push(i);
+    const unconfirmed: number[] = [];
+    for (let i = 0; i < a; i++) {
+      if (data.normal[i]) marked.push(i);
+      if (!data.confirmed[i]) unconfirmed.push(i);
+    }
     const onMarked = marked.length >= MIN_MARKED_NORMAL;
-    const fitColumns = onMarked
-      ? data.columns.map((c) => Float32Array.from(marked, (i) => c[i]))
-      : slice(data.columns, 0, a);
+    const fitRows = onMarked ? marked : unconfirmed;
+    const fitColumns =
+      fitRows.length === a
+        ? slice(data.columns, 0, a)
+        : data.columns.map((c) => Float32Array.from(fitRows, (i) => c[i]));
+    const attacks = a - unconfirmed.length;
     const detector = fitDetector(kind, data.names, fitColumns, options);
     if (cancelled()) fail('CANCELLED', 'training cancelled');
     // As ADBench evaluates detectors: fitted on every row (no labels used), scored on every row.
@@ -483,6 +498,7 @@ export function trainOnDataset(
       fittedOn: onMarked
         ? `the ${count(marked.length)} training rows analysts marked normal`
         : `all ${count(a)} training rows` +
+          (attacks ? ` but the ${count(attacks)} confirmed as attacks` : '') +
           (marked.length
             ? ` (${count(marked.length)} marked normal: too few to fit on, ${MIN_MARKED_NORMAL} needed)`
             : ''),

@@ -107,7 +107,8 @@ export function fitExtendedIsolationForest(
         [varying[i], varying[j]] = [varying[j], varying[i]];
       }
       const chosen = varying.slice(0, dims);
-      const w = chosen.map(() => gaussian(rand));
+      // float32 weights, as they are saved and scored: a row near the plane goes the same way
+      const w = chosen.map(() => Math.fround(gaussian(rand)));
       let b = 0;
       for (let k = 0; k < chosen.length; k++)
         b += w[k] * (lo[chosen[k]] + rand() * (hi[chosen[k]] - lo[chosen[k]]));

@@ -16,7 +16,7 @@ const QUANTILE_VALUES = 20_000;
 
 /** The column's present values, or every k-th of them when there are many, sorted. */
 function quantileSample(col: Float32Array): Float64Array {
-  const step = Math.max(1, Math.floor(col.length / QUANTILE_VALUES));
+  const step = Math.max(1, Math.ceil(col.length / QUANTILE_VALUES));
   const out: number[] = [];
   for (let i = 0; i < col.length; i += step) if (col[i] === col[i]) out.push(col[i]);
   return Float64Array.from(out).sort();

@@ -151,7 +151,7 @@ export function TrainForm({ dataset, busy }: { dataset: DatasetInfo; busy: boole
         Split: by time when the events have times (trained on the earliest 70%, threshold on the next 10%,
         metrics on the latest 20%); without times, a seeded shuffle stratified by label.
         {kind !== 'gbdt' &&
-          ' Detectors are fitted on the training rows you marked normal (false positive) once there are 50 of them, else on all training rows.'}
+          ' Detectors are fitted on the training rows you marked normal (false positive) once there are 50 of them, else on all training rows but the attacks you confirmed.'}
       </p>
     </section>
   );
