@@ -169,3 +169,41 @@ describe('HBOS bins', () => {
     expect(s[2]).toBeGreaterThan(s[1]); // a value never seen is the anomaly
   });
 });
+
+describe('saved detectors from a case', () => {
+  it('are refused when their shape is not one a fit makes (a tree that loops, a feature out of range)', () => {
+    const d = adbench('thyroid');
+    const fits = {
+      iforest: fitIsolationForest(d.names, d.columns, { trees: 3, seed: 1 }).serialize(),
+      eif: fitExtendedIsolationForest(d.names, d.columns, { trees: 3, seed: 1 }).serialize(),
+      knn: fitKnn(d.names, d.columns, { seed: 1 }).serialize(),
+      hbos: fitHbos(d.names, d.columns).serialize(),
+    };
+    /** The fields the alterations touch, across the saved forms. */
+    type Saved = {
+      trees: { left: number[]; right: number[]; feature: number[]; features: number[] }[];
+      scaling: { scale: number[] };
+      k: number;
+      reference: string;
+      model: unknown[];
+    };
+    const altered = (saved: unknown, change: (x: Saved) => void) => {
+      const copy = JSON.parse(JSON.stringify(saved)) as Saved;
+      change(copy);
+      return () => restoreDetector(copy as unknown as Parameters<typeof restoreDetector>[0]);
+    };
+    // a child pointing back at its parent would loop forever when scoring
+    expect(altered(fits.iforest, (x) => (x.trees[0].left[0] = 0))).toThrow(
+      /malformed: tree 0, node 0 has children/,
+    );
+    expect(altered(fits.iforest, (x) => (x.trees[1].feature[0] = 99))).toThrow(/feature it does not have/);
+    expect(altered(fits.eif, (x) => (x.trees[0].features[0] = 99))).toThrow(/feature it does not have/);
+    expect(altered(fits.eif, (x) => (x.trees[0].right[0] = -1))).toThrow(/children out of place/);
+    expect(altered(fits.eif, (x) => (x.scaling.scale[0] = 0))).toThrow(/scaling/);
+    expect(altered(fits.knn, (x) => (x.k = 0))).toThrow(/k = 0/);
+    expect(altered(fits.knn, (x) => (x.reference = 'AAAA'))).toThrow(/values where/);
+    expect(altered(fits.hbos, (x) => (x.model = []))).toThrow(/histograms/);
+    // untouched, each restores
+    for (const saved of Object.values(fits)) expect(() => restoreDetector(saved)).not.toThrow();
+  });
+});

@@ -43,6 +43,12 @@ describe('line endings', () => {
     });
   }
 
+  it('counts a bare CR inside a quoted value as a line, as the lines around it', async () => {
+    const { host, dir } = await hostWithCase();
+    const r = await ingest(host, { path: writeFile(dir, 'q.csv', 'h,i\r"a\rb",c\rx,y\r"bad"z,1\r') });
+    expect(r).toMatchObject({ ok: false, error: { code: 'MALFORMED_INPUT', file: 'q.csv', line: 5 } });
+  });
+
   it('numbers the lines of a CR-only file in its errors', async () => {
     const { host, dir, casePath } = await hostWithCase();
     const before = snapshot(casePath);

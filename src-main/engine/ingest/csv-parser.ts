@@ -135,7 +135,11 @@ export class CsvParser {
           p = close + 1;
           break;
         }
-        for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) === 10) lines++;
+        // line breaks inside the value: LF, CRLF (counted once) or a bare CR
+        for (let i = 0; i < value.length; i++) {
+          const c = value.charCodeAt(i);
+          if (c === 10 || (c === 13 && value.charCodeAt(i + 1) !== 10)) lines++;
+        }
         fields.push(value);
         const c = p < n ? buf.charCodeAt(p) : -1;
         if (c === d) {

@@ -54,3 +54,32 @@ export function unpackFloats(text: string, length: number, what: string): Float3
   new Uint8Array(out.buffer).set(bytes);
   return out;
 }
+
+// A saved detector comes from a case, which may come from anyone: its shape is checked when it
+// is restored (a child pointing back up its tree would loop forever when scoring).
+
+/** Refuses a saved detector (the caller names the model whose detector this is). */
+export function invalid(what: string): never {
+  throw new Error(`its saved detector is malformed: ${what}`);
+}
+
+/** A tree's nodes: one length for all arrays, children after their parent, leaves sized. */
+export function checkTree(t: { left: Int32Array; right: Int32Array; size: Int32Array }, tree: number): void {
+  const n = t.size.length;
+  if (n === 0 || t.left.length !== n || t.right.length !== n)
+    invalid(`tree ${tree} has arrays of different lengths`);
+  for (let node = 0; node < n; node++) {
+    if (t.size[node] >= 0) continue;
+    const [l, r] = [t.left[node], t.right[node]];
+    if (!(l > node && l < n && r > node && r < n))
+      invalid(`tree ${tree}, node ${node} has children out of place`);
+  }
+}
+
+/** Scaling of `features` features, with finite centres and positive spreads. */
+export function checkScaling(s: { center: number[]; scale: number[] } | undefined, features: number): void {
+  if (!s || !Array.isArray(s.center) || !Array.isArray(s.scale)) return invalid('no scaling');
+  if (s.center.length !== features || s.scale.length !== features) invalid('a scaling of another width');
+  if (!s.center.every(Number.isFinite) || !s.scale.every((v) => Number.isFinite(v) && v > 0))
+    invalid('a scaling that is not finite');
+}

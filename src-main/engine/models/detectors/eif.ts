@@ -5,7 +5,17 @@
 // intercept point uniform in the rows' bounding box; rows with (x − p)·n < 0 go left. A side may
 // be empty (a leaf of size 0), as in the paper. Features are robustly scaled on the fitting rows (scaling.ts).
 import { rng as seeded } from '../../random';
-import { drawRows, packFloats, rowCount, unpackFloats, type Detector, type DetectorSpec } from './detector';
+import {
+  checkScaling,
+  checkTree,
+  drawRows,
+  invalid,
+  packFloats,
+  rowCount,
+  unpackFloats,
+  type Detector,
+  type DetectorSpec,
+} from './detector';
 import { isolationScores, leafPathLengths } from './iforest';
 import { fitScaling, scaledColumns, scaledRows, type Scaling } from './scaling';
 
@@ -205,23 +215,29 @@ export const eif: DetectorSpec<'eif', SavedEif> = {
   kind: 'eif',
   params: (o) => ({ ...EIF_DEFAULTS, ...o, scaled: 'robust (median, central 90%)' }),
   fit: (names, columns, o) => fitExtendedIsolationForest(names, columns, o),
-  restore: (saved) =>
-    eifDetector(
-      saved.featureNames,
-      saved.psi,
-      saved.dims,
-      saved.scaling,
-      saved.trees.map((t, i) => {
-        const inner = t.features.length;
-        return {
-          left: Int32Array.from(t.left),
-          right: Int32Array.from(t.right),
-          size: Int32Array.from(t.size),
-          offset: Float64Array.from(t.offset),
-          slot: Int32Array.from(t.slot),
-          features: Int32Array.from(t.features),
-          weights: unpackFloats(t.weights, inner, `tree ${i}`),
-        };
-      }),
-    ),
+  restore: (saved) => {
+    const F = saved.featureNames.length;
+    checkScaling(saved.scaling, F);
+    if (!(Number.isInteger(saved.dims) && saved.dims >= 1)) invalid('hyperplanes of no width');
+    const trees = saved.trees.map((t, i) => {
+      const inner = t.features.length;
+      if (inner % saved.dims !== 0) invalid(`tree ${i} has hyperplanes of another width`);
+      if (!t.features.every((f) => f >= -1 && f < F)) invalid(`tree ${i} names a feature it does not have`);
+      const tree = {
+        left: Int32Array.from(t.left),
+        right: Int32Array.from(t.right),
+        size: Int32Array.from(t.size),
+        offset: Float64Array.from(t.offset),
+        slot: Int32Array.from(t.slot),
+        features: Int32Array.from(t.features),
+        weights: unpackFloats(t.weights, inner, `tree ${i}`),
+      };
+      checkTree(tree, i);
+      for (let node = 0; node < tree.size.length; node++)
+        if (tree.size[node] < 0 && !(tree.slot[node] >= 0 && (tree.slot[node] + 1) * saved.dims <= inner))
+          invalid(`tree ${i}, node ${node} has no hyperplane`);
+      return tree;
+    });
+    return eifDetector(saved.featureNames, saved.psi, saved.dims, saved.scaling, trees);
+  },
 };

@@ -1,6 +1,6 @@
 // HBOS (Goldstein & Dengel, 2012): histogram-based outlier score, the sum over features of the
 // log of inverse bin density, scaled to [0, 1] by its range on the fitting rows.
-import type { Detector, DetectorSpec } from './detector';
+import { invalid, type Detector, type DetectorSpec } from './detector';
 
 export interface SavedHbos {
   kind: 'hbos';
@@ -88,5 +88,12 @@ export const hbos: DetectorSpec<'hbos', SavedHbos> = {
   kind: 'hbos',
   params: () => ({ bins: BINS }),
   fit: (names, columns) => fitHbos(names, columns),
-  restore: (saved) => hbosDetector(saved.featureNames, saved.n, saved.lo, saved.hi, saved.model),
+  restore: (saved) => {
+    if (!Array.isArray(saved.model) || saved.model.length !== saved.featureNames.length)
+      invalid('histograms of another width');
+    for (const [f, m] of saved.model.entries())
+      if (!Array.isArray(m.density) || !m.density.length || !m.density.every((v) => v > 0) || !(m.width > 0))
+        invalid(`feature ${f} has no histogram`);
+    return hbosDetector(saved.featureNames, saved.n, saved.lo, saved.hi, saved.model);
+  },
 };

@@ -2,7 +2,7 @@
 // axis-parallel splits. Trees are built as scikit-learn builds them (a feature constant in a
 // node is never drawn; both sides keep a row).
 import { rng as seeded } from '../../random';
-import { drawRows, rowCount, type Detector, type DetectorSpec } from './detector';
+import { checkTree, drawRows, invalid, rowCount, type Detector, type DetectorSpec } from './detector';
 
 export interface SavedIForest {
   kind: 'iforest';
@@ -181,16 +181,22 @@ export const iforest: DetectorSpec<'iforest', SavedIForest> = {
   kind: 'iforest',
   params: (o) => ({ ...IFOREST_DEFAULTS, ...o }),
   fit: (names, columns, o) => fitIsolationForest(names, columns, o),
-  restore: (saved) =>
-    iforestDetector(
-      saved.featureNames,
-      saved.psi,
-      saved.trees.map((t) => ({
+  restore: (saved) => {
+    const F = saved.featureNames.length;
+    const trees = saved.trees.map((t, k) => {
+      const tree = {
         feature: Int32Array.from(t.feature),
         split: Float64Array.from(t.split),
         left: Int32Array.from(t.left),
         right: Int32Array.from(t.right),
         size: Int32Array.from(t.size),
-      })),
-    ),
+      };
+      checkTree(tree, k);
+      for (let node = 0; node < tree.size.length; node++)
+        if (tree.size[node] < 0 && !(tree.feature[node] >= 0 && tree.feature[node] < F))
+          invalid(`tree ${k}, node ${node} splits on a feature it does not have`);
+      return tree;
+    });
+    return iforestDetector(saved.featureNames, saved.psi, trees);
+  },
 };

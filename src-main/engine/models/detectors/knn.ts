@@ -9,7 +9,15 @@
 // others. The mean distance d becomes a score in [0, 1) as d / (d + the median over fitting
 // rows): 0.5 is a typical row.
 import { rng as seeded } from '../../random';
-import { packFloats, rowCount, unpackFloats, type Detector, type DetectorSpec } from './detector';
+import {
+  checkScaling,
+  invalid,
+  packFloats,
+  rowCount,
+  unpackFloats,
+  type Detector,
+  type DetectorSpec,
+} from './detector';
 import { fitScaling, scaledRows, type Scaling } from './scaling';
 
 export const KNN_DEFAULTS = { k: 1, members: 50, sampleSize: 4 };
@@ -144,6 +152,13 @@ export const knn: DetectorSpec<'knn', SavedKnn> = {
   fit: (names, columns, { seed }) => fitKnn(names, columns, { seed }),
   restore: (saved) => {
     const F = saved.featureNames.length;
+    checkScaling(saved.scaling, F);
+    if (!(Number.isInteger(saved.members) && saved.members >= 1 && Number.isInteger(saved.sampleSize)))
+      invalid('no samples');
+    if (!(Number.isInteger(saved.k) && saved.k >= 1 && saved.k <= saved.sampleSize))
+      invalid(`k = ${saved.k} for samples of ${saved.sampleSize}`);
+    if (!(Number.isFinite(saved.typical) && saved.typical >= 0))
+      invalid('a typical distance that is not one');
     const reference = unpackFloats(
       saved.reference,
       saved.members * saved.sampleSize * F,
