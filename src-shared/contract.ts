@@ -54,7 +54,8 @@ export const eventsQuerySchema = z
   })
   .strict();
 
-const fileSource = {
+/** A file a request names: a path (CLI, Electron), or an upload (serve mode). */
+const uploadSource = {
   path: caseFilePath.optional(),
   uploadId: z
     .string()
@@ -62,6 +63,10 @@ const fileSource = {
     .optional(),
   /** Name shown for the file when it came by upload. */
   fileName: z.string().min(1).max(255).optional(),
+};
+
+const fileSource = {
+  ...uploadSource,
   format: z.enum(['csv', 'tsv', 'jsonl']).optional(),
 };
 const columnName = z.string().min(1).max(255);
@@ -191,12 +196,7 @@ export const requestSchemas = {
       datasetId: z.number().int().positive(),
       modelId: z.number().int().positive().optional(),
       /** An ONNX file to score with (kept in the case with its scores): a path, or an upload. */
-      path: caseFilePath.optional(),
-      uploadId: z
-        .string()
-        .regex(/^[a-f0-9]{32}$/)
-        .optional(),
-      fileName: z.string().min(1).max(255).optional(),
+      ...uploadSource,
     })
     .strict()
     .refine((p) => [p.modelId, p.path, p.uploadId].filter((v) => v !== undefined).length <= 1, {
