@@ -22,6 +22,7 @@ describe('case files', () => {
       expect(tables.map((t) => t.name).sort()).toEqual([
         'alerts',
         'case_meta',
+        'column_chunks',
         'dataset_columns',
         'dataset_mappings',
         'datasets',

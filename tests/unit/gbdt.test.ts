@@ -196,6 +196,9 @@ describe('binning', () => {
       (u: number) => 1 + u * 1e-4,
       (u: number) => u ** 9 * 1e6 - 3,
       (u: number) => Math.round(u * 300),
+      (u: number) => (u < 0.6 ? 0 : (u - 0.8) * 1e3), // most values one (zero), the rest spread
+      (u: number) => (u < 0.3 ? -0 : u < 0.5 ? 0 : Math.round(u * 600) - 300), // ±0 among 256 values
+      (u: number) => (u < 0.1 ? -0 : u < 0.2 ? 0 : 1 + (Math.floor(u * 1e4) % 254)), // 255 values, ±0 one
     ]) {
       const c = Float32Array.from({ length: 40_000 }, () => spread(r()));
       const sorted = c.slice().sort();

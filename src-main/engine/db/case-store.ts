@@ -11,6 +11,8 @@ import type { DB } from './open-case';
 import { read, write } from './session-ops';
 
 export const tableOf = (datasetId: number): string => `ds_${datasetId}`;
+/** A dataset's stored point-in-time features (features-store.ts). */
+export const featuresTable = (datasetId: number): string => `features_${datasetId}`;
 
 interface DatasetRow {
   id: number;

@@ -5,9 +5,17 @@ import { isCancelled } from '../ingest/protocol';
 import type { StoredFeatureSet } from '../features/plan';
 import type { DB } from './open-case';
 import { read, write, type JobTicket } from './session-ops';
-import { tableOf } from './case-store';
+import type { DatasetInfo } from '../../../src-shared/domain';
+import { featuresTable, tableOf } from './case-store';
+import {
+  ChunkWriter,
+  eventChunkColumns,
+  featureChunkColumns,
+  readChunks,
+  rebuildChunks,
+} from './column-store';
 
-export const featuresTable = (datasetId: number) => `features_${datasetId}`;
+export { featuresTable };
 const FEATURE_NAME = /^[a-z][a-z0-9_]{0,47}$/;
 
 export function readFeatureSet(db: DB, datasetId: number): StoredFeatureSet | null {
@@ -60,6 +68,10 @@ export async function writeFeatures(
         `CREATE TABLE ${table} (${['event_id INTEGER PRIMARY KEY', ...w.names.map((n) => `"${n}" REAL`)].join(', ')}) STRICT`,
       );
     }
+    const full =
+      w.mode === 'full'
+        ? new ChunkWriter(db, w.datasetId, 'features', featureChunkColumns(w.names), 0)
+        : null;
     const stmt = db.prepare(
       `INSERT OR REPLACE INTO ${table} (${['event_id', ...w.names.map((n) => `"${n}"`)].join(', ')}) VALUES (?${', ?'.repeat(w.names.length)})`,
     );
@@ -77,9 +89,24 @@ export async function writeFeatures(
         }
         stmt.run(...row);
       }
+      full?.add(
+        w.ids.subarray(start, end),
+        w.values.map((v) => v.subarray(start, end)),
+      );
       onProgress(end);
       await new Promise<void>((r) => setImmediate(r));
     }
+    // the typed chunks beside the rows: from the arrays in hand, or (new rows among old ones)
+    // rebuilt from the rows written onwards
+    if (full) full.finish();
+    else if (w.ids.length)
+      rebuildChunks(
+        db,
+        w.datasetId,
+        'features',
+        featureChunkColumns(w.names),
+        w.ids.reduce((a, b) => Math.min(a, b)),
+      );
     db.prepare(
       `INSERT INTO feature_sets (dataset_id, names, config_hash, rows, max_event_id, computed_at, seconds)
        VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -116,6 +143,18 @@ export function featuresCurrent(db: DB, datasetId: number): boolean {
   return have === now.n && set.maxEventId === (now.max ?? 0);
 }
 
+/**
+ * Writes the typed chunks of a dataset's events again when they do not cover its rows or do
+ * not decode: a dataset imported before schema 8 gets them when its features are built.
+ */
+export function ensureEventChunks(db: DB, ds: DatasetInfo): void {
+  const specs = eventChunkColumns(ds.columns);
+  db.transaction(() => {
+    // (current and decoding: a damaged chunk is written again from the rows)
+    if (!readChunks(db, ds.id, 'events', specs)) rebuildChunks(db, ds.id, 'events', specs, 0);
+  })();
+}
+
 export const featureOps = {
   featuresCurrent: read((s, datasetId: number) => featuresCurrent(s.reader, s.dataset(datasetId).id)),
   /** Stores computed features (one transaction, after any write ahead of it). */
@@ -123,6 +162,7 @@ export const featureOps = {
     const job = s.job(ticket);
     if (job.cancelled()) return fail('CANCELLED', 'feature build cancelled');
     await writeFeatures(s.writer, w, job.cancel, (rows) => job.progress(rows, 0, 'writing'));
+    ensureEventChunks(s.writer, s.dataset(w.datasetId));
     s.scheduleCheckpoint();
     return null;
   }),

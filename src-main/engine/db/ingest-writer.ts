@@ -7,6 +7,7 @@ import type { BatchColumn, DbToParse, ParseToDb } from '../ingest/protocol';
 import type { Statement } from 'better-sqlite3';
 import { isCancelled } from '../ingest/protocol';
 import { tableOf } from './case-store';
+import { ChunkWriter, eventChunkColumns } from './column-store';
 import { saveLayout, type LayoutRecord } from './layouts-store';
 import type { DB } from './open-case';
 import { custom, type JobTicket } from './session-ops';
@@ -80,7 +81,7 @@ function finish(db: DB, id: number, columns: ColumnInfo[]): void {
   columns.forEach((c, i) => insert.run(id, i, c.name, c.sqlName, c.type, c.role));
 }
 
-type BatchWriter = (ts: Float64Array, cols: BatchColumn[], n: number) => void;
+type BatchWriter = (firstId: number, ts: Float64Array, cols: BatchColumn[], n: number) => void;
 
 /** NaN marks NULL in numeric batch columns. */
 const orNull = (v: number | string | null): number | string | null => (v !== v ? null : v);
@@ -93,10 +94,10 @@ const orNull = (v: number | string | null): number | string | null => (v !== v ?
 function batchWriter(stmt: Statement, columnCount: number): BatchWriter {
   const cols = Array.from({ length: columnCount }, (_, c) => `c${c}`);
   const body = `
-    return function writeBatch(ts, cols, n) {
+    return function writeBatch(firstId, ts, cols, n) {
       ${cols.map((name, c) => `const ${name} = cols[${c}];`).join('\n')}
       for (let r = 0; r < n; r++) {
-        stmt.run(orNull(ts[r]), ${cols.map((name) => `orNull(${name}[r])`).join(', ')});
+        stmt.run(firstId + r, orNull(ts[r]), ${cols.map((name) => `orNull(${name}[r])`).join(', ')});
       }
     };`;
   return new Function('stmt', 'orNull', body)(stmt, orNull) as BatchWriter;
@@ -118,6 +119,8 @@ export function receiveIngest(
     let id = 0;
     let columns: ColumnInfo[] = [];
     let insert: BatchWriter | null = null;
+    let chunks: ChunkWriter | null = null;
+    let nextId = 1;
     let rows = 0;
     let bytes = 0;
     let open = false;
@@ -165,17 +168,28 @@ export function receiveIngest(
               );
               createTables(db, id, columns);
             }
+            // ids are given, not left to SQLite, so the typed chunks can be written beside the rows
+            nextId =
+              (db
+                .prepare(`SELECT coalesce(max(_id), 0) FROM ${tableOf(id)}`)
+                .pluck()
+                .get() as number) + 1;
             const stmt = db.prepare(
-              `INSERT INTO ${tableOf(id)} (_ts, ${columns.map((c) => `"${c.sqlName}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')}, ?)`,
+              `INSERT INTO ${tableOf(id)} (_id, _ts, ${columns.map((c) => `"${c.sqlName}"`).join(', ')}) VALUES (?, ${columns.map(() => '?').join(', ')}, ?)`,
             );
             insert = batchWriter(stmt, columns.length);
+            chunks = new ChunkWriter(db, id, 'events', eventChunkColumns(columns), nextId);
             onProgress(0, 0, 'writing');
             break;
           }
           case 'batch': {
-            if (!insert) throw new Error('batch before schema');
+            if (!insert || !chunks) throw new Error('batch before schema');
             const n = msg.rows;
-            insert(msg.ts, msg.cols, n);
+            insert(nextId, msg.ts, msg.cols, n);
+            const ids = new Float64Array(n);
+            for (let r = 0; r < n; r++) ids[r] = nextId + r;
+            chunks.add(ids, [msg.ts, ...msg.cols], n);
+            nextId += n;
             rows += n;
             busy += performance.now() - b0;
             bytes = msg.bytes;
@@ -184,7 +198,8 @@ export function receiveIngest(
             break;
           }
           case 'end': {
-            if (!open) throw new Error('end before schema');
+            if (!open || !chunks) throw new Error('end before schema');
+            chunks.finish();
             if (meta.appendTo !== undefined) {
               db.prepare('UPDATE datasets SET row_count = row_count + ? WHERE id = ?').run(rows, id);
             } else {

@@ -4,6 +4,13 @@
 import type { ColumnInfo, DatasetInfo } from '../../../src-shared/domain';
 import { fail } from '../../../src-shared/result';
 import { tableOf } from '../db/case-store';
+import {
+  eventChunkColumns,
+  featureChunkColumns,
+  readChunks,
+  textValues,
+  type RowSet,
+} from '../db/column-store';
 import { featuresTable, readFeatureSet } from '../db/features-store';
 import type { DB } from '../db/open-case';
 import { columnFeatureValues, type ColumnFeature, type RawColumn } from './column-features';
@@ -13,8 +20,7 @@ export type FeatureRef =
   | { from: 'stored'; name: string }
   | { from: 'column'; name: string; feature: ColumnFeature; column: ColumnInfo };
 
-/** Which rows: all (in id order), one event, or every `step`-th event (a sample). */
-export type RowSet = { all: true } | { eventId: number } | { step: number };
+export type { RowSet };
 
 const rowFilter = (rows: RowSet, idColumn: string): { sql: string; params: number[] } =>
   'eventId' in rows
@@ -61,6 +67,13 @@ export function readRawColumns(
   columns: ColumnInfo[],
   rows: RowSet = { all: true },
 ): { ids: Float64Array; raw: RawColumn[] } {
+  // the typed chunks when they cover the rows (schema 8), else the rows
+  const chunked = readChunks(db, ds.id, 'events', eventChunkColumns(columns).slice(1), rows);
+  if (chunked)
+    return {
+      ids: chunked.ids,
+      raw: chunked.columns.map((c) => ('codes' in c ? textValues(c) : (c as Float64Array))),
+    };
   let raw: RawColumn[] = [];
   const { ids, n } = scan(
     db,
@@ -92,6 +105,8 @@ export function readStoredFeatures(
   names: string[],
   rows: RowSet = { all: true },
 ): { ids: Float64Array; columns: Float32Array[] } {
+  const chunked = readChunks(db, datasetId, 'features', featureChunkColumns(names), rows);
+  if (chunked) return { ids: chunked.ids, columns: chunked.columns as Float32Array[] };
   let columns: Float32Array[] = [];
   const { ids, n } = scan(
     db,

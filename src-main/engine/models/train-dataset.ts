@@ -14,8 +14,10 @@ import {
   fitColumnFeatures,
   type ColumnFeature,
   type ColumnUse,
+  type RawColumn,
 } from './column-features';
 import { readRawColumns, readStoredFeatures } from './feature-source';
+import { eventChunkColumns, readChunks, textValues } from '../db/column-store';
 import { trainGbdt, predictProba, DEFAULT_PARAMS, type GbdtParams } from './gbdt/train';
 import { bestF1Threshold, budgetThreshold, metricsAt, type Metrics } from './metrics';
 import { exportOnnx } from './onnx/export';
@@ -97,6 +99,102 @@ export const MIN_MARKED_NORMAL = 50;
 const TRUE = new Set(['1', 'true', 'yes', 'fraud', 'anomaly', 'attack']);
 const FALSE = new Set(['0', 'false', 'no', 'normal', 'benign']);
 
+/** Index of `id` in ascending `ids`, or -1. */
+function indexOf(ids: Float64Array, id: number): number {
+  let lo = 0;
+  let hi = ids.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ids[mid] < id) lo = mid + 1;
+    else if (ids[mid] > id) hi = mid - 1;
+    else return mid;
+  }
+  return -1;
+}
+
+/**
+ * Per event, in id order: its id, time, an analyst's verdict (1 confirmed, 0 false positive,
+ * -1 none), whether it was injected, and the label column's value. From the typed chunks when
+ * they cover the dataset, else from the rows.
+ */
+function readBaseRows(
+  db: DB,
+  ds: DatasetInfo,
+  labelCol: ColumnInfo | null,
+): {
+  ids: Float64Array;
+  ts: Float64Array;
+  verdict: Int8Array;
+  injectedRow: Uint8Array;
+  given: RawColumn | null;
+} {
+  const specs = eventChunkColumns(labelCol ? [labelCol] : []);
+  const chunked = readChunks(db, ds.id, 'events', specs);
+  if (chunked) {
+    const [ts, label] = chunked.columns;
+    const { ids } = chunked;
+    const verdict = new Int8Array(ids.length).fill(-1);
+    const injectedRow = new Uint8Array(ids.length);
+    const verdicts = db
+      .prepare(
+        "SELECT event_id, verdict = 'confirmed' FROM labels WHERE dataset_id = ? AND verdict IN ('confirmed', 'false_positive')",
+      )
+      .raw()
+      .all(ds.id) as [number, number][];
+    for (const [id, v] of verdicts) {
+      const i = indexOf(ids, id);
+      if (i >= 0) verdict[i] = v;
+    }
+    const injected = db
+      .prepare('SELECT event_id FROM injected_events WHERE dataset_id = ?')
+      .pluck()
+      .all(ds.id) as number[];
+    for (const id of injected) {
+      const i = indexOf(ids, id);
+      if (i >= 0) injectedRow[i] = 1;
+    }
+    const given = !label ? null : 'codes' in label ? textValues(label) : (label as Float64Array);
+    return { ids, ts: ts as Float64Array, verdict, injectedRow, given };
+  }
+  const givenSql = labelCol ? `d."${labelCol.sqlName}"` : 'NULL';
+  const verdictSql = `CASE lb.verdict WHEN 'confirmed' THEN 1 WHEN 'false_positive' THEN 0 ELSE -1 END`;
+  const n = db
+    .prepare(`SELECT count(*) FROM ${tableOf(ds.id)}`)
+    .pluck()
+    .get() as number;
+  const rows = db
+    .prepare(
+      `SELECT d._id, d._ts, ${verdictSql}, ie.event_id IS NOT NULL, ${givenSql} FROM ${tableOf(ds.id)} d
+       LEFT JOIN injected_events ie ON ie.dataset_id = ${ds.id} AND ie.event_id = d._id
+       LEFT JOIN labels lb ON lb.dataset_id = ${ds.id} AND lb.event_id = d._id
+       ORDER BY d._id`,
+    )
+    .raw()
+    .iterate() as IterableIterator<(number | string | null)[]>;
+  const ids = new Float64Array(n);
+  const ts = new Float64Array(n);
+  const verdict = new Int8Array(n);
+  const injectedRow = new Uint8Array(n);
+  const given: (number | string | null)[] = new Array(n);
+  let i = 0;
+  for (const row of rows) {
+    if (i >= n) break;
+    ids[i] = row[0] as number;
+    ts[i] = row[1] === null ? NaN : (row[1] as number);
+    verdict[i] = row[2] as number;
+    injectedRow[i] = row[3] ? 1 : 0;
+    given[i] = row[4];
+    i++;
+  }
+  return {
+    ids: ids.subarray(0, i),
+    ts: ts.subarray(0, i),
+    verdict: verdict.subarray(0, i),
+    injectedRow: injectedRow.subarray(0, i),
+    given: labelCol ? (given.slice(0, i) as RawColumn) : null,
+  };
+}
+
 /** Event ids, times and labels, in id order. */
 function loadBase(
   db: DB,
@@ -126,25 +224,9 @@ function loadBase(
     )
     .pluck()
     .get(ds.id) as number;
-  // An analyst's verdict outranks every other source of labels; injected attacks are positives;
-  // with only verdicts, what nobody flagged counts as normal.
-  const given = labelCol ? `d."${labelCol.sqlName}"` : 'NULL';
-  const verdictSql = `CASE lb.verdict WHEN 'confirmed' THEN 1 WHEN 'false_positive' THEN 0 END`;
-  const n = db
-    .prepare(`SELECT count(*) FROM ${tableOf(ds.id)}`)
-    .pluck()
-    .get() as number;
-  const rows = db
-    .prepare(
-      `SELECT d._id, d._ts, ${verdictSql}, ie.event_id IS NOT NULL, ${given} FROM ${tableOf(ds.id)} d
-       LEFT JOIN injected_events ie ON ie.dataset_id = ${ds.id} AND ie.event_id = d._id
-       LEFT JOIN labels lb ON lb.dataset_id = ${ds.id} AND lb.event_id = d._id
-       ORDER BY d._id`,
-    )
-    .raw()
-    .iterate() as IterableIterator<(number | string | null)[]>;
-  const ids = new Float64Array(n);
-  const ts = new Float64Array(n);
+  const base = readBaseRows(db, ds, labelCol ?? null);
+  const { ids, ts, verdict, injectedRow, given } = base;
+  const n = ids.length;
   const labels = labelCol || injected || verdicts ? new Uint8Array(n) : null;
   const normal = new Uint8Array(n);
   const confirmed = new Uint8Array(n);
@@ -166,19 +248,18 @@ function loadBase(
   const neg = negative && new Set(negative.map(norm));
   const values = new Map<string, number>(); // the label column's values, for an error that lists them
   const unknown = new Set<string>();
-  let i = 0;
-  for (const row of rows) {
-    if (i >= n) break;
-    ids[i] = row[0] as number;
-    ts[i] = row[1] === null ? NaN : (row[1] as number);
-    if (row[2] === 0) normal[i] = 1;
-    else if (row[2] === 1) confirmed[i] = 1;
-    if (labels && row[2] !== null) labels[i] = row[2] as number;
-    else if (labels && row[3]) labels[i] = 1;
+  // An analyst's verdict outranks every other source of labels; injected attacks are positives;
+  // with only verdicts, what nobody flagged counts as normal.
+  for (let i = 0; i < n; i++) {
+    const v = verdict[i];
+    if (v === 0) normal[i] = 1;
+    else if (v === 1) confirmed[i] = 1;
+    if (labels && v >= 0) labels[i] = v;
+    else if (labels && injectedRow[i]) labels[i] = 1;
     else if (labels && !labelCol) labels[i] = 0;
     else if (labels) {
-      const v = row[4];
-      const s = v === null ? '' : norm(String(v));
+      const x = given![i];
+      const s = x === null || x !== x ? '' : norm(String(x));
       if (values.size < 50) values.set(s, (values.get(s) ?? 0) + 1);
       if (pos && neg) {
         if (pos.has(s)) labels[i] = 1;
@@ -190,7 +271,6 @@ function loadBase(
       else if (FALSE.has(s) || s === '') labels[i] = 0;
       else unknown.add(s);
     }
-    i++;
   }
   const listed = (xs: Iterable<string>) =>
     [...xs]
@@ -242,6 +322,10 @@ export function splitOrder(
   const order = new Int32Array(n);
   if (ts.some((t) => t === t)) {
     for (let i = 0; i < n; i++) order[i] = i;
+    let sorted = true; // events stored in time order (the usual case): nothing to sort
+    for (let i = 1; i < n && sorted; i++) sorted = ts[i] >= ts[i - 1];
+    if (sorted && ts[0] === ts[0])
+      return { order, a: Math.floor(n * 0.7), b: Math.floor(n * 0.8), by: 'time' };
     // time, then id (rows are in id order); events without a time first, as SQL sorts NULLs
     order.sort((x, y) => {
       const tx = ts[x];
@@ -286,7 +370,19 @@ function constantOn(col: Float32Array, rows: Int32Array): boolean {
   return true;
 }
 
+const identities = new WeakMap<Int32Array, boolean>();
+/** Rows already in split order (events in time order): nothing to move. */
+function isIdentity(order: Int32Array): boolean {
+  let known = identities.get(order);
+  if (known === undefined) {
+    known = order.every((v, i) => v === i);
+    identities.set(order, known);
+  }
+  return known;
+}
+
 const permute = <T extends Float32Array | Float64Array | Uint8Array>(xs: T, order: Int32Array): T => {
+  if (isIdentity(order)) return xs;
   const out = new (xs.constructor as new (n: number) => T)(order.length);
   for (let i = 0; i < order.length; i++) out[i] = xs[order[i]];
   return out;
@@ -460,6 +556,8 @@ export function trainOnDataset(
       return {
         params: { ...p, treesKept: model.trees.length } as Record<string, unknown>,
         score,
+        // the validation rows' scores, as training left them (the same walk over their bins)
+        validation: model.validationMargin?.map((m) => 1 / (1 + Math.exp(-m))) ?? null,
         body: (meta: ModelMetadata) => exportOnnx(model, { sentinelrisk: JSON.stringify(meta) }),
         fittedOn: undefined,
         all: null,
@@ -503,11 +601,13 @@ export function trainOnDataset(
             ? ` (${count(marked.length)} marked normal: too few to fit on, ${MIN_MARKED_NORMAL} needed)`
             : ''),
       score: (cols: Float32Array[]) => detector.score(cols),
+      validation: null,
       body: () => new TextEncoder().encode(JSON.stringify(detector.serialize())),
       all,
     };
   })();
-  const valScores = fitted.score(slice(data.columns, a, b));
+  const tFit = performance.now();
+  const valScores = fitted.validation ?? fitted.score(slice(data.columns, a, b));
   const testScores = fitted.score(slice(data.columns, b, n));
   const threshold = thresholdOn(valScores, labelsIn(a, b), a, b);
   const metadata = {
@@ -518,6 +618,10 @@ export function trainOnDataset(
     }),
     ...(fitted.fittedOn ? { fittedOn: fitted.fittedOn } : {}),
   };
+  if (process.env.SENTINEL_TRACE)
+    console.error(
+      `train: read ${(readSeconds * 1000).toFixed(0)} ms, fit ${(tFit - t0 - readSeconds * 1000).toFixed(0)} ms, after ${(performance.now() - tFit).toFixed(0)} ms`,
+    );
   return {
     kind: req.model,
     name: `${ds.name}-${req.model}`,

@@ -9,8 +9,9 @@ import type {
 } from '../../../src-shared/domain';
 import { SEVERITIES } from '../../../src-shared/domain';
 import { fail } from '../../../src-shared/result';
-import { tableOf } from '../db/case-store';
+import { listDatasets, tableOf } from '../db/case-store';
 import { featuresTable } from '../db/features-store';
+import { clearChunks, eventChunkColumns, rebuildChunks } from '../db/column-store';
 import type { DB } from '../db/open-case';
 import { read, write } from '../db/session-ops';
 import { loadFeatureConfig } from '../features/config';
@@ -216,6 +217,7 @@ export function injectScenario(
     );
     let amountTotal = 0;
     let amountMax = 0;
+    let firstId = Infinity;
     for (const e of events) {
       const row = template.slice(1);
       row[timeIndex] =
@@ -238,8 +240,10 @@ export function injectScenario(
         amountMax = Math.max(amountMax, a);
       }
       const id = Number(insert.run(e.t, ...row).lastInsertRowid);
+      firstId = Math.min(firstId, id);
       mark.run(ds.id, id, injectionId);
     }
+    if (events.length) rebuildChunks(db, ds.id, 'events', eventChunkColumns(ds.columns), firstId);
     const ts = events.map((e) => e.t);
     const startTs = Math.min(...ts);
     const endTs = Math.max(...ts);
@@ -285,6 +289,7 @@ export function removeInjection(db: DB, injectionId: number): { datasetId: numbe
       { datasetId: number } | undefined;
     if (!inj) return fail('BAD_REQUEST', `no injection with id ${injectionId} in this case`);
     const ids = `SELECT event_id FROM injected_events WHERE injection_id = ${Number(injectionId)}`;
+    const firstId = db.prepare(`SELECT min(event_id) FROM (${ids})`).pluck().get() as number | null;
     const removed = db.prepare(`DELETE FROM ${tableOf(inj.datasetId)} WHERE _id IN (${ids})`).run().changes;
     const hasFeatures = db
       .prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?")
@@ -308,6 +313,16 @@ export function removeInjection(db: DB, injectionId: number): { datasetId: numbe
     db.prepare('DELETE FROM feature_sets WHERE dataset_id = ?').run(inj.datasetId);
     db.prepare('DELETE FROM injections WHERE id = ?').run(injectionId);
     db.prepare('UPDATE datasets SET row_count = row_count - ? WHERE id = ?').run(removed, inj.datasetId);
+    // the typed chunks follow the rows (the features' go with their set)
+    clearChunks(db, inj.datasetId, 'features');
+    if (firstId !== null)
+      rebuildChunks(
+        db,
+        inj.datasetId,
+        'events',
+        eventChunkColumns(listDatasets(db).find((d) => d.id === inj.datasetId)?.columns ?? []),
+        firstId,
+      );
     return { datasetId: inj.datasetId, removed };
   })();
 }

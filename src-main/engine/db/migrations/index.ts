@@ -7,6 +7,7 @@ import * as m0004 from './0004_models';
 import * as m0005 from './0005_rules';
 import * as m0006 from './0006_detector_kinds';
 import * as m0007 from './0007_import_layouts';
+import * as m0008 from './0008_column_chunks';
 
 export interface Migration {
   version: number;
@@ -21,6 +22,7 @@ export const MIGRATIONS: Migration[] = [
   { version: 5, up: m0005.up },
   { version: 6, up: m0006.up },
   { version: 7, up: m0007.up },
+  { version: 8, up: m0008.up },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -101,8 +101,10 @@ export interface GbdtModel {
   params: GbdtParams;
   /** Trees kept (early stopping keeps the best round). */
   bestIteration: number;
-  /** Validation log loss per round, when there was a validation set. */
+  /** Validation log loss per round, when it stopped early on a validation set. */
   validationLoss: number[];
+  /** The validation rows' margins under the trees kept (training walks them anyway). */
+  validationMargin?: Float64Array;
 }
 
 export interface TrainData {
@@ -256,6 +258,7 @@ export function trainGbdt(
     const validationLoss: number[] = [];
     let best = Infinity;
     let bestIteration = 0;
+    let bestMargin: Float64Array | null = null;
     // Histogram slots (one per block each), reused: only the waiting nodes hold some.
     const free: number[] = [];
     for (let k = slotCount - 1; k >= 0; k--) free.push(k);
@@ -426,17 +429,16 @@ export function trainGbdt(
       trees.push(grown);
       if (!allRows) addTree(grown, bins, expNegMargin, true);
       let vl: number | null = null;
-      if (valBins && valMargin && opts.validation) {
-        addTree(grown, valBins, valMargin);
+      if (valBins && valMargin) addTree(grown, valBins, valMargin);
+      // the validation loss decides only when training stops early
+      if (valBins && valMargin && opts.validation && params.earlyStoppingRounds !== null) {
         vl = logLoss(valMargin, opts.validation.labels);
         validationLoss.push(vl);
         if (vl < best - 1e-9) {
           best = vl;
           bestIteration = trees.length;
-        } else if (
-          params.earlyStoppingRounds !== null &&
-          trees.length - bestIteration >= params.earlyStoppingRounds
-        ) {
+          bestMargin = valMargin.slice();
+        } else if (trees.length - bestIteration >= params.earlyStoppingRounds) {
           opts.onTree?.(trees.length, params.trees, vl);
           break;
         }
@@ -444,7 +446,9 @@ export function trainGbdt(
       opts.onTree?.(trees.length, params.trees, vl);
     }
     const kept = params.earlyStoppingRounds !== null && valBins ? bestIteration : trees.length;
+    const validationMargin = kept === trees.length ? valMargin : bestMargin;
     return {
+      ...(validationMargin ? { validationMargin } : {}),
       featureNames,
       baseScore,
       trees: trees.slice(0, kept),
@@ -457,22 +461,77 @@ export function trainGbdt(
   }
 }
 
-/** Margins for float rows (features as float32), walking thresholds like ONNX does. */
+/** A forest's nodes in typed arrays, every tree's after the last's (roots[t] is tree t's root). */
+interface FlatForest {
+  roots: Int32Array;
+  feature: Int32Array;
+  threshold: Float32Array;
+  left: Int32Array;
+  right: Int32Array;
+  missingLeft: Uint8Array;
+  value: Float64Array;
+}
+
+function flatten(trees: Tree[]): FlatForest {
+  const size = trees.reduce((s, t) => s + t.feature.length, 0);
+  const f: FlatForest = {
+    roots: new Int32Array(trees.length),
+    feature: new Int32Array(size),
+    threshold: new Float32Array(size),
+    left: new Int32Array(size),
+    right: new Int32Array(size),
+    missingLeft: new Uint8Array(size),
+    value: new Float64Array(size),
+  };
+  let at = 0;
+  trees.forEach((t, k) => {
+    f.roots[k] = at;
+    for (let i = 0; i < t.feature.length; i++) {
+      f.feature[at + i] = t.feature[i];
+      f.threshold[at + i] = t.threshold[i];
+      f.left[at + i] = t.left[i] + at;
+      f.right[at + i] = t.right[i] + at;
+      f.missingLeft[at + i] = t.missingLeft[i] ? 1 : 0;
+      f.value[at + i] = t.value[i];
+    }
+    at += t.feature.length;
+  });
+  return f;
+}
+
+/**
+ * Margins for float rows (features as float32), walking thresholds like ONNX does. The rows
+ * are laid out row by row first, so a walk reads one row's values from one place.
+ */
 export function predictMargin(model: GbdtModel, columns: Float32Array[]): Float64Array {
   const n = columns.length ? columns[0].length : 0;
+  const F = columns.length;
   const out = new Float64Array(n);
-  for (let r = 0; r < n; r++) {
-    let s = 0;
-    for (const tree of model.trees) {
-      let node = 0;
-      while (tree.feature[node] >= 0) {
-        const x = columns[tree.feature[node]][r];
-        const goLeft = x !== x ? tree.missingLeft[node] : x < tree.threshold[node];
-        node = goLeft ? tree.left[node] : tree.right[node];
-      }
-      s += tree.value[node];
+  const { roots, feature, threshold, left, right, missingLeft, value } = flatten(model.trees);
+  const BLOCK = 4096;
+  const x = new Float32Array(BLOCK * F);
+  for (let start = 0; start < n; start += BLOCK) {
+    const m = Math.min(BLOCK, n - start);
+    for (let f = 0; f < F; f++) {
+      const col = columns[f];
+      for (let r = 0; r < m; r++) x[r * F + f] = col[start + r];
     }
-    out[r] = model.baseScore + s;
+    for (let r = 0; r < m; r++) {
+      const row = r * F;
+      let s = 0;
+      for (let t = 0; t < roots.length; t++) {
+        let node = roots[t];
+        let f = feature[node];
+        while (f >= 0) {
+          const v = x[row + f];
+          const goLeft = v !== v ? missingLeft[node] === 1 : v < threshold[node];
+          node = goLeft ? left[node] : right[node];
+          f = feature[node];
+        }
+        s += value[node];
+      }
+      out[start + r] = model.baseScore + s;
+    }
   }
   return out;
 }
