@@ -153,6 +153,14 @@ describe('column chunks', () => {
       trees: 20,
     });
     const inChunks = await job(host, 'model.train', { datasetId: 1, model: 'iforest', label: 'label' });
+    // the amount column is already the point-in-time feature "amount": not given twice
+    expect(fromChunks.columns).toContainEqual({
+      column: 'amount',
+      use: 'skipped',
+      why: 'same values as the feature amount',
+    });
+    expect(fromChunks.model.featureNames).toContain('amount');
+    expect(fromChunks.model.featureNames).not.toContain('col.amount');
     // without chunks (a case from before schema 8, or chunks that do not decode): the rows
     await host.close();
     const w = new Database(casePath);

@@ -44,7 +44,7 @@ describe('roles mapped at import', () => {
     expect(t.split).toBe('time');
     expect(Object.fromEntries(t.columns.map((c) => [c.column, c.use]))).toMatchObject({
       TransactionID: 'skipped',
-      TransactionAmt: 'number',
+      TransactionAmt: 'skipped', // the amount role's point-in-time feature gives its values
       ProductCD: 'category',
       M1: 'flag',
       P_emaildomain: 'category',

@@ -57,7 +57,9 @@ export async function trainStep(
     if (!built.ok) return built;
   }
   job.phase('reading');
+  const t1 = performance.now();
   const trained = await runCompute(job, 'train', { casePath, ...req });
+  const t2 = performance.now();
   if (!trained.ok) return trained;
   const t = trained.value;
   if (job.cancelled) return err('CANCELLED', 'training cancelled');
@@ -77,6 +79,10 @@ export async function trainStep(
     body: t.body,
   });
   if (!saved.ok) return saved;
+  if (process.env.SENTINEL_TRACE)
+    console.error(
+      `train job: features check ${(t1 - started).toFixed(0)} ms, compute worker ${(t2 - t1).toFixed(0)} ms, saving ${(performance.now() - t2).toFixed(0)} ms`,
+    );
   return ok({
     model: saved.value,
     seconds: (performance.now() - started) / 1000,

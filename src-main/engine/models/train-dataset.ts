@@ -370,6 +370,13 @@ function constantOn(col: Float32Array, rows: Int32Array): boolean {
   return true;
 }
 
+/** The same float32 values (NaN as NaN) in every row. */
+function sameValues(x: Float32Array, y: Float32Array): boolean {
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i] && (x[i] === x[i] || y[i] === y[i])) return false;
+  return true;
+}
+
 const identities = new WeakMap<Int32Array, boolean>();
 /** Rows already in split order (events in time order): nothing to move. */
 function isIdentity(order: Int32Array): boolean {
@@ -446,6 +453,18 @@ function loadSnapshot(db: DB, ds: DatasetInfo, req: TrainRequest): Loaded {
         (skipped.length ? `; columns left out: ${skipped.slice(0, 8).join('; ')}` : ''),
     );
   }
+  // A column whose values a point-in-time feature already gives (the amount) is not given twice.
+  const uses = fitted.uses.map((u) => ({ ...u }));
+  const storedCount = set.names.length;
+  fitted.features.forEach((f, i) => {
+    const k = storedCount + i;
+    if (!keep[k] || fitted.features.filter((g) => g.column === f.column).length !== 1) return;
+    const twin = set.names.findIndex((_, j) => keep[j] && sameValues(columns[j], columns[k]));
+    if (twin < 0) return;
+    keep[k] = false;
+    const use = uses.find((u) => u.column === f.source);
+    if (use) Object.assign(use, { use: 'skipped', why: `same values as the feature ${set.names[twin]}` });
+  });
   const kept = new Set(names.filter((_, k) => keep[k]));
   return {
     names: names.filter((_, k) => keep[k]),
@@ -456,7 +475,7 @@ function loadSnapshot(db: DB, ds: DatasetInfo, req: TrainRequest): Loaded {
     confirmed: permute(base.confirmed, split.order),
     labelSource: base.labelSource,
     columnFeatures: fitted.features.filter((f) => kept.has(f.name)),
-    columnUses: fitted.uses,
+    columnUses: uses,
     split: { a: split.a, b: split.b, by: split.by, ...(split.by === 'shuffle' ? { seed } : {}) },
   };
 }

@@ -2,7 +2,7 @@
 // builds, model training, scoring, rules replays. One task per worker (a cancel may end it at
 // once); results go back to the host, which hands anything to store to the DB worker (the
 // case's only writer).
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { fail } from '../../../src-shared/result';
 import { transferring } from '../../../src-shared/rpc';
 import { listDatasets } from '../db/case-store';
@@ -46,6 +46,8 @@ export interface ScoreReady {
 }
 
 export type ComputeApi = {
+  /** The job's cancel flag: a worker is started before it knows which job it will serve. */
+  arm: { params: { cancel: SharedArrayBuffer }; result: null };
   features: { params: BuildRequest; result: BuildOutcome };
   train: { params: TrainRequest & { casePath: string }; result: TrainedModel };
   score: { params: ScoreTask; result: ScoreReady };
@@ -53,7 +55,7 @@ export type ComputeApi = {
 };
 export type ComputeEvents = { progress: { phase: string; rows: number } };
 
-const cancel = new Int32Array((workerData as { cancel: SharedArrayBuffer }).cancel);
+let cancel = new Int32Array(new SharedArrayBuffer(4));
 const cancelled = () => isCancelled(cancel);
 
 /** Runs `work` with a read-only view of the case and the dataset it is about. */
@@ -74,6 +76,10 @@ async function withDataset<T>(
 }
 
 serveWorker<ComputeApi, ComputeEvents>(parentPort!, {
+  arm: (task) => {
+    cancel = new Int32Array(task.cancel);
+    return null;
+  },
   features: (task, { emit }) => {
     const outcome = buildFeatures(task, cancel, (phase, rows) => emit('progress', { phase, rows }));
     return transferring(
