@@ -18,7 +18,8 @@ export const CANONICAL_ROLES = [
 ] as const;
 export type CanonicalRole = (typeof CANONICAL_ROLES)[number];
 
-export type DataFormat = 'csv' | 'tsv' | 'jsonl';
+/** `syslog`: a server log read line by line (ingest/log-parser.ts). */
+export type DataFormat = 'csv' | 'tsv' | 'jsonl' | 'syslog';
 
 export interface ColumnInfo {
   /** Name as it appears in the source file. */

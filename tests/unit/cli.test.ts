@@ -103,7 +103,7 @@ describe('sentinel CLI', () => {
     expect(rolesOf(given.stdout)).toEqual(['time', null, 'amount', 'entity']);
   });
 
-  it('reads a date and a time of day from two columns (--clock-column) and refuses a syslog file', () => {
+  it('reads a date and a time of day from two columns (--clock-column); a syslog file only as a server log', () => {
     const dir = tempDir();
     const casePath = path.join(dir, 'c.sentinel');
     const data = writeFile(dir, 'd.csv', 'day,at,user\n12/31/2024,14:05:33,ann\n');
@@ -122,10 +122,14 @@ describe('sentinel CLI', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({
       columns: [{ name: 'day', role: 'time' }, { name: 'at', role: null }, {}],
     });
-    const log = writeFile(dir, 'auth.log', 'Dec 10 06:55:46 LabSZ sshd[24200]: Failed password for root\n');
-    const refused = sentinel('ingest', log, '--case', casePath);
+    const line = 'Dec 10 06:55:46 LabSZ sshd[24200]: Failed password for root from 1.2.3.4 port 22 ssh2\n';
+    const refused = sentinel('ingest', writeFile(dir, 'auth.csv', line), '--case', casePath);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/auth\.log.*looks like a syslog text log, not a table/);
+    expect(refused.stderr).toMatch(/auth\.csv.*looks like a syslog text log, not a table.*--format syslog/);
+    // as a server log it is read line by line
+    const read = sentinel('ingest', writeFile(dir, 'auth.log', line), '--case', casePath, '--json');
+    expect(read.code).toBe(0);
+    expect(JSON.parse(read.stdout)).toMatchObject({ rows: 1 });
   });
 
   it('builds features, as JSON', () => {
@@ -221,7 +225,7 @@ describe('sentinel CLI', () => {
     expect(missing.stderr).toMatch(/missing\.sentinel: no such case file/);
     const usage = sentinel('ingest', bad, '--case', casePath, '--format', 'xml');
     expect(usage.code).toBe(2);
-    expect(usage.stderr).toMatch(/--format must be csv, tsv or jsonl/);
+    expect(usage.stderr).toMatch(/--format must be csv, tsv, jsonl or syslog/);
   });
 
   it('serve prints a 127.0.0.1 URL with a token', async () => {

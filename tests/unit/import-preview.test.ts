@@ -263,7 +263,7 @@ describe('a date and a time of day in two columns', () => {
 });
 
 describe('files that are not tables', () => {
-  it('refuses a syslog auth log naming the file and what it looks like; the case is unchanged', async () => {
+  it('refuses a syslog auth log read as CSV, naming the file, what it looks like and how to read it; the case is unchanged', async () => {
     const { host, dir, casePath } = await hostWithCase();
     const before = snapshot(casePath);
     const r = await ingest(host, { path: AUTH_LOG, format: 'csv' });
@@ -272,14 +272,26 @@ describe('files that are not tables', () => {
       error: {
         code: 'MALFORMED_INPUT',
         file: 'Linux_2k.log',
-        message: expect.stringMatching(/^looks like a syslog text log, not a table: "Jun 14 15:16:01 combo/),
+        message: expect.stringMatching(
+          /^looks like a syslog text log, not a table: "Jun 14 15:16:01 combo.*Import it as a server log/,
+        ),
       },
     });
-    const p = await host.call('ingest.preview', { path: AUTH_LOG });
-    expect(p).toMatchObject({
-      ok: false,
-      error: { file: 'Linux_2k.log', message: expect.stringMatching(/syslog text log/) },
-    });
+    // read as what it is (a server log, by its extension and its lines), it is previewed
+    const p = await call(host, 'ingest.preview', { path: AUTH_LOG });
+    expect(p).toMatchObject({ format: 'syslog', time: { column: 'ts', kind: 'syslog' } });
+    expect(p.columns.map((c) => c.name)).toEqual([
+      'ts',
+      'host',
+      'program',
+      'pid',
+      'event',
+      'user',
+      'ip',
+      'result',
+      'message',
+    ]);
+    expect(col(p, 'ip')).toMatchObject({ role: 'src_ip' });
     // one written by the test, as .csv, with a header-like first line and commas further down
     const small = writeFile(
       dir,

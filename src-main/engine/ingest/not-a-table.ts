@@ -1,6 +1,7 @@
 // Files that are not tables: a raw syslog or another text log read as CSV becomes one column of
 // log lines (or rows of varying widths, when a line holds a comma). Such a file is refused with
-// what it looks like, before anything is written. A proper log reader is for later.
+// what it looks like, before anything is written (a syslog file is read by log-parser.ts when
+// it is imported as one).
 import { fail } from '../../../src-shared/result';
 import { preview } from './infer';
 
@@ -36,7 +37,7 @@ export function checkTable(firstLine: string, oneColumnValues: string[] | null, 
   if (kind)
     fail(
       'MALFORMED_INPUT',
-      `looks like ${kind}, not a table: ${preview(example)}. Import CSV, TSV or JSON Lines with a header row`,
+      `looks like ${kind}, not a table: ${preview(example)}. ${kind === 'a syslog text log' ? 'Import it as a server log (--format syslog, or a .log file)' : 'Import CSV, TSV or JSON Lines with a header row'}`,
       header ? { file, line: 1 } : { file },
     );
 }

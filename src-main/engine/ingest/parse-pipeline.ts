@@ -19,6 +19,7 @@ import {
   type InferredColumn,
 } from './infer';
 import { JsonlParser } from './jsonl-parser';
+import { LOG_COLUMNS, LogParser } from './log-parser';
 import type { BatchColumn, ParseToDb } from './protocol';
 import { isCancelled } from './protocol';
 import { checkTable } from './not-a-table';
@@ -126,7 +127,7 @@ async function parse(opts: ParseOptions, out: ParseOutput): Promise<void> {
       if (header === null) fail('MALFORMED_INPUT', 'the file is empty (no header row)', { file });
       names = header!;
       rowsOf = (s) => s.values;
-      if (names.length === 1 && !opts.append)
+      if (names.length === 1 && !opts.append && !log)
         checkTable(
           names[0],
           sample.slice(0, 1000).map((s) => String(s.values[0] ?? '')),
@@ -185,7 +186,10 @@ async function parse(opts: ParseOptions, out: ParseOutput): Promise<void> {
   };
 
   const delimiter = format === 'tsv' ? '\t' : ',';
-  const csv = format === 'jsonl' ? null : new CsvParser(delimiter, file, csvRecord);
+  // a server log: fixed columns, one row a line
+  const log = format === 'syslog' ? new LogParser(file, (values, line) => record(values, line)) : null;
+  if (log) header = [...LOG_COLUMNS];
+  const csv = format === 'jsonl' || log ? null : new CsvParser(delimiter, file, csvRecord);
   if (csv) {
     // While sampling, unquoted lines are split for inference and their text kept.
     csv.fastLine = (buf, start, end, line) => {
@@ -223,16 +227,22 @@ async function parse(opts: ParseOptions, out: ParseOutput): Promise<void> {
   for await (const chunk of readTextChunks(opts.path, file, columnAt)) {
     if (isCancelled(opts.cancel)) fail('CANCELLED', 'ingest cancelled');
     bytes += chunk.bytes;
-    if (csv) csv.push(chunk.text);
-    else jsonl!.push(chunk.text);
+    (csv ?? jsonl ?? log)!.push(chunk.text);
     await flush(false);
   }
-  if (csv) csv.end();
-  else jsonl!.end();
+  (csv ?? jsonl ?? log)!.end();
   if (builder === null) startBatches();
   await flush(true);
   if (rows === 0)
-    fail('MALFORMED_INPUT', csv ? 'the file has a header but no rows' : 'the file has no records', { file });
+    fail(
+      'MALFORMED_INPUT',
+      csv
+        ? 'the file has a header but no rows'
+        : log
+          ? 'the file has no log lines'
+          : 'the file has no records',
+      { file },
+    );
   out.send({ type: 'end', rows, bytes });
 }
 

@@ -8,6 +8,7 @@ import { fail } from '../../../src-shared/result';
 import { CsvParser } from './csv-parser';
 import { chooseTime, inferColumns, normaliseIso, type TimeOptions } from './infer';
 import { JsonlParser } from './jsonl-parser';
+import { LOG_COLUMNS, LogParser } from './log-parser';
 import { checkTable } from './not-a-table';
 import { raggedRow } from './parse-pipeline';
 import { assignRoles } from './roles';
@@ -33,8 +34,15 @@ export async function readHead(
   const keys = new Map<string, number>();
   const delimiter = format === 'tsv' ? '\t' : ',';
   const full = () => rows.length + objects.length >= maxRows;
+  const log =
+    format === 'syslog'
+      ? new LogParser(file, (values) => {
+          if (!full()) rows.push(values);
+        })
+      : null;
+  if (log) names = [...LOG_COLUMNS];
   const csv =
-    format === 'jsonl'
+    format === 'jsonl' || log
       ? null
       : new CsvParser(delimiter, file, (fields, line) => {
           if (names === null) {
@@ -56,17 +64,13 @@ export async function readHead(
       : null;
   let complete = true;
   for await (const chunk of readTextChunks(path, file)) {
-    if (csv) csv.push(chunk.text);
-    else jsonl!.push(chunk.text);
+    (csv ?? jsonl ?? log)!.push(chunk.text);
     if (full()) {
       complete = false;
       break;
     }
   }
-  if (complete) {
-    if (csv) csv.end();
-    else jsonl!.end();
-  }
+  if (complete) (csv ?? jsonl ?? log)!.end();
   if (jsonl) {
     names = [...keys.keys()];
     const order = names;

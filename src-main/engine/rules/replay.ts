@@ -90,6 +90,8 @@ export function readEventColumns(
         );
       b.login(id, ts!, String(row[iUser!]), String(row[iLoginIp!]), result === 'failure');
     } else {
+      // a server log's other lines (sessions, cron, the kernel) are not sign-ins: not events here
+      if (!hasApi && ds.format === 'syslog') continue;
       if (!hasApi) missing(id, 'result');
       for (const [f, i] of col)
         if (row[i] === null && (API_FIELDS as readonly string[]).includes(f)) missing(id, f);

@@ -5,7 +5,12 @@ import { formatInt } from '../format';
 import { selectDatasetId, useStore } from '../store';
 import { JobsPanel } from './JobsPanel';
 
-const FORMAT_LABEL: Record<DatasetInfo['format'], string> = { csv: 'CSV', tsv: 'TSV', jsonl: 'JSONL' };
+const FORMAT_LABEL: Record<DatasetInfo['format'], string> = {
+  csv: 'CSV',
+  tsv: 'TSV',
+  jsonl: 'JSONL',
+  syslog: 'server log',
+};
 
 function datasetTitle(d: DatasetInfo): string {
   const parts = [

@@ -1,0 +1,151 @@
+// Server logs in syslog's shape (`Dec 10 06:55:46 host program[pid]: message`, or an ISO 8601
+// time in front): each line becomes one row of fixed columns. OpenSSH and PAM sign-in lines
+// also become login events (user, address, success or failure), so the brute-force and
+// sign-in rules and the models work on a server's own log; every other line keeps its time,
+// host, program and message. A line of another shape is refused, naming it.
+import { fail } from '../../../src-shared/result';
+import { MAX_RECORD_CHARS } from './csv-parser';
+
+/** The columns of a server log's dataset. `result` is success/failure on sign-in lines only. */
+export const LOG_COLUMNS = ['ts', 'host', 'program', 'pid', 'event', 'user', 'ip', 'result', 'message'];
+
+const MONTH = '(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)';
+// time, host, program (up to its pid in brackets, or to the colon: "sshd(pam_unix)[123]",
+// "syslogd 1.4.1"), message
+const LINE = new RegExp(
+  `^(${MONTH} {1,2}\\d{1,2} \\d{2}:\\d{2}:\\d{2}|\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(?:\\.\\d+)?(?:Z|[+-]\\d{2}:?\\d{2})?) +(\\S+) +([^:[]+?)(?:\\[(\\d+)\\])?: ?(.*)$`,
+);
+
+/** Does this line look like a syslog line (the format's detection)? */
+export const isSyslogLine = (line: string): boolean => LINE.test(line.replace(/\r$/, ''));
+
+type Row = (string | null)[];
+type Login = { event: string; user: string | null; ip: string | null; result: 'success' | 'failure' | null };
+
+const WORD = '(\\S+)';
+const SSHD: [RegExp, (m: RegExpExecArray) => Login][] = [
+  [
+    new RegExp(
+      `^Failed (?:password|publickey|none|keyboard-interactive/pam) for (?:invalid user )?${WORD} from ${WORD}`,
+    ),
+    (m) => ({ event: 'failed_password', user: m[1], ip: m[2], result: 'failure' }),
+  ],
+  [
+    new RegExp(
+      `^Accepted (?:password|publickey|keyboard-interactive/pam|gssapi-with-mic) for ${WORD} from ${WORD}`,
+    ),
+    (m) => ({ event: 'accepted', user: m[1], ip: m[2], result: 'success' }),
+  ],
+  [
+    new RegExp(`^[Ii]nvalid user ?(.*?) from ${WORD}`),
+    // the connection named a user who does not exist; its password attempts follow as
+    // "Failed password for invalid user …", which are the failures counted
+    (m) => ({ event: 'invalid_user', user: m[1] || '(empty)', ip: m[2], result: null }),
+  ],
+  [
+    new RegExp(
+      `^(?:Connection closed|Disconnected|Received disconnect) (?:by|from) (?:(?:invalid |authenticating )?user ${WORD} )?${WORD}`,
+    ),
+    (m) => ({ event: 'disconnect', user: m[1] ?? null, ip: m[2], result: null }),
+  ],
+];
+
+/**
+ * PAM's "authentication failure; … rhost=HOST user=NAME". Old sshd (program "sshd(pam_unix)")
+ * logs nothing else for a failed password, so it is the sign-in failure; OpenSSH with PAM
+ * ("pam_unix(sshd:auth): …") logs its own "Failed password" line right after, which is the one
+ * counted (a failure is never counted twice).
+ */
+function pamFailure(program: string, message: string): Login | null {
+  const m = /authentication failure;.*?\brhost=(\S*)(?:\s+user=(\S+))?/.exec(message);
+  if (!m) return null;
+  const counted = program.includes('(pam_unix)') && m[1] !== '';
+  return {
+    event: 'auth_failure',
+    user: m[2] ?? '(unknown)',
+    ip: m[1] || null,
+    result: counted ? 'failure' : null,
+  };
+}
+
+function loginOf(program: string, message: string): Login | null {
+  const pam = pamFailure(program, message);
+  if (pam) return pam;
+  if (!program.startsWith('sshd')) {
+    const session = /session (opened|closed) for user (\S+)/.exec(message);
+    return session ? { event: `session_${session[1]}`, user: session[2], ip: null, result: null } : null;
+  }
+  if (/check pass; user unknown/.test(message))
+    return { event: 'user_unknown', user: null, ip: null, result: null };
+  for (const [re, make] of SSHD) {
+    const m = re.exec(message);
+    if (m) return make(m);
+  }
+  const session = /session (opened|closed) for user (\S+)/.exec(message);
+  return session ? { event: `session_${session[1]}`, user: session[2], ip: null, result: null } : null;
+}
+
+export class LogParser {
+  private buf = '';
+  private line = 1;
+
+  constructor(
+    private readonly file: string,
+    private readonly sink: (values: Row, line: number) => void,
+  ) {}
+
+  push(text: string): void {
+    this.buf = this.buf.length ? this.buf + text : text;
+    let p = 0;
+    for (;;) {
+      const e = this.buf.indexOf('\n', p);
+      if (e < 0) break;
+      this.one(this.buf.slice(p, e));
+      p = e + 1;
+    }
+    this.buf = this.buf.slice(p);
+    if (this.buf.length > MAX_RECORD_CHARS)
+      fail('MALFORMED_INPUT', `a line longer than ${MAX_RECORD_CHARS / 1048576} MiB`, {
+        file: this.file,
+        line: this.line,
+      });
+  }
+
+  end(): void {
+    if (this.buf.length) this.one(this.buf);
+    this.buf = '';
+  }
+
+  private one(raw: string): void {
+    const line = this.line++;
+    const text = raw.replace(/\r$/, '');
+    if (text.trim() === '') return;
+    const m = LINE.exec(text);
+    if (!m) {
+      const shown = text.length > 80 ? `${text.slice(0, 80)}…` : text;
+      return fail(
+        'MALFORMED_INPUT',
+        `not a syslog line (expected "Mon DD HH:MM:SS host program[pid]: message"): ${JSON.stringify(shown)}`,
+        { file: this.file, line },
+      );
+    }
+    const [, ts, host, program, pid, message] = m;
+    // rsyslog folds repeats: "message repeated 3 times: [ Failed password for … ]"
+    const repeated = /^message repeated (\d+) times: \[ ?(.*?) ?\]$/.exec(message);
+    const inner = repeated ? repeated[2] : message;
+    const times = repeated ? Math.min(Number(repeated[1]), 10_000) : 1;
+    const login = loginOf(program, inner);
+    const row: Row = [
+      ts,
+      host,
+      program,
+      pid ?? null,
+      login?.event ?? null,
+      login?.user ?? null,
+      login?.ip ?? null,
+      login?.result ?? null,
+      inner,
+    ];
+    for (let k = 0; k < times; k++) this.sink(row, line);
+  }
+}
