@@ -5,6 +5,7 @@ import { parseArgs, UsageError } from './args';
 import { caseCommands } from './case-commands';
 import { feedCommands } from './feed-commands';
 import { modelCommands } from './model-commands';
+import { nabCommands } from './nab-commands';
 import { rulesCommands } from './rules-commands';
 import { scenarioCommands } from './scenario-commands';
 import { serveCommand } from './serve-command';
@@ -17,6 +18,7 @@ const GROUPS: CommandGroup[] = [
   feedCommands,
   serveCommand,
   rulesCommands,
+  nabCommands,
 ];
 const COMMANDS = new Map<string, Command>(GROUPS.flatMap((g) => Object.entries(g.commands)));
 const USAGE = `usage: sentinel <command> [options]\n${GROUPS.map((g) => g.usage).join('\n')}`;

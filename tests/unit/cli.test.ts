@@ -228,6 +228,38 @@ describe('sentinel CLI', () => {
     expect(usage.stderr).toMatch(/--format must be csv, tsv, jsonl or syslog/);
   });
 
+  it('scores NAB detector outputs (nab score), at the thresholds given', () => {
+    const dir = tempDir();
+    const nab = path.resolve(__dirname, '../../../shared/data/nab');
+    const results = path.join(dir, 'results');
+    spawnSync('tar', [
+      'xzf',
+      path.join(nab, 'results/detector_outputs_numenta_null_random.tar.gz'),
+      '-C',
+      dir,
+    ]);
+    const r = sentinel(
+      'nab',
+      'score',
+      '--results',
+      path.join(results, 'numenta'),
+      '--labels',
+      path.join(nab, 'labels/combined_windows.json'),
+      '--thresholds',
+      path.join(nab, 'config/thresholds.json'),
+      '--json',
+    );
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as Record<string, Record<string, number>>;
+    expect(Object.keys(out)).toEqual(['numenta']);
+    expect(out.numenta.standard).toBeCloseTo(70.101, 2);
+    expect(out.numenta.reward_low_FP_rate).toBeCloseTo(63.117, 2);
+    expect(out.numenta.reward_low_FN_rate).toBeCloseTo(74.32, 2);
+    const missing = sentinel('nab', 'score', '--results', dir);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/no labels\/combined_windows\.json .*--labels/);
+  });
+
   it('serve prints a 127.0.0.1 URL with a token', async () => {
     const dir = tempDir();
     const casePath = path.join(dir, 'c.sentinel');
