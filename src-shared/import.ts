@@ -35,7 +35,8 @@ export interface ImportMapping {
 }
 
 /** How each role of a column came about in a preview. */
-export type RoleSource = 'given' | 'remembered' | 'detected' | null;
+/** Who chose a column's role: the request, the case's remembered mapping, a known public layout, the file. */
+export type RoleSource = 'given' | 'remembered' | 'source' | 'detected' | null;
 
 export interface PreviewColumn {
   name: string;
@@ -62,6 +63,8 @@ export interface ImportPreview {
   layout: string;
   /** A mapping remembered in the case for this header layout, if any (the defaults below include it). */
   remembered: ImportMapping | null;
+  /** A public layout recognised by its header (ULB credit-card, IEEE-CIS, PaySim, NAB), read as published. */
+  source: string | null;
   columns: PreviewColumn[];
   time: {
     /** The time column (null: none; the data has no time), and the time-of-day column read with it. */

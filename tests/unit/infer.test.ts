@@ -3,6 +3,7 @@ import {
   chooseTimeColumn,
   classify,
   inferColumns,
+  makeConverter,
   makeTimeConverter,
   normaliseIso,
   sqlNames,
@@ -22,6 +23,22 @@ describe('type inference', () => {
       ],
     );
     expect(cols.map((c) => c.type)).toEqual(['INTEGER', 'REAL', 'TEXT', 'TEXT', 'TEXT']);
+  });
+
+  it('reads the words files write for a missing number (null, NaN, NA, …) as empty in a column of numbers, and keeps them in text', () => {
+    const cols = inferColumns(
+      ['amount', 'count', 'country'],
+      [
+        ['10.5', '3', 'NA'],
+        ['null', 'NaN', 'FR'],
+        ['N/A', '4', 'null'],
+      ],
+    );
+    expect(cols.map((c) => c.type)).toEqual(['REAL', 'INTEGER', 'TEXT']);
+    const amount = makeConverter(cols[0], 'f.csv');
+    expect([amount('null', 3), amount(' NaN ', 3), amount('10.5', 2)]).toEqual([null, null, 10.5]);
+    expect(makeConverter(cols[2], 'f.csv')('NA', 2)).toBe('NA');
+    expect(() => amount('n.a.', 4)).toThrow(/expected a number, found "n\.a\."/);
   });
 
   it('detects ISO time columns and epoch columns by name', () => {

@@ -14,6 +14,7 @@ import { previewHead, readHead, timeOptionsOf } from '../ingest/preview';
 import type { ImportMapping, ImportPreview } from '../../../src-shared/import';
 import { AppFailure } from '../../../src-shared/result';
 import { layoutKey, type LayoutRecord } from '../db/layouts-store';
+import { recogniseSource } from '../ingest/sources';
 import type { DomainHandlers, HandlerContext, ParamsOut } from './context';
 
 export type IngestParams = ParamsOut<'ingest.start'>;
@@ -97,15 +98,25 @@ function twoTimes(p: ImportMapping, fileName: string): Result<null> {
   return ok(null);
 }
 
-/** The file's header layout and the mapping the open case remembers for it (null: none, or no case). */
+/**
+ * The file's header layout, the mapping the open case remembers for it (null: none, or no
+ * case), and the public layout it has, if known (its mapping is the default when the case
+ * remembers none).
+ */
 async function remembered(
   ctx: HandlerContext,
   names: string[],
-): Promise<{ layout: string; mapping: ImportMapping | null }> {
+): Promise<{
+  layout: string;
+  mapping: ImportMapping | null;
+  source: { name: string; mapping: ImportMapping } | null;
+}> {
   const layout = layoutKey(names);
-  if (!ctx.current()) return { layout, mapping: null };
+  const known = recogniseSource(names);
+  const source = known ? { name: known.name, mapping: adaptToHeader(known.mapping(names), names) } : null;
+  if (!ctx.current()) return { layout, mapping: null, source };
   const r = await ctx.onCase('importLayout', layout);
-  return { layout, mapping: r.ok && r.value ? adaptToHeader(r.value, names) : null };
+  return { layout, mapping: r.ok && r.value ? adaptToHeader(r.value, names) : null, source };
 }
 
 /** Checks the request and starts the import job. */
@@ -136,7 +147,7 @@ async function startIngest(p: IngestParams, ctx: HandlerContext): Promise<Result
     const head = await readHead(file, fileName, format).catch(() => null);
     if (head) {
       const known = await remembered(ctx, head.names);
-      mapping = mergeMapping(given, known.mapping);
+      mapping = mergeMapping(given, known.mapping ?? known.source?.mapping ?? null);
       if (Object.keys(mapping).length) layout = { layout: known.layout, columns: head.names, mapping };
     }
   }
@@ -195,9 +206,10 @@ async function previewIngest(p: PreviewParams, ctx: HandlerContext): Promise<Res
         file: fileName,
         format,
         layout: known.layout,
-        mapping: mergeMapping(given, known.mapping),
+        mapping: mergeMapping(given, known.mapping ?? known.source?.mapping ?? null),
         given,
         remembered: known.mapping,
+        source: known.source,
       }),
     );
   } catch (e) {

@@ -88,6 +88,12 @@ type Raw = unknown;
 
 const isEmpty = (v: Raw): boolean => v === null || v === undefined || v === '';
 
+/**
+ * Words files write for a missing number (pandas reads the same as missing). In a column of
+ * numbers they are empty values; a column of text keeps them as they are.
+ */
+export const MISSING_WORDS = new Set(['null', 'NULL', 'Null', 'NaN', 'nan', 'NA', 'N/A', 'n/a', 'None', '#N/A']);
+
 /** Infers a type per column from sampled rows (CSV strings or JSON values). */
 export function inferColumns(names: string[], sample: Raw[][], timeColumn?: string): InferredColumn[] {
   // One row-major pass with a counter per column (the import waits on this).
@@ -108,7 +114,7 @@ export function inferColumns(names: string[], sample: Raw[][], timeColumn?: stri
     for (let c = 0; c < n; c++) {
       const v = row[c];
       if (typeof v === 'string') {
-        if (v === '') continue;
+        if (v === '' || MISSING_WORDS.has(v)) continue;
         let kind = classify(v);
         // epoch nanoseconds have more digits than a double holds exactly: numbers, for a time
         if (kind === TEXT && timeName[c] && INT_RE.test(v)) kind = REAL;
@@ -357,7 +363,7 @@ export function makeConverter(col: InferredColumn, file: string): Converter {
   }
   const integer = col.type === 'INTEGER';
   return (v, line) => {
-    if (isEmpty(v)) return null;
+    if (isEmpty(v) || (typeof v === 'string' && MISSING_WORDS.has(v.trim()))) return null;
     let n: number;
     if (typeof v === 'number') n = v;
     else if (typeof v === 'boolean') n = v ? 1 : 0;

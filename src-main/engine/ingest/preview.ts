@@ -116,9 +116,12 @@ export function previewHead(
     mapping: ImportMapping;
     given: ImportMapping;
     remembered: ImportMapping | null;
+    /** A known public layout's name and mapping (used when the case remembers none). */
+    source?: { name: string; mapping: ImportMapping } | null;
   },
 ): ImportPreview {
   const { file, mapping, given, remembered } = opts;
+  const known = opts.source ?? null;
   const { names, rows } = head;
   const timeAsked = mapping.timeColumn ?? mapping.roles?.time;
   const inferred = inferColumns(names, rows, timeAsked);
@@ -169,7 +172,13 @@ export function previewHead(
     const name = inferred[i].name;
     const named = (m: ImportMapping | null) =>
       !!m && (role === 'time' ? (m.timeColumn ?? m.roles?.time) === name : m.roles?.[role] === name);
-    return named(given) ? 'given' : named(remembered) ? 'remembered' : 'detected';
+    return named(given)
+      ? 'given'
+      : named(remembered)
+        ? 'remembered'
+        : named(known?.mapping ?? null)
+          ? 'source'
+          : 'detected';
   };
   const columns: PreviewColumn[] = inferred.map((c, i) => ({
     name: c.name,
@@ -212,6 +221,7 @@ export function previewHead(
     complete: head.complete,
     layout: opts.layout,
     remembered,
+    source: known?.name ?? null,
     columns,
     time: {
       column: timeName,

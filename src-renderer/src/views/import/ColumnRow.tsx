@@ -48,7 +48,12 @@ export function withRole(m: ImportMapping, column: string, role: ColumnRole): Im
   return next;
 }
 
-const SOURCE_TEXT = { given: 'chosen', remembered: 'remembered', detected: 'from the file' } as const;
+const SOURCE_TEXT = {
+  given: 'chosen',
+  remembered: 'remembered',
+  source: 'from its layout',
+  detected: 'from the file',
+} as const;
 
 export function ColumnRow({
   column,

@@ -132,6 +132,15 @@ function ImportFile({ pending }: { pending: PendingImport }) {
                 <p className="dialog-sub muted" data-testid="import-summary">
                   {preview.format.toUpperCase()} · {preview.columns.length} columns · first{' '}
                   {preview.rows.toLocaleString('en-US')} rows {preview.complete ? '(the whole file)' : 'read'}
+                  {preview.source && !preview.remembered && (
+                    <span
+                      className="tag"
+                      data-testid="import-source"
+                      title="Its columns are read as this public data set publishes them"
+                    >
+                      {preview.source} layout
+                    </span>
+                  )}
                   {preview.remembered && (
                     <span
                       className="tag"

@@ -1,0 +1,100 @@
+// Public layouts recognised by their header, each with the mapping that reads it as published:
+// which column is the time and in what unit from what start, which is the label, the amount,
+// the entity. The mapping is a default like a remembered one: a mapping the case remembers for
+// the header, and choices given with the import, come first.
+import type { ImportMapping } from '../../../src-shared/import';
+
+export interface KnownSource {
+  id: 'ulb_creditcard' | 'ieee_cis' | 'paysim' | 'nab_metric';
+  /** As the import dialog and the CLI name it. */
+  name: string;
+  /** Does a header (column names, as in the file) have this layout? */
+  matches(names: readonly string[]): boolean;
+  /** How to read a file with this header (naming only columns it has). */
+  mapping(names: readonly string[]): ImportMapping;
+}
+
+const lower = (names: readonly string[]) => names.map((n) => n.trim().toLowerCase());
+/** The column of the header with this name (any case), if any. */
+const find = (names: readonly string[], name: string) =>
+  names.find((n) => n.trim().toLowerCase() === name.toLowerCase());
+/** A label role for the column of that name, when the file has it (a test file may not). */
+const labelIn = (names: readonly string[], name: string) => {
+  const c = find(names, name);
+  return c ? { label: c } : {};
+};
+
+const hasAll = (names: readonly string[], wanted: string[]) => {
+  const set = new Set(lower(names));
+  return wanted.every((w) => set.has(w.toLowerCase()));
+};
+
+export const KNOWN_SOURCES: KnownSource[] = [
+  {
+    // Time,V1..V28,Amount,Class: two days of September 2013; Time counts seconds from the first
+    id: 'ulb_creditcard',
+    name: 'ULB credit-card transactions',
+    matches: (names) => {
+      const n = lower(names);
+      return (
+        n.length === 31 &&
+        n[0] === 'time' &&
+        n[29] === 'amount' &&
+        n[30] === 'class' &&
+        n.slice(1, 29).every((c, i) => c === `v${i + 1}`)
+      );
+    },
+    mapping: () => ({
+      timeColumn: 'Time',
+      timeUnit: 'second',
+      timeOrigin: '2013-09-01',
+      roles: { amount: 'Amount', label: 'Class' },
+    }),
+  },
+  {
+    // train_transaction.csv: TransactionDT counts seconds from 2017-12-01 (the competition's
+    // reference); card1 (the card's bank identifier) stands for the card
+    id: 'ieee_cis',
+    name: 'IEEE-CIS fraud transactions',
+    matches: (names) =>
+      hasAll(names, ['TransactionID', 'TransactionDT', 'TransactionAmt', 'ProductCD', 'card1']),
+    mapping: (names) => ({
+      timeColumn: 'TransactionDT',
+      timeUnit: 'second',
+      timeOrigin: '2017-12-01',
+      roles: { amount: 'TransactionAmt', entity: 'card1', ...labelIn(names, 'isFraud') },
+      noRoles: ['TransactionID'],
+    }),
+  },
+  {
+    // step counts hours of a 30-day simulation; the origin is a stand-in (the data has none)
+    id: 'paysim',
+    name: 'PaySim mobile-money transactions',
+    matches: (names) =>
+      hasAll(names, ['step', 'type', 'amount', 'nameOrig', 'oldbalanceOrg', 'newbalanceOrig', 'nameDest']),
+    mapping: (names) => ({
+      timeColumn: 'step',
+      timeUnit: 'hour',
+      timeOrigin: '2016-01-01',
+      roles: {
+        entity: 'nameOrig',
+        resource: 'nameDest',
+        amount: 'amount',
+        action: 'type',
+        ...labelIn(names, 'isFraud'),
+      },
+    }),
+  },
+  {
+    // one NAB series: timestamp,value
+    id: 'nab_metric',
+    name: 'NAB metric series',
+    matches: (names) => lower(names).join(',') === 'timestamp,value',
+    mapping: () => ({ timeColumn: 'timestamp' }),
+  },
+];
+
+/** The known source whose layout the header has, or null. */
+export function recogniseSource(names: readonly string[]): KnownSource | null {
+  return KNOWN_SOURCES.find((s) => s.matches(names)) ?? null;
+}

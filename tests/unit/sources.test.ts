@@ -1,0 +1,179 @@
+// Public layouts recognised by their header (issue 12): the ULB credit-card set, IEEE-CIS's
+// train_transaction.csv, PaySim and a NAB series are read as published (time unit and start,
+// label, amount, entity) without a mapping; a remembered or given mapping still wins.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { recogniseSource } from '../../src-main/engine/ingest/sources';
+import { call, hostWithCase, ingest, job, writeFile } from './helpers';
+
+const DATA = path.resolve(__dirname, '../../../shared/data');
+
+function firstTimes(casePath: string, n = 3, datasetId = 1): string[] {
+  const db = new Database(casePath, { readonly: true });
+  try {
+    return (
+      db.prepare(`SELECT _ts FROM ds_${datasetId} ORDER BY _id LIMIT ?`).pluck().all(n) as number[]
+    ).map((t) => new Date(t).toISOString());
+  } finally {
+    db.close();
+  }
+}
+
+const roles = (columns: { name: string; role: string | null }[]) =>
+  Object.fromEntries(columns.filter((c) => c.role).map((c) => [c.role, c.name]));
+
+/** IEEE-CIS train_transaction.csv's header, as published (394 columns). */
+const IEEE_HEADER = [
+  'TransactionID',
+  'isFraud',
+  'TransactionDT',
+  'TransactionAmt',
+  'ProductCD',
+  ...Array.from({ length: 6 }, (_, i) => `card${i + 1}`),
+  'addr1',
+  'addr2',
+  'dist1',
+  'dist2',
+  'P_emaildomain',
+  'R_emaildomain',
+  ...Array.from({ length: 14 }, (_, i) => `C${i + 1}`),
+  ...Array.from({ length: 15 }, (_, i) => `D${i + 1}`),
+  ...Array.from({ length: 9 }, (_, i) => `M${i + 1}`),
+  ...Array.from({ length: 339 }, (_, i) => `V${i + 1}`),
+];
+
+function ieeeRows(n: number): string {
+  const lines = [IEEE_HEADER.join(',')];
+  for (let i = 0; i < n; i++) {
+    const fraud = i % 40 === 3;
+    const row = IEEE_HEADER.map((h) => {
+      if (h === 'TransactionID') return String(2987000 + i);
+      if (h === 'isFraud') return fraud ? '1' : '0';
+      if (h === 'TransactionDT') return String(86400 + i * 37);
+      if (h === 'TransactionAmt') return (fraud ? 900 + (i % 7) : 20 + (i % 50)).toFixed(3);
+      if (h === 'ProductCD') return ['W', 'H', 'C', 'S', 'R'][i % 5];
+      if (h === 'card1') return String(1000 + (i % 90));
+      if (h === 'card4') return i % 3 ? 'visa' : 'mastercard';
+      if (h === 'card6') return 'debit';
+      if (h === 'P_emaildomain') return ['gmail.com', 'yahoo.com', 'anonymous.com', ''][i % 4];
+      if (h.startsWith('M')) return ['T', 'F', ''][i % 3];
+      if (h === 'C1') return String(fraud ? 30 : 1 + (i % 3));
+      return i % 11 === 0 ? '' : String((i * 7 + h.length) % 13);
+    });
+    lines.push(row.join(','));
+  }
+  return lines.join('\n') + '\n';
+}
+
+describe('public layouts', () => {
+  it('reads the ULB credit-card file as published: seconds from the start, Class the label, real rows', async () => {
+    const { host, dir, casePath } = await hostWithCase();
+    const file = writeFile(
+      dir,
+      'creditcard.csv',
+      gunzipSync(readFileSync(path.join(DATA, 'creditcard/creditcard_first3973rows.csv.gz'))),
+    );
+    const p = await call(host, 'ingest.preview', { path: file });
+    expect(p.source).toBe('ULB credit-card transactions');
+    expect(p.columns.find((c) => c.name === 'Class')).toMatchObject({ role: 'label', roleSource: 'source' });
+    expect(p.time).toMatchObject({ column: 'Time', kind: 'step' });
+    const r = await ingest(host, { path: file });
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
+    expect(roles(r.value.dataset.columns)).toMatchObject({ time: 'Time', amount: 'Amount', label: 'Class' });
+    expect(firstTimes(casePath)).toEqual([
+      '2013-09-01T00:00:00.000Z',
+      '2013-09-01T00:00:00.000Z',
+      '2013-09-01T00:00:01.000Z',
+    ]);
+    // the 473 frauds and 473 normal rows: a model learns them from the columns, no mapping given
+    const balanced = await ingest(host, {
+      path: path.join(DATA, 'creditcard/creditcard_balanced_473fraud_473normal_scaledTimeAmount.csv'),
+    });
+    if (!balanced.ok) throw new Error(JSON.stringify(balanced.error));
+    const t = await job(host, 'model.train', { datasetId: balanced.value.dataset.id, model: 'gbdt' });
+    expect(t.model.featureNames).toEqual(expect.arrayContaining(['col.v14', 'col.v4']));
+    expect(t.test!.positives).toBeGreaterThan(50);
+    expect(t.test!.rocAuc!).toBeGreaterThan(0.95);
+  });
+
+  it("reads IEEE-CIS's train_transaction.csv: TransactionDT from 2017-12-01, isFraud, the card as the entity", async () => {
+    const { host, dir, casePath } = await hostWithCase();
+    const r = await ingest(host, { path: writeFile(dir, 'train_transaction.csv', ieeeRows(1200)) });
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
+    expect(roles(r.value.dataset.columns)).toMatchObject({
+      time: 'TransactionDT',
+      label: 'isFraud',
+      amount: 'TransactionAmt',
+      entity: 'card1',
+    });
+    expect(firstTimes(casePath, 2)).toEqual(['2017-12-02T00:00:00.000Z', '2017-12-02T00:00:37.000Z']);
+    const t = await job(host, 'model.train', { datasetId: 1, model: 'gbdt' });
+    const uses = Object.fromEntries(t.columns.map((c) => [c.column, c.use]));
+    expect(uses).toMatchObject({ ProductCD: 'category', M1: 'flag', P_emaildomain: 'category' });
+    expect(uses.TransactionID).toBe('skipped');
+    expect(t.test!.rocAuc!).toBeGreaterThan(0.95);
+    // the test file has no isFraud: still recognised, no label asked for
+    const test = ieeeRows(50)
+      .split('\n')
+      .map((l) =>
+        l
+          .split(',')
+          .filter((_, i) => i !== 1)
+          .join(','),
+      )
+      .join('\n');
+    const p = await call(host, 'ingest.preview', { path: writeFile(dir, 'test_transaction.csv', test) });
+    expect(p.source).toBe('IEEE-CIS fraud transactions');
+    expect(p.time.column).toBe('TransactionDT');
+  });
+
+  it('reads PaySim (step in hours) and a NAB series; a remembered or given mapping wins over the layout', async () => {
+    const { host, dir, casePath } = await hostWithCase();
+    const lines = [
+      'step,type,amount,nameOrig,oldbalanceOrg,newbalanceOrig,nameDest,oldbalanceDest,newbalanceDest,isFraud,isFlaggedFraud',
+      '1,PAYMENT,9839.64,C1231006815,170136.0,160296.36,M1979787155,0.0,0.0,0,0',
+      '1,TRANSFER,181.0,C1305486145,181.0,0.0,C553264065,0.0,0.0,1,0',
+      '2,CASH_OUT,181.0,C840083671,181.0,0.0,C38997010,21182.0,0.0,1,0',
+    ];
+    const paysim = writeFile(dir, 'paysim.csv', lines.join('\n') + '\n');
+    const r = await ingest(host, { path: paysim });
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
+    expect(roles(r.value.dataset.columns)).toMatchObject({
+      time: 'step',
+      entity: 'nameOrig',
+      resource: 'nameDest',
+      amount: 'amount',
+      action: 'type',
+      label: 'isFraud',
+    });
+    expect(firstTimes(casePath)).toEqual([
+      '2016-01-01T01:00:00.000Z',
+      '2016-01-01T01:00:00.000Z',
+      '2016-01-01T02:00:00.000Z',
+    ]);
+    // given: another origin and no resource; remembered for the header from then on
+    const again = await ingest(host, {
+      path: paysim,
+      timeOrigin: '2024-03-01',
+      roles: { resource: 'type' },
+    });
+    if (!again.ok) throw new Error(JSON.stringify(again.error));
+    expect(firstTimes(casePath, 1, 2)).toEqual(['2024-03-01T01:00:00.000Z']);
+    expect(roles(again.value.dataset.columns)).toMatchObject({ resource: 'type', entity: 'nameOrig' });
+    const p = await call(host, 'ingest.preview', { path: paysim });
+    expect(p.remembered).not.toBeNull();
+    expect(p.columns.find((c) => c.name === 'type')).toMatchObject({
+      role: 'resource',
+      roleSource: 'remembered',
+    });
+
+    const nab = await ingest(host, { path: path.join(DATA, 'nab/data/realKnownCause/nyc_taxi.csv') });
+    if (!nab.ok) throw new Error(JSON.stringify(nab.error));
+    expect(nab.value).toMatchObject({ rows: 10320, dataset: { timeColumn: 'timestamp' } });
+    expect(recogniseSource(['timestamp', 'value'])?.id).toBe('nab_metric');
+    expect(recogniseSource(['Time', 'V1', 'Amount', 'Class'])).toBeNull(); // not the whole layout
+  });
+});
