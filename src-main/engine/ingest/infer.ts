@@ -92,7 +92,18 @@ const isEmpty = (v: Raw): boolean => v === null || v === undefined || v === '';
  * Words files write for a missing number (pandas reads the same as missing). In a column of
  * numbers they are empty values; a column of text keeps them as they are.
  */
-export const MISSING_WORDS = new Set(['null', 'NULL', 'Null', 'NaN', 'nan', 'NA', 'N/A', 'n/a', 'None', '#N/A']);
+export const MISSING_WORDS = new Set([
+  'null',
+  'NULL',
+  'Null',
+  'NaN',
+  'nan',
+  'NA',
+  'N/A',
+  'n/a',
+  'None',
+  '#N/A',
+]);
 
 /** Infers a type per column from sampled rows (CSV strings or JSON values). */
 export function inferColumns(names: string[], sample: Raw[][], timeColumn?: string): InferredColumn[] {
