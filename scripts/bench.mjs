@@ -2,7 +2,16 @@
 // `npm run bench`: figures and ratios against references measured in the same run.
 // Not tests: nothing here fails on a time; it prints what it measured.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, statSync, writeFileSync, openSync, closeSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  openSync,
+  closeSync,
+  readFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -408,4 +417,40 @@ if (want('models')) {
         .join(', ')} (target: Extended IF or kNN above scikit-learn IF)`,
     );
   }
+}
+
+if (want('nab')) {
+  // The Numenta Anomaly Benchmark through the CLI: the streaming metric detector over NAB's 58
+  // series, scored by the project's port of NAB's scorer (which reproduces the published scores
+  // of numenta, null and random from their outputs: tests/unit/nab-scorer.test.ts).
+  console.log('\n== NAB: the streaming metric detector over 58 series (sentinel nab run), NAB scoring');
+  const nab = path.join(shared, 'data', 'nab');
+  const runs = [];
+  for (let round = 0; round < 3; round++) {
+    const r = spawnSync(
+      process.execPath,
+      [path.join(root, 'bin', 'sentinel.cjs'), 'nab', 'run', '--data', path.join(nab, 'data'), '--json'],
+      { encoding: 'utf8' },
+    );
+    if (r.status !== 0) throw new Error(r.stderr);
+    runs.push(JSON.parse(r.stdout));
+  }
+  const published = JSON.parse(readFileSync(path.join(nab, 'results', 'final_results.json'), 'utf8'));
+  const ours = runs[0];
+  console.log(
+    `ours: ${ours.points.toLocaleString('en-US')} values in ${fmt(median(runs.map((r) => r.seconds)))} s (median of 3; ${fmt(ours.points / median(runs.map((r) => r.seconds)) / 1e6)} M values/s)`,
+  );
+  const rows = [['sentinel (ours)', ours], ...Object.entries(published)].sort(
+    (a, b) => b[1].standard - a[1].standard,
+  );
+  console.log(
+    `${'detector'.padEnd(22)}${'standard'.padStart(10)}${'low FP'.padStart(10)}${'low FN'.padStart(10)}`,
+  );
+  for (const [name, s] of rows)
+    console.log(
+      `${name.padEnd(22)}${fmt(s.standard).padStart(10)}${fmt(s.reward_low_FP_rate).padStart(10)}${fmt(s.reward_low_FN_rate).padStart(10)}`,
+    );
+  console.log(
+    `target: standard ≥ 70 (numenta HTM 70.10, CAD OSE 69.90, ARTime 74.85): ours ${fmt(ours.standard)} — ${ours.standard >= 70 ? 'met' : 'not met'}`,
+  );
 }
