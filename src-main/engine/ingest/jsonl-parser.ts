@@ -1,44 +1,29 @@
 // JSON Lines: one object per line; blank lines are skipped.
 import { fail } from '../../../src-shared/result';
-import { MAX_RECORD_CHARS } from './csv-parser';
+import { LineReader } from './lines';
 
 export type ObjectSink = (obj: Record<string, unknown>, line: number) => void;
 
 export class JsonlParser {
-  private buf = '';
-  private line = 1;
+  private readonly lines: LineReader;
 
   constructor(
     private readonly file: string,
     private readonly sink: ObjectSink,
-  ) {}
+  ) {
+    this.lines = new LineReader(file, (text, line) => this.one(text, line));
+  }
 
   /** Decoded text (the decoder in text-source.ts has already dropped any BOM). */
   push(text: string): void {
-    this.buf = this.buf.length ? this.buf + text : text;
-    let p = 0;
-    for (;;) {
-      const e = this.buf.indexOf('\n', p);
-      if (e < 0) break;
-      this.one(this.buf.slice(p, e));
-      p = e + 1;
-    }
-    this.buf = this.buf.slice(p);
-    if (this.buf.length > MAX_RECORD_CHARS) {
-      fail('MALFORMED_INPUT', `a line longer than ${MAX_RECORD_CHARS / 1048576} MiB`, {
-        file: this.file,
-        line: this.line,
-      });
-    }
+    this.lines.push(text);
   }
 
   end(): void {
-    if (this.buf.length) this.one(this.buf);
-    this.buf = '';
+    this.lines.end();
   }
 
-  private one(text: string): void {
-    const line = this.line++;
+  private one(text: string, line: number): void {
     if (text.trim() === '') return;
     let v: unknown;
     try {

@@ -4,7 +4,7 @@
 // sign-in rules and the models work on a server's own log; every other line keeps its time,
 // host, program and message. A line of another shape is refused, naming it.
 import { fail } from '../../../src-shared/result';
-import { MAX_RECORD_CHARS } from './csv-parser';
+import { LineReader } from './lines';
 
 /** The columns of a server log's dataset. `result` is success/failure on sign-in lines only. */
 export const LOG_COLUMNS = ['ts', 'host', 'program', 'pid', 'event', 'user', 'ip', 'result', 'message'];
@@ -86,38 +86,24 @@ function loginOf(program: string, message: string): Login | null {
 }
 
 export class LogParser {
-  private buf = '';
-  private line = 1;
+  private readonly lines: LineReader;
 
   constructor(
     private readonly file: string,
     private readonly sink: (values: Row, line: number) => void,
-  ) {}
+  ) {
+    this.lines = new LineReader(file, (text, line) => this.one(text, line));
+  }
 
   push(text: string): void {
-    this.buf = this.buf.length ? this.buf + text : text;
-    let p = 0;
-    for (;;) {
-      const e = this.buf.indexOf('\n', p);
-      if (e < 0) break;
-      this.one(this.buf.slice(p, e));
-      p = e + 1;
-    }
-    this.buf = this.buf.slice(p);
-    if (this.buf.length > MAX_RECORD_CHARS)
-      fail('MALFORMED_INPUT', `a line longer than ${MAX_RECORD_CHARS / 1048576} MiB`, {
-        file: this.file,
-        line: this.line,
-      });
+    this.lines.push(text);
   }
 
   end(): void {
-    if (this.buf.length) this.one(this.buf);
-    this.buf = '';
+    this.lines.end();
   }
 
-  private one(raw: string): void {
-    const line = this.line++;
+  private one(raw: string, line: number): void {
     const text = raw.replace(/\r$/, '');
     if (text.trim() === '') return;
     const m = LINE.exec(text);
