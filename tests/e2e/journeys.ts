@@ -213,6 +213,61 @@ export async function importDialogMapsColumns(page: Page, shots: string): Promis
   await expect(page.getByTestId('dataset-item')).toHaveCount(before + 1);
 }
 
+/**
+ * Files as published: a PaySim file opens mapped by its layout (named in the dialog); a server
+ * log is read line by line, its sign-in lines as logins. Screenshots at 1280×720.
+ */
+export async function importReadsPublishedLayouts(page: Page, shots: string): Promise<void> {
+  await ready(page);
+  await expect(page.getByTestId('dataset-item').first()).toBeVisible();
+  const before = await page.getByTestId('dataset-item').count();
+  const paysim = [
+    'step,type,amount,nameOrig,oldbalanceOrg,newbalanceOrig,nameDest,oldbalanceDest,newbalanceDest,isFraud,isFlaggedFraud',
+  ];
+  for (let i = 0; i < 60; i++)
+    paysim.push(
+      `${1 + (i >> 3)},${['PAYMENT', 'TRANSFER', 'CASH_OUT'][i % 3]},${(i * 137) % 9000}.5,C${100 + (i % 7)},${i * 10}.0,0.0,M${200 + (i % 5)},0.0,0.0,${i % 17 === 3 ? 1 : 0},0`,
+    );
+  await page
+    .getByTestId('import-input')
+    .setInputFiles(dataFile('paysim_sample.csv', paysim.join('\n') + '\n'));
+  const dialog = page.getByTestId('import-dialog');
+  await expect(dialog.getByTestId('import-source')).toHaveText('PaySim mobile-money transactions layout');
+  await expect(dialog.getByTestId('import-role-nameOrig')).toHaveValue('entity');
+  await expect(dialog.getByTestId('import-role-nameDest')).toHaveValue('resource');
+  await expect(dialog.getByTestId('import-role-isFraud')).toHaveValue('label');
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.screenshot({ path: path.join(shots, 'import-paysim-1280x720.png') });
+  await dialog.getByTestId('import-confirm').click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByTestId('dataset-item').filter({ hasText: 'paysim_sample' })).toHaveAttribute(
+    'aria-selected',
+    'true',
+    { timeout: 30_000 },
+  );
+  await expect(page.getByTestId('col-header-step')).toContainText('time');
+
+  const log = [
+    'Dec 10 06:55:46 LabSZ sshd[24200]: Invalid user webmaster from 173.234.31.186',
+    'Dec 10 06:55:48 LabSZ sshd[24200]: Failed password for invalid user webmaster from 173.234.31.186 port 38926 ssh2',
+    'Dec 10 09:32:20 LabSZ sshd[24680]: Accepted password for fztu from 119.137.62.142 port 49116 ssh2',
+    'Dec 10 09:32:21 LabSZ CRON[24681]: pam_unix(cron:session): session opened for user root by (uid=0)',
+  ];
+  await page.getByTestId('import-input').setInputFiles(dataFile('auth.log', log.join('\n') + '\n'));
+  await expect(dialog.getByTestId('import-summary')).toContainText('Server log');
+  await page.screenshot({ path: path.join(shots, 'import-server-log-1280x720.png') });
+  await dialog.getByTestId('import-confirm').click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByTestId('dataset-item').filter({ hasText: 'auth' })).toHaveAttribute(
+    'aria-selected',
+    'true',
+    { timeout: 30_000 },
+  );
+  await expect(page.getByTestId('dataset-item')).toHaveCount(before + 2);
+  await expect.poll(() => rowCount(page)).toBe(4);
+  await expect(page.getByTestId('col-header-result')).toBeVisible();
+}
+
 export async function importShowsProgressAndRows(page: Page): Promise<void> {
   await ready(page);
   await expect(page.getByTestId('dataset-item').first()).toBeVisible();

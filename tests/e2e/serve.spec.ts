@@ -7,6 +7,7 @@ import path from 'node:path';
 import {
   demoCaseAppears,
   importDialogMapsColumns,
+  importReadsPublishedLayouts,
   importShowsProgressAndRows,
   malformedCsvShowsErrorAndAddsNothing,
   sortAndFilter,
@@ -55,6 +56,8 @@ test('a CSV is imported with progress and appears in the table', async ({ page }
   importShowsProgressAndRows(page));
 test('the import dialog maps columns, remembers the mapping and cancels with Esc', async ({ page }) =>
   importDialogMapsColumns(page, path.join(root, 'test-results')));
+test('published layouts and server logs are read as they are', async ({ page }) =>
+  importReadsPublishedLayouts(page, path.join(root, 'test-results')));
 test('an anomaly is explained and judged with one key', async ({ page }) => triageAnomaly(page));
 test('U undoes the last verdict, back to the one before', async ({ page }) =>
   undoRestoresThePreviousVerdict(page));

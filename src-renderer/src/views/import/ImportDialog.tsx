@@ -3,7 +3,7 @@
 // text label mean an attack. Import (Enter) starts the import job as mapped; Cancel (Esc) drops it.
 import * as Dialog from '@radix-ui/react-dialog';
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { CANONICAL_ROLES, type CanonicalRole } from '../../../../src-shared/domain';
+import { CANONICAL_ROLES, type CanonicalRole, type DataFormat } from '../../../../src-shared/domain';
 import type { ImportMapping, ImportPreview } from '../../../../src-shared/import';
 import type { AppError } from '../../../../src-shared/result';
 import {
@@ -19,6 +19,14 @@ import {
 import { ColumnRow, roleOf, withRole, type ColumnRole } from './ColumnRow';
 import { LabelValues } from './LabelValues';
 import { TimeOptions } from './TimeOptions';
+
+/** How the dialog names a file's format. */
+const FORMAT_NAME: Record<DataFormat, string> = {
+  csv: 'CSV',
+  tsv: 'TSV',
+  jsonl: 'JSON Lines',
+  syslog: 'Server log (one row a line)',
+};
 
 export function ImportDialog() {
   const pending = useStore((s) => s.importQueue[0] ?? null);
@@ -130,7 +138,7 @@ function ImportFile({ pending }: { pending: PendingImport }) {
               </Dialog.Title>
               {preview && (
                 <p className="dialog-sub muted" data-testid="import-summary">
-                  {preview.format.toUpperCase()} · {preview.columns.length} columns · first{' '}
+                  {FORMAT_NAME[preview.format]} · {preview.columns.length} columns · first{' '}
                   {preview.rows.toLocaleString('en-US')} rows {preview.complete ? '(the whole file)' : 'read'}
                   {preview.source && !preview.remembered && (
                     <span
