@@ -67,7 +67,7 @@ const uploadSource = {
 
 const fileSource = {
   ...uploadSource,
-  format: z.enum(['csv', 'tsv', 'jsonl', 'syslog']).optional(),
+  format: z.enum(['csv', 'tsv', 'jsonl', 'syslog', 'parquet']).optional(),
 };
 const columnName = z.string().min(1).max(255);
 

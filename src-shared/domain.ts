@@ -18,8 +18,8 @@ export const CANONICAL_ROLES = [
 ] as const;
 export type CanonicalRole = (typeof CANONICAL_ROLES)[number];
 
-/** `syslog`: a server log read line by line (ingest/log-parser.ts). */
-export type DataFormat = 'csv' | 'tsv' | 'jsonl' | 'syslog';
+/** `syslog`: a server log read line by line (ingest/log-parser.ts); `parquet`: read with hyparquet. */
+export type DataFormat = 'csv' | 'tsv' | 'jsonl' | 'syslog' | 'parquet';
 
 export interface ColumnInfo {
   /** Name as it appears in the source file. */

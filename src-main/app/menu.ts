@@ -5,7 +5,10 @@ import type { EngineHost } from '../engine/host';
 import type { RecentCases } from './recent';
 
 export const DATA_FILTERS = [
-  { name: 'Data files', extensions: ['csv', 'tsv', 'tab', 'jsonl', 'ndjson', 'json', 'txt'] },
+  {
+    name: 'Data files',
+    extensions: ['csv', 'tsv', 'tab', 'jsonl', 'ndjson', 'json', 'txt', 'log', 'parquet'],
+  },
 ];
 const CASE_FILTERS = [{ name: 'SentinelRisk cases', extensions: ['sentinel'] }];
 

@@ -33,7 +33,7 @@ function infoText(info: CaseInfo): string {
 
 export const caseCommands: CommandGroup = {
   usage: `  demo    --case FILE [--json]                       create the demo case
-  ingest  FILE --case FILE [--dataset NAME] [--format csv|tsv|jsonl|syslog] [--time-column COL]
+  ingest  FILE --case FILE [--dataset NAME] [--format csv|tsv|jsonl|syslog|parquet] [--time-column COL]
           [--clock-column COL] [--time-format iso|mdy|dmy|syslog|epoch_s|epoch_ms|epoch_us|epoch_ns]
           [--time-unit second|minute|hour|day [--time-origin ISO-TIME]] [--time-year YYYY]
           [--role ROLE=COLUMN ...] [--json]            roles: ${CANONICAL_ROLES.join(', ')}
@@ -85,8 +85,8 @@ export const caseCommands: CommandGroup = {
       if (!file) throw new UsageError('ingest needs the data file to read');
       const casePath = path.resolve(str(args, 'case', true));
       const format = str(args, 'format') as DataFormat | undefined;
-      if (format && !['csv', 'tsv', 'jsonl', 'syslog'].includes(format))
-        throw new UsageError(`--format must be csv, tsv, jsonl or syslog, not "${format}"`);
+      if (format && !['csv', 'tsv', 'jsonl', 'syslog', 'parquet'].includes(format))
+        throw new UsageError(`--format must be csv, tsv, jsonl, syslog or parquet, not "${format}"`);
       const host = cliHost(json);
       try {
         unwrap(await host.call(existsSync(casePath) ? 'case.open' : 'case.create', { path: casePath }));

@@ -225,7 +225,7 @@ describe('sentinel CLI', () => {
     expect(missing.stderr).toMatch(/missing\.sentinel: no such case file/);
     const usage = sentinel('ingest', bad, '--case', casePath, '--format', 'xml');
     expect(usage.code).toBe(2);
-    expect(usage.stderr).toMatch(/--format must be csv, tsv, jsonl or syslog/);
+    expect(usage.stderr).toMatch(/--format must be csv, tsv, jsonl, syslog or parquet/);
   });
 
   it('scores NAB detector outputs (nab score), at the thresholds given', () => {

@@ -29,7 +29,7 @@ interface DatasetRow {
 // identifier must have the shape the engine itself writes.
 const SQL_NAME = /^[a-z_][a-z0-9_]{0,63}$/;
 const TYPES = new Set(['INTEGER', 'REAL', 'TEXT']);
-const FORMATS = new Set(['csv', 'tsv', 'jsonl', 'syslog']);
+const FORMATS = new Set(['csv', 'tsv', 'jsonl', 'syslog', 'parquet']);
 
 export function listDatasets(db: DB): DatasetInfo[] {
   const rows = db.prepare('SELECT * FROM datasets ORDER BY id').all() as DatasetRow[];

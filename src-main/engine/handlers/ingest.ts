@@ -162,7 +162,7 @@ async function startIngest(p: IngestParams, ctx: HandlerContext): Promise<Result
     file,
     fileName,
     format,
-    name: p.name ?? fileName.replace(/\.(csv|tsv|tab|jsonl|ndjson|json|txt|log)$/i, ''),
+    name: p.name ?? fileName.replace(/\.(csv|tsv|tab|jsonl|ndjson|json|txt|log|parquet|pq)$/i, ''),
     timeColumn: mapping.timeColumn,
     clockColumn: mapping.clockColumn,
     time,

@@ -10,10 +10,12 @@ export function detectFormat(file: string): DataFormat {
   if (ext === '.tsv' || ext === '.tab') return 'tsv';
   if (ext === '.jsonl' || ext === '.ndjson' || ext === '.json') return 'jsonl';
   if (ext === '.log') return 'syslog';
+  if (ext === '.parquet' || ext === '.pq') return 'parquet';
   const fd = openSync(file, 'r');
   try {
     const buf = Buffer.alloc(4096);
     const n = readSync(fd, buf, 0, buf.length, 0);
+    if (n >= 4 && buf.toString('latin1', 0, 4) === 'PAR1') return 'parquet';
     const head = buf
       .subarray(0, n)
       .toString('utf8')

@@ -20,6 +20,7 @@ import {
 } from './infer';
 import { JsonlParser } from './jsonl-parser';
 import { LOG_COLUMNS, LogParser } from './log-parser';
+import { readParquet } from './parquet-source';
 import type { BatchColumn, ParseToDb } from './protocol';
 import { isCancelled } from './protocol';
 import { checkTable } from './not-a-table';
@@ -127,7 +128,7 @@ async function parse(opts: ParseOptions, out: ParseOutput): Promise<void> {
       if (header === null) fail('MALFORMED_INPUT', 'the file is empty (no header row)', { file });
       names = header!;
       rowsOf = (s) => s.values;
-      if (names.length === 1 && !opts.append && !log)
+      if (names.length === 1 && !opts.append && csv)
         checkTable(
           names[0],
           sample.slice(0, 1000).map((s) => String(s.values[0] ?? '')),
@@ -189,7 +190,8 @@ async function parse(opts: ParseOptions, out: ParseOutput): Promise<void> {
   // a server log: fixed columns, one row a line
   const log = format === 'syslog' ? new LogParser(file, (values, line) => record(values, line)) : null;
   if (log) header = [...LOG_COLUMNS];
-  const csv = format === 'jsonl' || log ? null : new CsvParser(delimiter, file, csvRecord);
+  const csv =
+    format === 'jsonl' || format === 'parquet' || log ? null : new CsvParser(delimiter, file, csvRecord);
   if (csv) {
     // While sampling, unquoted lines are split for inference and their text kept.
     csv.fastLine = (buf, start, end, line) => {
@@ -224,6 +226,28 @@ async function parse(opts: ParseOptions, out: ParseOutput): Promise<void> {
     }
   };
 
+  if (format === 'parquet') {
+    await readParquet(
+      opts.path,
+      file,
+      (names) => {
+        if (names.length > MAX_COLUMNS) fail('MALFORMED_INPUT', `more than ${MAX_COLUMNS} columns`, { file });
+        header = names;
+      },
+      async (b) => {
+        if (isCancelled(opts.cancel)) fail('CANCELLED', 'ingest cancelled');
+        // a row's number stands for its line
+        for (let k = 0; k < b.rows.length; k++) record(b.rows[k], b.first + k + 1);
+        bytes = b.bytes;
+        await flush(false);
+      },
+    );
+    if (builder === null) startBatches();
+    await flush(true);
+    if (rows === 0) fail('MALFORMED_INPUT', 'the Parquet file has no rows', { file });
+    out.send({ type: 'end', rows, bytes });
+    return;
+  }
   for await (const chunk of readTextChunks(opts.path, file, columnAt)) {
     if (isCancelled(opts.cancel)) fail('CANCELLED', 'ingest cancelled');
     bytes += chunk.bytes;

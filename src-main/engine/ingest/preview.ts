@@ -9,6 +9,7 @@ import { CsvParser } from './csv-parser';
 import { chooseTime, inferColumns, normaliseIso, type TimeOptions } from './infer';
 import { JsonlParser } from './jsonl-parser';
 import { LOG_COLUMNS, LogParser } from './log-parser';
+import { readParquet } from './parquet-source';
 import { checkTable } from './not-a-table';
 import { raggedRow } from './parse-pipeline';
 import { assignRoles } from './roles';
@@ -30,6 +31,22 @@ export async function readHead(
 ): Promise<FileHead> {
   let names: string[] | null = null;
   const rows: unknown[][] = [];
+  if (format === 'parquet') {
+    let total = 0;
+    await readParquet(
+      path,
+      file,
+      (n, count) => {
+        names = n;
+        total = count;
+      },
+      (b) => {
+        rows.push(...b.rows);
+      },
+      maxRows,
+    );
+    return { names: names!, rows, complete: rows.length >= total };
+  }
   const objects: Record<string, unknown>[] = [];
   const keys = new Map<string, number>();
   const delimiter = format === 'tsv' ? '\t' : ',';

@@ -10,6 +10,7 @@ const FORMAT_LABEL: Record<DatasetInfo['format'], string> = {
   tsv: 'TSV',
   jsonl: 'JSONL',
   syslog: 'server log',
+  parquet: 'Parquet',
 };
 
 function datasetTitle(d: DatasetInfo): string {

@@ -26,6 +26,7 @@ const FORMAT_NAME: Record<DataFormat, string> = {
   tsv: 'TSV',
   jsonl: 'JSON Lines',
   syslog: 'Server log (one row a line)',
+  parquet: 'Parquet',
 };
 
 export function ImportDialog() {
