@@ -5,6 +5,7 @@ import type {
   AppState,
   CaseInfo,
   ColumnInfo,
+  EvaluationResult,
   EventsPage,
   InjectionInfo,
   ModelInfo,
@@ -191,6 +192,20 @@ export const requestSchemas = {
       excludeColumns: z.array(z.string().min(1).max(255)).max(2000).optional(),
     })
     .strict(),
+  /** Every model kind trained and measured on the same split of a dataset, kept in the case. */
+  'model.evaluate': z
+    .object({
+      datasetId: z.number().int().positive(),
+      label: z.string().min(1).max(255).optional(),
+      positive: z.array(z.string().min(1).max(255)).min(1).max(100).optional(),
+      negative: z.array(z.string().min(1).max(255)).min(1).max(100).optional(),
+      /** The kinds to compare (every kind by default). */
+      models: z.array(z.enum(MODEL_KINDS)).min(1).max(MODEL_KINDS.length).optional(),
+      seed: z.number().int().optional(),
+    })
+    .strict(),
+  /** The evaluations kept for a dataset, newest first. */
+  'evaluation.list': z.object({ datasetId: z.number().int().positive() }).strict(),
   'model.score': z
     .object({
       datasetId: z.number().int().positive(),
@@ -299,6 +314,8 @@ export interface RequestResults {
   'scenario.remove': { datasetId: number; removed: number };
   'scenario.list': InjectionInfo[];
   'model.train': { jobId: string };
+  'model.evaluate': { jobId: string };
+  'evaluation.list': EvaluationResult[];
   'model.score': { jobId: string };
   'scores.refresh': { jobId: string };
   'model.list': ModelInfo[];
@@ -332,6 +349,7 @@ export const JOB_METHODS = {
   'demo.create': 'demo',
   'features.build': 'features',
   'model.train': 'train',
+  'model.evaluate': 'evaluate',
   'model.score': 'score',
   'scores.refresh': 'refresh',
   'rules.run': 'rules',

@@ -236,6 +236,35 @@ export interface ColumnUseInfo {
   why?: string;
 }
 
+/** One model kind in an evaluation: trained on the split's training rows, measured on its test rows. */
+export interface EvaluationEntry {
+  kind: ModelKind;
+  /** Null when it could not be trained here (why says so: no labels for boosted trees, …). */
+  test: ModelMetrics | null;
+  why: string | null;
+  params: Record<string, unknown>;
+  /** Alerts a day on the test rows at the threshold (per 1,000 rows when there is no time). */
+  alertsPerDay: number | null;
+  /** ROC (false-positive rate, true-positive rate) and PR (recall, precision) curves, ≤ 200 points each. */
+  roc: [number, number][];
+  pr: [number, number][];
+  seconds: number;
+}
+
+/** Every model kind side by side on one split of one dataset, kept in the case. */
+export interface EvaluationResult {
+  id: number;
+  datasetId: number;
+  dataset: string;
+  labels: string;
+  split: { by: 'time' | 'shuffle'; train: number; validation: number; test: number; seed: number | null };
+  /** The engine's version and the request, so that the figures can be made again. */
+  appVersion: string;
+  request: Record<string, unknown>;
+  entries: EvaluationEntry[];
+  createdAt: string;
+}
+
 export interface TrainResult {
   model: ModelInfo;
   seconds: number;

@@ -2,6 +2,7 @@
 // whether it works on the case (a live stream does not, so it runs beside the others), and the
 // type of its result. `JobFinished` is a union keyed by kind, so a reader switches on `kind`.
 import type {
+  EvaluationResult,
   FeaturesResult,
   IngestResult,
   RefreshResult,
@@ -31,6 +32,7 @@ export const JOB_KINDS = {
   demo: kind<{ datasets: number }>()({ noun: 'Demo build', touchesCase: true }),
   features: kind<FeaturesResult>()({ noun: 'Feature build', touchesCase: true }),
   train: kind<TrainResult>()({ noun: 'Training', touchesCase: true }),
+  evaluate: kind<EvaluationResult>()({ noun: 'Evaluation', touchesCase: true }),
   score: kind<ScoreResult>()({ noun: 'Scoring', touchesCase: true }),
   refresh: kind<RefreshResult>()({ noun: 'Score update', touchesCase: true }),
   rules: kind<RulesResult>()({ noun: 'Rules run', touchesCase: true }),

@@ -4,6 +4,7 @@ import { formatError } from '../../src-shared/result';
 import { parseArgs, UsageError } from './args';
 import { caseCommands } from './case-commands';
 import { feedCommands } from './feed-commands';
+import { evaluateCommand } from './evaluate-command';
 import { modelCommands } from './model-commands';
 import { nabCommands } from './nab-commands';
 import { rulesCommands } from './rules-commands';
@@ -15,6 +16,7 @@ const GROUPS: CommandGroup[] = [
   caseCommands,
   scenarioCommands,
   modelCommands,
+  evaluateCommand,
   feedCommands,
   serveCommand,
   rulesCommands,

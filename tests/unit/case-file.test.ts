@@ -26,6 +26,7 @@ describe('case files', () => {
         'dataset_columns',
         'dataset_mappings',
         'datasets',
+        'evaluations',
         'feature_sets',
         'import_layouts',
         'incidents',

@@ -4,6 +4,7 @@
 import type { CaseInfo } from '../../../src-shared/domain';
 import { scenarioOps } from '../scenarios/inject';
 import { caseOps } from './case-store';
+import { evaluationOps } from './evaluations-store';
 import { eventOps } from './events-store';
 import { featureOps } from './features-store';
 import { feedOps } from './feed-store';
@@ -21,6 +22,7 @@ export const DB_OPS = {
   ...layoutOps,
   ...featureOps,
   ...modelOps,
+  ...evaluationOps,
   ...feedOps,
   ...labelOps,
   ...ruleOps,

@@ -4,6 +4,7 @@ import { appHandlers } from './app';
 import { caseHandlers } from './case';
 import type { HandlerMap } from './context';
 import { demoHandlers } from './demo';
+import { evaluateHandlers } from './evaluate';
 import { eventsHandlers } from './events';
 import { featuresHandlers } from './features';
 import { feedHandlers } from './feed';
@@ -22,6 +23,7 @@ export const HANDLERS: HandlerMap = {
   ...ingestHandlers,
   ...featuresHandlers,
   ...modelsHandlers,
+  ...evaluateHandlers,
   ...refreshHandlers,
   ...feedHandlers,
   ...rulesHandlers,

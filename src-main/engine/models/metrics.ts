@@ -147,3 +147,32 @@ export function metricsAt(scores: ArrayLike<number>, y: ArrayLike<number>, thres
     rows: y.length,
   };
 }
+
+/**
+ * ROC (false-positive rate, true-positive rate) and precision-recall (recall, precision) curves,
+ * one point per distinct score from the highest down, thinned to at most `maxPoints` each (the
+ * first and last kept).
+ */
+export function curves(
+  scores: ArrayLike<number>,
+  y: ArrayLike<number>,
+  maxPoints = 200,
+): { roc: [number, number][]; pr: [number, number][] } {
+  const roc: [number, number][] = [[0, 0]];
+  const pr: [number, number][] = [];
+  let negatives = 0;
+  for (let i = 0; i < y.length; i++) negatives += y[i] ? 0 : 1;
+  walkScores(scores, y, (s, positives) => {
+    roc.push([negatives ? s.fp / negatives : 0, positives ? s.tp / positives : 0]);
+    pr.push([positives ? s.tp / positives : 0, s.tp + s.fp ? s.tp / (s.tp + s.fp) : 1]);
+  });
+  const thin = (xs: [number, number][]) => {
+    if (xs.length <= maxPoints) return xs;
+    const out: [number, number][] = [];
+    for (let k = 0; k < maxPoints; k++) out.push(xs[Math.round((k * (xs.length - 1)) / (maxPoints - 1))]);
+    return out;
+  };
+  const round = (xs: [number, number][]) =>
+    xs.map(([a, b]) => [Math.round(a * 1e5) / 1e5, Math.round(b * 1e5) / 1e5] as [number, number]);
+  return { roc: round(thin(roc)), pr: round(thin(pr)) };
+}

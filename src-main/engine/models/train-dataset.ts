@@ -39,6 +39,8 @@ export interface TrainRequest {
   /** The dataset's columns to use as features (by name): all that qualify when omitted. */
   columns?: string[];
   excludeColumns?: string[];
+  /** Hand back the test rows' scores and labels (an evaluation draws its curves from them). */
+  keepTestScores?: boolean;
 }
 
 export interface ModelMetadata {
@@ -76,6 +78,8 @@ export interface TrainedModel {
   body: Uint8Array;
   /** Of the training's time, how much went to reading the case (features, columns, labels). */
   readSeconds: number;
+  /** With keepTestScores: the test rows' scores and labels, and the days they span. */
+  testScores?: { scores: Float64Array; labels: Uint8Array | null; days: number };
 }
 
 /** What training reads, every array in split order (train, then validation, then test). */
@@ -647,6 +651,15 @@ export function trainOnDataset(
     metadata,
     body: fitted.body(metadata),
     readSeconds,
+    ...(req.keepTestScores
+      ? {
+          testScores: {
+            scores: Float64Array.from(testScores),
+            labels: labelsIn(b, n),
+            days: days(b, n),
+          },
+        }
+      : {}),
   };
 }
 

@@ -17,6 +17,12 @@ export function jobNotice(f: Extract<JobFinished, { ok: true }>): string {
       const m = f.result.test;
       return `Model “${f.result.model.name}” trained${m ? `: ROC AUC ${m.rocAuc?.toFixed(3) ?? '–'}, F1 ${m.f1.toFixed(3)} on the latest events` : ''}`;
     }
+    case 'evaluate': {
+      const best = f.result.entries
+        .filter((e) => e.test?.prAuc !== null && e.test !== null)
+        .sort((a, b) => (b.test!.prAuc ?? 0) - (a.test!.prAuc ?? 0))[0];
+      return `Evaluated ${formatCount(f.result.entries.length, 'model kind')} on “${f.result.dataset}”${best ? `: best PR AUC ${best.test!.prAuc!.toFixed(3)} (${best.kind})` : ''}`;
+    }
     case 'score':
       return `Scored ${formatCount(f.result.rows, 'event')}: ${formatCount(f.result.anomalies, 'event')} above the threshold`;
     case 'refresh': {

@@ -9,6 +9,7 @@ import * as m0006 from './0006_detector_kinds';
 import * as m0007 from './0007_import_layouts';
 import * as m0008 from './0008_column_chunks';
 import * as m0009 from './0009_log_format';
+import * as m0010 from './0010_evaluations';
 
 export interface Migration {
   version: number;
@@ -25,6 +26,7 @@ export const MIGRATIONS: Migration[] = [
   { version: 7, up: m0007.up },
   { version: 8, up: m0008.up },
   { version: 9, up: m0009.up },
+  { version: 10, up: m0010.up },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
