@@ -78,14 +78,42 @@ export async function triageAnomaly(page: Page): Promise<void> {
   await expect(page.getByTestId('feed-view-false_positive').locator('.count')).toHaveText('0');
   expect(await countIn(page, 'feed-view-open')).toBe(open);
 
-  // Rule alerts, models and scenarios are a key away.
+  // Rule alerts, models, evaluation and scenarios are a key away.
   await page.keyboard.press('3');
   await expect(page.getByTestId('rules-run')).toBeVisible();
   await page.keyboard.press('4');
   await expect(page.getByTestId('model-row').first()).toBeVisible();
   await page.keyboard.press('5');
+  await expect(page.getByTestId('evaluation-view')).toBeVisible();
+  await page.keyboard.press('6');
   await expect(page.getByTestId('inject-form')).toBeVisible();
   await expect(page.getByTestId('injection-row').first()).toBeVisible();
+}
+
+/**
+ * Evaluation: every model kind on the same split of the demo's card transactions, side by side,
+ * with ROC and PR curves. Screenshots at 1280×720 and 1920×1080.
+ */
+export async function evaluateEveryModel(page: Page, shots: string): Promise<void> {
+  await ready(page);
+  await page.getByTestId('dataset-item').filter({ hasText: 'card_transactions' }).click();
+  await page.getByTestId('tab-evaluation').click();
+  await expect(page.getByTestId('evaluation-view')).toBeVisible();
+  await page.getByTestId('evaluate').click();
+  await expect(page.getByTestId('evaluation-row')).toHaveCount(5, { timeout: 120_000 });
+  await expect(page.getByTestId('evaluation-split')).toContainText('Split by time');
+  await expect(page.getByTestId('eval-roc').locator('canvas')).toBeVisible();
+  await expect(page.getByTestId('eval-pr').locator('canvas')).toBeVisible();
+  for (const [width, height] of [
+    [1280, 720],
+    [1920, 1080],
+  ]) {
+    await page.setViewportSize({ width, height });
+    await page.screenshot({ path: path.join(shots, `evaluation-${width}x${height}.png`) });
+  }
+  const download = page.waitForEvent('download');
+  await page.getByTestId('evaluation-csv').click();
+  expect((await download).suggestedFilename()).toMatch(/^card_transactions-evaluation-\d+\.csv$/);
 }
 
 /** U undoes the last verdict given (back to what it was before), not just "clears the selected one". */

@@ -8,6 +8,7 @@ import {
   demoCaseAppears,
   importDialogMapsColumns,
   importReadsPublishedLayouts,
+  evaluateEveryModel,
   importShowsProgressAndRows,
   malformedCsvShowsErrorAndAddsNothing,
   sortAndFilter,
@@ -56,6 +57,8 @@ test('a CSV is imported with progress and appears in the table', async ({ page }
   importShowsProgressAndRows(page));
 test('the import dialog maps columns, remembers the mapping and cancels with Esc', async ({ page }) =>
   importDialogMapsColumns(page, path.join(root, 'test-results')));
+test('every model is evaluated side by side with curves', async ({ page }) =>
+  evaluateEveryModel(page, path.join(root, 'test-results')));
 test('published layouts and server logs are read as they are', async ({ page }) =>
   importReadsPublishedLayouts(page, path.join(root, 'test-results')));
 test('an anomaly is explained and judged with one key', async ({ page }) => triageAnomaly(page));

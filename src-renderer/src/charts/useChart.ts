@@ -1,12 +1,20 @@
-// ECharts in React: only the parts we use (bars, grid, tooltip, mark lines, canvas), one theme
+// ECharts in React: only the parts we use (bars, lines, grid, legend, tooltip, mark lines, canvas), one theme
 // read from the app's CSS variables so charts follow dark and light.
-import { BarChart } from 'echarts/charts';
-import { GridComponent, MarkLineComponent, TooltipComponent } from 'echarts/components';
+import { BarChart, LineChart } from 'echarts/charts';
+import { GridComponent, LegendComponent, MarkLineComponent, TooltipComponent } from 'echarts/components';
 import { init, use, type EChartsCoreOption, type ECharts } from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef, type RefObject } from 'react';
 
-use([BarChart, GridComponent, TooltipComponent, MarkLineComponent, CanvasRenderer]);
+use([
+  BarChart,
+  LineChart,
+  GridComponent,
+  LegendComponent,
+  TooltipComponent,
+  MarkLineComponent,
+  CanvasRenderer,
+]);
 
 /** The shared chart palette, from the theme's CSS variables. */
 export function chartColors(): Record<

@@ -6,7 +6,7 @@ import type { Slice } from './types';
 
 export type Theme = 'dark' | 'light';
 /** The main area's views of a dataset. */
-export const TABS = ['anomalies', 'events', 'alerts', 'models', 'scenarios'] as const;
+export const TABS = ['anomalies', 'events', 'alerts', 'models', 'evaluation', 'scenarios'] as const;
 export type Tab = (typeof TABS)[number];
 export type SortState = { column: string; desc: boolean } | null;
 

@@ -1,9 +1,11 @@
-// The views of the selected dataset: anomalies, events, rule alerts, models, scenarios (keys 1–5).
+// The views of the selected dataset: anomalies, events, rule alerts, models, evaluation,
+// scenarios (keys 1–6).
 import { useEffect } from 'react';
 import type { DatasetInfo } from '../../../src-shared/domain';
 import { isEditable } from '../hooks/useShortcuts';
 import { setTab, TABS, useStore, type Tab } from '../store';
 import { AlertsView } from './AlertsView';
+import { EvaluationView } from './EvaluationView';
 import { EventsTable } from './EventsTable';
 import { FeedView } from './feed/FeedView';
 import { FilterBar } from './FilterBar';
@@ -15,6 +17,7 @@ const LABEL: Record<Tab, string> = {
   events: 'Events',
   alerts: 'Rule alerts',
   models: 'Models',
+  evaluation: 'Evaluation',
   scenarios: 'Scenarios',
 };
 
@@ -65,6 +68,7 @@ export function DatasetTabs({ dataset }: { dataset: DatasetInfo }) {
         )}
         {tab === 'alerts' && <AlertsView dataset={dataset} />}
         {tab === 'models' && <ModelsView dataset={dataset} />}
+        {tab === 'evaluation' && <EvaluationView dataset={dataset} />}
         {tab === 'scenarios' && <ScenariosView dataset={dataset} />}
       </div>
     </>
