@@ -256,6 +256,8 @@ export interface EvaluationResult {
   id: number;
   datasetId: number;
   dataset: string;
+  /** The dataset's rows when it was evaluated (the data behind the figures). */
+  datasetRows: number;
   labels: string;
   split: { by: 'time' | 'shuffle'; train: number; validation: number; test: number; seed: number | null };
   /** The engine's version and the request, so that the figures can be made again. */

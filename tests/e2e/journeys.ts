@@ -101,7 +101,7 @@ export async function evaluateEveryModel(page: Page, shots: string): Promise<voi
   await expect(page.getByTestId('evaluation-view')).toBeVisible();
   await page.getByTestId('evaluate').click();
   await expect(page.getByTestId('evaluation-row')).toHaveCount(5, { timeout: 120_000 });
-  await expect(page.getByTestId('evaluation-split')).toContainText('Split by time');
+  await expect(page.getByTestId('evaluation-split')).toContainText('rows split by time');
   await expect(page.getByTestId('eval-roc').locator('canvas')).toBeVisible();
   await expect(page.getByTestId('eval-pr').locator('canvas')).toBeVisible();
   for (const [width, height] of [

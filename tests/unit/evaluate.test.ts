@@ -18,6 +18,7 @@ describe('model.evaluate', () => {
     expect(e.entries.map((x) => x.kind)).toEqual(['gbdt', 'iforest', 'eif', 'knn', 'hbos']);
     expect(e.split).toMatchObject({ by: 'shuffle', train: 1281, validation: 183, test: 367, seed: 42 });
     expect(e.labels).toBe('column label');
+    expect(e.datasetRows).toBe(1831);
     for (const x of e.entries) {
       expect(x.test).toMatchObject({ rows: 367, positives: 36 });
       // curves from (0,0) to (1,1), false-positive rate never going back, at most 200 points

@@ -23,7 +23,7 @@ async function evaluateStep(
   ctx: HandlerContext,
   job: Job,
   casePath: string,
-  dataset: string,
+  ds: { name: string; rows: number },
   p: EvaluateParams,
 ): Promise<Result<EvaluationResult>> {
   // the stored point-in-time features first, when they are missing or behind the events
@@ -39,7 +39,7 @@ async function evaluateStep(
   let labels = '';
   for (const [k, kind] of kinds.entries()) {
     if (job.cancelled) return err('CANCELLED', 'evaluation cancelled');
-    job.progress.label = `Evaluating ${dataset}: ${kind} (${k + 1} of ${kinds.length})`;
+    job.progress.label = `Evaluating ${ds.name}: ${kind} (${k + 1} of ${kinds.length})`;
     const req: TrainRequest = {
       datasetId: p.datasetId,
       model: kind,
@@ -92,11 +92,12 @@ async function evaluateStep(
   if (!split || !entries.some((e) => e.test))
     return err(
       'BAD_REQUEST',
-      `dataset "${dataset}" cannot be evaluated: ${entries.find((e) => e.why)?.why ?? 'no model could be trained on it'}. An evaluation needs labels (a label column, injected scenarios or analyst verdicts) with attacks among the latest rows`,
+      `dataset "${ds.name}" cannot be evaluated: ${entries.find((e) => e.why)?.why ?? 'no model could be trained on it'}. An evaluation needs labels (a label column, injected scenarios or analyst verdicts) with attacks among the latest rows`,
     );
   const result: Omit<EvaluationResult, 'id'> = {
     datasetId: p.datasetId,
-    dataset,
+    dataset: ds.name,
+    datasetRows: ds.rows,
     labels,
     split,
     appVersion: version,
@@ -116,7 +117,7 @@ export const evaluateHandlers = {
     if (!open.ok) return open;
     const { ds, info } = open.value;
     const { jobId } = ctx.jobs.start('evaluate', `Evaluating ${ds.name}`, (job) =>
-      evaluateStep(ctx, job, info.path, ds.name, p),
+      evaluateStep(ctx, job, info.path, ds, p),
     );
     return ok({ jobId });
   },

@@ -125,8 +125,9 @@ export function EvaluationView({ dataset }: { dataset: DatasetInfo }) {
         <section className="card grow">
           <div className="card-head">
             <p className="muted small" data-testid="evaluation-split">
-              Split by {e.split.by}: {formatInt(e.split.train)} train · {formatInt(e.split.validation)}{' '}
-              validation · {formatInt(e.split.test)} test · labels: {e.labels} · engine {e.appVersion}
+              {formatInt(e.datasetRows)} rows split by {e.split.by}: {formatInt(e.split.train)} train ·{' '}
+              {formatInt(e.split.validation)} validation · {formatInt(e.split.test)} test · labels: {e.labels}{' '}
+              · engine {e.appVersion}
             </p>
             <button
               type="button"
