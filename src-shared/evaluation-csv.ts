@@ -22,11 +22,15 @@ const HEADER = [
   'evaluated_at',
 ];
 
-/** A CSV field: quoted when it holds a comma, a quote or a line break. */
+/**
+ * A CSV field: quoted when it holds a comma, a quote or a line break; text a spreadsheet would
+ * run as a formula (= + - @ at its start) gets a leading apostrophe.
+ */
 const field = (v: unknown): string => {
   const s =
     v === null || v === undefined ? '' : typeof v === 'number' ? String(Number(v.toPrecision(6))) : String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  const safe = typeof v === 'string' && /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 };
 
 export function evaluationCsv(e: EvaluationResult): string {

@@ -45,7 +45,7 @@ export async function runCompute<K extends keyof ComputeApi & string>(
   const r = armed.ok ? await rpc.call(task, params) : armed;
   job.workers.delete(worker);
   void worker.terminate();
-  startSpare();
+  if (!job.cancelled) startSpare();
   // a cancelled job's worker may have been stopped mid-task: that is the cancel, not a failure
   if (!r.ok && job.cancelled) return err('CANCELLED', `${task} cancelled`);
   return r;

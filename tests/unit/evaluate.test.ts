@@ -39,6 +39,10 @@ describe('model.evaluate', () => {
     const csv = evaluationCsv(kept[0]).trim().split('\n');
     expect(csv).toHaveLength(6);
     expect(csv[0]).toMatch(/^dataset,split,labels,model,.*alerts_per_1000_rows/);
+    // a name a spreadsheet would run as a formula is written as text
+    expect(evaluationCsv({ ...kept[0], dataset: '=HYPERLINK("http://x")' }).split('\n')[1]).toMatch(
+      /^"'=HYPERLINK\(""http:\/\/x""\)",/,
+    );
     expect(csv[1]).toMatch(
       /^cardio,"shuffle \(train 1281, validation 183, test 367\)",column label,gbdt,367,36,/,
     );
@@ -46,6 +50,9 @@ describe('model.evaluate', () => {
     await host.close();
     const db = new Database(casePath);
     db.prepare(`UPDATE evaluations SET result = '{"entries": 3}'`).run();
+    db.prepare(
+      `INSERT INTO evaluations (dataset_id, created_at, app_version, result) VALUES (1, 'x', 'x', '{"dataset":"x","entries":[]}')`,
+    ).run();
     db.close();
     const again = new EngineHost({ shell: 'cli' });
     try {

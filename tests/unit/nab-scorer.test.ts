@@ -102,6 +102,17 @@ describe("NAB's scorer", () => {
       message: expect.stringMatching(/anomaly_score/),
     });
     expect(err!.file).toMatch(/mine_a\.csv$/);
+    const overlapping = path.join(dir, 'windows.json');
+    writeFileSync(
+      overlapping,
+      JSON.stringify({
+        'a/b.csv': [
+          ['2020-01-01 00:00:00', '2020-01-02 00:00:00'],
+          ['2020-01-01 12:00:00', '2020-01-03 00:00:00'],
+        ],
+      }),
+    );
+    expect(() => readWindows(overlapping)).toThrow(/window 2: starts before the window before it ends/);
     const timestamps = [0, 60_000, 120_000];
     expect(() =>
       sweepFile(

@@ -83,6 +83,10 @@ describe('a server log', () => {
       'Dec 10 07:02:47 LabSZ sshd[24203]: message repeated 5 times: [ Failed password for root from 5.36.59.76 port 42393 ssh2]',
       'Dec 10 09:32:20 LabSZ sshd[24680]: Accepted password for fztu from 119.137.62.142 port 49116 ssh2',
       'Dec 10 09:32:20 LabSZ sshd[24680]: pam_unix(sshd:session): session opened for user fztu by (uid=0)',
+      // user names are what the client typed: spaces, even a "from" naming another address
+      'Dec 10 09:40:01 LabSZ sshd[24700]: Failed password for invalid user x from 10.0.0.9 from 203.0.113.5 port 4242 ssh2',
+      'Dec 10 09:40:02 LabSZ sshd[24700]: Failed password for invalid user a b from 203.0.113.5 port 4243 ssh2',
+      'Dec 10 09:40:03 LabSZ sshd[24701]: message repeated 100000 times: [ Failed password for root from 198.51.100.7 port 1 ssh2]',
     ].join('\n');
     const r = await ingest(host, { path: writeFile(dir, 'secure.txt', log + '\n'), timeYear: 2015 });
     if (!r.ok) throw new Error(JSON.stringify(r.error));
@@ -97,9 +101,13 @@ describe('a server log', () => {
       ...Array(5).fill(['failed_password', 'root', '5.36.59.76', 'failure']),
       ['accepted', 'fztu', '119.137.62.142', 'success'],
       ['session_opened', 'fztu', null, null],
+      ['failed_password', 'x from 10.0.0.9', '203.0.113.5', 'failure'],
+      ['failed_password', 'a b', '203.0.113.5', 'failure'],
+      // a line claiming many repeats is unfolded into at most 100 rows
+      ...Array(100).fill(['failed_password', 'root', '198.51.100.7', 'failure']),
     ]);
     const run = await job(host, 'rules.run', { datasetId: 1 });
-    expect(run.events).toBe(7); // 6 failures and one success
+    expect(run.events).toBe(109); // 108 failures and one success
     // rsyslog's precise times (ISO 8601 in front) read the same way
     const iso = await ingest(host, {
       path: writeFile(

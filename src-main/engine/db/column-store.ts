@@ -117,8 +117,10 @@ function typedView<T extends Float64Array | Float32Array | Int32Array>(
 ): T {
   const start = buf.byteOffset + offset;
   if (start % Type.BYTES_PER_ELEMENT === 0) return new Type(buf.buffer as ArrayBuffer, start, n);
-  const copy = buf.slice(offset, offset + n * Type.BYTES_PER_ELEMENT);
-  return new Type(copy.buffer as ArrayBuffer, 0, n);
+  // (a Buffer's slice is a view: copy into memory of its own)
+  const copy = new Uint8Array(n * Type.BYTES_PER_ELEMENT);
+  copy.set(buf.subarray(offset, offset + n * Type.BYTES_PER_ELEMENT));
+  return new Type(copy.buffer, 0, n);
 }
 
 /** Decodes a chunk of `rows` rows of the given kind; a malformed one throws BadChunk. */
@@ -249,7 +251,8 @@ export class ChunkWriter {
           const nums = src as ArrayLike<number>;
           for (let i = r; i < end; i++) {
             const v = nums[i] as number | null;
-            out[at + i] = v === null ? NaN : v;
+            // NULL, and what the rows store as NULL (an infinite feature value), is NaN
+            out[at + i] = v === null || !Number.isFinite(v) ? NaN : v;
           }
         } else {
           const texts = src as ArrayLike<string | null>;

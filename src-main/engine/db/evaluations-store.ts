@@ -32,13 +32,38 @@ function parseEvaluation(id: number, text: string): EvaluationResult | null {
   if (typeof e !== 'object' || e === null || !Array.isArray(e.entries) || typeof e.dataset !== 'string')
     return null;
   const kinds: readonly string[] = MODEL_KINDS;
-  const ok = e.entries.every(
-    (x) =>
-      kinds.includes(x.kind) &&
-      isPoints(x.roc) &&
-      isPoints(x.pr) &&
-      (x.test === null || typeof x.test === 'object'),
-  );
+  const num = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
+  const numOrNull = (v: unknown) => v === null || num(v);
+  const str = (v: unknown) => typeof v === 'string' && v.length <= 10_000;
+  const split = e.split as unknown as Record<string, unknown> | null;
+  const metrics = (m: unknown) => {
+    if (m === null) return true;
+    const x = m as Record<string, unknown>;
+    return (
+      typeof x === 'object' &&
+      ['rocAuc', 'prAuc'].every((k) => numOrNull(x[k])) &&
+      ['threshold', 'precision', 'recall', 'f1', 'positives', 'rows'].every((k) => num(x[k]))
+    );
+  };
+  const ok =
+    str(e.labels) &&
+    str(e.appVersion) &&
+    str(e.createdAt) &&
+    num(e.datasetRows) &&
+    typeof split === 'object' &&
+    split !== null &&
+    (split.by === 'time' || split.by === 'shuffle') &&
+    ['train', 'validation', 'test'].every((k) => num(split[k])) &&
+    e.entries.every(
+      (x) =>
+        kinds.includes(x.kind) &&
+        isPoints(x.roc) &&
+        isPoints(x.pr) &&
+        metrics(x.test) &&
+        numOrNull(x.alertsPerDay) &&
+        num(x.seconds) &&
+        (x.why === null || str(x.why)),
+    );
   return ok ? { ...e, id } : null;
 }
 

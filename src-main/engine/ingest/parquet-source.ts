@@ -4,6 +4,7 @@
 // when a double holds them exactly, else as their digits), nested values as JSON text.
 import { open } from 'node:fs/promises';
 import {
+  cachedAsyncBuffer,
   parquetMetadataAsync,
   parquetRead,
   parquetSchema,
@@ -82,7 +83,13 @@ export async function readParquet(
     }
     const names = parquetSchema(metadata).children.map((c) => c.element.name);
     if (!names.length) bad(file, 'the Parquet file has no columns');
-    const total = Number(metadata.num_rows);
+    // the row groups' rows are the rows (a footer that says otherwise is not trusted)
+    const total = metadata.row_groups.reduce((s, g) => s + Number(g.num_rows), 0);
+    if (total !== Number(metadata.num_rows))
+      bad(
+        file,
+        `the footer says ${metadata.num_rows} rows but the row groups hold ${total}: the file is damaged`,
+      );
     onColumns(names, total);
     const end = Math.min(total, limit);
     let groupEnd = 0;
@@ -90,12 +97,14 @@ export async function readParquet(
     for (const group of metadata.row_groups) {
       const groupStart = groupEnd;
       groupEnd += Number(group.num_rows);
+      // a group's column chunks are read once for all its slices (each slice reads its pages from them)
+      const groupFile = cachedAsyncBuffer(buffer);
       for (let from = groupStart; from < Math.min(groupEnd, end); from += SLICE_ROWS) {
         const to = Math.min(from + SLICE_ROWS, groupEnd, end);
         let rows: unknown[][] = [];
         try {
           await parquetRead({
-            file: buffer,
+            file: groupFile,
             metadata,
             rowStart: from,
             rowEnd: to,

@@ -64,12 +64,15 @@ export function readWindows(file: string): Map<string, [number, number][]> {
   const out = new Map<string, [number, number][]>();
   for (const [name, windows] of Object.entries(data)) {
     if (!Array.isArray(windows)) bad(file, `"${name}": not a list of windows`);
+    let end = -Infinity;
     out.set(
       name,
       (windows as unknown[]).map((w, k) => {
         const pair = Array.isArray(w) && w.length === 2 ? w.map((t) => nabTime(String(t))) : [NaN];
         if (pair.length !== 2 || pair.some(Number.isNaN) || pair[0] > pair[1])
           bad(file, `"${name}" window ${k + 1}: not [start, end] timestamps`);
+        if (pair[0] <= end) bad(file, `"${name}" window ${k + 1}: starts before the window before it ends`);
+        end = pair[1];
         return pair as [number, number];
       }),
     );
