@@ -196,4 +196,39 @@ describe('column chunks', () => {
       await again.close();
     }
   });
+
+  it('are not read when another installation wrote them (a case from elsewhere): the rows are, and the chunks are written again', async () => {
+    const { host, dir, casePath } = await hostWithCase();
+    const r = await ingest(host, { path: writeFile(dir, 'a.csv', csv(0, 3000)), name: 'tx' });
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
+    const honest = await job(host, 'model.train', { datasetId: 1, model: 'gbdt', label: 'label', trees: 10 });
+    await host.close();
+    // chunks that decode well but hold other amounts, marked as written by someone else
+    const w = new Database(casePath);
+    const n = w
+      .prepare("SELECT rows FROM column_chunks WHERE source = 'events' AND name = 'amount' AND chunk = 0")
+      .pluck()
+      .get() as number;
+    w.prepare(
+      "UPDATE column_chunks SET data = ? WHERE source = 'events' AND name = 'amount' AND chunk = 0",
+    ).run(encodeChunk('f64', new Float64Array(n).fill(123456), n));
+    w.prepare("UPDATE case_meta SET value = 'someone else' WHERE key LIKE 'chunks:%'").run();
+    w.close();
+    const { EngineHost } = await import('../../src-main/engine/host');
+    const again = new EngineHost({ shell: 'cli' });
+    try {
+      await call(again, 'case.open', { path: casePath });
+      const t = await job(again, 'model.train', { datasetId: 1, model: 'gbdt', label: 'label', trees: 10 });
+      // from the rows, not the forged chunks (read, the forged amounts would differ from the
+      // feature "amount" and come in as a column of their own)
+      expect(t.model.featureNames).toEqual(honest.model.featureNames);
+      expect(t.model.featureNames).not.toContain('col.amount');
+      expect(t.test).toEqual(honest.test);
+      await job(again, 'features.build', { datasetId: 1, force: true });
+    } finally {
+      await again.close();
+    }
+    const c = compare(casePath);
+    expect(c.chunked).toEqual(c.rows); // written again, from the rows, under this installation's mark
+  });
 });

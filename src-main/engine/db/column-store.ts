@@ -7,9 +7,11 @@
 // The rows (ds_<id>, features_<id>) stay the record. Whoever writes rows writes the chunks in
 // the same transaction: an import and a full feature build from the arrays they hold, the
 // other writers (injections, incremental builds) by rebuilding the chunks from the rows they
-// touched onwards. A reader uses the chunks only when they cover the rows exactly and decode
-// as they should (a case may come from anyone), and otherwise reads the rows.
+// touched onwards. A reader uses the chunks only when this installation wrote them (a mark in
+// case_meta: a case may come from anyone, and its chunks could differ from its rows), when they
+// cover the rows exactly and decode as they should; otherwise it reads the rows.
 import type { ColumnInfo } from '../../../src-shared/domain';
+import { installId } from '../install-id';
 import { featuresTable, tableOf } from './case-store';
 import type { DB } from './open-case';
 
@@ -30,6 +32,17 @@ export interface TextColumn {
 export type ChunkValues = Float64Array | Float32Array | TextColumn;
 /** Values handed to a writer: numbers (NaN for NULL) or text. */
 export type ChunkInput = ArrayLike<number> | ArrayLike<string | null>;
+
+const markKey = (datasetId: number, source: ChunkSource) => `chunks:${datasetId}:${source}`;
+
+/** Were this source's chunks written by this installation? */
+export function chunksOurs(db: DB, datasetId: number, source: ChunkSource): boolean {
+  const mark = db
+    .prepare('SELECT value FROM case_meta WHERE key = ?')
+    .pluck()
+    .get(markKey(datasetId, source));
+  return mark === installId();
+}
 
 /** Which rows: all (in id order), one event, or every `step`-th event id (a sample). */
 export type RowSet = { all: true } | { eventId: number } | { step: number };
@@ -180,12 +193,18 @@ export class ChunkWriter {
       'INSERT INTO column_chunks (dataset_id, source, name, chunk, rows, data) VALUES (?, ?, ?, ?, ?, ?)',
     );
     const first = Math.floor(Math.max(0, fromId) / CHUNK_ROWS);
+    // chunks another installation wrote are dropped, not carried on under this one's mark
+    const ours = chunksOurs(db, datasetId, source);
     // rows of the first chunk below fromId (an append to a dataset) are carried over
-    const kept = fromId % CHUNK_ROWS ? this.readChunk(first) : null;
+    const kept = ours && fromId % CHUNK_ROWS ? this.readChunk(first) : null;
     db.prepare('DELETE FROM column_chunks WHERE dataset_id = ? AND source = ? AND chunk >= ?').run(
       datasetId,
       source,
-      first,
+      ours ? first : 0,
+    );
+    db.prepare('INSERT OR REPLACE INTO case_meta (key, value) VALUES (?, ?)').run(
+      markKey(datasetId, source),
+      installId(),
     );
     if (kept) {
       const below: number[] = [];
@@ -431,6 +450,7 @@ export function readChunks(
   rows: RowSet = { all: true },
 ): { ids: Float64Array; columns: ChunkValues[] } | null {
   if (
+    !chunksOurs(db, datasetId, source) ||
     !chunksCurrent(
       db,
       datasetId,
