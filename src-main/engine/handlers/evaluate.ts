@@ -13,7 +13,7 @@ import { err, ok, type Result } from '../../../src-shared/result';
 import { runCompute } from '../compute-client';
 import type { Job } from '../jobs';
 import { curves } from '../models/metrics';
-import { featuresStep } from './features';
+import { featuresFirst } from './features';
 import type { TrainRequest } from '../models/train-dataset';
 import type { DomainHandlers, HandlerContext, ParamsOut } from './context';
 
@@ -26,13 +26,8 @@ async function evaluateStep(
   ds: { name: string; rows: number },
   p: EvaluateParams,
 ): Promise<Result<EvaluationResult>> {
-  // the stored point-in-time features first, when they are missing or behind the events
-  const current = await ctx.db().call('featuresCurrent', p.datasetId);
-  if (!current.ok) return current;
-  if (!current.value) {
-    const built = await featuresStep(ctx, job, casePath, p.datasetId, false);
-    if (!built.ok) return built;
-  }
+  const features = await featuresFirst(ctx, job, casePath, p.datasetId);
+  if (!features.ok) return features;
   const kinds: ModelKind[] = p.models ?? [...MODEL_KINDS];
   const entries: EvaluationEntry[] = [];
   let split: EvaluationResult['split'] | null = null;

@@ -5,6 +5,26 @@ import { runCompute } from '../compute-client';
 import type { Job } from '../jobs';
 import type { DomainHandlers, HandlerContext } from './context';
 
+/**
+ * A job that reads stored features (training, an evaluation) builds them first when they are
+ * missing or behind the events, saying so in its label.
+ */
+export async function featuresFirst(
+  ctx: HandlerContext,
+  job: Job,
+  casePath: string,
+  datasetId: number,
+): Promise<Result<null>> {
+  const current = await ctx.db().call('featuresCurrent', datasetId);
+  if (!current.ok) return current;
+  if (current.value) return ok(null);
+  const label = job.progress.label;
+  job.progress.label = `${label} · building features first`;
+  const built = await featuresStep(ctx, job, casePath, datasetId, false);
+  job.progress.label = label;
+  return built.ok ? ok(null) : built;
+}
+
 /** Builds (or brings up to date) a dataset's features, inside a job (its own, or a bigger one). */
 export async function featuresStep(
   ctx: HandlerContext,

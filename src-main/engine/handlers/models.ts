@@ -10,7 +10,7 @@ import type { TrainRequest } from '../models/train-dataset';
 import { scoreOnnx } from '../onnx-client';
 import type { ScoreTask } from '../workers/compute-worker';
 import type { DomainHandlers, HandlerContext, ParamsOut } from './context';
-import { featuresStep } from './features';
+import { featuresFirst } from './features';
 
 /** What to train, from a `model.train` request. */
 export function trainRequest(q: ParamsOut<'model.train'>): TrainRequest {
@@ -46,16 +46,8 @@ export async function trainStep(
   out?: string,
 ): Promise<Result<TrainResult>> {
   const started = performance.now();
-  // the stored point-in-time features first, when they are missing or behind the events
-  const current = await ctx.db().call('featuresCurrent', req.datasetId);
-  if (!current.ok) return current;
-  if (!current.value) {
-    const label = job.progress.label;
-    job.progress.label = `${label} · building features first`;
-    const built = await featuresStep(ctx, job, casePath, req.datasetId, false);
-    job.progress.label = label;
-    if (!built.ok) return built;
-  }
+  const features = await featuresFirst(ctx, job, casePath, req.datasetId);
+  if (!features.ok) return features;
   job.phase('reading');
   const t1 = performance.now();
   const trained = await runCompute(job, 'train', { casePath, ...req });

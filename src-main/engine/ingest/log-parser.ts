@@ -66,15 +66,13 @@ function pamFailure(program: string, message: string): Login | null {
 function loginOf(program: string, message: string): Login | null {
   const pam = pamFailure(program, message);
   if (pam) return pam;
-  if (!program.startsWith('sshd')) {
-    const session = /session (opened|closed) for user (\S+)/.exec(message);
-    return session ? { event: `session_${session[1]}`, user: session[2], ip: null, result: null } : null;
-  }
-  if (/check pass; user unknown/.test(message))
-    return { event: 'user_unknown', user: null, ip: null, result: null };
-  for (const [re, make] of SSHD) {
-    const m = re.exec(message);
-    if (m) return make(m);
+  if (program.startsWith('sshd')) {
+    if (/check pass; user unknown/.test(message))
+      return { event: 'user_unknown', user: null, ip: null, result: null };
+    for (const [re, make] of SSHD) {
+      const m = re.exec(message);
+      if (m) return make(m);
+    }
   }
   const session = /session (opened|closed) for user (\S+)/.exec(message);
   return session ? { event: `session_${session[1]}`, user: session[2], ip: null, result: null } : null;
