@@ -264,6 +264,51 @@ describe('hostile cases', () => {
     }
   });
 
+  it('sets aside a log left by an older copy of the same case, unapplied', async () => {
+    const dir = tempDir();
+    // the older copy: a verdict committed into its log, never checkpointed
+    const old = path.join(dir, 'old.sentinel');
+    copyFileSync(pristine, old);
+    const odb = new Database(old);
+    odb.pragma('wal_autocheckpoint = 0');
+    odb
+      .prepare(
+        "INSERT INTO labels (dataset_id, event_id, verdict, created_at) VALUES (1, 11, 'false_positive', 'then')",
+      )
+      .run();
+    const oldLog = readFileSync(old + '-wal');
+    odb.close();
+    // the case went on: its dataset grew, and the growth was checkpointed into the file
+    const file = path.join(dir, 'case.sentinel');
+    copyFileSync(pristine, file);
+    const host = new EngineHost({ shell: 'cli' });
+    try {
+      await call(host, 'case.open', { path: file });
+      const more = ['ts,user,amount,status'];
+      for (let i = 0; i < 3000; i++)
+        more.push(`${new Date(Date.UTC(2026, 1, 1) + i * 1000).toISOString()},v${i % 7},${i % 91},ok`);
+      const r = await ingest(host, {
+        path: writeFile(dir, 'more.csv', more.join('\n') + '\n'),
+        name: 'more',
+      });
+      expect(r.ok).toBe(true);
+    } finally {
+      await host.close();
+    }
+    const grown = new Database(file, { readonly: true });
+    const rows = grown.prepare('SELECT count(*) FROM ds_2').pluck().get();
+    grown.close();
+    writeFileSync(file + '-wal', oldLog);
+    const { r, before } = await open(file);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.value.notices?.[0]).toMatch(/set aside as .*written over an older copy of the case/);
+    expect(r.value.datasets.map((d) => d.rows)).toEqual([600, rows]);
+    expect(digest(file)).toBe(before);
+    const aside = readdirSync(dir).find((f) => f.startsWith('case.sentinel-wal.set-aside-'));
+    expect(aside && readFileSync(path.join(dir, aside)).equals(oldLog)).toBe(true);
+  });
+
   it('opens every connection with an untrusted schema, checked cells and SQLite defensive mode', () => {
     for (const readonly of [false, true]) {
       const db = openCaseDb(pristine, { readonly });

@@ -117,12 +117,21 @@ export function setAsideStrayLog(path: string): string | null {
       // every valid frame that rewrites the first page must keep the case's identity
       const salts = head.subarray(16, 24);
       const frame = Buffer.alloc(FRAME_HEADER + 100);
+      let committedPages = 0;
       for (let at = WAL_HEADER; at + FRAME_HEADER + pageSize <= size; at += FRAME_HEADER + pageSize) {
         readSync(fd, frame, 0, frame.length, at);
         if (!frame.subarray(8, 16).equals(salts)) break; // frames of an older round of the log
         if (frame.readUInt32BE(0) === 1 && frame.readUInt32BE(FRAME_HEADER + 68) !== APPLICATION_ID)
           return 'it rewrites the case as another database';
+        const pages = frame.readUInt32BE(4); // a commit's frame: the database's size after it
+        if (pages) committedPages = pages;
       }
+      // A case never shrinks (no VACUUM, no auto-vacuum): its own log ends at least as large as
+      // the file it was written over. One that would leave it smaller was written over an
+      // older copy of it, and would mix that copy's pages into this one.
+      const casePages = Math.floor(statSync(path).size / pageSize);
+      if (committedPages && committedPages < casePages)
+        return `it was written over an older copy of the case (it ends at ${committedPages} pages, the case has ${casePages}): applying it would mix that copy's pages into this one`;
       return null;
     } finally {
       closeSync(fd);
