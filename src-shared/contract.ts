@@ -132,7 +132,7 @@ const empty = z.object({}).strict();
 export const requestSchemas = {
   'app.state': empty,
   'case.info': empty,
-  'case.open': z.object({ path: caseFilePath }).strict(),
+  'case.open': z.object({ path: caseFilePath, readOnly: z.boolean().optional() }).strict(),
   'case.create': z.object({ path: caseFilePath }).strict(),
   'events.page': eventsQuerySchema,
   'ingest.start': ingestStartSchema,

@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'BUSY' // another job holds what this one needs
   | 'IO' // a file could not be read or written
   | 'FORBIDDEN' // a sender or token was refused
+  | 'TIMEOUT' // a query ran past its time budget and was stopped
   | 'INTERNAL'; // a bug: the message says what happened
 
 export interface AppError {
@@ -55,6 +56,7 @@ const ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'BUSY',
   'IO',
   'FORBIDDEN',
+  'TIMEOUT',
   'INTERNAL',
 ]);
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { CANONICAL_ROLES, type CanonicalRole, type CaseInfo, type DataFormat } from '../../src-shared/domain';
 import type { Params } from '../../src-shared/contract';
 import { checkFlags, numberFlag, repeated, str, UsageError } from './args';
-import { cliHost, findDataset, job, onCase, print, unwrap, type CommandGroup } from './shared';
+import { cliHost, findDataset, job, onCase, print, READ_ONLY, unwrap, type CommandGroup } from './shared';
 
 function summary(info: CaseInfo) {
   return {
@@ -122,29 +122,39 @@ export const caseCommands: CommandGroup = {
 
     async columns(args, json) {
       checkFlags(args, ['case', 'dataset', 'json']);
-      await onCase(args, json, async (host, info) => {
-        const ds = findDataset(info, str(args, 'dataset', true));
-        const columns = unwrap(await host.call('dataset.columns', { datasetId: ds.id }));
-        const width = Math.max(6, ...columns.map((c) => c.name.length));
-        const lines = columns.map(
-          (c) =>
-            `  ${c.name.padEnd(width)}  ${c.type.padEnd(7)}  ${(c.role ?? '-').padEnd(8)}  ${String(c.nulls).padStart(6)} empty  ${String(c.distinct).padStart(6)} distinct  ${c.examples.map((v) => JSON.stringify(v)).join(', ')}`,
-        );
-        const sampled = columns[0]?.sampled ?? 0;
-        print(
-          json,
-          columns,
-          `${ds.name}: ${columns.length} columns (first ${sampled.toLocaleString('en-US')} rows)\n${lines.join('\n')}`,
-        );
-      });
+      await onCase(
+        args,
+        json,
+        async (host, info) => {
+          const ds = findDataset(info, str(args, 'dataset', true));
+          const columns = unwrap(await host.call('dataset.columns', { datasetId: ds.id }));
+          const width = Math.max(6, ...columns.map((c) => c.name.length));
+          const lines = columns.map(
+            (c) =>
+              `  ${c.name.padEnd(width)}  ${c.type.padEnd(7)}  ${(c.role ?? '-').padEnd(8)}  ${String(c.nulls).padStart(6)} empty  ${String(c.distinct).padStart(6)} distinct  ${c.examples.map((v) => JSON.stringify(v)).join(', ')}`,
+          );
+          const sampled = columns[0]?.sampled ?? 0;
+          print(
+            json,
+            columns,
+            `${ds.name}: ${columns.length} columns (first ${sampled.toLocaleString('en-US')} rows)\n${lines.join('\n')}`,
+          );
+        },
+        READ_ONLY,
+      );
       return 0;
     },
 
     async info(args, json) {
       checkFlags(args, ['case', 'json']);
-      await onCase(args, json, async (_host, info) => {
-        print(json, summary(info), infoText(info));
-      });
+      await onCase(
+        args,
+        json,
+        async (_host, info) => {
+          print(json, summary(info), infoText(info));
+        },
+        READ_ONLY,
+      );
       return 0;
     },
   },

@@ -1,6 +1,6 @@
 // `sentinel feed`, `explain`, `label`: the anomaly feed, its explanations and verdicts.
 import { checkFlags, numberFlag, str, UsageError } from './args';
-import { findDataset, onCase, print, unwrap, type CommandGroup } from './shared';
+import { findDataset, onCase, print, READ_ONLY, unwrap, type CommandGroup } from './shared';
 
 export const feedCommands: CommandGroup = {
   usage: `  feed    --case FILE --dataset NAME|ID [--view open|all|confirmed|false_positive] [--limit N] [--offset N] [--json]
@@ -10,42 +10,52 @@ export const feedCommands: CommandGroup = {
   commands: {
     async feed(args, json) {
       checkFlags(args, ['case', 'dataset', 'view', 'limit', 'offset', 'json']);
-      await onCase(args, json, async (host, info) => {
-        const ds = findDataset(info, str(args, 'dataset', true));
-        const page = unwrap(
-          await host.call('feed.page', {
-            datasetId: ds.id,
-            view: (str(args, 'view') ?? 'open') as 'open',
-            offset: numberFlag(args, 'offset') ?? 0,
-            limit: numberFlag(args, 'limit') ?? 20,
-          }),
-        );
-        const lines = page.items.map(
-          (i) =>
-            `${String(i.rank).padStart(6)}  ${i.score.toFixed(2).padStart(6)}  event ${i.eventId}  ${i.entity ?? ''}  ${i.amount ?? ''}${i.scenario ? `  [${i.scenario}]` : ''}${i.verdict ? `  (${i.verdict})` : ''}`,
-        );
-        print(
-          json,
-          page,
-          `${ds.name}: ${page.total.toLocaleString('en-US')} ${page.view} (ranked by ${page.models.map((m) => `${m.kind} #${m.id}`).join(' + ') || 'no model'})\n${lines.join('\n')}`,
-        );
-      });
+      await onCase(
+        args,
+        json,
+        async (host, info) => {
+          const ds = findDataset(info, str(args, 'dataset', true));
+          const page = unwrap(
+            await host.call('feed.page', {
+              datasetId: ds.id,
+              view: (str(args, 'view') ?? 'open') as 'open',
+              offset: numberFlag(args, 'offset') ?? 0,
+              limit: numberFlag(args, 'limit') ?? 20,
+            }),
+          );
+          const lines = page.items.map(
+            (i) =>
+              `${String(i.rank).padStart(6)}  ${i.score.toFixed(2).padStart(6)}  event ${i.eventId}  ${i.entity ?? ''}  ${i.amount ?? ''}${i.scenario ? `  [${i.scenario}]` : ''}${i.verdict ? `  (${i.verdict})` : ''}`,
+          );
+          print(
+            json,
+            page,
+            `${ds.name}: ${page.total.toLocaleString('en-US')} ${page.view} (ranked by ${page.models.map((m) => `${m.kind} #${m.id}`).join(' + ') || 'no model'})\n${lines.join('\n')}`,
+          );
+        },
+        READ_ONLY,
+      );
       return 0;
     },
 
     async explain(args, json) {
       checkFlags(args, ['case', 'dataset', 'event', 'json']);
-      await onCase(args, json, async (host, info) => {
-        const ds = findDataset(info, str(args, 'dataset', true));
-        const eventId = numberFlag(args, 'event');
-        if (eventId === undefined) throw new UsageError('--event is required');
-        const ex = unwrap(await host.call('feed.explain', { datasetId: ds.id, eventId }));
-        print(
-          json,
-          ex,
-          `event ${ex.eventId}: score ${ex.score.toFixed(2)}/100, ${ex.severity}\n${ex.summary}`,
-        );
-      });
+      await onCase(
+        args,
+        json,
+        async (host, info) => {
+          const ds = findDataset(info, str(args, 'dataset', true));
+          const eventId = numberFlag(args, 'event');
+          if (eventId === undefined) throw new UsageError('--event is required');
+          const ex = unwrap(await host.call('feed.explain', { datasetId: ds.id, eventId }));
+          print(
+            json,
+            ex,
+            `event ${ex.eventId}: score ${ex.score.toFixed(2)}/100, ${ex.severity}\n${ex.summary}`,
+          );
+        },
+        READ_ONLY,
+      );
       return 0;
     },
 

@@ -53,22 +53,34 @@ export async function job<M extends JobMethod>(
   return unwrap(await runJob((m, p) => host.call(m, p), method, params));
 }
 
-/** Runs `work` with a host on the case named by --case; closes it after. */
+/**
+ * Runs `work` with a host on the case named by --case; closes it after. `readOnly`: for commands
+ * that only look (info, feed, explain), which must never change the file.
+ */
 export async function onCase(
   args: Args,
   json: boolean,
   work: (host: EngineHost, info: CaseInfo) => Promise<void>,
-  options: Partial<HostOptions> = {},
+  options: Partial<HostOptions> & { readOnly?: boolean } = {},
 ): Promise<void> {
-  const host = cliHost(json, options);
+  const { readOnly, ...hostOptions } = options;
+  const host = cliHost(json, hostOptions);
   try {
-    const info = unwrap(await host.call('case.open', { path: path.resolve(str(args, 'case', true)) }));
+    const info = unwrap(
+      await host.call('case.open', {
+        path: path.resolve(str(args, 'case', true)),
+        ...(readOnly ? { readOnly } : {}),
+      }),
+    );
     for (const notice of info.notices ?? []) process.stderr.write(`sentinel: ${notice}\n`);
     await work(host, info);
   } finally {
     await host.close();
   }
 }
+
+/** onCase's options for a command that only looks at the case. */
+export const READ_ONLY = { readOnly: true } as const;
 
 /** A dataset by name, or by id. */
 export function findDataset(info: CaseInfo, wanted: string): DatasetInfo {

@@ -93,7 +93,11 @@ export class EngineHost {
   }
 
   private client(): DbClient {
-    this.db ??= new DbClient((p) => this.jobs.onDbProgress(p));
+    this.db ??= new DbClient((p) => this.jobs.onDbProgress(p), {
+      readBudgetMs: this.options.readBudgetMs,
+      // after a runaway read the case is opened again in a new worker (or, refused, closed)
+      onReplaced: (r) => this.setCase(r.ok ? r.value : null),
+    });
     return this.db;
   }
 
@@ -109,20 +113,23 @@ export class EngineHost {
       : err('NO_CASE', 'no case is open');
   }
 
-  private async switchCase(file: string, { create = false, force = false } = {}): Promise<Result<CaseInfo>> {
-    if (force) return this.openFile(file, create);
+  private async switchCase(
+    file: string,
+    { create = false, force = false, readOnly = false } = {},
+  ): Promise<Result<CaseInfo>> {
+    if (force) return this.openFile(file, create, readOnly);
     if (this.jobs.caseJobs() || this.switching)
       return err('BUSY', 'wait for the running jobs to finish (or cancel them) before switching cases');
     this.switching = true;
     try {
-      return await this.openFile(file, create);
+      return await this.openFile(file, create, readOnly);
     } finally {
       this.switching = false;
     }
   }
 
-  private async openFile(file: string, create: boolean): Promise<Result<CaseInfo>> {
-    const r = await this.client().call('open', file, create);
+  private async openFile(file: string, create: boolean, readOnly = false): Promise<Result<CaseInfo>> {
+    const r = await this.client().call('open', file, create, readOnly);
     if (r.ok) {
       this.setCase(r.value);
       this.warmParser();

@@ -1,7 +1,8 @@
 // The built CLI (`npm test` builds first). Run `npm run build` before running this file alone.
-import { LATEST_VERSION } from '../../src-main/engine/db/migrations';
+import { LATEST_VERSION, MIGRATIONS } from '../../src-main/engine/db/migrations';
+import { closeCaseDb, openCaseDb } from '../../src-main/engine/db/open-case';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir, writeFile } from './helpers';
@@ -49,6 +50,38 @@ describe('sentinel CLI', () => {
     ]);
     const text = sentinel('columns', '--case', casePath, '--dataset', 'cards');
     expect(text.stdout).toContain('cards: 4 columns (first 2 rows)');
+  });
+
+  it('only looks when it only reads: info, columns, feed and explain leave the case file as it was', () => {
+    const dir = tempDir();
+    const lines = ['ts,user,amount'];
+    for (let i = 0; i < 200; i++)
+      lines.push(`2026-01-0${1 + (i % 5)}T10:${String(i % 60).padStart(2, '0')}:00Z,u${i % 7},${i}`);
+    const casePath = path.join(dir, 'c.sentinel');
+    expect(
+      sentinel('ingest', writeFile(dir, 'tx.csv', lines.join('\n') + '\n'), '--case', casePath).code,
+    ).toBe(0);
+    expect(sentinel('train', '--case', casePath, '--dataset', 'tx', '--model', 'iforest').code).toBe(0);
+    expect(sentinel('score', '--case', casePath, '--dataset', 'tx').code).toBe(0);
+    const before = readFileSync(casePath);
+    for (const args of [
+      ['info'],
+      ['columns', '--dataset', 'tx'],
+      ['feed', '--dataset', 'tx', '--view', 'all'],
+      ['explain', '--dataset', 'tx', '--event', '3'],
+    ]) {
+      const r = sentinel(...args, '--case', casePath);
+      expect(r.code, `${args[0]}: ${r.stderr}`).toBe(0);
+      expect(readFileSync(casePath).equals(before), args[0]).toBe(true);
+    }
+    // a case of an older schema is not upgraded by a look at it
+    const old = path.join(dir, 'old.sentinel');
+    closeCaseDb(openCaseDb(old, { create: true, migrations: MIGRATIONS.slice(0, 4) }));
+    const oldBytes = readFileSync(old);
+    const info = sentinel('info', '--case', old);
+    expect(info.code).toBe(1);
+    expect(info.stderr).toMatch(/older SentinelRisk \(schema 4\).*opened read-only/);
+    expect(readFileSync(old).equals(oldBytes)).toBe(true);
   });
 
   it('maps roles at import (--role ROLE=COLUMN) and says what a bad mapping is', () => {

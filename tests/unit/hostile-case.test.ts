@@ -18,6 +18,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeCaseDb, openCaseDb } from '../../src-main/engine/db/open-case';
 import { EngineHost } from '../../src-main/engine/host';
+import { MIGRATIONS } from '../../src-main/engine/db/migrations';
 import { call, hostWithCase, ingest, job, tempDir, writeFile } from './helpers';
 
 let pristine = '';
@@ -65,11 +66,11 @@ function altered(sql: string | ((db: Database.Database) => void)): string {
   return file;
 }
 
-async function open(file: string) {
+async function open(file: string, readOnly = false) {
   const before = digest(file);
   const host = new EngineHost({ shell: 'cli' });
   try {
-    const r = await host.call('case.open', { path: file });
+    const r = await host.call('case.open', { path: file, ...(readOnly ? { readOnly } : {}) });
     let feed: unknown = null;
     if (r.ok) feed = await host.call('feed.page', { datasetId: 1, view: 'all', offset: 0, limit: 5 });
     return { r, feed, before };
@@ -161,13 +162,15 @@ describe('hostile cases', () => {
   for (const [what, sql, message] of HOSTILE) {
     it(`refuses ${what}, naming it, and leaves the file byte-identical`, async () => {
       const file = altered(sql);
-      const { r, before } = await open(file);
-      expect(r.ok).toBe(false);
-      if (r.ok) return;
-      expect(r.error.code).toBe('NOT_A_CASE');
-      expect(r.error.message).toMatch(message);
-      expect(digest(file)).toBe(before);
-      expect(existsSync(file + '-wal') && readFileSync(file + '-wal').length > 0).toBe(false);
+      for (const readOnly of [false, true]) {
+        const { r, before } = await open(file, readOnly);
+        expect(r.ok).toBe(false);
+        if (r.ok) return;
+        expect(r.error.code).toBe('NOT_A_CASE');
+        expect(r.error.message).toMatch(message);
+        expect(digest(file)).toBe(before);
+        expect(existsSync(file + '-wal') && readFileSync(file + '-wal').length > 0).toBe(false);
+      }
     });
   }
 
@@ -307,6 +310,99 @@ describe('hostile cases', () => {
     expect(digest(file)).toBe(before);
     const aside = readdirSync(dir).find((f) => f.startsWith('case.sentinel-wal.set-aside-'));
     expect(aside && readFileSync(path.join(dir, aside)).equals(oldLog)).toBe(true);
+  });
+
+  it('opened read-only, reads a case without writing it: no upgrade, no index, no verdict, no log set aside', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'case.sentinel');
+    copyFileSync(pristine, file);
+    const before = digest(file);
+    const host = new EngineHost({ shell: 'cli' });
+    try {
+      const info = await call(host, 'case.open', { path: file, readOnly: true });
+      expect(info.datasets.map((d) => d.rows)).toEqual([600]);
+      const page = await call(host, 'feed.page', { datasetId: 1, view: 'all', offset: 0, limit: 5 });
+      expect(page.items.length).toBe(5);
+      await call(host, 'feed.explain', { datasetId: 1, eventId: page.items[0].eventId });
+      await call(host, 'events.page', {
+        datasetId: 1,
+        offset: 0,
+        limit: 5,
+        sort: { column: 'user', desc: false },
+      });
+      const verdict = await host.call('feed.verdict', { datasetId: 1, eventId: 3, verdict: 'confirmed' });
+      expect(verdict).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: /read-only/ } });
+    } finally {
+      await host.close();
+    }
+    expect(digest(file)).toBe(before);
+    expect(existsSync(file + '-wal') && readFileSync(file + '-wal').length > 0).toBe(false);
+
+    // a case of an older schema is not upgraded, and says how to get it upgraded
+    const old = path.join(dir, 'old.sentinel');
+    closeCaseDb(openCaseDb(old, { create: true, migrations: MIGRATIONS.slice(0, 3) }));
+    const oldBefore = digest(old);
+    const r = await open(old, true);
+    expect(r.r).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_A_CASE', message: /older SentinelRisk \(schema 3\)/ },
+    });
+    expect(digest(old)).toBe(oldBefore);
+
+    // a log that cannot be the case's is neither applied nor set aside
+    const stray = path.join(dir, 'stray.sentinel');
+    copyFileSync(pristine, stray);
+    writeFileSync(stray + '-wal', Buffer.alloc(64, 7));
+    const s = await open(stray, true);
+    expect(s.r).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_A_CASE', message: /log file beside the case/ },
+    });
+    expect(digest(stray)).toBe(s.before);
+    expect(readFileSync(stray + '-wal').equals(Buffer.alloc(64, 7))).toBe(true);
+    expect(readdirSync(dir).some((f) => f.includes('set-aside'))).toBe(false);
+  });
+
+  it('stops a read that runs past its time budget, answers at once, and keeps answering', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'changed.sentinel');
+    copyFileSync(pristine, file);
+    const host = new EngineHost({ shell: 'cli', readBudgetMs: 1500 });
+    try {
+      await call(host, 'case.open', { path: file });
+      // another program changes the case while it is open: its dataset's table becomes a view
+      // that takes SQLite seconds of counting to give one row (no check at opening saw it)
+      const other = new Database(file);
+      const columns = (other.pragma('table_info(ds_1)') as { name: string }[]).map((c) => c.name);
+      other.exec(
+        `ALTER TABLE ds_1 RENAME TO ds_1_real; CREATE VIEW ds_1 AS WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 50000000) SELECT ${columns
+          .map((c, i) => (i === 0 ? `max(x) AS "${c}"` : `NULL AS "${c}"`))
+          .join(', ')} FROM n`,
+      );
+      other.close();
+      const t = performance.now();
+      const r = await host.call('events.page', { datasetId: 1, offset: 0, limit: 5 });
+      const waited = performance.now() - t;
+      expect(r).toMatchObject({
+        ok: false,
+        error: {
+          code: 'TIMEOUT',
+          message: /reading the case \(events.page\) took longer than 1.5 s and was stopped/,
+        },
+      });
+      expect(waited).toBeLessThan(5000); // answered on its budget, not when SQLite is done
+      // opened again in a new worker, the changed case is refused for what it now holds
+      const after = await host.call('feed.page', { datasetId: 1, view: 'all', offset: 0, limit: 5 });
+      expect(after).toMatchObject({ ok: false, error: { code: 'NO_CASE' } });
+      // and the workstation goes on: another case opens and answers
+      const good = path.join(dir, 'good.sentinel');
+      copyFileSync(pristine, good);
+      await call(host, 'case.open', { path: good });
+      const page = await call(host, 'feed.page', { datasetId: 1, view: 'all', offset: 0, limit: 5 });
+      expect(page.items.length).toBe(5);
+    } finally {
+      await host.close();
+    }
   });
 
   it('opens every connection with an untrusted schema, checked cells and SQLite defensive mode', () => {

@@ -4,10 +4,10 @@
 // (db/ops.ts); this class knows none of them.
 import type Database from 'better-sqlite3';
 import type { CaseInfo, DatasetInfo } from '../../../src-shared/domain';
-import { fail } from '../../../src-shared/result';
+import { AppFailure, fail } from '../../../src-shared/result';
 import { isCancelled } from '../ingest/protocol';
 import { caseInfo, listDatasets, tableOf } from './case-store';
-import { closeCaseDb, openCaseDb, setAsideStrayLog, type DB } from './open-case';
+import { closeCaseDb, openCaseDb, setAsideStrayLog, strayLog, type DB } from './open-case';
 import type { DbProgress, JobTicket } from './session-ops';
 
 /** How long a cached value stays good. */
@@ -47,7 +47,26 @@ export class CaseSession {
     readonly path: string,
     create: boolean,
     private readonly report: (p: DbProgress) => void = () => undefined,
+    /** Opened to be read only: no connection that can write, so the file is never changed. */
+    readonly readOnly = false,
   ) {
+    if (readOnly) {
+      const stray = strayLog(path);
+      if (stray)
+        fail(
+          'NOT_A_CASE',
+          `the log file beside the case cannot be its own (${stray}); opened read-only, it is neither applied nor set aside: open the case in the workstation, or with a command that changes it, to set it aside`,
+          { file: path },
+        );
+      this.writer = this.reader = openCaseDb(path, { readonly: true, current: true, check: true });
+      try {
+        this.refresh();
+      } catch (e) {
+        this.close();
+        throw e;
+      }
+      return;
+    }
     if (!create) {
       const aside = setAsideStrayLog(path);
       if (aside) this.notices.push(aside);
@@ -89,6 +108,13 @@ export class CaseSession {
 
   /** Runs write work one at a time, in arrival order. Rankings of the feed are redone after it. */
   exclusive<T>(work: () => T | Promise<T>, keepsRankings = false): Promise<T> {
+    if (this.readOnly)
+      return Promise.reject(
+        new AppFailure({
+          code: 'BAD_REQUEST',
+          message: 'the case is open read-only (to be looked at, not changed): open it again to change it',
+        }),
+      );
     const run = this.writeChain.then(async () => {
       this.writes++;
       try {
@@ -154,7 +180,7 @@ export class CaseSession {
     if (column === 'id') return;
     const sqlColumn = column === 'ts' ? '_ts' : `"${column}"`;
     const name = `${tableOf(ds.id)}_${column}`;
-    if (this.indexed.has(name) || this.writing) return;
+    if (this.indexed.has(name) || this.writing || this.readOnly) return;
     this.writer.exec(`CREATE INDEX IF NOT EXISTS "${name}" ON ${tableOf(ds.id)}(${sqlColumn})`);
     this.indexed.add(name);
   }
@@ -163,6 +189,7 @@ export class CaseSession {
 
   /** Copies the WAL into the case file shortly after a write, when nothing else is writing. */
   scheduleCheckpoint(): void {
+    if (this.readOnly) return;
     if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
     this.checkpointTimer = setTimeout(() => {
       this.checkpointTimer = null;

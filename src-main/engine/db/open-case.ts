@@ -17,6 +17,8 @@ export interface OpenOptions {
   migrations?: Migration[];
   /** Check the pages (SQLite's quick_check) before use: when a user opens a case. */
   check?: boolean;
+  /** Read-only, and the case must be of the current schema (no upgrade can be written). */
+  current?: boolean;
 }
 
 function connect(path: string, readonly: boolean, create: boolean): DB {
@@ -37,9 +39,15 @@ function connect(path: string, readonly: boolean, create: boolean): DB {
 }
 
 /** Is it a case, of a version we read, made as SentinelRisk makes it (and, with `pages`, undamaged)? */
-function vet(db: DB, path: string, migrations: Migration[], pages: boolean): void {
+function vet(db: DB, path: string, migrations: Migration[], pages: boolean, upgradable = true): void {
   checkIdentity(db, path, false);
   const version = checkVersion(db, path, migrations.at(-1)!.version);
+  if (!upgradable && version > 0 && version < migrations.at(-1)!.version)
+    fail(
+      'NOT_A_CASE',
+      `this case was saved by an older SentinelRisk (schema ${version}) and is opened read-only here, so it cannot be upgraded: open it in the workstation, or with a command that changes it, first`,
+      { file: path },
+    );
   if (version === 0) {
     const tables = db.prepare('SELECT count(*) FROM sqlite_schema').pluck().get() as number;
     if (tables > 0)
@@ -70,7 +78,7 @@ export function openCaseDb(path: string, opts: OpenOptions = {}): DB {
     if (opts.create) {
       db.pragma(`page_size = ${PAGE_SIZE}`);
       checkIdentity(db, path, true);
-    } else if (opts.readonly) vet(db, path, migrations, !!opts.check);
+    } else if (opts.readonly) vet(db, path, migrations, !!opts.check, !opts.current);
     if (!opts.readonly) {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
@@ -98,11 +106,22 @@ const FRAME_HEADER = 24;
  * aside before that: renamed beside it, never applied nor deleted. Says what was done, or null.
  */
 export function setAsideStrayLog(path: string): string | null {
+  const why = strayLog(path);
+  if (!why) return null;
+  const wal = `${path}-wal`;
+  const aside = `${wal}.set-aside-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  renameSync(wal, aside);
+  if (existsSync(`${path}-shm`)) renameSync(`${path}-shm`, `${aside}-shm`);
+  return `A log file beside the case (${wal.split(/[\\/]/).pop()}) was set aside as ${aside.split(/[\\/]/).pop()}, unapplied: ${why}.`;
+}
+
+/** Why the write-ahead log beside a case cannot be its own, or null when it can (or there is none). */
+export function strayLog(path: string): string | null {
   const wal = `${path}-wal`;
   if (!existsSync(wal) || !existsSync(path)) return null;
   const size = statSync(wal).size;
   if (size === 0) return null;
-  const why = (() => {
+  return (() => {
     const fd = openSync(wal, 'r');
     const db = openSync(path, 'r');
     try {
@@ -138,11 +157,6 @@ export function setAsideStrayLog(path: string): string | null {
       closeSync(db);
     }
   })();
-  if (!why) return null;
-  const aside = `${wal}.set-aside-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-  renameSync(wal, aside);
-  if (existsSync(`${path}-shm`)) renameSync(`${path}-shm`, `${aside}-shm`);
-  return `A log file beside the case (${wal.split(/[\\/]/).pop()}) was set aside as ${aside.split(/[\\/]/).pop()}, unapplied: ${why}.`;
 }
 
 function checkIdentity(db: DB, path: string, creating: boolean): void {

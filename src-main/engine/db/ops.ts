@@ -29,8 +29,15 @@ export const DB_OPS = {
   ...scenarioOps,
 };
 
+/** The operations that only read: they answer at once, within a time budget. */
+export const READ_OPS: ReadonlySet<string> = new Set(
+  Object.entries(DB_OPS)
+    .filter(([, op]) => op.kind === 'read')
+    .map(([name]) => name),
+);
+
 /** The DB worker's RPC API: the operations, plus opening and closing the case. */
 export type DbApi = DbApiOf<typeof DB_OPS> & {
-  open: { params: [path: string, create: boolean]; result: CaseInfo };
+  open: { params: [path: string, create: boolean, readOnly?: boolean]; result: CaseInfo };
   close: { params: []; result: null };
 };

@@ -6,6 +6,8 @@
 import type { CaseSession } from './case-session';
 
 export interface DbOp<A extends unknown[], R> {
+  /** A read answers from the reader at once (and has a time budget: see DbClient). */
+  readonly kind: 'read' | 'write' | 'custom';
   readonly write: boolean;
   /** A write that leaves the feed's rankings valid (a verdict, a note). */
   readonly keepsRankings: boolean;
@@ -13,6 +15,7 @@ export interface DbOp<A extends unknown[], R> {
 }
 
 export const read = <A extends unknown[], R>(run: (session: CaseSession, ...args: A) => R): DbOp<A, R> => ({
+  kind: 'read',
   write: false,
   keepsRankings: true,
   run,
@@ -21,12 +24,12 @@ export const read = <A extends unknown[], R>(run: (session: CaseSession, ...args
 export const write = <A extends unknown[], R>(
   run: (session: CaseSession, ...args: A) => R | Promise<R>,
   options: { keepsRankings?: boolean } = {},
-): DbOp<A, R> => ({ write: true, keepsRankings: options.keepsRankings ?? false, run });
+): DbOp<A, R> => ({ kind: 'write', write: true, keepsRankings: options.keepsRankings ?? false, run });
 
 /** An operation that orders itself (an ingest queues its own turn to answer a cancel early). */
 export const custom = <A extends unknown[], R>(
   run: (session: CaseSession, ...args: A) => Promise<R>,
-): DbOp<A, R> => ({ write: false, keepsRankings: false, run });
+): DbOp<A, R> => ({ kind: 'custom', write: false, keepsRankings: false, run });
 
 /** Any table of operations. */
 export type DbOps = Record<string, DbOp<never[], unknown>>;

@@ -22,6 +22,8 @@ export interface HostOptions {
   rulesConfig?: string;
   /** Serve mode: which files a page may name (see path-policy.ts); any when absent. */
   paths?: PathPolicy;
+  /** How long a read of the case may run before it is stopped (see DbClient). */
+  readBudgetMs?: number;
 }
 
 /** The open case: its DB worker and what it holds. */
@@ -46,7 +48,10 @@ export interface HandlerContext {
   /** A dataset of the open case; BUSY while another case is being opened. */
   dataset(datasetId: number): Result<OpenCase & { ds: DatasetInfo }>;
   /** Opens (or creates) the case at `file`; BUSY while jobs work on the current one, unless `force` (a job switching cases itself). */
-  switchCase(file: string, options?: { create?: boolean; force?: boolean }): Promise<Result<CaseInfo>>;
+  switchCase(
+    file: string,
+    options?: { create?: boolean; force?: boolean; readOnly?: boolean },
+  ): Promise<Result<CaseInfo>>;
   /**
    * Holds the case for a change of case that a job then carries on (the demo build): BUSY while
    * jobs work on the case or another change is under way; else the release.

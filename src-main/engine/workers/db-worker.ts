@@ -28,9 +28,9 @@ let emitProgress: RpcContext<DbEvents>['emit'] | null = null;
 
 serveWorker<DbApi, DbEvents>(parentPort!, {
   ...(operations as unknown as Omit<RpcHandlers<DbApi, DbEvents>, 'open' | 'close'>),
-  open: ([path, create], ctx) => {
+  open: ([path, create, readOnly], ctx) => {
     emitProgress = ctx.emit;
-    const next = new CaseSession(path, create, (p) => emitProgress?.('progress', p));
+    const next = new CaseSession(path, create, (p) => emitProgress?.('progress', p), readOnly === true);
     session?.close();
     session = next;
     return { ...next.info(), ...(next.notices.length ? { notices: next.notices } : {}) };
