@@ -24,7 +24,14 @@ import type {
   VerdictResult,
 } from './domain';
 import { CANONICAL_ROLES, FEED_VIEWS, FILTER_OPS, LIVE_ATTACKS, MODEL_KINDS, VERDICTS } from './domain';
-import { TIME_FORMATS, TIME_UNITS, type ImportMapping, type ImportPreview } from './import';
+import {
+  SOURCE_IDS,
+  TIME_FORMATS,
+  TIME_UNITS,
+  type ImportMapping,
+  type ImportPreview,
+  type SourceChoice,
+} from './import';
 import type { JobFinished, JobKind, JobResults } from './jobs';
 import { err, ok, type Result } from './result';
 import type { RpcCall, RpcReply } from './rpc';
@@ -100,6 +107,9 @@ const importMapping = {
 /** A remembered mapping, as a case file may hold it (checked when read). */
 export const importMappingSchema = z.object(importMapping).strict();
 
+/** The file's layout: recognised from its header (auto, the default), none, or a named one. */
+const sourceChoice = z.enum(['auto', 'none', ...SOURCE_IDS] as [SourceChoice, ...SourceChoice[]]).optional();
+
 const oneSource = {
   message: 'give exactly one of path or uploadId',
 };
@@ -114,6 +124,7 @@ export const ingestStartSchema = z
       .regex(/^[^\0]+$/)
       .optional(),
     ...importMapping,
+    source: sourceChoice,
     /** Add the file's rows to this dataset (same columns) instead of creating a dataset. */
     appendTo: z.number().int().positive().optional(),
   })
@@ -122,7 +133,7 @@ export const ingestStartSchema = z
 
 /** A look at a file's first rows before importing it (nothing is written). */
 export const ingestPreviewSchema = z
-  .object({ ...fileSource, ...importMapping })
+  .object({ ...fileSource, ...importMapping, source: sourceChoice })
   .strict()
   .refine((p) => (p.path === undefined) !== (p.uploadId === undefined), oneSource);
 

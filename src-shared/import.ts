@@ -17,6 +17,18 @@ export type TimeFormat = (typeof TIME_FORMATS)[number];
 export const TIME_UNITS = ['second', 'minute', 'hour', 'day'] as const;
 export type TimeUnit = (typeof TIME_UNITS)[number];
 
+/** Public layouts the import recognises by their header (and that can be asked for by id). */
+export const SOURCES = {
+  ulb_creditcard: 'ULB credit-card transactions',
+  ieee_cis: 'IEEE-CIS fraud transactions',
+  paysim: 'PaySim mobile-money transactions',
+  nab_metric: 'NAB metric series',
+} as const;
+export type SourceId = keyof typeof SOURCES;
+export const SOURCE_IDS = Object.keys(SOURCES) as SourceId[];
+/** How to read a file's layout: recognised from its header, none, or the one named. */
+export type SourceChoice = 'auto' | 'none' | SourceId;
+
 /** How a file's columns are read: what `ingest.start` takes besides the file, and what a case remembers. */
 export interface ImportMapping {
   /** Role → column (the time role is the time column). */
@@ -65,6 +77,8 @@ export interface ImportPreview {
   remembered: ImportMapping | null;
   /** A public layout recognised by its header (ULB credit-card, IEEE-CIS, PaySim, NAB), read as published. */
   source: string | null;
+  /** Its id (null: none), the choice the dialog's layout menu shows. */
+  sourceId: SourceId | null;
   columns: PreviewColumn[];
   time: {
     /** The time column (null: none; the data has no time), and the time-of-day column read with it. */

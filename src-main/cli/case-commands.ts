@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { CANONICAL_ROLES, type CanonicalRole, type CaseInfo, type DataFormat } from '../../src-shared/domain';
 import type { Params } from '../../src-shared/contract';
+import { SOURCE_IDS, type SourceChoice } from '../../src-shared/import';
 import { checkFlags, numberFlag, repeated, str, UsageError } from './args';
 import { cliHost, findDataset, job, onCase, print, READ_ONLY, unwrap, type CommandGroup } from './shared';
 
@@ -36,7 +37,11 @@ export const caseCommands: CommandGroup = {
   ingest  FILE --case FILE [--dataset NAME] [--format csv|tsv|jsonl|syslog|parquet] [--time-column COL]
           [--clock-column COL] [--time-format iso|mdy|dmy|syslog|epoch_s|epoch_ms|epoch_us|epoch_ns]
           [--time-unit second|minute|hour|day [--time-origin ISO-TIME]] [--time-year YYYY]
-          [--role ROLE=COLUMN ...] [--json]            roles: ${CANONICAL_ROLES.join(', ')}
+          [--role ROLE=COLUMN ...] [--source auto|none|${SOURCE_IDS.join('|')}] [--json]
+          roles: ${CANONICAL_ROLES.join(', ')}
+          --source: a public layout is recognised from the header (auto); none reads the file
+          by its column names only; a layout named is read as published even when the header
+          differs (its columns must be there).
           --clock-column: the time of day (14:05:33) is in a column of its own, read with the
           dates of --time-column (found by name when a date and a time column exist). A mapping
           given here is remembered in the case for the file's header; the next file with the
@@ -69,8 +74,13 @@ export const caseCommands: CommandGroup = {
         'time-origin',
         'time-year',
         'role',
+        'source',
         'json',
       ]);
+      const source = str(args, 'source') as SourceChoice | undefined;
+      const choices = ['auto', 'none', ...SOURCE_IDS];
+      if (source !== undefined && !choices.includes(source))
+        throw new UsageError(`--source must be one of ${choices.join(', ')}, not "${source}"`);
       const roles: Partial<Record<CanonicalRole, string>> = {};
       for (const given of repeated(argv, 'role')) {
         const eq = given.indexOf('=');
@@ -101,6 +111,7 @@ export const caseCommands: CommandGroup = {
           timeOrigin: str(args, 'time-origin'),
           timeYear: numberFlag(args, 'time-year'),
           roles: Object.keys(roles).length ? roles : undefined,
+          source,
         });
         const out = {
           dataset: r.dataset.name,

@@ -264,6 +264,13 @@ export async function importReadsPublishedLayouts(page: Page, shots: string): Pr
   await expect(dialog.getByTestId('import-role-nameOrig')).toHaveValue('entity');
   await expect(dialog.getByTestId('import-role-nameDest')).toHaveValue('resource');
   await expect(dialog.getByTestId('import-role-isFraud')).toHaveValue('label');
+  // the layout menu overrides what the header said: read by its own names, then as PaySim again
+  await expect(dialog.getByTestId('import-layout')).toHaveValue('paysim');
+  await dialog.getByTestId('import-layout').selectOption('none');
+  await expect(dialog.getByTestId('import-source')).toHaveCount(0);
+  await expect(dialog.getByTestId('import-role-nameDest')).not.toHaveValue('resource');
+  await dialog.getByTestId('import-layout').selectOption('paysim');
+  await expect(dialog.getByTestId('import-role-nameDest')).toHaveValue('resource');
   await page.setViewportSize({ width: 1280, height: 720 });
   await page.screenshot({ path: path.join(shots, 'import-paysim-1280x720.png') });
   await dialog.getByTestId('import-confirm').click();

@@ -176,4 +176,50 @@ describe('public layouts', () => {
     expect(recogniseSource(['timestamp', 'value'])?.id).toBe('nab_metric');
     expect(recogniseSource(['Time', 'V1', 'Amount', 'Class'])).toBeNull(); // not the whole layout
   });
+
+  it('reads a layout asked for by name (--source), none when told, and refuses one whose columns are missing', async () => {
+    const { host, dir, casePath } = await hostWithCase();
+    // the ULB columns cut down to a few, with one of the analyst's own: not recognised by itself
+    const lines = ['Time,V1,V2,Amount,Class,note'];
+    for (let i = 0; i < 40; i++)
+      lines.push(`${i * 90},${(i % 7) - 3}.5,${i % 3}.25,${10 + i}.5,${i % 13 === 5 ? 1 : 0},n${i % 4}`);
+    const cut = writeFile(dir, 'cc_cut.csv', lines.join('\n') + '\n');
+    const auto = await call(host, 'ingest.preview', { path: cut });
+    expect(auto).toMatchObject({ source: null, sourceId: null });
+    const asked = await call(host, 'ingest.preview', { path: cut, source: 'ulb_creditcard' });
+    expect(asked).toMatchObject({ sourceId: 'ulb_creditcard', source: 'ULB credit-card transactions' });
+    const r = await ingest(host, { path: cut, source: 'ulb_creditcard' });
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
+    expect(roles(r.value.dataset.columns)).toMatchObject({ time: 'Time', amount: 'Amount', label: 'Class' });
+    expect(firstTimes(casePath, 2)).toEqual(['2013-09-01T00:00:00.000Z', '2013-09-01T00:01:30.000Z']);
+
+    // PaySim read by its own names only: step is no longer hours from 2016-01-01
+    const paysim = writeFile(
+      dir,
+      'paysim.csv',
+      'step,type,amount,nameOrig,oldbalanceOrg,newbalanceOrig,nameDest,isFraud\n1,PAYMENT,9.5,C1,10.0,0.5,M1,0\n2,TRANSFER,3.5,C2,3.5,0.0,C9,1\n',
+    );
+    const none = await call(host, 'ingest.preview', { path: paysim, source: 'none' });
+    expect(none.sourceId).toBeNull();
+    expect(none.columns.find((c) => c.name === 'nameDest')?.role).not.toBe('resource');
+    const plain = await ingest(host, { path: paysim, source: 'none', name: 'plain' });
+    if (!plain.ok) throw new Error(JSON.stringify(plain.error));
+    expect(roles(plain.value.dataset.columns).resource).toBeUndefined();
+
+    // a layout whose columns the file lacks: a clear error naming the column, nothing imported
+    const before = (await call(host, 'case.info', {})).datasets.length;
+    const bad = await ingest(host, { path: paysim, source: 'ieee_cis' });
+    expect(bad).toMatchObject({
+      ok: false,
+      error: {
+        code: 'BAD_REQUEST',
+        file: 'paysim.csv',
+        column: 'TransactionDT',
+        message: /IEEE-CIS .*"TransactionDT"/,
+      },
+    });
+    const badPreview = await host.call('ingest.preview', { path: paysim, source: 'ieee_cis' });
+    expect(badPreview).toMatchObject({ ok: false, error: { column: 'TransactionDT' } });
+    expect((await call(host, 'case.info', {})).datasets.length).toBe(before);
+  });
 });

@@ -11,10 +11,10 @@ import type { ParseTask } from '../workers/parse-worker';
 import type { TimeOptions } from '../ingest/infer';
 import { adaptToHeader, mappingOf, mergeMapping } from '../ingest/mapping';
 import { previewHead, readHead, timeOptionsOf } from '../ingest/preview';
-import type { ImportMapping, ImportPreview } from '../../../src-shared/import';
+import type { ImportMapping, ImportPreview, SourceChoice, SourceId } from '../../../src-shared/import';
 import { AppFailure } from '../../../src-shared/result';
 import { layoutKey, type LayoutRecord } from '../db/layouts-store';
-import { recogniseSource } from '../ingest/sources';
+import { chooseSource } from '../ingest/sources';
 import type { DomainHandlers, HandlerContext, ParamsOut } from './context';
 
 export type IngestParams = ParamsOut<'ingest.start'>;
@@ -106,15 +106,18 @@ function twoTimes(p: ImportMapping, fileName: string): Result<null> {
 async function remembered(
   ctx: HandlerContext,
   names: string[],
+  choice: SourceChoice | undefined,
+  fileName: string,
 ): Promise<{
   layout: string;
   mapping: ImportMapping | null;
-  source: { name: string; mapping: ImportMapping } | null;
+  source: { id: SourceId; name: string; mapping: ImportMapping } | null;
 }> {
   const layout = layoutKey(names);
-  const known = recogniseSource(names);
-  const source = known ? { name: known.name, mapping: adaptToHeader(known.mapping(names), names) } : null;
-  if (!ctx.current()) return { layout, mapping: null, source };
+  const source = chooseSource(names, choice, fileName);
+  // a layout asked for by name comes before what the case remembers for the header
+  if (!ctx.current() || (choice && choice !== 'auto' && choice !== 'none'))
+    return { layout, mapping: null, source };
   const r = await ctx.onCase('importLayout', layout);
   return { layout, mapping: r.ok && r.value ? adaptToHeader(r.value, names) : null, source };
 }
@@ -146,7 +149,13 @@ async function startIngest(p: IngestParams, ctx: HandlerContext): Promise<Result
   if (!append) {
     const head = await readHead(file, fileName, format).catch(() => null);
     if (head) {
-      const known = await remembered(ctx, head.names);
+      let known: Awaited<ReturnType<typeof remembered>>;
+      try {
+        known = await remembered(ctx, head.names, p.source, fileName);
+      } catch (e) {
+        if (e instanceof AppFailure) return { ok: false, error: e.appError };
+        throw e;
+      }
       mapping = mergeMapping(given, known.mapping ?? known.source?.mapping ?? null);
       if (Object.keys(mapping).length) layout = { layout: known.layout, columns: head.names, mapping };
     }
@@ -199,7 +208,7 @@ async function previewIngest(p: PreviewParams, ctx: HandlerContext): Promise<Res
   const format = p.format ?? detectFormat(file);
   try {
     const head = await readHead(file, fileName, format);
-    const known = await remembered(ctx, head.names);
+    const known = await remembered(ctx, head.names, p.source, fileName);
     const given = mappingOf(p);
     return ok(
       previewHead(head, {

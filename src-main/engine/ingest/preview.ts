@@ -2,7 +2,13 @@
 // (format, header, types, time, roles), with what the dialog needs to ask the rest (examples, an
 // ambiguous date format, a label's values). Nothing is written.
 import type { DataFormat } from '../../../src-shared/domain';
-import type { ImportMapping, ImportPreview, PreviewColumn, RoleSource } from '../../../src-shared/import';
+import type {
+  ImportMapping,
+  ImportPreview,
+  PreviewColumn,
+  RoleSource,
+  SourceId,
+} from '../../../src-shared/import';
 import { PREVIEW_ROWS } from '../../../src-shared/import';
 import { fail } from '../../../src-shared/result';
 import { CsvParser } from './csv-parser';
@@ -134,7 +140,7 @@ export function previewHead(
     given: ImportMapping;
     remembered: ImportMapping | null;
     /** A known public layout's name and mapping (used when the case remembers none). */
-    source?: { name: string; mapping: ImportMapping } | null;
+    source?: { id: SourceId; name: string; mapping: ImportMapping } | null;
   },
 ): ImportPreview {
   const { file, mapping, given, remembered } = opts;
@@ -239,6 +245,7 @@ export function previewHead(
     layout: opts.layout,
     remembered,
     source: known?.name ?? null,
+    sourceId: known?.id ?? null,
     columns,
     time: {
       column: timeName,

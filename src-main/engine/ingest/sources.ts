@@ -2,10 +2,12 @@
 // which column is the time and in what unit from what start, which is the label, the amount,
 // the entity. The mapping is a default like a remembered one: a mapping the case remembers for
 // the header, and choices given with the import, come first.
-import type { ImportMapping } from '../../../src-shared/import';
+import { SOURCES, type ImportMapping, type SourceChoice, type SourceId } from '../../../src-shared/import';
+import { fail } from '../../../src-shared/result';
+import { adaptToHeader } from './mapping';
 
 export interface KnownSource {
-  id: 'ulb_creditcard' | 'ieee_cis' | 'paysim' | 'nab_metric';
+  id: SourceId;
   /** As the import dialog and the CLI name it. */
   name: string;
   /** Does a header (column names, as in the file) have this layout? */
@@ -33,7 +35,7 @@ export const KNOWN_SOURCES: KnownSource[] = [
   {
     // Time,V1..V28,Amount,Class: two days of September 2013; Time counts seconds from the first
     id: 'ulb_creditcard',
-    name: 'ULB credit-card transactions',
+    name: SOURCES.ulb_creditcard,
     matches: (names) => {
       const n = lower(names);
       return (
@@ -55,7 +57,7 @@ export const KNOWN_SOURCES: KnownSource[] = [
     // train_transaction.csv: TransactionDT counts seconds from 2017-12-01 (the competition's
     // reference); card1 (the card's bank identifier) stands for the card
     id: 'ieee_cis',
-    name: 'IEEE-CIS fraud transactions',
+    name: SOURCES.ieee_cis,
     matches: (names) =>
       hasAll(names, ['TransactionID', 'TransactionDT', 'TransactionAmt', 'ProductCD', 'card1']),
     mapping: (names) => ({
@@ -69,7 +71,7 @@ export const KNOWN_SOURCES: KnownSource[] = [
   {
     // step counts hours of a 30-day simulation; the origin is a stand-in (the data has none)
     id: 'paysim',
-    name: 'PaySim mobile-money transactions',
+    name: SOURCES.paysim,
     matches: (names) =>
       hasAll(names, ['step', 'type', 'amount', 'nameOrig', 'oldbalanceOrg', 'newbalanceOrig', 'nameDest']),
     mapping: (names) => ({
@@ -88,7 +90,7 @@ export const KNOWN_SOURCES: KnownSource[] = [
   {
     // one NAB series: timestamp,value
     id: 'nab_metric',
-    name: 'NAB metric series',
+    name: SOURCES.nab_metric,
     matches: (names) => lower(names).join(',') === 'timestamp,value',
     mapping: () => ({ timeColumn: 'timestamp' }),
   },
@@ -97,4 +99,29 @@ export const KNOWN_SOURCES: KnownSource[] = [
 /** The known source whose layout the header has, or null. */
 export function recogniseSource(names: readonly string[]): KnownSource | null {
   return KNOWN_SOURCES.find((s) => s.matches(names)) ?? null;
+}
+
+/**
+ * The layout to read a header with, as chosen ('auto': recognised from the header), with its
+ * mapping fitted to the header; a layout asked for by name must find the columns it reads.
+ */
+export function chooseSource(
+  names: readonly string[],
+  choice: SourceChoice = 'auto',
+  file?: string,
+): { id: SourceId; name: string; mapping: ImportMapping } | null {
+  if (choice === 'none') return null;
+  const known = choice === 'auto' ? recogniseSource(names) : KNOWN_SOURCES.find((s) => s.id === choice)!;
+  if (!known) return null;
+  const mapping = adaptToHeader(known.mapping(names), names);
+  const have = new Set(names);
+  const read = [mapping.timeColumn, ...Object.values(mapping.roles ?? {})].filter((c): c is string => !!c);
+  const missing = read.filter((c) => !have.has(c));
+  if (missing.length)
+    fail(
+      'BAD_REQUEST',
+      `the ${known.name} layout reads the column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `"${c}"`).join(', ')}, which this file does not have (its columns: ${names.slice(0, 12).join(', ')}${names.length > 12 ? ', …' : ''})`,
+      { file, column: missing[0] },
+    );
+  return { id: known.id, name: known.name, mapping };
 }

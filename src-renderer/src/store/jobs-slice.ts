@@ -3,7 +3,7 @@
 import { JOB_METHODS, type JobFinished, type JobMethod, type Params } from '../../../src-shared/contract';
 import type { JobProgress } from '../../../src-shared/domain';
 import type { Result } from '../../../src-shared/result';
-import type { ImportMapping } from '../../../src-shared/import';
+import type { ImportMapping, SourceChoice } from '../../../src-shared/import';
 import { cancelledText, JOB_KINDS } from '../../../src-shared/jobs';
 import { jobNotice } from './job-notices';
 import type { Slice, StoreState } from './types';
@@ -51,7 +51,12 @@ export interface JobsSlice {
   /** Stages a file for the engine (an upload in serve mode), shown as uploading meanwhile. */
   stageImport(file: File): Promise<StagedFile | null>;
   /** Starts the import job of a staged file with a mapping. Progress then arrives as `job.progress`. */
-  startImport(file: File, staged: StagedFile, mapping: ImportMapping): Promise<boolean>;
+  startImport(
+    file: File,
+    staged: StagedFile,
+    mapping: ImportMapping,
+    layout?: SourceChoice,
+  ): Promise<boolean>;
 }
 
 /** A job that reads or writes the case is running (a live stream does neither). */
@@ -170,10 +175,14 @@ export const createJobsSlice: Slice<JobsSlice> = (set, get) => ({
     }
   },
 
-  async startImport(file, staged, mapping) {
+  async startImport(file, staged, mapping, layout) {
     const { path, uploadId, fileName } = staged;
     const source = uploadId !== undefined ? { uploadId, fileName } : { path, fileName };
-    const started = await get().bridge!.invoke('ingest.start', { ...source, ...mapping });
+    const started = await get().bridge!.invoke('ingest.start', {
+      ...source,
+      ...mapping,
+      ...(layout && layout !== 'auto' ? { source: layout } : {}),
+    });
     if (!started.ok) {
       get().showError(started.error, `Could not import ${file.name}`);
       return false;

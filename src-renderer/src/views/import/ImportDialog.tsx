@@ -4,7 +4,13 @@
 import * as Dialog from '@radix-ui/react-dialog';
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { CANONICAL_ROLES, type CanonicalRole, type DataFormat } from '../../../../src-shared/domain';
-import type { ImportMapping, ImportPreview } from '../../../../src-shared/import';
+import {
+  SOURCE_IDS,
+  SOURCES,
+  type ImportMapping,
+  type ImportPreview,
+  type SourceChoice,
+} from '../../../../src-shared/import';
 import type { AppError } from '../../../../src-shared/result';
 import {
   appBridge,
@@ -47,6 +53,8 @@ function ImportFile({ pending }: { pending: PendingImport }) {
   const [mapping, setMapping] = useState<ImportMapping | null>(null);
   const [error, setError] = useState<AppError | null>(null);
   const [busy, setBusy] = useState(false);
+  /** The layout chosen in the menu ('auto' until one is: recognised from the header). */
+  const [layout, setLayout] = useState<SourceChoice>('auto');
   const asked = useRef(0);
 
   const sourceOf = (s: StagedFile) =>
@@ -85,11 +93,28 @@ function ImportFile({ pending }: { pending: PendingImport }) {
     if (!staged) return;
     const n = ++asked.current;
     void appBridge()
-      .invoke('ingest.preview', { ...sourceOf(staged), ...next })
+      .invoke('ingest.preview', { ...sourceOf(staged), ...next, source: layout })
       .then((r) => {
         if (n !== asked.current) return;
         if (r.ok) {
           setPreview(r.value);
+          setError(null);
+        } else setError(r.error);
+      });
+  };
+
+  /** Another layout: the file is previewed afresh under it (its roles and time replace the mapping). */
+  const chooseLayout = (choice: SourceChoice) => {
+    setLayout(choice);
+    if (!staged) return;
+    const n = ++asked.current;
+    void appBridge()
+      .invoke('ingest.preview', { ...sourceOf(staged), source: choice })
+      .then((r) => {
+        if (n !== asked.current) return;
+        if (r.ok) {
+          setPreview(r.value);
+          setMapping(r.value.mapping);
           setError(null);
         } else setError(r.error);
       });
@@ -109,7 +134,7 @@ function ImportFile({ pending }: { pending: PendingImport }) {
     if (!canImport) return;
     setBusy(true);
     asked.current++;
-    await startImport(file, staged, mapping);
+    await startImport(file, staged, mapping, layout);
     closeImport(id);
   };
 
@@ -141,6 +166,24 @@ function ImportFile({ pending }: { pending: PendingImport }) {
                 <p className="dialog-sub muted" data-testid="import-summary">
                   {FORMAT_NAME[preview.format]} · {preview.columns.length} columns · first{' '}
                   {preview.rows.toLocaleString('en-US')} rows {preview.complete ? '(the whole file)' : 'read'}
+                  <label
+                    className="import-layout"
+                    title="Read its columns as a public data set publishes them"
+                  >
+                    Layout{' '}
+                    <select
+                      data-testid="import-layout"
+                      value={preview.sourceId ?? 'none'}
+                      onChange={(e) => chooseLayout(e.target.value as SourceChoice)}
+                    >
+                      <option value="none">its own column names</option>
+                      {SOURCE_IDS.map((id) => (
+                        <option key={id} value={id}>
+                          {SOURCES[id]}
+                        </option>
+                      ))}
+                    </select>
+                  </label>
                   {preview.source && !preview.remembered && (
                     <span
                       className="tag"
