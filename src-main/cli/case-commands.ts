@@ -34,7 +34,7 @@ function infoText(info: CaseInfo): string {
 
 export const caseCommands: CommandGroup = {
   usage: `  demo    --case FILE [--json]                       create the demo case
-  ingest  FILE --case FILE [--dataset NAME] [--format csv|tsv|jsonl|syslog|parquet] [--time-column COL]
+  ingest  FILE|CERT-FOLDER --case FILE [--dataset NAME] [--format csv|tsv|jsonl|syslog|parquet] [--time-column COL]
           [--clock-column COL] [--time-format iso|mdy|dmy|syslog|epoch_s|epoch_ms|epoch_us|epoch_ns]
           [--time-unit second|minute|hour|day [--time-origin ISO-TIME]] [--time-year YYYY]
           [--role ROLE=COLUMN ...] [--source auto|none|${SOURCE_IDS.join('|')}] [--json]

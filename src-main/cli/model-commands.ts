@@ -120,7 +120,10 @@ export const modelCommands: CommandGroup = {
           },
           `${r.model.name} (model ${r.model.id}) trained in ${r.seconds.toFixed(2)} s on ${r.model.featureNames.length} features` +
             (m
-              ? `; on ${r.split === 'time' ? 'the latest 20% by time' : 'a held-out 20% (shuffled, stratified: no times)'}: ROC AUC ${m.rocAuc?.toFixed(4)}, PR AUC ${m.prAuc?.toFixed(4)}, precision ${m.precision.toFixed(3)}, recall ${m.recall.toFixed(3)}, F1 ${m.f1.toFixed(3)}`
+              ? `; on ${r.split === 'time' ? 'the latest 20% by time' : 'a held-out 20% (shuffled, stratified: no times)'}: ` +
+                (m.positives === 0
+                  ? 'no labelled attacks fall there, so no ROC or PR AUC can be measured'
+                  : `ROC AUC ${m.rocAuc?.toFixed(4)}, PR AUC ${m.prAuc?.toFixed(4)}, precision ${m.precision.toFixed(3)}, recall ${m.recall.toFixed(3)}, F1 ${m.f1.toFixed(3)}`)
               : '') +
             (r.model.fittedOn ? `; fitted on ${r.model.fittedOn}` : '') +
             (r.all

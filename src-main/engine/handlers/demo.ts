@@ -21,7 +21,7 @@ import { connectWorker } from '../worker-rpc';
 import type { DemoApi, DemoEvents } from '../workers/demo-worker';
 import type { DomainHandlers, HandlerContext } from './context';
 import { featuresStep } from './features';
-import { ingestStep } from './ingest';
+import { ingestStep } from './ingest-step';
 import { scoreStep } from './models';
 import { rulesStep } from './rules';
 

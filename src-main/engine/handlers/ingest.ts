@@ -1,13 +1,11 @@
 // Importing data files: a parse worker streams typed batches to the DB worker, which writes them
 // in one transaction (a failed or cancelled import leaves the case as it was).
 import { statSync } from 'node:fs';
-import { MessageChannel } from 'node:worker_threads';
-import type { ColumnInfo, DataFormat, IngestResult } from '../../../src-shared/domain';
-import { err, ok, type AppError, type Result } from '../../../src-shared/result';
+import { startFolderIngest } from './folder-ingest';
+import type { IngestResult } from '../../../src-shared/domain';
+import { err, ok, type Result } from '../../../src-shared/result';
 import { detectFormat } from '../ingest/detect-format';
 import { checkRegularFile } from '../ingest/text-source';
-import type { Job } from '../jobs';
-import type { ParseTask } from '../workers/parse-worker';
 import type { TimeOptions } from '../ingest/infer';
 import { adaptToHeader, mappingOf, mergeMapping } from '../ingest/mapping';
 import { previewHead, readHead, timeOptionsOf } from '../ingest/preview';
@@ -15,67 +13,19 @@ import type { ImportMapping, ImportPreview, SourceChoice, SourceId } from '../..
 import { AppFailure } from '../../../src-shared/result';
 import { layoutKey, type LayoutRecord } from '../db/layouts-store';
 import { chooseSource } from '../ingest/sources';
+import { ingestStep, type IngestFile } from './ingest-step';
 import type { DomainHandlers, HandlerContext, ParamsOut } from './context';
 
 export type IngestParams = ParamsOut<'ingest.start'>;
 type PreviewParams = ParamsOut<'ingest.preview'>;
 
-/** One file to import: into a new dataset, or appended to an existing one. */
-export interface IngestFile {
-  file: string;
-  fileName: string;
-  format: DataFormat;
-  name: string;
-  timeColumn?: string;
-  clockColumn?: string;
-  time?: TimeOptions;
-  roles?: IngestParams['roles'];
-  noRoles?: string[];
-  append?: { datasetId: number; columns: ColumnInfo[]; timeColumn: string | null };
-  /** The mapping to remember for the file's header layout (with the new dataset). */
-  layout?: LayoutRecord;
-}
-
-/** One file through a parse worker into the DB worker, inside a job (its own, or the demo's). */
-export async function ingestStep(
-  ctx: HandlerContext,
-  job: Job,
-  f: IngestFile,
-): Promise<Result<IngestResult>> {
-  const { port1, port2 } = new MessageChannel();
-  const parser = ctx.parsers.take();
-  const task: ParseTask = {
-    path: f.file,
-    file: f.fileName,
-    format: f.format,
-    timeColumn: f.timeColumn,
-    clockColumn: f.clockColumn,
-    time: f.time,
-    roles: f.roles,
-    noRoles: f.noRoles,
-    append: f.append && { columns: f.append.columns, timeColumn: f.append.timeColumn },
-    cancel: job.cancel.buffer as SharedArrayBuffer,
-    port: port1,
-  };
-  parser.postMessage(task, [port1]);
-  job.workers.add(parser);
-  let crashed: AppError | null = null;
-  parser.on(
-    'error',
-    (e) => (crashed = { code: 'INTERNAL', message: `the parser failed: ${e.message}`, file: f.fileName }),
-  );
-  const r = await ctx.db().callMoving([port2], 'ingest', job.ticket, port2, {
-    name: f.name,
-    sourceFile: f.fileName,
-    appendTo: f.append?.datasetId,
-    layout: f.append ? undefined : f.layout,
-  });
-  job.workers.delete(parser);
-  void parser.terminate();
-  if (!r.ok) return { ok: false, error: crashed ?? r.error };
-  const { dataset, rows, bytes, seconds } = r.value;
-  return ok({ dataset, rows, bytes, seconds });
-}
+const isFolder = (p: string) => {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+};
 
 /** The file a request names, checked to be a readable regular file. */
 function fileOf(
@@ -129,6 +79,9 @@ async function startIngest(p: IngestParams, ctx: HandlerContext): Promise<Result
     return open.error.code === 'NO_CASE'
       ? err('NO_CASE', 'open or create a case before importing data')
       : open;
+  const named = ctx.resolveSource(p);
+  if (named.ok && isFolder(named.value.path))
+    return startFolderIngest(p, ctx, named.value.path, named.value.fileName);
   const src = fileOf(p, ctx);
   if (!src.ok) return src;
   const { file, fileName, size } = src.value;

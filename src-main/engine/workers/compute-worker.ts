@@ -25,6 +25,7 @@ import { loadRulesConfig } from '../rules/config';
 import type { RulesRun } from '../db/rules-store';
 import { serveWorker } from '../worker-rpc';
 import { warmUpIds } from '../feed/rank';
+import { certFolder, certUserDays, type CertSummary } from '../ingest/cert';
 
 export interface ScoreTask {
   casePath: string;
@@ -52,6 +53,8 @@ export type ComputeApi = {
   train: { params: TrainRequest & { casePath: string }; result: TrainedModel };
   score: { params: ScoreTask; result: ScoreReady };
   rules: { params: { casePath: string; datasetId: number; configPath?: string }; result: RulesRun };
+  /** A CERT insider-threat folder read into user-days, written as CSV to `out`. */
+  cert: { params: { folder: string; out: string }; result: CertSummary };
 };
 export type ComputeEvents = { progress: { phase: string; rows: number } };
 
@@ -114,6 +117,12 @@ serveWorker<ComputeApi, ComputeEvents>(parentPort!, {
       ...featureBuffers(out.features),
       ...(out.scores ? [out.scores.buffer] : []),
     ]);
+  },
+  cert: (task, { emit }) => {
+    const folder =
+      certFolder(task.folder) ??
+      fail('IO', 'not a CERT insider-threat folder (no logon.csv)', { file: task.folder });
+    return certUserDays(folder, task.out, cancelled, (phase, rows) => emit('progress', { phase, rows }));
   },
   rules: (task, { emit }) => {
     const cfg = loadRulesConfig(task.configPath);
