@@ -1,7 +1,7 @@
 // Public layouts recognised by their header (issue 12): the ULB credit-card set, IEEE-CIS's
 // train_transaction.csv, PaySim and a NAB series are read as published (time unit and start,
 // label, amount, entity) without a mapping; a remembered or given mapping still wins.
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
@@ -107,9 +107,15 @@ describe('public layouts', () => {
       time: 'TransactionDT',
       label: 'isFraud',
       amount: 'TransactionAmt',
-      entity: 'card1',
+      entity: 'card_id',
     });
     expect(firstTimes(casePath, 2)).toEqual(['2017-12-02T00:00:00.000Z', '2017-12-02T00:00:37.000Z']);
+    // the card is its card columns together (card1 alone is the issuing bank)
+    const db = new Database(casePath, { readonly: true });
+    const cards = db.prepare('SELECT card_id FROM ds_1 ORDER BY _id LIMIT 2').pluck().all();
+    db.close();
+    expect(cards[0]).toBe('1000|||mastercard||debit'); // empty card columns stay empty
+    expect(cards[1]).toMatch(/^1001\|\d+\|\d+\|visa\|\d+\|debit$/);
     const t = await job(host, 'model.train', { datasetId: 1, model: 'gbdt' });
     const uses = Object.fromEntries(t.columns.map((c) => [c.column, c.use]));
     expect(uses).toMatchObject({ ProductCD: 'category', M1: 'flag', P_emaildomain: 'category' });
@@ -128,6 +134,68 @@ describe('public layouts', () => {
     const p = await call(host, 'ingest.preview', { path: writeFile(dir, 'test_transaction.csv', test) });
     expect(p.source).toBe('IEEE-CIS fraud transactions');
     expect(p.time.column).toBe('TransactionDT');
+    expect(p.columns.find((c) => c.name === 'card_id')).toMatchObject({
+      role: 'entity',
+      roleSource: 'source',
+    });
+  });
+
+  it('joins train_identity.csv on TransactionID when it is beside the transactions; a bad one is refused by name', async () => {
+    const { host, dir, casePath } = await hostWithCase();
+    const folder = path.join(dir, 'ieee');
+    mkdirSync(folder);
+    const tx = writeFile(folder, 'train_transaction.csv', ieeeRows(300));
+    // a quarter of the transactions have an identity row, as published (id-01 style names too)
+    const identity = ['TransactionID,id_01,id_02,id_12,id_31,DeviceType,DeviceInfo'];
+    for (let i = 0; i < 300; i += 4)
+      identity.push(
+        `${2987000 + i},${-5 * (i % 3)}.0,${1000 + i}.0,${i % 8 ? 'Found' : 'NotFound'},chrome 62.0,${(i / 4) % 2 ? 'mobile' : 'desktop'},SM-J700M Build/LMY48B`,
+      );
+    writeFile(folder, 'train_identity.csv', identity.join('\n') + '\n');
+    const r = await ingest(host, { path: tx });
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
+    expect(r.value.rows).toBe(300);
+    const names = r.value.dataset.columns.map((c) => c.name);
+    expect(names).toEqual(expect.arrayContaining(['card_id', 'id_01', 'id_31', 'DeviceType', 'DeviceInfo']));
+    const db = new Database(casePath, { readonly: true });
+    const rows = db
+      .prepare(
+        'SELECT transactionid AS TransactionID, devicetype AS DeviceType, id_02 FROM ds_1 WHERE _id IN (1, 2, 5) ORDER BY _id',
+      )
+      .all();
+    db.close();
+    expect(rows).toEqual([
+      { TransactionID: 2987000, DeviceType: 'desktop', id_02: 1000 },
+      { TransactionID: 2987001, DeviceType: null, id_02: null },
+      { TransactionID: 2987004, DeviceType: 'mobile', id_02: 1004 },
+    ]);
+    const t = await job(host, 'model.train', { datasetId: r.value.dataset.id, model: 'gbdt' });
+    const uses = Object.fromEntries(t.columns.map((c) => [c.column, c.use]));
+    expect(uses).toMatchObject({ DeviceType: 'category', id_02: 'number', id_12: 'category' });
+
+    // an identity file without its key, and transactions cut off mid-row: refused, nothing imported
+    const before = (await call(host, 'case.info', {})).datasets.length;
+    writeFile(folder, 'train_identity.csv', 'id,id_01\n2987000,1.0\n');
+    const noKey = await ingest(host, { path: tx });
+    expect(noKey).toMatchObject({
+      ok: false,
+      error: { code: 'MALFORMED_INPUT', file: 'train_identity.csv', line: 1, column: 'TransactionID' },
+    });
+    const cut = path.join(dir, 'cut');
+    mkdirSync(cut);
+    const full = ieeeRows(20);
+    writeFile(cut, 'train_transaction.csv', full + '2987999,0,86400,12.5\n');
+    const cutOff = await ingest(host, { path: path.join(cut, 'train_transaction.csv') });
+    expect(cutOff).toMatchObject({
+      ok: false,
+      error: {
+        code: 'MALFORMED_INPUT',
+        file: 'train_transaction.csv',
+        line: 22,
+        message: /expected 394 fields, found 4/,
+      },
+    });
+    expect((await call(host, 'case.info', {})).datasets.length).toBe(before);
   });
 
   it('reads PaySim (step in hours) and a NAB series; a remembered or given mapping wins over the layout', async () => {

@@ -1,6 +1,10 @@
 // Importing data files: a parse worker streams typed batches to the DB worker, which writes them
 // in one transaction (a failed or cancelled import leaves the case as it was).
-import { statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { runCompute } from '../compute-client';
+import { identityBeside, withCardId } from '../ingest/ieee-cis';
 import { startFolderIngest } from './folder-ingest';
 import type { IngestResult } from '../../../src-shared/domain';
 import { err, ok, type Result } from '../../../src-shared/result';
@@ -99,6 +103,7 @@ async function startIngest(p: IngestParams, ctx: HandlerContext): Promise<Result
   const given = mappingOf(p);
   let mapping = given;
   let layout: LayoutRecord | undefined;
+  let prepare: 'ieee_cis' | null = null;
   if (!append) {
     const head = await readHead(file, fileName, format).catch(() => null);
     if (head) {
@@ -111,6 +116,7 @@ async function startIngest(p: IngestParams, ctx: HandlerContext): Promise<Result
       }
       mapping = mergeMapping(given, known.mapping ?? known.source?.mapping ?? null);
       if (Object.keys(mapping).length) layout = { layout: known.layout, columns: head.names, mapping };
+      if (known.source?.id === 'ieee_cis' && format === 'csv') prepare = 'ieee_cis';
     }
   }
   let time: TimeOptions;
@@ -139,10 +145,23 @@ async function startIngest(p: IngestParams, ctx: HandlerContext): Promise<Result
     async (job) => {
       job.progress.totalBytes = size;
       let r: Result<IngestResult>;
+      let tmp: string | null = null;
       try {
-        r = await ingestStep(ctx, job, f);
+        if (prepare === 'ieee_cis') {
+          // the transactions with their card_id and identity columns, then imported as usual
+          tmp = mkdtempSync(path.join(os.tmpdir(), 'sentinel-ieee-'));
+          const out = path.join(tmp, 'transactions.csv');
+          const ready = await runCompute(job, 'ieee', {
+            transactions: file,
+            identity: identityBeside(file),
+            out,
+          });
+          if (!ready.ok) return ready;
+          r = await ingestStep(ctx, job, { ...f, file: out });
+        } else r = await ingestStep(ctx, job, f);
       } finally {
         if (p.uploadId) ctx.options.releaseUpload?.(p.uploadId);
+        if (tmp) rmSync(tmp, { recursive: true, force: true });
       }
       if (r.ok) await ctx.refreshCase();
       return r;
@@ -160,8 +179,10 @@ async function previewIngest(p: PreviewParams, ctx: HandlerContext): Promise<Res
   if (!two.ok) return two;
   const format = p.format ?? detectFormat(file);
   try {
-    const head = await readHead(file, fileName, format);
-    const known = await remembered(ctx, head.names, p.source, fileName);
+    const read = await readHead(file, fileName, format);
+    const known = await remembered(ctx, read.names, p.source, fileName);
+    // an IEEE-CIS file is shown as it will be imported: with its card_id
+    const head = known.source?.id === 'ieee_cis' ? withCardId(read) : read;
     const given = mappingOf(p);
     return ok(
       previewHead(head, {

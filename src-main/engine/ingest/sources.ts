@@ -4,6 +4,7 @@
 // the header, and choices given with the import, come first.
 import { SOURCES, type ImportMapping, type SourceChoice, type SourceId } from '../../../src-shared/import';
 import { fail } from '../../../src-shared/result';
+import { CARD_ID } from './ieee-cis';
 import { adaptToHeader } from './mapping';
 
 export interface KnownSource {
@@ -12,8 +13,10 @@ export interface KnownSource {
   name: string;
   /** Does a header (column names, as in the file) have this layout? */
   matches(names: readonly string[]): boolean;
-  /** How to read a file with this header (naming only columns it has). */
+  /** How to read a file with this header (naming only columns it has, or `derived` ones). */
   mapping(names: readonly string[]): ImportMapping;
+  /** Columns the import adds to files of this layout (see ieee-cis.ts). */
+  derived?: string[];
 }
 
 const lower = (names: readonly string[]) => names.map((n) => n.trim().toLowerCase());
@@ -55,7 +58,7 @@ export const KNOWN_SOURCES: KnownSource[] = [
   },
   {
     // train_transaction.csv: TransactionDT counts seconds from 2017-12-01 (the competition's
-    // reference); card1 (the card's bank identifier) stands for the card
+    // reference); the card is its card columns together (card_id, added at import)
     id: 'ieee_cis',
     name: SOURCES.ieee_cis,
     matches: (names) =>
@@ -64,9 +67,10 @@ export const KNOWN_SOURCES: KnownSource[] = [
       timeColumn: 'TransactionDT',
       timeUnit: 'second',
       timeOrigin: '2017-12-01',
-      roles: { amount: 'TransactionAmt', entity: 'card1', ...labelIn(names, 'isFraud') },
+      roles: { amount: 'TransactionAmt', entity: CARD_ID, ...labelIn(names, 'isFraud') },
       noRoles: ['TransactionID'],
     }),
+    derived: [CARD_ID],
   },
   {
     // step counts hours of a 30-day simulation; the origin is a stand-in (the data has none)
@@ -114,7 +118,7 @@ export function chooseSource(
   const known = choice === 'auto' ? recogniseSource(names) : KNOWN_SOURCES.find((s) => s.id === choice)!;
   if (!known) return null;
   const mapping = adaptToHeader(known.mapping(names), names);
-  const have = new Set(names);
+  const have = new Set([...names, ...(known.derived ?? [])]);
   const read = [mapping.timeColumn, ...Object.values(mapping.roles ?? {})].filter((c): c is string => !!c);
   const missing = read.filter((c) => !have.has(c));
   if (missing.length)

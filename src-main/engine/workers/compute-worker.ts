@@ -26,6 +26,7 @@ import type { RulesRun } from '../db/rules-store';
 import { serveWorker } from '../worker-rpc';
 import { warmUpIds } from '../feed/rank';
 import { certFolder, certUserDays, type CertSummary } from '../ingest/cert';
+import { prepareIeee, type IeeeSummary } from '../ingest/ieee-cis';
 
 export interface ScoreTask {
   casePath: string;
@@ -55,6 +56,8 @@ export type ComputeApi = {
   rules: { params: { casePath: string; datasetId: number; configPath?: string }; result: RulesRun };
   /** A CERT insider-threat folder read into user-days, written as CSV to `out`. */
   cert: { params: { folder: string; out: string }; result: CertSummary };
+  /** IEEE-CIS transactions with their card_id and identity columns, written as CSV to `out`. */
+  ieee: { params: { transactions: string; identity: string | null; out: string }; result: IeeeSummary };
 };
 export type ComputeEvents = { progress: { phase: string; rows: number } };
 
@@ -124,6 +127,10 @@ serveWorker<ComputeApi, ComputeEvents>(parentPort!, {
       fail('IO', 'not a CERT insider-threat folder (no logon.csv)', { file: task.folder });
     return certUserDays(folder, task.out, cancelled, (phase, rows) => emit('progress', { phase, rows }));
   },
+  ieee: (task, { emit }) =>
+    prepareIeee(task.transactions, task.identity, task.out, cancelled, (phase, rows) =>
+      emit('progress', { phase, rows }),
+    ),
   rules: (task, { emit }) => {
     const cfg = loadRulesConfig(task.configPath);
     return withDataset(task.casePath, task.datasetId, (db, ds) =>

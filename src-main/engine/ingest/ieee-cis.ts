@@ -1,0 +1,257 @@
+// IEEE-CIS fraud detection's files as published: train_transaction.csv (TransactionID, isFraud,
+// TransactionDT, TransactionAmt, ProductCD, card1..card6, addr1, …, V339) and, beside it,
+// train_identity.csv (TransactionID, id_01..id_38, DeviceType, DeviceInfo) for a quarter of the
+// transactions. `card1` alone is a card's issuing bank and many cards share it, so the card is
+// the card columns together (`card_id`: card1..card6, as the competition's solutions built it).
+// The transactions are written to a CSV with `card_id` and the identity columns joined on
+// TransactionID (a left join: a transaction without identity gets empty cells), which the
+// ordinary import then reads with the IEEE-CIS mapping (card_id the entity).
+import { closeSync, createReadStream, existsSync, openSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import { fail } from '../../../src-shared/result';
+import { LineReader } from './lines';
+
+export const CARD_COLUMNS = ['card1', 'card2', 'card3', 'card4', 'card5', 'card6'];
+export const CARD_ID = 'card_id';
+
+/** The identity file published beside a transaction file (train_ → train_identity.csv), if any. */
+export function identityBeside(transactions: string): string | null {
+  const base = path.basename(transactions);
+  if (!/transaction/i.test(base)) return null;
+  const candidate = path.join(path.dirname(transactions), base.replace(/transaction/i, 'identity'));
+  return candidate !== transactions && existsSync(candidate) ? candidate : null;
+}
+
+/** Splits one CSV line into its fields (quotes honoured; a line holds one record here). */
+export function splitCsv(text: string): string[] {
+  const out: string[] = [];
+  let i = 0;
+  const n = text.endsWith('\r') ? text.length - 1 : text.length;
+  for (;;) {
+    if (text.charCodeAt(i) === 34) {
+      let v = '';
+      let j = i + 1;
+      for (;;) {
+        const q = text.indexOf('"', j);
+        if (q < 0 || q >= n) {
+          v += text.slice(j, n);
+          j = n;
+          break;
+        }
+        v += text.slice(j, q);
+        if (text.charCodeAt(q + 1) === 34) {
+          v += '"';
+          j = q + 2;
+        } else {
+          j = q + 1;
+          break;
+        }
+      }
+      out.push(v);
+      const c = text.indexOf(',', j);
+      if (c < 0 || c >= n) return out;
+      i = c + 1;
+    } else {
+      const c = text.indexOf(',', i);
+      if (c < 0 || c >= n) {
+        out.push(text.slice(i, n));
+        return out;
+      }
+      out.push(text.slice(i, c));
+      i = c + 1;
+    }
+  }
+}
+
+const cell = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+
+/** A card's id from its card columns (as the file has them; an empty one stays empty). */
+export const cardId = (values: string[]) => values.join('|');
+
+/** The columns the transactions gain: card_id, then the identity file's (but its key). */
+export function joinedHeader(transactionNames: string[], identityNames: string[] | null): string[] {
+  return [
+    ...transactionNames,
+    CARD_ID,
+    ...(identityNames ?? [])
+      .filter((n) => n.toLowerCase() !== 'transactionid')
+      .map((n) => n.replace(/-/g, '_')),
+  ];
+}
+
+async function eachLine(
+  file: string,
+  onLine: (text: string, line: number) => void,
+  cancelled: () => boolean,
+  progress: (phase: string, rows: number) => void,
+  counted: () => number,
+): Promise<void> {
+  const name = path.basename(file);
+  const reader = new LineReader(name, (text, line) => {
+    if (text.length && text !== '\r') onLine(text, line);
+  });
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let first = true;
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    let text: string;
+    try {
+      text = decoder.decode(chunk, { stream: true });
+    } catch {
+      return fail('MALFORMED_INPUT', 'bytes that are not UTF-8 text', { file: name });
+    }
+    reader.push(first ? text.replace(/^\uFEFF/, '') : text);
+    first = false;
+    if (cancelled()) fail('CANCELLED', 'import cancelled');
+    progress(`reading ${name}`, counted());
+  }
+  reader.end();
+}
+
+export interface IeeeSummary {
+  rows: number;
+  /** Transactions that found their identity row. */
+  joined: number;
+  identityRows: number;
+  columns: string[];
+}
+
+/** Writes the transactions with card_id and their identity columns as CSV to `out`. */
+export async function prepareIeee(
+  transactions: string,
+  identity: string | null,
+  out: string,
+  cancelled: () => boolean,
+  progress: (phase: string, rows: number) => void,
+): Promise<IeeeSummary> {
+  const txName = path.basename(transactions);
+  // the identity rows, by TransactionID
+  let idNames: string[] | null = null;
+  let idKey = -1;
+  const byId = new Map<string, string[]>();
+  if (identity) {
+    const name = path.basename(identity);
+    await eachLine(
+      identity,
+      (text, line) => {
+        const f = splitCsv(text);
+        if (!idNames) {
+          idNames = f.map((h) => h.trim());
+          idKey = idNames.findIndex((h) => h.toLowerCase() === 'transactionid');
+          if (idKey < 0)
+            fail(
+              'MALFORMED_INPUT',
+              'the identity file has no TransactionID column to join the transactions on',
+              {
+                file: name,
+                line,
+                column: 'TransactionID',
+              },
+            );
+          return;
+        }
+        if (f.length !== idNames.length)
+          fail('MALFORMED_INPUT', `expected ${idNames.length} fields, found ${f.length}`, {
+            file: name,
+            line,
+          });
+        const key = f[idKey];
+        if (!key)
+          fail('MALFORMED_INPUT', 'a row without its TransactionID', {
+            file: name,
+            line,
+            column: 'TransactionID',
+          });
+        byId.set(
+          key,
+          f.filter((_, i) => i !== idKey),
+        );
+      },
+      cancelled,
+      progress,
+      () => byId.size,
+    );
+  }
+  const empty = idNames ? new Array<string>((idNames as string[]).length - 1).fill('') : [];
+
+  let names: string[] | null = null;
+  let key = -1;
+  let cards: number[] = [];
+  let rows = 0;
+  let joined = 0;
+  let columns: string[] = [];
+  const fd = openSync(out, 'w');
+  let buffer: string[] = [];
+  const flush = () => {
+    if (buffer.length) writeSync(fd, buffer.join('\n') + '\n');
+    buffer = [];
+  };
+  try {
+    await eachLine(
+      transactions,
+      (text, line) => {
+        const f = splitCsv(text);
+        if (!names) {
+          names = f.map((h) => h.trim());
+          key = names.findIndex((h) => h.toLowerCase() === 'transactionid');
+          if (identity && key < 0)
+            fail('MALFORMED_INPUT', 'no TransactionID column to join the identity file on', {
+              file: txName,
+              line,
+              column: 'TransactionID',
+            });
+          cards = CARD_COLUMNS.map((c) => names!.findIndex((h) => h.toLowerCase() === c)).filter(
+            (i) => i >= 0,
+          );
+          if (!cards.length)
+            fail('MALFORMED_INPUT', 'none of the card columns (card1..card6) is there', {
+              file: txName,
+              line,
+            });
+          columns = joinedHeader(names, idNames);
+          buffer.push(columns.map(cell).join(','));
+          return;
+        }
+        if (f.length !== names.length)
+          fail('MALFORMED_INPUT', `expected ${names.length} fields, found ${f.length}`, {
+            file: txName,
+            line,
+          });
+        const id = identity ? byId.get(f[key]) : undefined;
+        if (id) joined++;
+        rows++;
+        buffer.push(
+          [
+            ...f.map(cell),
+            cell(cardId(cards.map((i) => f[i]))),
+            ...(identity ? (id ?? empty).map(cell) : []),
+          ].join(','),
+        );
+        if (buffer.length >= 4096) flush();
+      },
+      cancelled,
+      progress,
+      () => rows,
+    );
+    flush();
+  } finally {
+    closeSync(fd);
+  }
+  if (!names) fail('MALFORMED_INPUT', 'the file is empty', { file: txName });
+  return { rows, joined, identityRows: byId.size, columns };
+}
+
+/** A file's first rows as they will be imported: with their card_id (the preview's view). */
+export function withCardId<H extends { names: string[]; rows: unknown[][] }>(head: H): H {
+  const at = CARD_COLUMNS.map((c) => head.names.findIndex((h) => h.toLowerCase() === c)).filter(
+    (i) => i >= 0,
+  );
+  if (!at.length) return head;
+  return {
+    ...head,
+    names: [...head.names, CARD_ID],
+    rows: head.rows.map((r) => [
+      ...r,
+      cardId(at.map((i) => (r[i] === null || r[i] === undefined ? '' : String(r[i])))),
+    ]),
+  };
+}
