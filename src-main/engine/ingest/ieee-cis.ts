@@ -65,6 +65,28 @@ export function splitCsv(text: string): string[] {
 
 const cell = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
+/**
+ * The fields of a line without quotes at the ascending indexes `wanted`, into `out` (others are
+ * left as they were); returns how many fields the line has, without a string for every field.
+ */
+function picked(text: string, wanted: Int32Array, out: string[]): number {
+  const end = text.endsWith('\r') ? text.length - 1 : text.length;
+  let field = 0;
+  let from = 0;
+  let w = 0;
+  for (let i = 0; i < end; i++) {
+    if (text.charCodeAt(i) !== 44) continue;
+    if (w < wanted.length && wanted[w] === field) {
+      out[field] = text.slice(from, i);
+      w++;
+    }
+    field++;
+    from = i + 1;
+  }
+  if (w < wanted.length && wanted[w] === field) out[field] = text.slice(from, end);
+  return field + 1;
+}
+
 /** A card's id from its card columns (as the file has them; an empty one stays empty). */
 export const cardId = (values: string[]) => values.join('|');
 
@@ -176,6 +198,8 @@ export async function prepareIeee(
   let names: string[] | null = null;
   let key = -1;
   let cards: number[] = [];
+  let wanted = new Int32Array(0);
+  const some: string[] = [];
   let rows = 0;
   let joined = 0;
   let columns: string[] = [];
@@ -189,7 +213,9 @@ export async function prepareIeee(
     await eachLine(
       transactions,
       (text, line) => {
-        const f = splitCsv(text);
+        const plain = names !== null && text.indexOf('"') < 0;
+        const f = plain ? some : splitCsv(text);
+        const count = plain ? picked(text, wanted, some) : f.length;
         if (!names) {
           names = f.map((h) => h.trim());
           key = names.findIndex((h) => h.toLowerCase() === 'transactionid');
@@ -208,24 +234,24 @@ export async function prepareIeee(
               line,
             });
           columns = joinedHeader(names, idNames);
+          wanted = Int32Array.from(new Set([key, ...cards].filter((i) => i >= 0))).sort();
           buffer.push(columns.map(cell).join(','));
           return;
         }
-        if (f.length !== names.length)
-          fail('MALFORMED_INPUT', `expected ${names.length} fields, found ${f.length}`, {
+        if (count !== names.length)
+          fail('MALFORMED_INPUT', `expected ${names.length} fields, found ${count}`, {
             file: txName,
             line,
           });
         const id = identity ? byId.get(f[key]) : undefined;
         if (id) joined++;
         rows++;
-        buffer.push(
-          [
-            ...f.map(cell),
-            cell(cardId(cards.map((i) => f[i]))),
-            ...(identity ? (id ?? empty).map(cell) : []),
-          ].join(','),
-        );
+        // a line without quotes is kept as it is, the new cells appended; one with quotes is
+        // written again from its fields
+        const own = plain ? (text.endsWith('\r') ? text.slice(0, -1) : text) : f.map(cell).join(',');
+        let joinedCells = '';
+        if (identity) for (const v of id ?? empty) joinedCells += ',' + cell(v);
+        buffer.push(`${own},${cell(cardId(cards.map((i) => f[i])))}${joinedCells}`);
         if (buffer.length >= 4096) flush();
       },
       cancelled,
