@@ -290,4 +290,63 @@ describe('public layouts', () => {
     expect(badPreview).toMatchObject({ ok: false, error: { column: 'TransactionDT' } });
     expect((await call(host, 'case.info', {})).datasets.length).toBe(before);
   });
+
+  it("imports a folder of NAB series as one dataset, a series its entity, NAB's windows its labels", async () => {
+    const { host, dir, casePath } = await hostWithCase();
+    const r = await ingest(host, { path: path.join(DATA, 'nab/data/realKnownCause') });
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
+    expect(r.value.dataset.name).toBe('nab-realKnownCause');
+    expect(roles(r.value.dataset.columns)).toEqual({
+      time: 'timestamp',
+      entity: 'series',
+      label: 'anomaly_window',
+    });
+    const windows = JSON.parse(
+      readFileSync(path.join(DATA, 'nab/labels/combined_windows.json'), 'utf8'),
+    ) as Record<string, [string, string][]>;
+    const files = Object.keys(windows).filter((k) => k.startsWith('realKnownCause/'));
+    const db = new Database(casePath, { readonly: true });
+    try {
+      const series = db
+        .prepare('SELECT series, count(*) AS n, sum(anomaly_window) AS w FROM ds_1 GROUP BY series')
+        .all() as {
+        series: string;
+        n: number;
+        w: number;
+      }[];
+      expect(series.map((x) => `${x.series}.csv`).sort()).toEqual(files.sort());
+      // nyc_taxi: 10,320 half-hours; every row inside its first window is labelled
+      const taxi = series.find((x) => x.series === 'realKnownCause/nyc_taxi')!;
+      expect(taxi.n).toBe(10320);
+      expect(taxi.w).toBeGreaterThan(0);
+      const [a, b] = windows['realKnownCause/nyc_taxi.csv'][0].map((t) =>
+        Date.parse(t.replace(' ', 'T').slice(0, 23) + 'Z'),
+      );
+      const inFirst = db
+        .prepare("SELECT count(*) FROM ds_1 WHERE series = 'realKnownCause/nyc_taxi' AND _ts BETWEEN ? AND ?")
+        .pluck()
+        .get(a, b) as number;
+      const labelledFirst = db
+        .prepare(
+          "SELECT sum(anomaly_window) FROM ds_1 WHERE series = 'realKnownCause/nyc_taxi' AND _ts BETWEEN ? AND ?",
+        )
+        .pluck()
+        .get(a, b) as number;
+      expect(labelledFirst).toBe(inFirst);
+    } finally {
+      db.close();
+    }
+    // a series with a timestamp NAB does not write: refused naming file and line, nothing imported
+    const bad = path.join(dir, 'bad');
+    mkdirSync(bad);
+    writeFile(bad, 'a.csv', 'timestamp,value\n2014-01-01 00:00:00,1.5\n2014-01-01 00:05:00,2\n');
+    writeFile(bad, 'b.csv', 'timestamp,value\n2014-01-01 00:00:00,1.5\n01/01/2014 00:05,2\n');
+    const refused = await ingest(host, { path: bad });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { code: 'MALFORMED_INPUT', line: 3, message: /not a timestamp/ },
+    });
+    expect(refused.ok || refused.error.file).toMatch(/b\.csv$/);
+    expect((await call(host, 'case.info', {})).datasets.length).toBe(1);
+  });
 });

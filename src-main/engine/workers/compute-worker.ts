@@ -27,6 +27,7 @@ import { serveWorker } from '../worker-rpc';
 import { warmUpIds } from '../feed/rank';
 import { certFolder, certUserDays, type CertSummary } from '../ingest/cert';
 import { prepareIeee, type IeeeSummary } from '../ingest/ieee-cis';
+import { writeNabFolder, type NabFolderSummary } from '../nab/import';
 
 export interface ScoreTask {
   casePath: string;
@@ -56,6 +57,8 @@ export type ComputeApi = {
   rules: { params: { casePath: string; datasetId: number; configPath?: string }; result: RulesRun };
   /** A CERT insider-threat folder read into user-days, written as CSV to `out`. */
   cert: { params: { folder: string; out: string }; result: CertSummary };
+  /** A folder of NAB series, written as one CSV to `out` (with the label windows when found). */
+  nabFolder: { params: { folder: string; out: string }; result: NabFolderSummary };
   /** IEEE-CIS transactions with their card_id and identity columns, written as CSV to `out`. */
   ieee: { params: { transactions: string; identity: string | null; out: string }; result: IeeeSummary };
 };
@@ -127,6 +130,8 @@ serveWorker<ComputeApi, ComputeEvents>(parentPort!, {
       fail('IO', 'not a CERT insider-threat folder (no logon.csv)', { file: task.folder });
     return certUserDays(folder, task.out, cancelled, (phase, rows) => emit('progress', { phase, rows }));
   },
+  nabFolder: (task, { emit }) =>
+    writeNabFolder(task.folder, task.out, cancelled, (phase, rows) => emit('progress', { phase, rows })),
   ieee: (task, { emit }) =>
     prepareIeee(task.transactions, task.identity, task.out, cancelled, (phase, rows) =>
       emit('progress', { phase, rows }),
