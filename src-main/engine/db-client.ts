@@ -5,8 +5,9 @@
 // thread inside a SQLite statement cannot be stopped, so a read that runs past its budget (a
 // query SQLite cannot finish, over a case another program changed after it was opened) is
 // answered with an error at once, its worker is abandoned (it stops when the statement ends) and
-// a new one opens the case again, so the workstation keeps answering. The budget waits while a
-// write or a job is in flight on the worker (a read queued behind a long write is not runaway).
+// a new one opens the case again, so the workstation keeps answering. A read's time runs from when
+// no write sent before it is in flight (a read queued behind a long write is not runaway). The
+// abandoned thread keeps its snapshot until its statement ends, so checkpoints wait for it.
 import type { Transferable, Worker } from 'node:worker_threads';
 import type { CaseInfo } from '../../src-shared/domain';
 import type { Result } from '../../src-shared/result';
@@ -19,8 +20,8 @@ import { connectWorker } from './worker-rpc';
 export type DbMethod = keyof DbApi & string;
 export type { DbProgress };
 
-/** How long a read may run: a minute, unless SENTINEL_QUERY_BUDGET_MS says otherwise. */
-export const DEFAULT_READ_BUDGET_MS = 60_000;
+/** How long a read may run: two minutes, unless SENTINEL_QUERY_BUDGET_MS says otherwise. */
+export const DEFAULT_READ_BUDGET_MS = 120_000;
 
 export interface DbClientOptions {
   readBudgetMs?: number;
@@ -33,8 +34,10 @@ export class DbClient {
   private rpc!: RpcClient<DbApi, DbEvents>;
   /** The case as last opened, to open again in a new worker. */
   private opened: { path: string; readOnly: boolean } | null = null;
-  /** Calls in flight that are not reads (writes, jobs, opening). */
-  private others = 0;
+  /** Calls in flight that are not reads (writes, jobs, opening), by the order they were sent. */
+  private readonly others = new Set<number>();
+  private sent = 0;
+  private closing = false;
   private readonly budgetMs: number;
 
   constructor(
@@ -71,9 +74,10 @@ export class DbClient {
     transfer?: Transferable[],
   ): Promise<Result<DbApi[K]['result']>> {
     const rpc = this.rpc;
+    const seq = ++this.sent;
     const reply = rpc.call(method, args, transfer ? { transfer } : {});
-    if (READ_OPS.has(method)) return this.budgeted(method, rpc, reply);
-    this.others++;
+    if (READ_OPS.has(method)) return this.budgeted(method, seq, rpc, reply);
+    this.others.add(seq);
     try {
       const r = await reply;
       if (method === 'open' && r.ok && rpc === this.rpc) {
@@ -83,41 +87,43 @@ export class DbClient {
       if (method === 'close') this.opened = null;
       return r;
     } finally {
-      this.others--;
+      this.others.delete(seq);
     }
   }
 
+  /**
+   * The reply of a read, or TIMEOUT once it has run for the budget. Its time runs from when no
+   * write sent before it is still in flight (the worker answers in order: a read behind a long
+   * write is waiting, not running; a write sent after it waits behind it and does not count).
+   */
   private budgeted<T>(
     method: string,
+    seq: number,
     rpc: RpcClient<DbApi, DbEvents>,
     reply: Promise<Result<T>>,
   ): Promise<Result<T>> {
     return new Promise((resolve) => {
-      let timer: NodeJS.Timeout | null = null;
-      let waited = 0;
+      let since = performance.now();
+      const tick = Math.max(10, Math.min(1000, this.budgetMs / 4));
       const check = () => {
         if (rpc !== this.rpc) return; // its worker was replaced: the reply settles it
-        if (this.others > 0)
-          waited = 0; // behind a write: not a runaway
-        else waited += this.budgetMs;
-        if (waited < this.budgetMs) {
-          timer = setTimeout(check, this.budgetMs);
-          return;
+        if ([...this.others].some((other) => other < seq)) since = performance.now();
+        else if (performance.now() - since >= this.budgetMs) {
+          clearInterval(timer);
+          const seconds = this.budgetMs / 1000;
+          resolve({
+            ok: false,
+            error: {
+              code: 'TIMEOUT',
+              message: `reading the case (${method}) took longer than ${seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)} s and was stopped: the case may hold a query SQLite cannot finish (was it changed by another program while open?). It is being opened again.`,
+            },
+          });
+          this.replace(method);
         }
-        timer = null;
-        const seconds = this.budgetMs / 1000;
-        resolve({
-          ok: false,
-          error: {
-            code: 'TIMEOUT',
-            message: `reading the case (${method}) took longer than ${seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)} s and was stopped: the case may hold a query SQLite cannot finish (was it changed by another program while open?). It is being opened again.`,
-          },
-        });
-        this.replace(method);
       };
-      timer = setTimeout(check, this.budgetMs);
+      const timer = setInterval(check, tick);
       void reply.then((r) => {
-        if (timer) clearTimeout(timer);
+        clearInterval(timer);
         resolve(r);
       });
     });
@@ -135,11 +141,12 @@ export class DbClient {
     old.removeAllListeners('message');
     void old.terminate().catch(() => undefined);
     const opened = this.opened;
-    if (!opened) return;
+    if (!opened || this.closing) return;
     void this.send('open', [opened.path, false, opened.readOnly]).then((r) => this.options.onReplaced?.(r));
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await this.call('close');
     await this.worker.terminate();
   }

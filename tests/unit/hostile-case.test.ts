@@ -255,6 +255,13 @@ describe('hostile cases', () => {
     copyFileSync(writer, own);
     copyFileSync(writer + '-wal', own + '-wal');
     db.close();
+    // a torn tail after its commit (this round's salts, a smaller size, a broken checksum) is not
+    // part of the log, as SQLite reads it: the log is still the case's own
+    const log = readFileSync(own + '-wal');
+    const pageSize = log.readUInt32BE(8);
+    const torn = Buffer.from(log.subarray(32, 32 + 24 + pageSize));
+    torn.writeUInt32BE(1, 4); // "the database is 1 page after this commit"
+    writeFileSync(own + '-wal', Buffer.concat([log, torn]));
     const host = new EngineHost({ shell: 'cli' });
     try {
       const r = await host.call('case.open', { path: own });
@@ -367,7 +374,7 @@ describe('hostile cases', () => {
     const dir = tempDir();
     const file = path.join(dir, 'changed.sentinel');
     copyFileSync(pristine, file);
-    const host = new EngineHost({ shell: 'cli', readBudgetMs: 1500 });
+    const host = new EngineHost({ shell: 'cli', readBudgetMs: 1000 });
     try {
       await call(host, 'case.open', { path: file });
       // another program changes the case while it is open: its dataset's table becomes a view
@@ -375,22 +382,23 @@ describe('hostile cases', () => {
       const other = new Database(file);
       const columns = (other.pragma('table_info(ds_1)') as { name: string }[]).map((c) => c.name);
       other.exec(
-        `ALTER TABLE ds_1 RENAME TO ds_1_real; CREATE VIEW ds_1 AS WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 50000000) SELECT ${columns
+        `ALTER TABLE ds_1 RENAME TO ds_1_real; CREATE VIEW ds_1 AS WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 30000000) SELECT ${columns
           .map((c, i) => (i === 0 ? `max(x) AS "${c}"` : `NULL AS "${c}"`))
           .join(', ')} FROM n`,
       );
       other.close();
-      const t = performance.now();
-      const r = await host.call('events.page', { datasetId: 1, offset: 0, limit: 5 });
-      const waited = performance.now() - t;
+      const reading = host.call('events.page', { datasetId: 1, offset: 0, limit: 5 });
+      // a verdict sent meanwhile waits behind the read: it does not hold the read's budget off
+      const verdict = await host.call('feed.verdict', { datasetId: 1, eventId: 4, verdict: 'confirmed' });
+      const r = await reading;
       expect(r).toMatchObject({
         ok: false,
         error: {
           code: 'TIMEOUT',
-          message: /reading the case \(events.page\) took longer than 1.5 s and was stopped/,
+          message: /reading the case \(events.page\) took longer than 1.0 s and was stopped/,
         },
       });
-      expect(waited).toBeLessThan(5000); // answered on its budget, not when SQLite is done
+      expect(verdict).toMatchObject({ ok: false, error: { code: 'TIMEOUT', message: /worker was replaced/ } });
       // opened again in a new worker, the changed case is refused for what it now holds
       const after = await host.call('feed.page', { datasetId: 1, view: 'all', offset: 0, limit: 5 });
       expect(after).toMatchObject({ ok: false, error: { code: 'NO_CASE' } });

@@ -121,6 +121,8 @@ export function strayLog(path: string): string | null {
   if (!existsSync(wal) || !existsSync(path)) return null;
   const size = statSync(wal).size;
   if (size === 0) return null;
+  // the case's size first: a checkpoint by another program after this only adds frames read below
+  const caseBytes = statSync(path).size;
   return (() => {
     const fd = openSync(wal, 'r');
     const db = openSync(path, 'r');
@@ -129,17 +131,26 @@ export function strayLog(path: string): string | null {
       const dbHead = Buffer.alloc(100);
       if (readSync(db, dbHead, 0, 100, 0) < 100) return null; // not a case at all: the open says so
       if (readSync(fd, head, 0, WAL_HEADER, 0) < WAL_HEADER) return 'it is too short to be a log';
-      if (!WAL_MAGIC.has(head.readUInt32BE(0))) return 'it is not a SQLite write-ahead log';
+      const magic = head.readUInt32BE(0);
+      if (!WAL_MAGIC.has(magic)) return 'it is not a SQLite write-ahead log';
       const pageSize = dbHead.readUInt16BE(16) === 1 ? 65536 : dbHead.readUInt16BE(16);
       const walPage = head.readUInt32BE(8);
       if (walPage !== pageSize) return `its pages are of ${walPage} bytes, the case's of ${pageSize}`;
-      // every valid frame that rewrites the first page must keep the case's identity
+      // Frames count as SQLite counts them: this round's salts and an unbroken checksum chain
+      // from the header on (a torn or stale tail is not part of the log).
+      const bigEndian = (magic & 1) === 1;
+      let sum = walChecksum(head.subarray(0, 24), bigEndian, [0, 0]);
+      if (sum[0] !== head.readUInt32BE(24) || sum[1] !== head.readUInt32BE(28)) return null; // SQLite ignores it
       const salts = head.subarray(16, 24);
-      const frame = Buffer.alloc(FRAME_HEADER + 100);
+      const frame = Buffer.alloc(FRAME_HEADER + pageSize);
       let committedPages = 0;
-      for (let at = WAL_HEADER; at + FRAME_HEADER + pageSize <= size; at += FRAME_HEADER + pageSize) {
-        readSync(fd, frame, 0, frame.length, at);
+      for (let at = WAL_HEADER; at + frame.length <= size; at += frame.length) {
+        if (readSync(fd, frame, 0, frame.length, at) < frame.length) break;
         if (!frame.subarray(8, 16).equals(salts)) break; // frames of an older round of the log
+        sum = walChecksum(frame.subarray(0, 8), bigEndian, sum);
+        sum = walChecksum(frame.subarray(FRAME_HEADER), bigEndian, sum);
+        if (sum[0] !== frame.readUInt32BE(16) || sum[1] !== frame.readUInt32BE(20)) break;
+        // every frame that rewrites the first page must keep the case's identity
         if (frame.readUInt32BE(0) === 1 && frame.readUInt32BE(FRAME_HEADER + 68) !== APPLICATION_ID)
           return 'it rewrites the case as another database';
         const pages = frame.readUInt32BE(4); // a commit's frame: the database's size after it
@@ -148,7 +159,7 @@ export function strayLog(path: string): string | null {
       // A case never shrinks (no VACUUM, no auto-vacuum): its own log ends at least as large as
       // the file it was written over. One that would leave it smaller was written over an
       // older copy of it, and would mix that copy's pages into this one.
-      const casePages = Math.floor(statSync(path).size / pageSize);
+      const casePages = Math.floor(caseBytes / pageSize);
       if (committedPages && committedPages < casePages)
         return `it was written over an older copy of the case (it ends at ${committedPages} pages, the case has ${casePages}): applying it would mix that copy's pages into this one`;
       return null;
@@ -157,6 +168,19 @@ export function strayLog(path: string): string | null {
       closeSync(db);
     }
   })();
+}
+
+/** SQLite's WAL checksum of `bytes` (a multiple of 8), continuing from `from`. */
+function walChecksum(bytes: Buffer, bigEndian: boolean, from: [number, number]): [number, number] {
+  let s0 = from[0];
+  let s1 = from[1];
+  for (let i = 0; i < bytes.length; i += 8) {
+    const x0 = bigEndian ? bytes.readUInt32BE(i) : bytes.readUInt32LE(i);
+    const x1 = bigEndian ? bytes.readUInt32BE(i + 4) : bytes.readUInt32LE(i + 4);
+    s0 = (s0 + x0 + s1) >>> 0;
+    s1 = (s1 + x1 + s0) >>> 0;
+  }
+  return [s0, s1];
 }
 
 function checkIdentity(db: DB, path: string, creating: boolean): void {
