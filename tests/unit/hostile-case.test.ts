@@ -398,7 +398,10 @@ describe('hostile cases', () => {
           message: /reading the case \(events.page\) took longer than 1.0 s and was stopped/,
         },
       });
-      expect(verdict).toMatchObject({ ok: false, error: { code: 'TIMEOUT', message: /worker was replaced/ } });
+      expect(verdict).toMatchObject({
+        ok: false,
+        error: { code: 'TIMEOUT', message: /worker was replaced/ },
+      });
       // opened again in a new worker, the changed case is refused for what it now holds
       const after = await host.call('feed.page', { datasetId: 1, view: 'all', offset: 0, limit: 5 });
       expect(after).toMatchObject({ ok: false, error: { code: 'NO_CASE' } });
