@@ -260,7 +260,7 @@ export async function importReadsPublishedLayouts(page: Page, shots: string): Pr
     .getByTestId('import-input')
     .setInputFiles(dataFile('paysim_sample.csv', paysim.join('\n') + '\n'));
   const dialog = page.getByTestId('import-dialog');
-  await expect(dialog.getByTestId('import-source')).toHaveText('PaySim mobile-money transactions layout');
+  await expect(dialog.getByTestId('import-source')).toHaveText('read as published');
   await expect(dialog.getByTestId('import-role-nameOrig')).toHaveValue('entity');
   await expect(dialog.getByTestId('import-role-nameDest')).toHaveValue('resource');
   await expect(dialog.getByTestId('import-role-isFraud')).toHaveValue('label');

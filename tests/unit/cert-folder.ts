@@ -100,6 +100,8 @@ export function certFolder(dir: string, opts: { badDeviceDate?: boolean; cutEmai
   write('answers/insiders.csv', [
     'dataset,scenario,details,user,start,end',
     `4.2,1,r4.2-1-${INSIDER}.csv,${INSIDER},${cert(ATTACK[0], 23, 0)},${cert(ATTACK[1], 23, 59)}`,
+    // the answers cover every release: another's insider, written another way, is not this one's
+    `5.2,2,r5.2-2-U1000.csv,U1000,2010-02-01 10:00:00,2010-02-28 10:00:00`,
   ]);
   return folder;
 }

@@ -138,6 +138,12 @@ describe('public layouts', () => {
       role: 'entity',
       roleSource: 'source',
     });
+    // another format is read as it is (only a CSV is prepared): card1 stands for the card
+    const tsv = await ingest(host, {
+      path: writeFile(dir, 'train_transaction.tsv', ieeeRows(40).replace(/,/g, '\t')),
+    });
+    if (!tsv.ok) throw new Error(JSON.stringify(tsv.error));
+    expect(roles(tsv.value.dataset.columns)).toMatchObject({ entity: 'card1', time: 'TransactionDT' });
   });
 
   it('joins train_identity.csv on TransactionID when it is beside the transactions; a bad one is refused by name', async () => {
@@ -267,6 +273,10 @@ describe('public layouts', () => {
       'paysim.csv',
       'step,type,amount,nameOrig,oldbalanceOrg,newbalanceOrig,nameDest,isFraud\n1,PAYMENT,9.5,C1,10.0,0.5,M1,0\n2,TRANSFER,3.5,C2,3.5,0.0,C9,1\n',
     );
+    // imported once as PaySim, the case remembers that mapping for the header: none sets it aside too
+    const first = await ingest(host, { path: paysim, name: 'as-paysim' });
+    if (!first.ok) throw new Error(JSON.stringify(first.error));
+    expect(roles(first.value.dataset.columns).resource).toBe('nameDest');
     const none = await call(host, 'ingest.preview', { path: paysim, source: 'none' });
     expect(none.sourceId).toBeNull();
     expect(none.columns.find((c) => c.name === 'nameDest')?.role).not.toBe('resource');

@@ -4,9 +4,9 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runCompute } from '../compute-client';
-import { identityBeside, withCardId } from '../ingest/ieee-cis';
+import { CARD_ID, identityBeside, withCardId } from '../ingest/ieee-cis';
 import { startFolderIngest } from './folder-ingest';
-import type { IngestResult } from '../../../src-shared/domain';
+import type { DataFormat, IngestResult } from '../../../src-shared/domain';
 import { err, ok, type Result } from '../../../src-shared/result';
 import { detectFormat } from '../ingest/detect-format';
 import { checkRegularFile } from '../ingest/text-source';
@@ -62,18 +62,32 @@ async function remembered(
   names: string[],
   choice: SourceChoice | undefined,
   fileName: string,
+  format: DataFormat,
 ): Promise<{
   layout: string;
   mapping: ImportMapping | null;
   source: { id: SourceId; name: string; mapping: ImportMapping } | null;
 }> {
   const layout = layoutKey(names);
-  const source = chooseSource(names, choice, fileName);
-  // a layout asked for by name comes before what the case remembers for the header
-  if (!ctx.current() || (choice && choice !== 'auto' && choice !== 'none'))
-    return { layout, mapping: null, source };
+  // only a CSV is prepared (IEEE-CIS's card_id): other formats are read as they are
+  const source = chooseSource(names, choice, fileName, format === 'csv');
+  // a layout asked for by name, or none (the file's own names only), comes before what the
+  // case remembers for the header
+  if (!ctx.current() || (choice && choice !== 'auto')) return { layout, mapping: null, source };
   const r = await ctx.onCase('importLayout', layout);
-  return { layout, mapping: r.ok && r.value ? adaptToHeader(r.value, names) : null, source };
+  if (!r.ok || !r.value) return { layout, mapping: null, source };
+  // A role remembered on a column the import adds (IEEE-CIS's card_id) that this file will not
+  // get (not a CSV) takes the layout's own choice for it instead.
+  const mapping = adaptToHeader(r.value, names);
+  const have = new Set([...names, ...(format === 'csv' && source?.id === 'ieee_cis' ? [CARD_ID] : [])]);
+  if (mapping.roles)
+    mapping.roles = Object.fromEntries(
+      Object.entries(mapping.roles).map(([role, c]) => [
+        role,
+        have.has(c) ? c : (source?.mapping.roles?.[role as keyof typeof mapping.roles] ?? c),
+      ]),
+    ) as ImportMapping['roles'];
+  return { layout, mapping, source };
 }
 
 /** Checks the request and starts the import job. */
@@ -104,21 +118,30 @@ async function startIngest(p: IngestParams, ctx: HandlerContext): Promise<Result
   let mapping = given;
   let layout: LayoutRecord | undefined;
   let prepare: 'ieee_cis' | null = null;
-  if (!append) {
-    const head = await readHead(file, fileName, format).catch(() => null);
-    if (head) {
-      let known: Awaited<ReturnType<typeof remembered>>;
-      try {
-        known = await remembered(ctx, head.names, p.source, fileName);
-      } catch (e) {
-        if (e instanceof AppFailure) return { ok: false, error: e.appError };
-        throw e;
-      }
-      mapping = mergeMapping(given, known.mapping ?? known.source?.mapping ?? null);
-      if (Object.keys(mapping).length) layout = { layout: known.layout, columns: head.names, mapping };
-      if (known.source?.id === 'ieee_cis' && format === 'csv') prepare = 'ieee_cis';
+  const head = await readHead(file, fileName, format).catch(() => null);
+  if (head && !append) {
+    let known: Awaited<ReturnType<typeof remembered>>;
+    try {
+      known = await remembered(ctx, head.names, p.source, fileName, format);
+    } catch (e) {
+      if (e instanceof AppFailure) return { ok: false, error: e.appError };
+      throw e;
     }
+    mapping = mergeMapping(given, known.mapping ?? known.source?.mapping ?? null);
+    if (Object.keys(mapping).length) layout = { layout: known.layout, columns: head.names, mapping };
+    if (known.source?.id === 'ieee_cis' && format === 'csv') prepare = 'ieee_cis';
   }
+  // more IEEE-CIS transactions added to a dataset that has their card_id get theirs too
+  if (
+    head &&
+    append &&
+    format === 'csv' &&
+    p.source !== 'none' &&
+    append.columns.some((c) => c.name === CARD_ID) &&
+    !head.names.includes(CARD_ID) &&
+    chooseSource(head.names, p.source, fileName, true)?.id === 'ieee_cis'
+  )
+    prepare = 'ieee_cis';
   let time: TimeOptions;
   try {
     time = timeOptionsOf(mapping, fileName);
@@ -180,9 +203,9 @@ async function previewIngest(p: PreviewParams, ctx: HandlerContext): Promise<Res
   const format = p.format ?? detectFormat(file);
   try {
     const read = await readHead(file, fileName, format);
-    const known = await remembered(ctx, read.names, p.source, fileName);
-    // an IEEE-CIS file is shown as it will be imported: with its card_id
-    const head = known.source?.id === 'ieee_cis' ? withCardId(read) : read;
+    const known = await remembered(ctx, read.names, p.source, fileName, format);
+    // an IEEE-CIS CSV is shown as it will be imported: with its card_id
+    const head = known.source?.id === 'ieee_cis' && format === 'csv' ? withCardId(read) : read;
     const given = mappingOf(p);
     return ok(
       previewHead(head, {

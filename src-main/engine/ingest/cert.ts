@@ -75,7 +75,16 @@ interface Stamp {
 function stamp(text: string, file: string, line: number): Stamp {
   const m = /^(\d{2})\/(\d{2})\/(\d{4}) (\d{2}):(\d{2}):(\d{2})$/.exec(text.trim());
   const ms = m ? Date.UTC(+m[3], +m[1] - 1, +m[2], +m[4], +m[5], +m[6]) : NaN;
-  if (!m || Number.isNaN(ms) || new Date(ms).getUTCDate() !== +m[2] || +m[4] > 23)
+  const back = new Date(ms);
+  if (
+    !m ||
+    Number.isNaN(ms) ||
+    back.getUTCDate() !== +m[2] ||
+    back.getUTCMonth() + 1 !== +m[1] ||
+    +m[4] > 23 ||
+    +m[5] > 59 ||
+    +m[6] > 59
+  )
     fail('MALFORMED_INPUT', `the date "${text.slice(0, 40)}" is not MM/DD/YYYY HH:MM:SS as CERT writes it`, {
       file,
       line,
@@ -369,14 +378,18 @@ export async function certUserDays(
       cancelled,
       progress,
     );
-  // insiders: user, from day, to day
+  // insiders: user, from day, to day. CERT's answers file covers every release: only this
+  // folder's rows count (its release from the folder's name, r4.2 → 4.2), when that is known.
   const insiders: { user: string; from: string; to: string }[] = [];
+  const release = /(?:^|[^\d.])r?(\d+\.\d+)(?:[^\d.]|$)/i.exec(path.basename(c.folder))?.[1] ?? null;
   if (c.answers) {
     const name = path.basename(c.answers);
     await eachRow(
       c.answers,
       ['user', 'start', 'end'],
       (get, line) => {
+        const dataset = get('dataset').trim();
+        if (release && dataset && dataset !== release) return;
         const from = stamp(get('start'), name, line).day;
         const to = stamp(get('end'), name, line).day;
         insiders.push({ user: get('user'), from, to });

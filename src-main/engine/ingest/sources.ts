@@ -13,8 +13,11 @@ export interface KnownSource {
   name: string;
   /** Does a header (column names, as in the file) have this layout? */
   matches(names: readonly string[]): boolean;
-  /** How to read a file with this header (naming only columns it has, or `derived` ones). */
-  mapping(names: readonly string[]): ImportMapping;
+  /**
+   * How to read a file with this header (naming only columns it has, or `derived` ones when the
+   * import prepares the file: a CSV).
+   */
+  mapping(names: readonly string[], prepared: boolean): ImportMapping;
   /** Columns the import adds to files of this layout (see ieee-cis.ts). */
   derived?: string[];
 }
@@ -63,11 +66,11 @@ export const KNOWN_SOURCES: KnownSource[] = [
     name: SOURCES.ieee_cis,
     matches: (names) =>
       hasAll(names, ['TransactionID', 'TransactionDT', 'TransactionAmt', 'ProductCD', 'card1']),
-    mapping: (names) => ({
+    mapping: (names, prepared) => ({
       timeColumn: 'TransactionDT',
       timeUnit: 'second',
       timeOrigin: '2017-12-01',
-      roles: { amount: 'TransactionAmt', entity: CARD_ID, ...labelIn(names, 'isFraud') },
+      roles: { amount: 'TransactionAmt', entity: prepared ? CARD_ID : 'card1', ...labelIn(names, 'isFraud') },
       noRoles: ['TransactionID'],
     }),
     derived: [CARD_ID],
@@ -113,12 +116,13 @@ export function chooseSource(
   names: readonly string[],
   choice: SourceChoice = 'auto',
   file?: string,
+  prepared = true,
 ): { id: SourceId; name: string; mapping: ImportMapping } | null {
   if (choice === 'none') return null;
   const known = choice === 'auto' ? recogniseSource(names) : KNOWN_SOURCES.find((s) => s.id === choice)!;
   if (!known) return null;
-  const mapping = adaptToHeader(known.mapping(names), names);
-  const have = new Set([...names, ...(known.derived ?? [])]);
+  const mapping = adaptToHeader(known.mapping(names, prepared), names);
+  const have = new Set([...names, ...(prepared ? (known.derived ?? []) : [])]);
   const read = [mapping.timeColumn, ...Object.values(mapping.roles ?? {})].filter((c): c is string => !!c);
   const missing = read.filter((c) => !have.has(c));
   if (missing.length)

@@ -3,18 +3,27 @@
 // CSV (`timestamp, series, value`, and `anomaly_window` = 1 inside one of NAB's label windows
 // when `labels/combined_windows.json` is found above the folder) that the ordinary import reads
 // with `series` as the entity: point-in-time features are per series, the windows are labels.
-import { closeSync, openSync, readdirSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { fail } from '../../../src-shared/result';
 import { findWindowsFile, readNabCsv, readWindows } from './corpus';
 
 const isDir = (p: string) => statSync(p).isDirectory();
 
-/** Is the file a NAB series (its header `timestamp,value`)? */
+/** Is the file a NAB series (its header `timestamp,value`)? Reads its first bytes only. */
 function isSeries(file: string): boolean {
-  const head = readFileSync(file, { encoding: 'utf8', flag: 'r' }).slice(0, 200);
-  return /^\uFEFF?timestamp,value\r?\n/i.test(head);
+  const fd = openSync(file, 'r');
+  try {
+    const head = Buffer.alloc(64);
+    const n = readSync(fd, head, 0, 64, 0);
+    return /^\uFEFF?timestamp,value\r?\n/i.test(head.subarray(0, n).toString('utf8'));
+  } finally {
+    closeSync(fd);
+  }
 }
+
+/** A text cell as CSV writes it (quoted when it holds a comma, a quote or a line end). */
+const cell = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
 /** The NAB series of a folder (category/file.csv → path), in the folder or its category folders. */
 export function nabSeriesIn(dir: string): { rel: string; file: string }[] {
@@ -72,7 +81,7 @@ export function writeNabFolder(
       if (cancelled()) fail('CANCELLED', 'import cancelled');
       const { timestamps, values } = readNabCsv(s.file, ['value']);
       const spans = windows?.get(s.rel) ?? [];
-      const name = s.rel.replace(/\.csv$/i, '');
+      const name = cell(s.rel.replace(/\.csv$/i, ''));
       const lines: string[] = [];
       for (let i = 0; i < timestamps.length; i++) {
         const t = timestamps[i];

@@ -55,6 +55,7 @@ function ImportFile({ pending }: { pending: PendingImport }) {
   const [busy, setBusy] = useState(false);
   /** The layout chosen in the menu ('auto' until one is: recognised from the header). */
   const [layout, setLayout] = useState<SourceChoice>('auto');
+  const [switching, setSwitching] = useState(false);
   const asked = useRef(0);
 
   const sourceOf = (s: StagedFile) =>
@@ -104,15 +105,18 @@ function ImportFile({ pending }: { pending: PendingImport }) {
   };
 
   /** Another layout: the file is previewed afresh under it (its roles and time replace the mapping). */
+  // The layout changes only once its preview is in (a refused one leaves the last one chosen).
   const chooseLayout = (choice: SourceChoice) => {
-    setLayout(choice);
     if (!staged) return;
     const n = ++asked.current;
+    setSwitching(true);
     void appBridge()
       .invoke('ingest.preview', { ...sourceOf(staged), source: choice })
       .then((r) => {
+        setSwitching(false);
         if (n !== asked.current) return;
         if (r.ok) {
+          setLayout(choice);
           setPreview(r.value);
           setMapping(r.value.mapping);
           setError(null);
@@ -127,7 +131,7 @@ function ImportFile({ pending }: { pending: PendingImport }) {
   };
 
   const ambiguous = preview?.time.ambiguous ?? null;
-  const canImport = !!staged && !!preview && !!mapping && !error && !ambiguous && !busy;
+  const canImport = !!staged && !!preview && !!mapping && !error && !ambiguous && !busy && !switching;
 
   const submit = async (e?: FormEvent) => {
     e?.preventDefault();
@@ -172,6 +176,7 @@ function ImportFile({ pending }: { pending: PendingImport }) {
                   >
                     Layout{' '}
                     <select
+                      className="select"
                       data-testid="import-layout"
                       value={preview.sourceId ?? 'none'}
                       onChange={(e) => chooseLayout(e.target.value as SourceChoice)}
@@ -190,7 +195,7 @@ function ImportFile({ pending }: { pending: PendingImport }) {
                       data-testid="import-source"
                       title="Its columns are read as this public data set publishes them"
                     >
-                      {preview.source} layout
+                      read as published
                     </span>
                   )}
                   {preview.remembered && (
