@@ -228,6 +228,19 @@ describe('public layouts', () => {
       '2016-01-01T01:00:00.000Z',
       '2016-01-01T02:00:00.000Z',
     ]);
+    // the balances' differences are columns of their own: money gone from one side, not arrived
+    const db = new Database(casePath, { readonly: true });
+    const gaps = db
+      .prepare(
+        'SELECT orig_balance_change AS oc, orig_balance_gap AS og, dest_balance_change AS dc, dest_balance_gap AS dg FROM ds_1 ORDER BY _id',
+      )
+      .all();
+    db.close();
+    expect(gaps).toEqual([
+      { oc: 9839.64, og: 0, dc: 0, dg: 9839.64 },
+      { oc: 181, og: 0, dc: 0, dg: 181 },
+      { oc: 181, og: 0, dc: -21182, dg: 21363 },
+    ]);
     // given: another origin and no resource; remembered for the header from then on
     const again = await ingest(host, {
       path: paysim,

@@ -4,7 +4,9 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runCompute } from '../compute-client';
-import { CARD_ID, identityBeside, withCardId } from '../ingest/ieee-cis';
+import { identityBeside, withCardId } from '../ingest/ieee-cis';
+import { withBalanceDiffs } from '../ingest/paysim';
+import type { Job } from '../jobs';
 import { startFolderIngest } from './folder-ingest';
 import type { DataFormat, IngestResult } from '../../../src-shared/domain';
 import { err, ok, type Result } from '../../../src-shared/result';
@@ -16,7 +18,7 @@ import { previewHead, readHead, timeOptionsOf } from '../ingest/preview';
 import type { ImportMapping, ImportPreview, SourceChoice, SourceId } from '../../../src-shared/import';
 import { AppFailure } from '../../../src-shared/result';
 import { layoutKey, type LayoutRecord } from '../db/layouts-store';
-import { chooseSource } from '../ingest/sources';
+import { chooseSource, derivedOf } from '../ingest/sources';
 import { ingestStep, type IngestFile } from './ingest-step';
 import type { DomainHandlers, HandlerContext, ParamsOut } from './context';
 
@@ -29,6 +31,28 @@ const isFolder = (p: string) => {
   } catch {
     return false;
   }
+};
+
+/**
+ * Published layouts the import rewrites first (a CSV only, in a compute worker): the columns
+ * they add (IEEE-CIS's card_id and identity, PaySim's balance differences), then the ordinary
+ * import of the rewritten file. The preview shows the added columns of its first rows.
+ */
+interface Prepared {
+  preview<H extends { names: string[]; rows: unknown[][] }>(head: H): H;
+  run(job: Job, file: string, out: string): Promise<Result<unknown>>;
+}
+
+const PREPARED: Partial<Record<SourceId, Prepared>> = {
+  ieee_cis: {
+    preview: withCardId,
+    run: (job, file, out) =>
+      runCompute(job, 'ieee', { transactions: file, identity: identityBeside(file), out }),
+  },
+  paysim: {
+    preview: withBalanceDiffs,
+    run: (job, file, out) => runCompute(job, 'paysim', { file, out }),
+  },
 };
 
 /** The file a request names, checked to be a readable regular file. */
@@ -79,7 +103,7 @@ async function remembered(
   // A role remembered on a column the import adds (IEEE-CIS's card_id) that this file will not
   // get (not a CSV) takes the layout's own choice for it instead.
   const mapping = adaptToHeader(r.value, names);
-  const have = new Set([...names, ...(format === 'csv' && source?.id === 'ieee_cis' ? [CARD_ID] : [])]);
+  const have = new Set([...names, ...(format === 'csv' && source ? derivedOf(source.id) : [])]);
   if (mapping.roles)
     mapping.roles = Object.fromEntries(
       Object.entries(mapping.roles).map(([role, c]) => [
@@ -117,7 +141,7 @@ async function startIngest(p: IngestParams, ctx: HandlerContext): Promise<Result
   const given = mappingOf(p);
   let mapping = given;
   let layout: LayoutRecord | undefined;
-  let prepare: 'ieee_cis' | null = null;
+  let prepare: Prepared | null = null;
   const head = await readHead(file, fileName, format).catch(() => null);
   if (head && !append) {
     let known: Awaited<ReturnType<typeof remembered>>;
@@ -129,19 +153,19 @@ async function startIngest(p: IngestParams, ctx: HandlerContext): Promise<Result
     }
     mapping = mergeMapping(given, known.mapping ?? known.source?.mapping ?? null);
     if (Object.keys(mapping).length) layout = { layout: known.layout, columns: head.names, mapping };
-    if (known.source?.id === 'ieee_cis' && format === 'csv') prepare = 'ieee_cis';
+    if (format === 'csv' && known.source) prepare = PREPARED[known.source.id] ?? null;
   }
-  // more IEEE-CIS transactions added to a dataset that has their card_id get theirs too
-  if (
-    head &&
-    append &&
-    format === 'csv' &&
-    p.source !== 'none' &&
-    append.columns.some((c) => c.name === CARD_ID) &&
-    !head.names.includes(CARD_ID) &&
-    chooseSource(head.names, p.source, fileName, true)?.id === 'ieee_cis'
-  )
-    prepare = 'ieee_cis';
+  // rows of such a layout added to a dataset that has the columns the import adds get them too
+  if (head && append && format === 'csv' && p.source !== 'none') {
+    const id = chooseSource(head.names, p.source, fileName, true)?.id;
+    const adds = id ? derivedOf(id) : [];
+    if (
+      id &&
+      adds.length &&
+      adds.every((c) => append!.columns.some((a) => a.name === c) && !head.names.includes(c))
+    )
+      prepare = PREPARED[id] ?? null;
+  }
   let time: TimeOptions;
   try {
     time = timeOptionsOf(mapping, fileName);
@@ -170,15 +194,11 @@ async function startIngest(p: IngestParams, ctx: HandlerContext): Promise<Result
       let r: Result<IngestResult>;
       let tmp: string | null = null;
       try {
-        if (prepare === 'ieee_cis') {
-          // the transactions with their card_id and identity columns, then imported as usual
-          tmp = mkdtempSync(path.join(os.tmpdir(), 'sentinel-ieee-'));
-          const out = path.join(tmp, 'transactions.csv');
-          const ready = await runCompute(job, 'ieee', {
-            transactions: file,
-            identity: identityBeside(file),
-            out,
-          });
+        if (prepare) {
+          // the file rewritten with the columns its layout adds, then imported as usual
+          tmp = mkdtempSync(path.join(os.tmpdir(), 'sentinel-prepared-'));
+          const out = path.join(tmp, 'rows.csv');
+          const ready = await prepare.run(job, file, out);
           if (!ready.ok) return ready;
           r = await ingestStep(ctx, job, { ...f, file: out });
         } else r = await ingestStep(ctx, job, f);
@@ -204,8 +224,9 @@ async function previewIngest(p: PreviewParams, ctx: HandlerContext): Promise<Res
   try {
     const read = await readHead(file, fileName, format);
     const known = await remembered(ctx, read.names, p.source, fileName, format);
-    // an IEEE-CIS CSV is shown as it will be imported: with its card_id
-    const head = known.source?.id === 'ieee_cis' && format === 'csv' ? withCardId(read) : read;
+    // a CSV of a layout the import prepares is shown as it will be imported: with the added columns
+    const prepared = format === 'csv' && known.source ? PREPARED[known.source.id] : undefined;
+    const head = prepared ? prepared.preview(read) : read;
     const given = mappingOf(p);
     return ok(
       previewHead(head, {

@@ -10,6 +10,7 @@
 import { closeSync, createReadStream, existsSync, openSync, readdirSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { fail } from '../../../src-shared/result';
+import { csvCell, eachLine, splitCsvLine } from './csv-lines';
 import { LineReader } from './lines';
 
 /** The files of a CERT folder (absolute paths); logon.csv at least. */
@@ -94,43 +95,6 @@ function stamp(text: string, file: string, line: number): Stamp {
   return { day: `${m![3]}-${m![1]}-${m![2]}`, hour: d.getUTCHours(), weekday: d.getUTCDay(), ms };
 }
 
-/** The first `n` fields of a CSV line (quotes honoured); the rest of the line is not split. */
-function fields(text: string, n: number): string[] {
-  const out: string[] = [];
-  let i = 0;
-  while (out.length < n && i <= text.length) {
-    if (text.charCodeAt(i) === 34) {
-      let v = '';
-      let j = i + 1;
-      for (;;) {
-        const q = text.indexOf('"', j);
-        if (q < 0) {
-          v += text.slice(j);
-          j = text.length;
-          break;
-        }
-        v += text.slice(j, q);
-        if (text.charCodeAt(q + 1) === 34) {
-          v += '"';
-          j = q + 2;
-        } else {
-          j = q + 1;
-          break;
-        }
-      }
-      out.push(v);
-      i = text.indexOf(',', j);
-      i = i < 0 ? text.length + 1 : i + 1;
-    } else {
-      const c = text.indexOf(',', i);
-      const end = c < 0 ? text.length : c;
-      out.push(text.slice(i, end).replace(/\r$/, ''));
-      i = end + 1;
-    }
-  }
-  return out;
-}
-
 /** The counts kept per user and day, in the order of the output's columns. */
 export const CERT_COUNTS = [
   'logons',
@@ -191,45 +155,36 @@ async function eachRow(
   let width = 0;
   let lines = 0;
   const index = new Map<string, number>();
-  const reader = new LineReader(name, (text, line) => {
-    if (text.length === 0 || text === '\r') return;
-    if (!header) {
-      header = fields(text, 10_000).map((h) => h.trim().toLowerCase());
-      header.forEach((h, i) => index.set(h, i));
-      const missing = need.filter((c) => !index.has(c));
-      if (missing.length)
-        fail(
-          'MALFORMED_INPUT',
-          `the header has no ${missing.map((c) => `"${c}"`).join(', ')} column (CERT's ${name} has ${need.join(', ')})`,
-          { file: name, line },
-        );
-      at = need.map((c) => index.get(c)!);
-      width = Math.max(...at) + 1;
-      return;
-    }
-    const f = fields(text, width);
-    if (f.length < width)
-      fail('MALFORMED_INPUT', `expected at least ${width} fields, found ${f.length} (a cut-off row?)`, {
-        file: name,
-        line,
-      });
-    lines++;
-    onRow((c) => f[index.get(c)!] ?? '', line);
-  });
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  let chunks = 0;
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
-    let text: string;
-    try {
-      text = decoder.decode(chunk, { stream: true });
-    } catch {
-      return fail('MALFORMED_INPUT', 'bytes that are not UTF-8 text', { file: name });
-    }
-    reader.push(chunks++ === 0 ? text.replace(/^\uFEFF/, '') : text);
-    if (cancelled()) fail('CANCELLED', 'import cancelled');
-    progress(`reading ${name}`, lines);
-  }
-  reader.end();
+  await eachLine(
+    file,
+    (text, line) => {
+      if (!header) {
+        header = splitCsvLine(text).map((h) => h.trim().toLowerCase());
+        header.forEach((h, i) => index.set(h, i));
+        const missing = need.filter((c) => !index.has(c));
+        if (missing.length)
+          fail(
+            'MALFORMED_INPUT',
+            `the header has no ${missing.map((c) => `"${c}"`).join(', ')} column (CERT's ${name} has ${need.join(', ')})`,
+            { file: name, line },
+          );
+        at = need.map((c) => index.get(c)!);
+        width = Math.max(...at) + 1;
+        return;
+      }
+      const f = splitCsvLine(text, width);
+      if (f.length < width)
+        fail('MALFORMED_INPUT', `expected at least ${width} fields, found ${f.length} (a cut-off row?)`, {
+          file: name,
+          line,
+        });
+      lines++;
+      onRow((c) => f[index.get(c)!] ?? '', line);
+    },
+    cancelled,
+    progress,
+    () => lines,
+  );
   if (!header) fail('MALFORMED_INPUT', 'the file is empty', { file: name });
   return lines;
 }
@@ -242,10 +197,10 @@ async function homeDomain(file: string): Promise<string> {
   const stream = createReadStream(file, { highWaterMark: 1 << 20, end: 4 << 20 });
   const reader = new LineReader(path.basename(file), (text) => {
     if (fromAt < 0) {
-      fromAt = fields(text, 10_000).findIndex((h) => h.trim().toLowerCase() === 'from');
+      fromAt = splitCsvLine(text).findIndex((h) => h.trim().toLowerCase() === 'from');
       return;
     }
-    const from = fields(text, fromAt + 1)[fromAt] ?? '';
+    const from = splitCsvLine(text, fromAt + 1)[fromAt] ?? '';
     const d = from.slice(from.lastIndexOf('@') + 1).toLowerCase();
     if (d) counts.set(d, (counts.get(d) ?? 0) + 1);
     seen++;
@@ -494,6 +449,3 @@ export async function certUserDays(
     columns,
   };
 }
-
-/** A text cell as CSV writes it (quoted when it holds a comma, a quote or a line end). */
-const csvCell = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);

@@ -6,10 +6,10 @@
 // The transactions are written to a CSV with `card_id` and the identity columns joined on
 // TransactionID (a left join: a transaction without identity gets empty cells), which the
 // ordinary import then reads with the IEEE-CIS mapping (card_id the entity).
-import { closeSync, createReadStream, existsSync, openSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { fail } from '../../../src-shared/result';
-import { LineReader } from './lines';
+import { csvCell, eachLine, splitCsvLine } from './csv-lines';
 
 export const CARD_COLUMNS = ['card1', 'card2', 'card3', 'card4', 'card5', 'card6'];
 export const CARD_ID = 'card_id';
@@ -21,49 +21,6 @@ export function identityBeside(transactions: string): string | null {
   const candidate = path.join(path.dirname(transactions), base.replace(/transaction/i, 'identity'));
   return candidate !== transactions && existsSync(candidate) ? candidate : null;
 }
-
-/** Splits one CSV line into its fields (quotes honoured; a line holds one record here). */
-export function splitCsv(text: string): string[] {
-  const out: string[] = [];
-  let i = 0;
-  const n = text.endsWith('\r') ? text.length - 1 : text.length;
-  for (;;) {
-    if (text.charCodeAt(i) === 34) {
-      let v = '';
-      let j = i + 1;
-      for (;;) {
-        const q = text.indexOf('"', j);
-        if (q < 0 || q >= n) {
-          v += text.slice(j, n);
-          j = n;
-          break;
-        }
-        v += text.slice(j, q);
-        if (text.charCodeAt(q + 1) === 34) {
-          v += '"';
-          j = q + 2;
-        } else {
-          j = q + 1;
-          break;
-        }
-      }
-      out.push(v);
-      const c = text.indexOf(',', j);
-      if (c < 0 || c >= n) return out;
-      i = c + 1;
-    } else {
-      const c = text.indexOf(',', i);
-      if (c < 0 || c >= n) {
-        out.push(text.slice(i, n));
-        return out;
-      }
-      out.push(text.slice(i, c));
-      i = c + 1;
-    }
-  }
-}
-
-const cell = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
 /**
  * The fields of a line without quotes at the ascending indexes `wanted`, into `out` (others are
@@ -101,34 +58,6 @@ export function joinedHeader(transactionNames: string[], identityNames: string[]
   ];
 }
 
-async function eachLine(
-  file: string,
-  onLine: (text: string, line: number) => void,
-  cancelled: () => boolean,
-  progress: (phase: string, rows: number) => void,
-  counted: () => number,
-): Promise<void> {
-  const name = path.basename(file);
-  const reader = new LineReader(name, (text, line) => {
-    if (text.length && text !== '\r') onLine(text, line);
-  });
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  let first = true;
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
-    let text: string;
-    try {
-      text = decoder.decode(chunk, { stream: true });
-    } catch {
-      return fail('MALFORMED_INPUT', 'bytes that are not UTF-8 text', { file: name });
-    }
-    reader.push(first ? text.replace(/^\uFEFF/, '') : text);
-    first = false;
-    if (cancelled()) fail('CANCELLED', 'import cancelled');
-    progress(`reading ${name}`, counted());
-  }
-  reader.end();
-}
-
 export interface IeeeSummary {
   rows: number;
   /** Transactions that found their identity row. */
@@ -155,7 +84,7 @@ export async function prepareIeee(
     await eachLine(
       identity,
       (text, line) => {
-        const f = splitCsv(text);
+        const f = splitCsvLine(text);
         if (!idNames) {
           idNames = f.map((h) => h.trim());
           idKey = idNames.findIndex((h) => h.toLowerCase() === 'transactionid');
@@ -214,7 +143,7 @@ export async function prepareIeee(
       transactions,
       (text, line) => {
         const plain = names !== null && text.indexOf('"') < 0;
-        const f = plain ? some : splitCsv(text);
+        const f = plain ? some : splitCsvLine(text);
         const count = plain ? picked(text, wanted, some) : f.length;
         if (!names) {
           names = f.map((h) => h.trim());
@@ -235,7 +164,7 @@ export async function prepareIeee(
             });
           columns = joinedHeader(names, idNames);
           wanted = Int32Array.from(new Set([key, ...cards].filter((i) => i >= 0))).sort();
-          buffer.push(columns.map(cell).join(','));
+          buffer.push(columns.map(csvCell).join(','));
           return;
         }
         if (count !== names.length)
@@ -248,10 +177,10 @@ export async function prepareIeee(
         rows++;
         // a line without quotes is kept as it is, the new cells appended; one with quotes is
         // written again from its fields
-        const own = plain ? (text.endsWith('\r') ? text.slice(0, -1) : text) : f.map(cell).join(',');
+        const own = plain ? (text.endsWith('\r') ? text.slice(0, -1) : text) : f.map(csvCell).join(',');
         let joinedCells = '';
-        if (identity) for (const v of id ?? empty) joinedCells += ',' + cell(v);
-        buffer.push(`${own},${cell(cardId(cards.map((i) => f[i])))}${joinedCells}`);
+        if (identity) for (const v of id ?? empty) joinedCells += ',' + csvCell(v);
+        buffer.push(`${own},${csvCell(cardId(cards.map((i) => f[i])))}${joinedCells}`);
         if (buffer.length >= 4096) flush();
       },
       cancelled,

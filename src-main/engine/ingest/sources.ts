@@ -6,6 +6,7 @@ import { SOURCES, type ImportMapping, type SourceChoice, type SourceId } from '.
 import { fail } from '../../../src-shared/result';
 import { CARD_ID } from './ieee-cis';
 import { adaptToHeader } from './mapping';
+import { PAYSIM_DERIVED } from './paysim';
 
 export interface KnownSource {
   id: SourceId;
@@ -81,6 +82,7 @@ export const KNOWN_SOURCES: KnownSource[] = [
     name: SOURCES.paysim,
     matches: (names) =>
       hasAll(names, ['step', 'type', 'amount', 'nameOrig', 'oldbalanceOrg', 'newbalanceOrig', 'nameDest']),
+    derived: [...PAYSIM_DERIVED],
     mapping: (names) => ({
       timeColumn: 'step',
       timeUnit: 'hour',
@@ -102,6 +104,9 @@ export const KNOWN_SOURCES: KnownSource[] = [
     mapping: () => ({ timeColumn: 'timestamp' }),
   },
 ];
+
+/** The columns the import adds to files of a layout (when it prepares them: a CSV). */
+export const derivedOf = (id: SourceId): string[] => KNOWN_SOURCES.find((s) => s.id === id)?.derived ?? [];
 
 /** The known source whose layout the header has, or null. */
 export function recogniseSource(names: readonly string[]): KnownSource | null {

@@ -6,6 +6,7 @@
 import { closeSync, openSync, readdirSync, readSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { fail } from '../../../src-shared/result';
+import { csvCell } from '../ingest/csv-lines';
 import { findWindowsFile, readNabCsv, readWindows } from './corpus';
 
 const isDir = (p: string) => statSync(p).isDirectory();
@@ -21,9 +22,6 @@ function isSeries(file: string): boolean {
     closeSync(fd);
   }
 }
-
-/** A text cell as CSV writes it (quoted when it holds a comma, a quote or a line end). */
-const cell = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
 /** The NAB series of a folder (category/file.csv → path), in the folder or its category folders. */
 export function nabSeriesIn(dir: string): { rel: string; file: string }[] {
@@ -81,7 +79,7 @@ export function writeNabFolder(
       if (cancelled()) fail('CANCELLED', 'import cancelled');
       const { timestamps, values } = readNabCsv(s.file, ['value']);
       const spans = windows?.get(s.rel) ?? [];
-      const name = cell(s.rel.replace(/\.csv$/i, ''));
+      const name = csvCell(s.rel.replace(/\.csv$/i, ''));
       const lines: string[] = [];
       for (let i = 0; i < timestamps.length; i++) {
         const t = timestamps[i];

@@ -27,6 +27,7 @@ import { serveWorker } from '../worker-rpc';
 import { warmUpIds } from '../feed/rank';
 import { certFolder, certUserDays, type CertSummary } from '../ingest/cert';
 import { prepareIeee, type IeeeSummary } from '../ingest/ieee-cis';
+import { preparePaysim } from '../ingest/paysim';
 import { writeNabFolder, type NabFolderSummary } from '../nab/import';
 
 export interface ScoreTask {
@@ -59,6 +60,8 @@ export type ComputeApi = {
   cert: { params: { folder: string; out: string }; result: CertSummary };
   /** A folder of NAB series, written as one CSV to `out` (with the label windows when found). */
   nabFolder: { params: { folder: string; out: string }; result: NabFolderSummary };
+  /** PaySim transactions with their balance differences, written as CSV to `out`. */
+  paysim: { params: { file: string; out: string }; result: { rows: number; columns: string[] } };
   /** IEEE-CIS transactions with their card_id and identity columns, written as CSV to `out`. */
   ieee: { params: { transactions: string; identity: string | null; out: string }; result: IeeeSummary };
 };
@@ -132,6 +135,8 @@ serveWorker<ComputeApi, ComputeEvents>(parentPort!, {
   },
   nabFolder: (task, { emit }) =>
     writeNabFolder(task.folder, task.out, cancelled, (phase, rows) => emit('progress', { phase, rows })),
+  paysim: (task, { emit }) =>
+    preparePaysim(task.file, task.out, cancelled, (phase, rows) => emit('progress', { phase, rows })),
   ieee: (task, { emit }) =>
     prepareIeee(task.transactions, task.identity, task.out, cancelled, (phase, rows) =>
       emit('progress', { phase, rows }),
