@@ -7,10 +7,10 @@
 // leak sites; with roles, each also against the user's peer group's history before that day.
 // The rows are written as a CSV that the ordinary import reads (day = time, user = entity,
 // insider = label when the answers are there), so detectors and explanations work unchanged.
-import { closeSync, createReadStream, existsSync, openSync, readdirSync, statSync, writeSync } from 'node:fs';
+import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fail } from '../../../src-shared/result';
-import { csvCell, eachLine, splitCsvLine } from './csv-lines';
+import { csvCell, eachLine, LineWriter, splitCsvLine } from './csv-lines';
 import { LineReader } from './lines';
 
 /** The files of a CERT folder (absolute paths); logon.csv at least. */
@@ -366,12 +366,9 @@ export async function certUserDays(
   ];
   // Peer groups: per role and count, the sums over the days before the current one.
   const peer = new Map<string, { n: number; sum: Float64Array; sq: Float64Array }>();
-  const fd = openSync(out, 'w');
-  let buffer: string[] = [columns.join(',')];
-  const flush = () => {
-    writeSync(fd, buffer.join('\n') + '\n');
-    buffer = [];
-  };
+  const writer = new LineWriter(out);
+  writer.push(columns.join(','));
+  let done = false;
   const users = new Set<string>();
   try {
     let i = 0;
@@ -403,8 +400,7 @@ export async function certUserDays(
         }
         if (c.answers)
           cells.push(insiders.some((s) => s.user === user && s.from <= day && day <= s.to) ? 1 : 0);
-        buffer.push(cells.join(','));
-        if (buffer.length >= 5000) flush();
+        writer.push(cells.join(','));
       }
       // only now do today's rows join their peers' history (no look-ahead within the day)
       if (roles)
@@ -430,9 +426,9 @@ export async function certUserDays(
       if (cancelled()) fail('CANCELLED', 'import cancelled');
       i = j;
     }
-    flush();
+    done = true;
   } finally {
-    closeSync(fd);
+    writer.close(done);
   }
   if (!keys.length)
     fail('MALFORMED_INPUT', 'no logons, devices, files, e-mails or web visits in the folder', {

@@ -1,7 +1,7 @@
 // Line-at-a-time CSV for the source adapters that rewrite published files before the import
 // (CERT folders, IEEE-CIS transactions, NAB folders): a file's lines streamed as UTF-8, a line's
 // fields split with quotes honoured (a record is one line in these files), a cell written back.
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { fail } from '../../../src-shared/result';
 import { LineReader } from './lines';
@@ -77,4 +77,33 @@ export async function eachLine(
     progress(`reading ${name}`, counted());
   }
   reader.end();
+}
+
+/** Lines written to a file in blocks (a line a call; `close` writes what is left). */
+export class LineWriter {
+  private readonly fd: number;
+  private lines: string[] = [];
+
+  constructor(file: string) {
+    this.fd = openSync(file, 'w');
+  }
+
+  push(line: string): void {
+    this.lines.push(line);
+    if (this.lines.length >= 4096) this.flush();
+  }
+
+  flush(): void {
+    if (this.lines.length) writeSync(this.fd, this.lines.join('\n') + '\n');
+    this.lines = [];
+  }
+
+  /** Writes what is left (unless the work failed) and closes the file. */
+  close(write = true): void {
+    try {
+      if (write) this.flush();
+    } finally {
+      closeSync(this.fd);
+    }
+  }
 }

@@ -6,10 +6,10 @@
 // The transactions are written to a CSV with `card_id` and the identity columns joined on
 // TransactionID (a left join: a transaction without identity gets empty cells), which the
 // ordinary import then reads with the IEEE-CIS mapping (card_id the entity).
-import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fail } from '../../../src-shared/result';
-import { csvCell, eachLine, splitCsvLine } from './csv-lines';
+import { csvCell, eachLine, LineWriter, splitCsvLine } from './csv-lines';
 
 export const CARD_COLUMNS = ['card1', 'card2', 'card3', 'card4', 'card5', 'card6'];
 export const CARD_ID = 'card_id';
@@ -132,12 +132,8 @@ export async function prepareIeee(
   let rows = 0;
   let joined = 0;
   let columns: string[] = [];
-  const fd = openSync(out, 'w');
-  let buffer: string[] = [];
-  const flush = () => {
-    if (buffer.length) writeSync(fd, buffer.join('\n') + '\n');
-    buffer = [];
-  };
+  const writer = new LineWriter(out);
+  let done = false;
   try {
     await eachLine(
       transactions,
@@ -164,7 +160,7 @@ export async function prepareIeee(
             });
           columns = joinedHeader(names, idNames);
           wanted = Int32Array.from(new Set([key, ...cards].filter((i) => i >= 0))).sort();
-          buffer.push(columns.map(csvCell).join(','));
+          writer.push(columns.map(csvCell).join(','));
           return;
         }
         if (count !== names.length)
@@ -180,16 +176,15 @@ export async function prepareIeee(
         const own = plain ? (text.endsWith('\r') ? text.slice(0, -1) : text) : f.map(csvCell).join(',');
         let joinedCells = '';
         if (identity) for (const v of id ?? empty) joinedCells += ',' + csvCell(v);
-        buffer.push(`${own},${csvCell(cardId(cards.map((i) => f[i])))}${joinedCells}`);
-        if (buffer.length >= 4096) flush();
+        writer.push(`${own},${csvCell(cardId(cards.map((i) => f[i])))}${joinedCells}`);
       },
       cancelled,
       progress,
       () => rows,
     );
-    flush();
+    done = true;
   } finally {
-    closeSync(fd);
+    writer.close(done);
   }
   if (!names) fail('MALFORMED_INPUT', 'the file is empty', { file: txName });
   return { rows, joined, identityRows: byId.size, columns };

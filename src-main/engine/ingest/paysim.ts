@@ -3,10 +3,9 @@
 // balances say more through their differences than by themselves (an account emptied, money
 // that leaves one side and never reaches the other), so the import adds them as columns.
 // The rows are written to a CSV with the four columns appended, which the ordinary import reads.
-import { closeSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { fail } from '../../../src-shared/result';
-import { csvCell, eachLine, splitCsvLine } from './csv-lines';
+import { csvCell, eachLine, LineWriter, splitCsvLine } from './csv-lines';
 
 /** The columns added, each from the published ones. */
 export const PAYSIM_DERIVED = [
@@ -33,12 +32,8 @@ export async function preparePaysim(
   let names: string[] | null = null;
   let at: number[] = [];
   let rows = 0;
-  const fd = openSync(out, 'w');
-  let buffer: string[] = [];
-  const flush = () => {
-    if (buffer.length) writeSync(fd, buffer.join('\n') + '\n');
-    buffer = [];
-  };
+  const writer = new LineWriter(out);
+  let done = false;
   try {
     await eachLine(
       file,
@@ -58,7 +53,7 @@ export async function preparePaysim(
                 column: missing[0],
               },
             );
-          buffer.push([...names, ...PAYSIM_DERIVED].map(csvCell).join(','));
+          writer.push([...names, ...PAYSIM_DERIVED].map(csvCell).join(','));
           return;
         }
         if (f.length !== names.length)
@@ -69,18 +64,17 @@ export async function preparePaysim(
         rows++;
         const own =
           text.indexOf('"') < 0 ? (text.endsWith('\r') ? text.slice(0, -1) : text) : f.map(csvCell).join(',');
-        buffer.push(
+        writer.push(
           `${own},${diff(oldOrig - newOrig)},${diff(oldOrig - amount - newOrig)},${diff(newDest - oldDest)},${diff(oldDest + amount - newDest)}`,
         );
-        if (buffer.length >= 8192) flush();
       },
       cancelled,
       progress,
       () => rows,
     );
-    flush();
+    done = true;
   } finally {
-    closeSync(fd);
+    writer.close(done);
   }
   if (!names) fail('MALFORMED_INPUT', 'the file is empty', { file: name });
   return { rows, columns: [...(names as unknown as string[]), ...PAYSIM_DERIVED] };
