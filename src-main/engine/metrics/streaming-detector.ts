@@ -8,6 +8,9 @@
 //    distribution of that average over a long window (Numenta's "anomaly likelihood"), so a
 //    noisy series needs a bigger surprise than a quiet one, and a change of variance ends as
 //    the long window learns it; the larger of the two counts;
+//  - how new the run of the last few value levels is (the range seen cut into levels): a shape
+//    never seen before, even within the usual range, is a surprise of its own (as contextual
+//    detectors such as CAD OSE count unseen contexts), with its own likelihood;
 //  - a value beyond anything seen (by a margin) adds to it (a spatial anomaly);
 //  - right after a high score the next ones are damped: one alert an incident.
 
@@ -32,6 +35,9 @@ export interface MetricDetectorOptions {
   damp?: number;
   /** The least spread of a surprise's short-term average (raw surprises are in [0, 1]). */
   floor?: number;
+  /** Sequence novelty: value levels (0: off) and the length of the runs of levels remembered. */
+  levels?: number;
+  run?: number;
 }
 
 // Chosen on NAB's 58 series (one setting for all of them, as NAB requires).
@@ -46,6 +52,8 @@ const DEFAULTS: Required<MetricDetectorOptions> = {
   daily: 1,
   damp: 0.5,
   floor: 0.08,
+  levels: 16,
+  run: 3,
 };
 
 /** A ring of the last `size` numbers with a sorted copy (for medians). */
@@ -195,7 +203,21 @@ export class MetricDetector {
   constructor(options: MetricDetectorOptions = {}) {
     this.o = { ...DEFAULTS, ...options };
     this.recent = new SortedWindow(this.o.recent);
-    this.likely = [0, 1].map(() => new Likelihood(this.o.short, this.o.long, this.o.floor));
+    this.likely = [0, 1, 2].map(() => new Likelihood(this.o.short, this.o.long, this.o.floor));
+    this.seenRuns = this.o.levels ? new Uint32Array(this.o.levels ** this.o.run) : new Uint32Array(0);
+  }
+
+  private readonly seenRuns: Uint32Array;
+  private runCode = 0;
+
+  /** How new the run of value levels ending with x is (1: never seen, less the more it was). */
+  private novelty(x: number): number {
+    const L = this.o.levels;
+    if (!L || this.seen < 10 || !(this.max > this.min)) return 0;
+    const level = Math.max(0, Math.min(L - 1, Math.floor(((x - this.min) / (this.max - this.min)) * L)));
+    this.runCode = (this.runCode * L + level) % this.seenRuns.length;
+    const n = this.seenRuns[this.runCode]++;
+    return 1 / (1 + n);
   }
 
   /** The score of value x at time t (epoch ms), then x is learned. */
@@ -211,6 +233,7 @@ export class MetricDetector {
       (x > this.max + margin || x < this.min - margin);
     let zl = 0;
     for (let k = 0; k < raws.length; k++) zl = Math.max(zl, this.likely[k].update(raws[k]));
+    if (this.o.levels) zl = Math.max(zl, this.likely[2].update(this.novelty(x)));
     this.learn(t, x);
     if (this.seen <= this.o.warmup) return 0;
     let z = zl + (spatial ? this.o.high : 0);
