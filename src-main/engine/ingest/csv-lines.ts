@@ -107,3 +107,91 @@ export class LineWriter {
     }
   }
 }
+
+/** How a file's rows gain columns: planned from its header (which may refuse it). */
+export interface AppendPlan {
+  /** The names of the columns added. */
+  added: string[];
+  /** The indexes of the fields `cells` reads (others are not split out of a plain line). */
+  reads: number[];
+  /** The added cells of a row (its fields at `reads`; others may be empty). */
+  cells(fields: string[], line: number): string[];
+}
+
+/**
+ * Writes a CSV file to `out` with columns appended to each row. A line without quotes is kept
+ * as it is and only the fields the plan reads are split out of it; a line with quotes is written
+ * again from its fields. Every row must have the header's number of fields.
+ */
+export async function appendColumns(
+  file: string,
+  out: string,
+  plan: (names: string[], line: number) => AppendPlan,
+  cancelled: () => boolean,
+  progress: (phase: string, rows: number) => void,
+): Promise<{ rows: number; columns: string[] }> {
+  const name = path.basename(file);
+  let names: string[] | null = null;
+  let p: AppendPlan | null = null;
+  let reads = new Int32Array(0);
+  const some: string[] = [];
+  let rows = 0;
+  let columns: string[] = [];
+  const writer = new LineWriter(out);
+  let done = false;
+  try {
+    await eachLine(
+      file,
+      (text, line) => {
+        if (!names) {
+          names = splitCsvLine(text).map((h) => h.trim());
+          p = plan(names, line);
+          reads = Int32Array.from(new Set(p.reads.filter((i) => i >= 0))).sort();
+          columns = [...names, ...p.added];
+          writer.push(columns.map(csvCell).join(','));
+          return;
+        }
+        const plain = text.indexOf('"') < 0;
+        const f = plain ? some : splitCsvLine(text);
+        const count = plain ? picked(text, reads, some) : f.length;
+        if (count !== names.length)
+          fail('MALFORMED_INPUT', `expected ${names.length} fields, found ${count}`, { file: name, line });
+        rows++;
+        const own = plain ? (text.endsWith('\r') ? text.slice(0, -1) : text) : f.map(csvCell).join(',');
+        let added = '';
+        for (const c of p!.cells(f, line)) added += ',' + csvCell(c);
+        writer.push(own + added);
+      },
+      cancelled,
+      progress,
+      () => rows,
+    );
+    done = true;
+  } finally {
+    writer.close(done);
+  }
+  if (!names) fail('MALFORMED_INPUT', 'the file is empty', { file: name });
+  return { rows, columns };
+}
+
+/**
+ * The fields of a line without quotes at the ascending indexes `wanted`, into `out` (others are
+ * left as they were); returns how many fields the line has, without a string for every field.
+ */
+function picked(text: string, wanted: Int32Array, out: string[]): number {
+  const end = text.endsWith('\r') ? text.length - 1 : text.length;
+  let field = 0;
+  let from = 0;
+  let w = 0;
+  for (let i = 0; i < end; i++) {
+    if (text.charCodeAt(i) !== 44) continue;
+    if (w < wanted.length && wanted[w] === field) {
+      out[field] = text.slice(from, i);
+      w++;
+    }
+    field++;
+    from = i + 1;
+  }
+  if (w < wanted.length && wanted[w] === field) out[field] = text.slice(from, end);
+  return field + 1;
+}

@@ -9,7 +9,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fail } from '../../../src-shared/result';
-import { csvCell, eachLine, LineWriter, splitCsvLine } from './csv-lines';
+import { appendColumns, eachLine, splitCsvLine } from './csv-lines';
 
 export const CARD_COLUMNS = ['card1', 'card2', 'card3', 'card4', 'card5', 'card6'];
 export const CARD_ID = 'card_id';
@@ -20,28 +20,6 @@ export function identityBeside(transactions: string): string | null {
   if (!/transaction/i.test(base)) return null;
   const candidate = path.join(path.dirname(transactions), base.replace(/transaction/i, 'identity'));
   return candidate !== transactions && existsSync(candidate) ? candidate : null;
-}
-
-/**
- * The fields of a line without quotes at the ascending indexes `wanted`, into `out` (others are
- * left as they were); returns how many fields the line has, without a string for every field.
- */
-function picked(text: string, wanted: Int32Array, out: string[]): number {
-  const end = text.endsWith('\r') ? text.length - 1 : text.length;
-  let field = 0;
-  let from = 0;
-  let w = 0;
-  for (let i = 0; i < end; i++) {
-    if (text.charCodeAt(i) !== 44) continue;
-    if (w < wanted.length && wanted[w] === field) {
-      out[field] = text.slice(from, i);
-      w++;
-    }
-    field++;
-    from = i + 1;
-  }
-  if (w < wanted.length && wanted[w] === field) out[field] = text.slice(from, end);
-  return field + 1;
 }
 
 /** A card's id from its card columns (as the file has them; an empty one stays empty). */
@@ -124,69 +102,36 @@ export async function prepareIeee(
   }
   const empty = idNames ? new Array<string>((idNames as string[]).length - 1).fill('') : [];
 
-  let names: string[] | null = null;
-  let key = -1;
-  let cards: number[] = [];
-  let wanted = new Int32Array(0);
-  const some: string[] = [];
-  let rows = 0;
   let joined = 0;
-  let columns: string[] = [];
-  const writer = new LineWriter(out);
-  let done = false;
-  try {
-    await eachLine(
-      transactions,
-      (text, line) => {
-        const plain = names !== null && text.indexOf('"') < 0;
-        const f = plain ? some : splitCsvLine(text);
-        const count = plain ? picked(text, wanted, some) : f.length;
-        if (!names) {
-          names = f.map((h) => h.trim());
-          key = names.findIndex((h) => h.toLowerCase() === 'transactionid');
-          if (identity && key < 0)
-            fail('MALFORMED_INPUT', 'no TransactionID column to join the identity file on', {
-              file: txName,
-              line,
-              column: 'TransactionID',
-            });
-          cards = CARD_COLUMNS.map((c) => names!.findIndex((h) => h.toLowerCase() === c)).filter(
-            (i) => i >= 0,
-          );
-          if (!cards.length)
-            fail('MALFORMED_INPUT', 'none of the card columns (card1..card6) is there', {
-              file: txName,
-              line,
-            });
-          columns = joinedHeader(names, idNames);
-          wanted = Int32Array.from(new Set([key, ...cards].filter((i) => i >= 0))).sort();
-          writer.push(columns.map(csvCell).join(','));
-          return;
-        }
-        if (count !== names.length)
-          fail('MALFORMED_INPUT', `expected ${names.length} fields, found ${count}`, {
-            file: txName,
-            line,
-          });
-        const id = identity ? byId.get(f[key]) : undefined;
-        if (id) joined++;
-        rows++;
-        // a line without quotes is kept as it is, the new cells appended; one with quotes is
-        // written again from its fields
-        const own = plain ? (text.endsWith('\r') ? text.slice(0, -1) : text) : f.map(csvCell).join(',');
-        let joinedCells = '';
-        if (identity) for (const v of id ?? empty) joinedCells += ',' + csvCell(v);
-        writer.push(`${own},${csvCell(cardId(cards.map((i) => f[i])))}${joinedCells}`);
-      },
-      cancelled,
-      progress,
-      () => rows,
-    );
-    done = true;
-  } finally {
-    writer.close(done);
-  }
-  if (!names) fail('MALFORMED_INPUT', 'the file is empty', { file: txName });
+  const { rows, columns } = await appendColumns(
+    transactions,
+    out,
+    (names, line) => {
+      const key = names.findIndex((h) => h.toLowerCase() === 'transactionid');
+      if (identity && key < 0)
+        fail('MALFORMED_INPUT', 'no TransactionID column to join the identity file on', {
+          file: txName,
+          line,
+          column: 'TransactionID',
+        });
+      const cards = CARD_COLUMNS.map((c) => names.findIndex((h) => h.toLowerCase() === c)).filter(
+        (i) => i >= 0,
+      );
+      if (!cards.length)
+        fail('MALFORMED_INPUT', 'none of the card columns (card1..card6) is there', { file: txName, line });
+      return {
+        added: joinedHeader([], idNames),
+        reads: [key, ...cards],
+        cells: (f) => {
+          const id = identity ? byId.get(f[key]) : undefined;
+          if (id) joined++;
+          return [cardId(cards.map((i) => f[i])), ...(identity ? (id ?? empty) : [])];
+        },
+      };
+    },
+    cancelled,
+    progress,
+  );
   return { rows, joined, identityRows: byId.size, columns };
 }
 

@@ -5,7 +5,7 @@
 // The rows are written to a CSV with the four columns appended, which the ordinary import reads.
 import path from 'node:path';
 import { fail } from '../../../src-shared/result';
-import { csvCell, eachLine, LineWriter, splitCsvLine } from './csv-lines';
+import { appendColumns } from './csv-lines';
 
 /** The columns added, each from the published ones. */
 export const PAYSIM_DERIVED = [
@@ -22,62 +22,47 @@ const BALANCES = [...NEED, 'oldbalanceDest', 'newbalanceDest'];
 /** A difference as the file's numbers give it (empty when a number is missing). */
 const diff = (v: number) => (Number.isFinite(v) ? String(Math.round(v * 100) / 100) : '');
 
-export async function preparePaysim(
+export function preparePaysim(
   file: string,
   out: string,
   cancelled: () => boolean,
   progress: (phase: string, rows: number) => void,
 ): Promise<{ rows: number; columns: string[] }> {
-  const name = path.basename(file);
-  let names: string[] | null = null;
-  let at: number[] = [];
-  let rows = 0;
-  const writer = new LineWriter(out);
-  let done = false;
-  try {
-    await eachLine(
-      file,
-      (text, line) => {
-        const f = splitCsvLine(text);
-        if (!names) {
-          names = f.map((h) => h.trim());
-          at = BALANCES.map((c) => names!.indexOf(c));
-          const missing = NEED.filter((c) => !names!.includes(c));
-          if (missing.length)
-            fail(
-              'MALFORMED_INPUT',
-              `no ${missing.map((c) => `"${c}"`).join(', ')} column (PaySim's layout has them)`,
-              {
-                file: name,
-                line,
-                column: missing[0],
-              },
-            );
-          writer.push([...names, ...PAYSIM_DERIVED].map(csvCell).join(','));
-          return;
-        }
-        if (f.length !== names.length)
-          fail('MALFORMED_INPUT', `expected ${names.length} fields, found ${f.length}`, { file: name, line });
-        const [amount, oldOrig, newOrig, oldDest, newDest] = at.map((i) =>
-          i < 0 || f[i].trim() === '' ? NaN : Number(f[i]),
+  return appendColumns(
+    file,
+    out,
+    (names, line) => {
+      const missing = NEED.filter((c) => !names.includes(c));
+      if (missing.length)
+        fail(
+          'MALFORMED_INPUT',
+          `no ${missing.map((c) => `"${c}"`).join(', ')} column (PaySim's layout has them)`,
+          {
+            file: path.basename(file),
+            line,
+            column: missing[0],
+          },
         );
-        rows++;
-        const own =
-          text.indexOf('"') < 0 ? (text.endsWith('\r') ? text.slice(0, -1) : text) : f.map(csvCell).join(',');
-        writer.push(
-          `${own},${diff(oldOrig - newOrig)},${diff(oldOrig - amount - newOrig)},${diff(newDest - oldDest)},${diff(oldDest + amount - newDest)}`,
-        );
-      },
-      cancelled,
-      progress,
-      () => rows,
-    );
-    done = true;
-  } finally {
-    writer.close(done);
-  }
-  if (!names) fail('MALFORMED_INPUT', 'the file is empty', { file: name });
-  return { rows, columns: [...(names as unknown as string[]), ...PAYSIM_DERIVED] };
+      const at = BALANCES.map((c) => names.indexOf(c));
+      return {
+        added: [...PAYSIM_DERIVED],
+        reads: at,
+        cells: (f) => {
+          const [amount, oldOrig, newOrig, oldDest, newDest] = at.map((i) =>
+            i < 0 || f[i].trim() === '' ? NaN : Number(f[i]),
+          );
+          return [
+            oldOrig - newOrig,
+            oldOrig - amount - newOrig,
+            newDest - oldDest,
+            oldDest + amount - newDest,
+          ].map(diff);
+        },
+      };
+    },
+    cancelled,
+    progress,
+  );
 }
 
 /** A file's first rows as they will be imported: with the balance differences (the preview's view). */
