@@ -78,6 +78,20 @@ export async function triageAnomaly(page: Page): Promise<void> {
   await expect(page.getByTestId('feed-view-false_positive').locator('.count')).toHaveText('0');
   expect(await countIn(page, 'feed-view-open')).toBe(open);
 
+  // J past a page's last row turns to the next page's first; K before its first, back again
+  expect(open).toBeGreaterThan(100); // the demo has several pages of open items
+  await rows.nth(99).click();
+  const last = await rows.nth(99).getAttribute('data-event-id');
+  await page.keyboard.press('j');
+  await expect(page.getByTestId('feed-range')).toContainText('101–');
+  await expect(rows.first()).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('k');
+  await expect(page.getByTestId('feed-range')).toContainText('1–100');
+  await expect(page.locator(`[data-testid="feed-row"][data-event-id="${last}"]`)).toHaveAttribute(
+    'aria-selected',
+    'true',
+  );
+
   // Rule alerts, models, evaluation and scenarios are a key away.
   await page.keyboard.press('3');
   await expect(page.getByTestId('rules-run')).toBeVisible();
