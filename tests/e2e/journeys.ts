@@ -78,6 +78,12 @@ export async function triageAnomaly(page: Page): Promise<void> {
   await expect(page.getByTestId('feed-view-false_positive').locator('.count')).toHaveText('0');
   expect(await countIn(page, 'feed-view-open')).toBe(open);
 
+  // on a laptop's 1280×720 the verdict column and the pager stay in view
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await expect(page.locator('.feed-table th.col-verdict')).toBeInViewport({ ratio: 1 });
+  await expect(page.getByTestId('feed-next')).toBeInViewport({ ratio: 1 });
+  await page.setViewportSize({ width: 1400, height: 900 });
+
   // J past a page's last row turns to the next page's first; K before its first, back again
   expect(open).toBeGreaterThan(100); // the demo has several pages of open items
   await rows.nth(99).click();
