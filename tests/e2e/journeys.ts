@@ -108,6 +108,18 @@ export async function triageAnomaly(page: Page): Promise<void> {
   await page.keyboard.press('6');
   await expect(page.getByTestId('inject-form')).toBeVisible();
   await expect(page.getByTestId('injection-row').first()).toBeVisible();
+
+  // a toast never covers the feed or the explanation: it sits over the foot of the dataset list
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.getByTestId('dataset-item').filter({ hasText: 'logins' }).click();
+  await page.keyboard.press('3');
+  await page.getByTestId('rules-run').click();
+  const notice = page.getByTestId('notice').first();
+  await expect(notice).toBeVisible({ timeout: 60_000 });
+  const box = (await notice.boundingBox())!;
+  const side = (await page.locator('.sidebar').boundingBox())!;
+  expect(box.x + box.width).toBeLessThanOrEqual(side.x + side.width);
+  await page.setViewportSize({ width: 1400, height: 900 });
 }
 
 /**
