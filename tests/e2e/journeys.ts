@@ -119,6 +119,8 @@ export async function triageAnomaly(page: Page): Promise<void> {
   const box = (await notice.boundingBox())!;
   const side = (await page.locator('.sidebar').boundingBox())!;
   expect(box.x + box.width).toBeLessThanOrEqual(side.x + side.width);
+  // and the rule alerts keep their verdict column in view
+  await expect(page.locator('[data-testid="alerts-table"] th.col-verdict')).toBeInViewport({ ratio: 1 });
   await page.setViewportSize({ width: 1400, height: 900 });
 }
 

@@ -143,10 +143,10 @@ export function AlertsView({ dataset }: { dataset: DatasetInfo }) {
                     <th>Entity</th>
                     <th>Window (UTC)</th>
                     <th className="col-amount">Observed</th>
-                    <th className="col-amount">Baseline</th>
+                    <th className="col-amount col-baseline">Baseline</th>
                     <th className="col-amount">Conf.</th>
-                    <th className="col-amount">Count</th>
-                    <th>Verdict</th>
+                    <th className="col-amount col-count">Count</th>
+                    <th className="col-verdict">Verdict</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -166,9 +166,11 @@ export function AlertsView({ dataset }: { dataset: DatasetInfo }) {
                       <td title={a.entityKind}>{a.entity}</td>
                       <td>{windowText(a)}</td>
                       <td className="col-amount">{formatNumber(a.observed)}</td>
-                      <td className="col-amount">{a.baseline === null ? '–' : formatNumber(a.baseline)}</td>
+                      <td className="col-amount col-baseline">
+                        {a.baseline === null ? '–' : formatNumber(a.baseline)}
+                      </td>
                       <td className="col-amount">{Math.round(a.confidence * 100)}</td>
-                      <td className="col-amount">{formatInt(a.count)}</td>
+                      <td className="col-amount col-count">{formatInt(a.count)}</td>
                       <td>
                         {a.verdict ? (
                           <span className={`verdict-tag ${a.verdict}`}>
