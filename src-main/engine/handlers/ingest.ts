@@ -1,5 +1,7 @@
 // Importing data files: a parse worker streams typed batches to the DB worker, which writes them
-// in one transaction (a failed or cancelled import leaves the case as it was).
+// in one transaction (a failed or cancelled import leaves the case as it was). A file of a
+// published layout that gains columns (PREPARED) is rewritten first; a folder goes to
+// folder-ingest.ts (CERT, NAB).
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
