@@ -119,6 +119,11 @@ export async function triageAnomaly(page: Page): Promise<void> {
   const box = (await notice.boundingBox())!;
   const side = (await page.locator('.sidebar').boundingBox())!;
   expect(box.x + box.width).toBeLessThanOrEqual(side.x + side.width);
+  // a feed ranked by rule alerts alone says so, and offers to train a model for every event
+  await page.keyboard.press('1');
+  await expect(page.getByTestId('feed-train-hint')).toContainText('events behind rule alerts are ranked');
+  await expect(page.getByTestId('feed-train')).toBeEnabled();
+  await page.keyboard.press('3');
   // and the rule alerts keep their verdict column in view
   await expect(page.locator('[data-testid="alerts-table"] th.col-verdict')).toBeInViewport({ ratio: 1 });
   await page.setViewportSize({ width: 1400, height: 900 });

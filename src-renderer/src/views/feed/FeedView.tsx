@@ -105,6 +105,23 @@ export function FeedView({ dataset }: { dataset: DatasetInfo }) {
           Update scores
         </button>
       </div>
+      {!page.models.length && (
+        <div className="feed-hint" data-testid="feed-train-hint">
+          <span>
+            Only the {formatInt(page.counts.all)} of {formatInt(dataset.rows)} events behind rule alerts are
+            ranked: no model scores this dataset, so what no rule watches for goes unseen.
+          </span>
+          <button
+            type="button"
+            className="btn small"
+            disabled={busy}
+            onClick={() => void trainAndScore(dataset.id)}
+            data-testid="feed-train"
+          >
+            {busy ? 'Working…' : 'Train and score every event'}
+          </button>
+        </div>
+      )}
       <div className="feed-body">
         <div className="feed-left">
           {page.models.length > 0 && <ScoreHistogram dist={dist} />}
