@@ -377,6 +377,8 @@ export interface FeedPage {
   /** Events in this view, and counts of every view (for the tabs). */
   total: number;
   counts: Record<FeedView, number>;
+  /** Events without a verdict held back as warming up (a detector's first day raises no alert). */
+  warmingUp: number;
   offset: number;
   items: FeedItem[];
   elapsedMs: number;

@@ -182,6 +182,9 @@ describe('explanations by kind of dataset', () => {
     expect(all.filter((i) => !i.warmingUp).length).toBe(3000 - 24 * 60);
     const open = await every('open');
     expect(open.length).toBeGreaterThan(0);
+    // the page says how many it holds back as warming up (the empty view tells the analyst why)
+    const head = await call(host, 'feed.page', { datasetId: 1, view: 'open', offset: 0, limit: 1 });
+    expect(head.warmingUp).toBe(24 * 60);
     // what the scoring says it found is what the feed opens
     expect(refreshed.scored[0].anomalies).toBe(open.length);
     expect(open.some((i) => i.warmingUp)).toBe(false);

@@ -39,6 +39,7 @@ function inView(view: FeedView, alert: number, verdict: Verdict | undefined): bo
 export function feedPage(db: DB, ds: DatasetInfo, ranking: Ranking, q: FeedQuery, started: number): FeedPage {
   const verdicts = readVerdicts(db, ds.id);
   const counts: Record<FeedView, number> = { open: 0, all: 0, confirmed: 0, false_positive: 0 };
+  let warmingUp = 0;
   const picked: number[] = [];
   const { order, alert } = ranking;
   for (let r = 0; r < order.length; r++) {
@@ -46,6 +47,7 @@ export function feedPage(db: DB, ds: DatasetInfo, ranking: Ranking, q: FeedQuery
     counts.all++;
     if (verdict) counts[verdict]++;
     else if (alert[r]) counts.open++;
+    else if (ranking.warmUp[r]) warmingUp++;
     if (inView(q.view, alert[r], verdict)) {
       const k = counts[q.view] - 1;
       if (k >= q.offset && k < q.offset + q.limit) picked.push(r);
@@ -86,6 +88,7 @@ export function feedPage(db: DB, ds: DatasetInfo, ranking: Ranking, q: FeedQuery
     ruleAlerts: ranking.ruleAlerts,
     total: counts[q.view],
     counts,
+    warmingUp,
     offset: q.offset,
     items,
     elapsedMs: Math.round((performance.now() - started) * 10) / 10,

@@ -2,7 +2,7 @@
 // verdict, the score distribution, the explanation of the selected item, one-key verdicts. The
 // page and its verdicts are hooks (useFeedPage, useFeedVerdicts); the table is FeedTable.
 import { useCallback } from 'react';
-import type { DatasetInfo, FeedView as View } from '../../../../src-shared/domain';
+import type { DatasetInfo, FeedPage, FeedView as View } from '../../../../src-shared/domain';
 import { formatError } from '../../../../src-shared/result';
 import { formatInt, formatMs } from '../../format';
 import { useTriageKeys } from '../../hooks/useTriageKeys';
@@ -129,11 +129,7 @@ export function FeedView({ dataset }: { dataset: DatasetInfo }) {
             {items.length === 0 ? (
               <EmptyState
                 title={view === 'open' ? 'No open alerts' : 'Nothing here'}
-                detail={
-                  view === 'open'
-                    ? 'Every alert has a verdict. "All events" lists everything by score.'
-                    : 'Verdicts you give appear here.'
-                }
+                detail={view === 'open' ? noOpenAlerts(page) : 'Verdicts you give appear here.'}
                 testId="feed-none"
               />
             ) : (
@@ -184,4 +180,19 @@ export function FeedView({ dataset }: { dataset: DatasetInfo }) {
       </div>
     </div>
   );
+}
+
+/** Why the open view is empty, truthfully: judged, under the threshold, or warming up. */
+function noOpenAlerts(page: FeedPage): string {
+  const judged = page.counts.confirmed + page.counts.false_positive;
+  const all = ' "All events" lists everything by score.';
+  const waiting = (who: string) =>
+    judged
+      ? `${who} is waiting for a verdict: ${formatInt(judged)} ${judged === 1 ? 'has' : 'have'} one.`
+      : `${who} scores above its model's alert threshold.`;
+  if (!page.warmingUp) return waiting('No event') + all;
+  const warming = `events of the dataset's first day are warming up (their windows were still filling): they are ranked but raise no alert`;
+  if (page.warmingUp + judged >= page.counts.all)
+    return `All ${formatInt(page.warmingUp)} ${warming}; alerts start with the second day's events.${all}`;
+  return `${formatInt(page.warmingUp)} ${warming}. ${waiting('None of the others')}${all}`;
 }
