@@ -399,8 +399,61 @@ export interface Reason {
   value: number | null;
   /** The dataset's median of the feature (what "typical" means here). */
   typical: number | null;
-  /** How much the combined score drops when this feature takes its typical value (points of 0–100). */
+  /** The median over this entity's own earlier events (its baseline); null without one. */
+  entityTypical: number | null;
+  /** The three values as the feature's meaning asks ("41 s", "$470", "yes"). */
+  shown: ShownValues;
+  /**
+   * How much the feature raises the score: its exact contribution to the tree model's margin
+   * (TreeSHAP, in the model's units) when the explanation has contributions, else how much the
+   * combined score drops when the feature takes its typical value (points of 0–100).
+   */
   impact: number;
+}
+
+/** A feature's value, its population median and the entity's own median, in words. */
+export interface ShownValues {
+  value: string;
+  typical: string;
+  entityTypical: string | null;
+}
+
+/** One input's exact share of a tree model's margin for an event (TreeSHAP). */
+export interface Contribution {
+  feature: string;
+  /** The feature in plain words. */
+  label: string;
+  value: number | null;
+  /** The dataset's median of the feature (the population). */
+  typical: number | null;
+  /** The median over this entity's own earlier events (its baseline); null without an entity. */
+  entityTypical: number | null;
+  shown: ShownValues;
+  /** Its share of the margin: positive pushes the score up. */
+  contribution: number;
+}
+
+/** A tree model's margin for an event split exactly among its inputs. */
+export interface Contributions {
+  model: { id: number | null; name: string; kind: StoredModelKind };
+  /** 'log-odds' when a sigmoid turns the margin into the model's score. */
+  scale: 'log-odds' | 'raw';
+  /** The event's margin = expected + the sum of the contributions. */
+  margin: number;
+  /** The margin's average over the dataset's events. */
+  expected: number;
+  /** Every input, the largest share (either sign) first. */
+  items: Contribution[];
+}
+
+/** What the explanation says to do about the event, in one place. */
+export interface BusinessTerms {
+  risk: Severity;
+  cost: number;
+  /** The currency of the event's amounts when the data names one ("EUR"), else null. */
+  currency: string | null;
+  slaMinutes: number;
+  action: string;
 }
 
 export interface Explanation {
@@ -443,6 +496,14 @@ export interface Explanation {
   };
   /** Plain-words summary: why, how bad, what it costs, what to do, by when. */
   summary: string;
+  /**
+   * One headline an analyst can act on: what it looks like, the thing to act on and what stands
+   * out about it, the risk, the cost, by when and what to do.
+   */
+  sentence: string;
+  business: BusinessTerms;
+  /** The exact contributions of the tree model behind the score; null when no tree model scored it. */
+  contributions: Contributions | null;
   verdict: Verdict | null;
   event: Record<string, CellValue>;
 }

@@ -48,10 +48,23 @@ export const feedCommands: CommandGroup = {
           const eventId = numberFlag(args, 'event');
           if (eventId === undefined) throw new UsageError('--event is required');
           const ex = unwrap(await host.call('feed.explain', { datasetId: ds.id, eventId }));
+          const top = (ex.contributions?.items ?? [])
+            .slice(0, 5)
+            .map(
+              (c) =>
+                `  ${`${c.contribution >= 0 ? '+' : ''}${c.contribution.toFixed(3)}`.padStart(8)}  ${c.label}: ${c.shown.value}${c.shown.entityTypical === null ? '' : ` (usually ${c.shown.entityTypical})`}`,
+            );
           print(
             json,
             ex,
-            `event ${ex.eventId}: score ${ex.score.toFixed(2)}/100, ${ex.severity}\n${ex.summary}`,
+            [
+              `event ${ex.eventId}: score ${ex.score.toFixed(2)}/100, ${ex.severity}`,
+              ex.sentence,
+              ex.summary,
+              ...(top.length
+                ? [`contributions to ${ex.contributions!.model.name} (exact, TreeSHAP):`, ...top]
+                : []),
+            ].join('\n'),
           );
         },
         READ_ONLY,

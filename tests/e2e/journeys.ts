@@ -65,6 +65,15 @@ export async function triageAnomaly(page: Page): Promise<void> {
   );
   await expect(explanation.getByTestId('action')).not.toBeEmpty();
   await expect(explanation.getByTestId('cost')).toContainText('about');
+  // one headline in the data's terms (the demo's cards pay in dollars), no formula; the trees'
+  // exact contributions drawn as a chart
+  const entity = await explanation.locator('.explain-entity').innerText();
+  await expect(explanation.getByTestId('sentence')).toContainText(`on card ${entity}`);
+  await expect(explanation.getByTestId('sentence')).toContainText(/Risk (LOW|MEDIUM|HIGH|CRITICAL)/);
+  await expect(explanation.getByTestId('sentence')).toContainText(/act within \d+ (min|h)/);
+  await expect(explanation.getByTestId('cost')).toContainText('$');
+  await expect(explanation.getByTestId('contributions-chart').locator('canvas')).toBeVisible();
+  await expect(explanation.getByTestId('contributions')).toContainText('TreeSHAP');
   const judged = await rows.nth(1).getAttribute('data-event-id');
 
   await page.keyboard.press('f');

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { percentileOf, RULE_POINTS } from '../../src-main/engine/feed/rank';
+import { DEMO_INJECTIONS, demoInjectionStart, writeDemoFiles } from '../../src-main/engine/demo/demo-data';
 import { writeApilog } from '../../src-main/engine/simulate/apilog';
 import { call, hostWithCase, ingest, job, writeFile } from './helpers';
 
@@ -100,8 +101,31 @@ describe('anomaly feed', () => {
       expect(ex.pattern.slaMinutes).toBeGreaterThan(0);
       expect(ex.pattern.action.length).toBeGreaterThan(3);
       expect(['LOW', 'MEDIUM', 'HIGH', 'CRITICAL']).toContain(ex.severity);
-      expect(ex.summary).toMatch(/^Why: .*How bad: .*Cost: about .*Do: .*within \d+ minutes/);
+      expect(ex.summary).toMatch(/^Why: .*How bad: .*Cost: about .*Do: .*within \d+ (min|h)/);
       expect(ex.event.user).toBeDefined();
+
+      // The gradient-boosted trees' exact contributions (TreeSHAP) add up to the event's margin,
+      // and only what pushes the score up is a reason, strongest first.
+      const c = ex.contributions!;
+      expect(c.model).toMatchObject({ id: gbdt.model.id, kind: 'gbdt' });
+      expect(c.scale).toBe('log-odds');
+      expect(c.items.length).toBe(gbdt.model.featureNames.length);
+      const total = c.items.reduce((sum, x) => sum + x.contribution, 0);
+      expect(c.expected + total).toBeCloseTo(c.margin, 4);
+      expect(ex.reasons.every((r) => r.impact > 0)).toBe(true);
+      const positive = c.items
+        .filter((x) => x.contribution > 0)
+        .sort((a, b) => b.contribution - a.contribution);
+      expect(ex.reasons[0].feature).toBe(positive[0].feature);
+      expect(ex.reasons[0].impact).toBeCloseTo(positive[0].contribution, 2);
+      // the entity's own baseline beside the population's
+      expect(c.items.some((x) => x.entityTypical !== null)).toBe(true);
+      // One headline: the pattern, the user, the risk, by when and what to do, with no formula.
+      expect(ex.sentence).toContain(`on user ${String(ex.event.user)}`);
+      expect(ex.sentence).toMatch(/Risk (LOW|MEDIUM|HIGH|CRITICAL)/);
+      expect(ex.sentence).toMatch(/act within \d+ (min|h)/);
+      expect(ex.sentence).not.toMatch(/[*_]/);
+      expect(ex.business).toMatchObject({ risk: ex.severity, slaMinutes: ex.pattern.slaMinutes });
 
       // A real event that ranks high but was not injected is matched to a pattern by its reasons.
       const organic = all.items.find((i) => i.scenario === null);
@@ -224,6 +248,50 @@ describe('anomaly feed', () => {
 });
 
 describe('anomaly feed with rule alerts', () => {
+  it('explains an injected login burst by a login count, exactly, in a sentence naming the user and the count', async () => {
+    const { host, dir } = await hostWithCase();
+    try {
+      // the demo's two weeks of sign-ins with its attacks (bursts, brute force, impossible
+      // travel), injected as the demo injects them
+      const files = await writeDemoFiles(dir);
+      const r = await ingest(host, { path: files.find((f) => f.name === 'logins')!.file });
+      if (!r.ok) throw new Error(JSON.stringify(r.error));
+      let salt = 0;
+      for (const { dataset, scenario, count } of DEMO_INJECTIONS)
+        for (let k = 0; k < count; k++) {
+          salt++;
+          if (dataset !== 'logins') continue;
+          const start = demoInjectionStart(k, count, salt);
+          await call(host, 'scenario.inject', { datasetId: 1, scenario, start, seed: 1000 + salt });
+        }
+      await job(host, 'features.build', { datasetId: 1 });
+      const gbdt = await job(host, 'model.train', { datasetId: 1, model: 'gbdt' });
+      await job(host, 'model.score', { datasetId: 1, modelId: gbdt.model.id });
+      const open = await call(host, 'feed.page', { datasetId: 1, view: 'open', offset: 0, limit: 200 });
+      // the burst at its height: the last of its sign-ins in the feed
+      const bursts = open.items.filter((i) => i.scenario === 'login_burst');
+      expect(bursts.length).toBeGreaterThan(5);
+      const burst = bursts
+        .filter((i) => i.entity === bursts[0].entity)
+        .reduce((a, b) => ((b.ts ?? 0) > (a.ts ?? 0) ? b : a));
+      const ex = await call(host, 'feed.explain', { datasetId: 1, eventId: burst.eventId });
+      const top = ex.contributions!.items[0];
+      // a count of logins (of the user, or from its address) in a window
+      expect(top.feature).toMatch(/count_(1h|24h|5m|10m|1m)$/);
+      expect(top.contribution).toBeGreaterThan(0);
+      expect(top.label).toMatch(/^logins (of this user|from this IP address) in the last/);
+      expect(ex.reasons[0].feature).toBe(top.feature);
+      expect(ex.sentence).toMatch(/^Login burst on user user_\d+: logins/);
+      expect(ex.sentence).toContain(`user ${String(ex.event.user)}`);
+      expect(ex.sentence).toContain(`is ${top.shown.value} (usually`);
+      expect(ex.sentence).toMatch(/act within 15 min: lock the account/);
+      const sum = ex.contributions!.items.reduce((a, x) => a + x.contribution, 0);
+      expect(ex.contributions!.expected + sum).toBeCloseTo(ex.contributions!.margin, 4);
+    } finally {
+      await host.close();
+    }
+  }, 60_000);
+
   it('ranks the events behind rule alerts on the same axis and explains them by their rules', async () => {
     const { host, dir } = await hostWithCase();
     try {

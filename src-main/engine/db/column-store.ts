@@ -45,7 +45,7 @@ export function chunksOurs(db: DB, datasetId: number, source: ChunkSource): bool
 }
 
 /** Which rows: all (in id order), one event, or every `step`-th event id (a sample). */
-export type RowSet = { all: true } | { eventId: number } | { step: number };
+export type RowSet = { all: true } | { eventId: number } | { step: number } | { ids: number[] };
 
 const KIND_CODE: Record<ChunkKind, number> = { f64: 1, f32: 2, text: 3 };
 const HEADER = 8;
@@ -459,14 +459,20 @@ export function readChunks(
     )
   )
     return null;
-  const one = 'eventId' in rows ? Math.floor(rows.eventId / CHUNK_ROWS) : null;
+  // only the chunks that hold the rows asked for
+  const wanted =
+    'eventId' in rows
+      ? [Math.floor(rows.eventId / CHUNK_ROWS)]
+      : 'ids' in rows
+        ? [...new Set(rows.ids.map((id) => Math.floor(id / CHUNK_ROWS)))]
+        : null;
   const select = db.prepare(
-    `SELECT chunk, rows, data FROM column_chunks WHERE dataset_id = ? AND source = ? AND name = ?${one === null ? '' : ' AND chunk = ?'} ORDER BY chunk`,
+    `SELECT chunk, rows, data FROM column_chunks WHERE dataset_id = ? AND source = ? AND name = ?${wanted === null ? '' : ' AND chunk IN (SELECT value FROM json_each(?))'} ORDER BY chunk`,
   );
   try {
     const readAll = (spec: ChunkColumnSpec) => {
       const parts = (
-        select.all(datasetId, source, spec.name, ...(one === null ? [] : [one])) as {
+        select.all(datasetId, source, spec.name, ...(wanted === null ? [] : [JSON.stringify(wanted)])) as {
           chunk: number;
           rows: number;
           data: Uint8Array;
@@ -502,6 +508,9 @@ export function readChunks(
       if ('eventId' in rows) {
         const i = ids.indexOf(rows.eventId);
         if (i >= 0) keep.push(i);
+      } else if ('ids' in rows) {
+        const want = new Set(rows.ids);
+        for (let i = 0; i < ids.length; i++) if (want.has(ids[i])) keep.push(i);
       } else for (let i = 0; i < ids.length; i++) if (ids[i] % rows.step === 0) keep.push(i);
       ids = pick(ids, keep) as Float64Array;
       columns = columns.map((c) => pick(c, keep));

@@ -1,5 +1,6 @@
 // Features in plain words, for explanations: "events of this entity in the last hour", not
 // "count_1h".
+import type { Domain } from '../../../src-shared/domain';
 import type { FeatureSpec } from '../features/config';
 
 const WINDOW_WORDS: Record<number, string> = {
@@ -50,17 +51,34 @@ export function entityWord(column: string | null): string {
   return /^[a-z][a-z0-9 ]{0,30}$/.test(word) && word !== 'id' ? word : 'account';
 }
 
-/** A feature in words; `entity` names what the dataset's events are grouped by. */
-export function featureLabel(spec: FeatureSpec | undefined, name: string, entity = 'account'): string {
+/** What one event is in each kind of dataset: "a login", "a call". */
+const EVENT_WORD: Record<Domain, string> = {
+  transactions: 'transaction',
+  logins: 'login',
+  api: 'call',
+  metrics: 'measurement',
+};
+
+/**
+ * A feature in words; `entity` names what the dataset's events are grouped by, `domain` what its
+ * events are ("logins of this user in the last hour", not "events").
+ */
+export function featureLabel(
+  spec: FeatureSpec | undefined,
+  name: string,
+  entity = 'account',
+  domain: Domain | null = null,
+): string {
   if (!spec) return name.replace(/_/g, ' ');
+  const one = domain ? EVENT_WORD[domain] : 'event';
   const who = spec.by === 'src_ip' ? 'from this IP address' : `of this ${entity}`;
   const col = spec.column === 'entity' ? entity : spec.column ? COLUMN_WORDS[spec.column] : '';
   const win = windowWords(spec.windowMs);
   switch (spec.kind) {
     case 'count':
-      return `events ${who} in ${win}`;
+      return `${one}s ${who} in ${win}`;
     case 'time_since_last':
-      return `seconds since the previous event ${who}`;
+      return `time since the previous ${one} ${who}`;
     case 'value':
       return `the ${col}`;
     case 'zscore':

@@ -22,12 +22,14 @@ export type FeatureRef =
 
 export type { RowSet };
 
-const rowFilter = (rows: RowSet, idColumn: string): { sql: string; params: number[] } =>
+const rowFilter = (rows: RowSet, idColumn: string): { sql: string; params: (number | string)[] } =>
   'eventId' in rows
     ? { sql: `WHERE ${idColumn} = ?`, params: [rows.eventId] }
     : 'step' in rows
       ? { sql: `WHERE ${idColumn} % ? = 0`, params: [rows.step] }
-      : { sql: '', params: [] };
+      : 'ids' in rows
+        ? { sql: `WHERE ${idColumn} IN (SELECT value FROM json_each(?))`, params: [JSON.stringify(rows.ids)] }
+        : { sql: '', params: [] };
 
 /**
  * Reads `columns` of `table` for `rows`, ordered by `id`, into arrays made for the row count:

@@ -101,6 +101,17 @@ export function attrInts(a: ProtoField[] | undefined): number[] {
   return out;
 }
 
+/** Floats of an attribute: its `floats`, packed or not. */
+export function attrFloats(a: ProtoField[] | undefined): number[] {
+  const out: number[] = [];
+  for (const f of a ?? []) {
+    if (f.field !== A.floats || !(f.value instanceof Uint8Array)) continue;
+    const view = new DataView(f.value.buffer, f.value.byteOffset, f.value.byteLength);
+    for (let at = 0; at + 4 <= f.value.byteLength; at += 4) out.push(view.getFloat32(at, true));
+  }
+  return out;
+}
+
 export const attrString = (a: ProtoField[] | undefined): string | null => {
   const s = a?.find((f) => f.field === A.s);
   return s ? text(s.value) : null;

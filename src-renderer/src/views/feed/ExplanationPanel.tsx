@@ -4,12 +4,31 @@ import type { FeedItem, Verdict } from '../../../../src-shared/domain';
 import { formatError } from '../../../../src-shared/result';
 import { formatInt, formatNumber, formatTs } from '../../format';
 import { useRequest } from '../../hooks/useRequest';
+import { ContributionsChart } from './ContributionsChart';
 import { SeverityBadge } from './Severity';
 import { VerdictBar } from '../VerdictBar';
 
-function formatValue(v: number | null): string {
-  if (v === null || !Number.isFinite(v)) return 'missing';
-  return Number.isInteger(v) ? formatInt(v) : formatNumber(v);
+/** A cost in the data's currency when it names one. */
+function formatCost(v: number, currency: string | null): string {
+  if (currency)
+    try {
+      return v.toLocaleString('en-US', {
+        style: 'currency',
+        currency,
+        maximumFractionDigits: v >= 100 ? 0 : 2,
+      });
+    } catch {
+      // not a currency Intl knows
+    }
+  return v >= 100 ? formatInt(Math.round(v)) : formatNumber(v);
+}
+
+/** Minutes as a human duration: "15 min", "4 h", "1 day". */
+function formatMinutes(m: number): string {
+  if (m < 60) return `${m} min`;
+  if (m < 1440) return m % 60 ? `${Math.floor(m / 60)} h ${m % 60} min` : `${m / 60} h`;
+  const d = Math.round((m / 1440) * 10) / 10;
+  return `${d} day${d === 1 ? '' : 's'}`;
 }
 
 function deadline(minutes: number): string {
@@ -62,6 +81,9 @@ export function ExplanationPanel({
       {!current && !error && <div className="explain-loading skeleton-lines" aria-busy="true" />}
       {current && (
         <div className="explain-body">
+          <p className="explain-sentence" data-testid="sentence">
+            {current.sentence}
+          </p>
           <section>
             <h3>Why</h3>
             {current.ruleAlerts.length > 0 && (
@@ -83,13 +105,21 @@ export function ExplanationPanel({
                 {current.reasons.map((r) => (
                   <li
                     key={r.feature}
-                    title={`${r.feature}: −${r.impact} points when set to its typical value`}
+                    title={
+                      current.contributions
+                        ? `${r.feature}: +${r.impact} to the model's score (exact contribution)`
+                        : `${r.feature}: −${r.impact} points when set to its typical value`
+                    }
                   >
                     <div className="reason-text">
                       <span className="reason-label">{r.label}</span>
                       <span className="reason-values">
-                        <b>{formatValue(r.value)}</b>{' '}
-                        <span className="muted">typically {formatValue(r.typical)}</span>
+                        <b>{r.shown.value}</b>{' '}
+                        <span className="muted">
+                          {r.shown.entityTypical !== null
+                            ? `usually ${r.shown.entityTypical} · ${r.shown.typical} overall`
+                            : `typically ${r.shown.typical}`}
+                        </span>
                       </span>
                     </div>
                     <div className="reason-bar" aria-hidden="true">
@@ -100,6 +130,15 @@ export function ExplanationPanel({
               </ul>
             )}
           </section>
+          {current.contributions && (
+            <section data-testid="contributions">
+              <h3>
+                Contributions{' '}
+                <span className="muted h3-note">exact (TreeSHAP) · {current.contributions.model.name}</span>
+              </h3>
+              <ContributionsChart c={current.contributions} />
+            </section>
+          )}
           <dl className="impact-grid">
             <div>
               <dt>How bad</dt>
@@ -127,10 +166,7 @@ export function ExplanationPanel({
             <div>
               <dt>What it costs</dt>
               <dd data-testid="cost">
-                about <b>{formatNumber(current.pattern.cost)}</b>{' '}
-                <span className="muted mono" title="Cost formula of the business rule">
-                  {current.pattern.costFormula}
-                </span>
+                about <b>{formatCost(current.business.cost, current.business.currency)}</b>
               </dd>
             </div>
             <div>
@@ -140,7 +176,7 @@ export function ExplanationPanel({
             <div>
               <dt>By when</dt>
               <dd>
-                within <b>{current.pattern.slaMinutes} min</b>{' '}
+                within <b>{formatMinutes(current.pattern.slaMinutes)}</b>{' '}
                 <span className="muted">(by {deadline(current.pattern.slaMinutes)} if you start now)</span>
               </dd>
             </div>
