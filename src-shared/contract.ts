@@ -2,6 +2,8 @@
 // (Electron IPC, serve-mode WebSocket, or the CLI calling the host directly).
 import { z } from 'zod';
 import type {
+  AlertItem,
+  ReviewEntry,
   AppState,
   CaseInfo,
   ColumnInfo,
@@ -20,10 +22,17 @@ import type {
   LaunchedAttack,
   StreamAlert,
   StreamTick,
-  StoredAlert,
   VerdictResult,
 } from './domain';
-import { CANONICAL_ROLES, FEED_VIEWS, FILTER_OPS, LIVE_ATTACKS, MODEL_KINDS, VERDICTS } from './domain';
+import {
+  CANONICAL_ROLES,
+  FEED_VIEWS,
+  FILTER_OPS,
+  LIVE_ATTACKS,
+  MODEL_KINDS,
+  NOTE_MAX,
+  VERDICTS,
+} from './domain';
 import {
   SOURCE_IDS,
   TIME_FORMATS,
@@ -138,6 +147,12 @@ export const ingestPreviewSchema = z
   .refine((p) => (p.path === undefined) !== (p.uploadId === undefined), oneSource);
 
 const empty = z.object({}).strict();
+const id = z.number().int().positive();
+/** A note on an event or an alert: text, not blank, at most NOTE_MAX characters. */
+const noteText = z
+  .string()
+  .max(NOTE_MAX, `a note is at most ${NOTE_MAX} characters`)
+  .refine((t) => t.trim().length > 0, 'a note cannot be blank');
 
 /** Method → params schema. The result types are in `RequestResults`. */
 export const requestSchemas = {
@@ -260,8 +275,17 @@ export const requestSchemas = {
       datasetId: z.number().int().positive(),
       eventId: z.number().int().positive(),
       verdict: z.enum(VERDICTS).nullable(),
+      note: noteText.optional(),
     })
     .strict(),
+  'review.note': z.union([
+    z.object({ datasetId: id, eventId: id, note: noteText }).strict(),
+    z.object({ alertId: id, note: noteText }).strict(),
+  ]),
+  'review.history': z.union([
+    z.object({ datasetId: id, eventId: id }).strict(),
+    z.object({ alertId: id }).strict(),
+  ]),
   'rules.run': z.object({ datasetId: z.number().int().positive() }).strict(),
   'alerts.list': z
     .object({
@@ -272,7 +296,7 @@ export const requestSchemas = {
     .strict(),
   'incidents.list': z.object({ datasetId: z.number().int().positive().optional() }).strict(),
   'alert.verdict': z
-    .object({ alertId: z.number().int().positive(), verdict: z.enum(['confirmed', 'false_positive']) })
+    .object({ alertId: id, verdict: z.enum(VERDICTS).nullable(), note: noteText.optional() })
     .strict(),
   'rules.confidence': empty,
   'stream.start': z
@@ -335,8 +359,10 @@ export interface RequestResults {
   'feed.distribution': ScoreDistribution;
   'feed.explain': Explanation;
   'feed.verdict': { verdict: Verdict | null };
+  'review.note': ReviewEntry;
+  'review.history': ReviewEntry[];
   'rules.run': { jobId: string };
-  'alerts.list': StoredAlert[];
+  'alerts.list': AlertItem[];
   'incidents.list': IncidentInfo[];
   'alert.verdict': VerdictResult;
   'rules.confidence': RuleConfidenceInfo[];

@@ -318,7 +318,7 @@ export interface AppState {
 export const SEVERITIES = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-export const VERDICTS = ['confirmed', 'false_positive'] as const;
+export const VERDICTS = ['confirmed', 'false_positive', 'unsure'] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
 /** Which events the feed lists: alerts (above a model's threshold) not yet judged, or all. */
@@ -517,7 +517,15 @@ export interface StoredAlert extends Omit<RaisedAlertInfo, 'seq'> {
   /** Ids of the events behind it (the first 50). */
   evidence: number[];
   incidentId: number | null;
-  verdict: 'confirmed' | 'false_positive' | null;
+  verdict: Verdict | null;
+}
+
+/** A rule alert as the alerts list shows it: in words, with its headline and business terms. */
+export interface AlertItem extends StoredAlert {
+  /** What the rule saw, in plain words. */
+  text: string;
+  sentence: string;
+  business: BusinessTerms;
 }
 
 export interface IncidentInfo {
@@ -556,6 +564,23 @@ export interface VerdictResult {
   alert: StoredAlert;
   rule: RuleConfidenceInfo;
 }
+
+/** One step of an item's review history: a verdict given or cleared, a note, a rule reviewed. */
+export interface ReviewEntry {
+  id: number;
+  /** ISO time it was written. */
+  at: string;
+  action: 'verdict' | 'note' | 'review';
+  /** The verdict given (null: cleared); null for notes and reviews. */
+  verdict: Verdict | null;
+  note: string | null;
+}
+
+/** What a note or a history is about: an event of a dataset, or a rule alert. */
+export type ReviewTarget = { datasetId: number; eventId: number } | { alertId: number };
+
+/** Longest note kept (characters). */
+export const NOTE_MAX = 4000;
 
 // ---- live stream --------------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
 // `sentinel feed`, `explain`, `label`: the anomaly feed, its explanations and verdicts.
+import { VERDICTS, type Verdict } from '../../src-shared/domain';
 import { checkFlags, numberFlag, str, UsageError } from './args';
 import { findDataset, onCase, print, READ_ONLY, unwrap, type CommandGroup } from './shared';
 
@@ -6,7 +7,8 @@ export const feedCommands: CommandGroup = {
   usage: `  feed    --case FILE --dataset NAME|ID [--view open|all|confirmed|false_positive] [--limit N] [--offset N] [--json]
                                                      events ranked by combined score (0-100) across models
   explain --case FILE --dataset NAME|ID --event ID [--json]   why, how bad, what it costs, what to do, by when
-  label   --case FILE --dataset NAME|ID --event ID --verdict confirmed|false_positive|none [--json]`,
+  label   --case FILE (--dataset NAME|ID --event ID | --alert ID) [--verdict confirmed|false_positive|unsure|none]
+          [--note TEXT] [--json]                      a verdict (changeable; none clears it) and/or a note`,
   commands: {
     async feed(args, json) {
       checkFlags(args, ['case', 'dataset', 'view', 'limit', 'offset', 'json']);
@@ -73,14 +75,54 @@ export const feedCommands: CommandGroup = {
     },
 
     async label(args, json) {
-      checkFlags(args, ['case', 'dataset', 'event', 'verdict', 'json']);
+      checkFlags(args, ['case', 'dataset', 'event', 'alert', 'verdict', 'note', 'json']);
+      const given = str(args, 'verdict');
+      const note = str(args, 'note');
+      if (given !== undefined && given !== 'none' && !(VERDICTS as readonly string[]).includes(given))
+        throw new UsageError(`--verdict must be one of ${VERDICTS.join(', ')} or none`);
+      if (given === undefined && note === undefined) throw new UsageError('give --verdict, --note or both');
+      const verdict = given === undefined ? undefined : given === 'none' ? null : (given as Verdict);
+      const alertId = numberFlag(args, 'alert');
+      const eventId = numberFlag(args, 'event');
+      if ((alertId === undefined) === (eventId === undefined))
+        throw new UsageError('give one of --event or --alert');
+      const said = (v: Verdict | null) => (v === null ? 'verdict cleared' : v.replace('_', ' '));
       await onCase(args, json, async (host, info) => {
+        if (alertId !== undefined) {
+          if (verdict === undefined) {
+            const r = unwrap(await host.call('review.note', { alertId, note: note! }));
+            print(json, r, `alert ${alertId}: note kept`);
+            return;
+          }
+          const r = unwrap(
+            await host.call('alert.verdict', { alertId, verdict, ...(note === undefined ? {} : { note }) }),
+          );
+          print(
+            json,
+            r,
+            `alert ${alertId} (${r.alert.rule}): ${said(verdict)}${note === undefined ? '' : ', note kept'}; ` +
+              `${r.rule.rule} confidence ${r.rule.confidence}` +
+              (r.rule.disabled ? ', disabled pending manual review' : ''),
+          );
+          return;
+        }
         const ds = findDataset(info, str(args, 'dataset', true));
-        const given = str(args, 'verdict', true);
-        const eventId = numberFlag(args, 'event') as number;
-        const verdict = (given === 'none' ? null : given) as 'confirmed' | null;
-        const r = unwrap(await host.call('feed.verdict', { datasetId: ds.id, eventId, verdict }));
-        print(json, r, `event ${eventId}: ${r.verdict ?? 'verdict cleared'}`);
+        if (verdict === undefined) {
+          const r = unwrap(
+            await host.call('review.note', { datasetId: ds.id, eventId: eventId!, note: note! }),
+          );
+          print(json, r, `event ${eventId}: note kept`);
+          return;
+        }
+        const r = unwrap(
+          await host.call('feed.verdict', {
+            datasetId: ds.id,
+            eventId: eventId!,
+            verdict,
+            ...(note === undefined ? {} : { note }),
+          }),
+        );
+        print(json, r, `event ${eventId}: ${said(r.verdict)}${note === undefined ? '' : ', note kept'}`);
       });
       return 0;
     },

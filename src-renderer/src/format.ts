@@ -118,3 +118,11 @@ export function formatNumber(v: number): string {
 
 /** A name of the engine in words: "lateral_movement" → "lateral movement". */
 export const spaced = (name: string): string => name.replace(/_/g, ' ');
+
+/** Minutes as a human duration: "15 min", "4 h", "1 day". */
+export function formatMinutes(m: number): string {
+  if (m < 60) return `${m} min`;
+  if (m < 1440) return m % 60 ? `${Math.floor(m / 60)} h ${m % 60} min` : `${m / 60} h`;
+  const d = Math.round((m / 1440) * 10) / 10;
+  return `${d} day${d === 1 ? '' : 's'}`;
+}

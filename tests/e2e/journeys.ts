@@ -135,6 +135,45 @@ export async function triageAnomaly(page: Page): Promise<void> {
   await page.keyboard.press('3');
   // and the rule alerts keep their verdict column in view
   await expect(page.locator('[data-testid="alerts-table"] th.col-verdict')).toBeInViewport({ ratio: 1 });
+
+  // Rule alerts are judged like events: changeable, undoable, with notes kept across a reload.
+  const alertRows = page.getByTestId('alert-row');
+  await alertRows.first().click();
+  const first = alertRows.first();
+  const detail = page.getByTestId('alert-detail');
+  await expect(detail.getByTestId('alert-sentence')).toContainText(
+    /^Brute force on address [\d.]+: \d+ failed logins/,
+  );
+  await expect(detail.getByTestId('alert-action')).not.toBeEmpty();
+  await page.keyboard.press('f');
+  await expect(first.locator('.verdict-tag')).toHaveText(/false positive/);
+  await expect(first.locator('.verdict-tag')).toBeInViewport({ ratio: 1 });
+  await expect(alertRows.nth(1)).toHaveAttribute('aria-selected', 'true'); // moved on
+  await page.keyboard.press('k');
+  await page.keyboard.press('c');
+  await expect(first.locator('.verdict-tag')).toHaveText(/confirmed/);
+  await page.keyboard.press('u');
+  await expect(first.locator('.verdict-tag')).toHaveText(/false positive/);
+  await page.keyboard.press('k');
+  await page.keyboard.press('u');
+  await expect(first.locator('.verdict-tag')).toHaveCount(0);
+  await page.keyboard.press('n');
+  await detail.getByTestId('note-text').fill('Same address hit three other users this morning.');
+  await page.keyboard.press('Control+Enter');
+  await expect(detail.getByTestId('review-list')).toContainText('Same address hit three other users');
+  await expect(detail.getByTestId('review-list')).toContainText('verdict cleared');
+  // an evidence id opens its event among the dataset's events
+  const evidence = detail.getByTestId('evidence-id').first();
+  const evidenceId = await evidence.innerText();
+  await evidence.click();
+  await expect(page.getByTestId('filter-chip').first()).toContainText(evidenceId);
+  await page.reload();
+  await page.getByTestId('dataset-item').filter({ hasText: 'logins' }).click();
+  await page.keyboard.press('3');
+  await page.getByTestId('alert-row').first().click();
+  await expect(page.getByTestId('alert-detail').getByTestId('review-list')).toContainText(
+    'Same address hit three other users',
+  );
   await page.setViewportSize({ width: 1400, height: 900 });
 }
 
@@ -175,23 +214,28 @@ export async function undoRestoresThePreviousVerdict(page: Page): Promise<void> 
   const id = await rows.nth(5).getAttribute('data-event-id');
   const row = page.locator(`[data-testid="feed-row"][data-event-id="${id}"]`);
   const fps = await countIn(page, 'feed-view-false_positive');
+  const next = page.locator(
+    `[data-testid="feed-row"][data-event-id="${await rows.nth(6).getAttribute('data-event-id')}"]`,
+  );
   await page.keyboard.press('f');
   await expect(row.locator('.verdict-tag')).toHaveText(/false positive/);
-  // Changed my mind: confirmed. Then undo that: the item is a false positive again, not open.
+  // the judged item stays listed in "All events": the selection moves on to the next row
+  await expect(next).toHaveAttribute('aria-selected', 'true');
+  // Changed my mind: back on it, confirmed. Then undo that: a false positive again, not open.
+  await page.keyboard.press('k');
   await page.keyboard.press('c');
   await expect(row.locator('.verdict-tag')).toHaveText(/confirmed/);
   await page.keyboard.press('u');
   await expect(row.locator('.verdict-tag')).toHaveText(/false positive/);
   // Another item judged, then back on the first: U undoes the last verdict (the other item's).
-  await page.keyboard.press('j');
-  const other = page.locator(
-    `[data-testid="feed-row"][data-event-id="${await rows.nth(6).getAttribute('data-event-id')}"]`,
-  );
+  await expect(next).toHaveAttribute('aria-selected', 'true');
   await page.keyboard.press('c');
-  await expect(other.locator('.verdict-tag')).toHaveText(/confirmed/);
+  await expect(next.locator('.verdict-tag')).toHaveText(/confirmed/);
   await page.keyboard.press('k');
+  await page.keyboard.press('k');
+  await expect(row).toHaveAttribute('aria-selected', 'true');
   await page.keyboard.press('u');
-  await expect(other.locator('.verdict-tag')).toHaveCount(0);
+  await expect(next.locator('.verdict-tag')).toHaveCount(0);
   await expect(row.locator('.verdict-tag')).toHaveText(/false positive/);
   // Nothing left to undo: U clears the selected item's verdict.
   await page.keyboard.press('u');

@@ -40,6 +40,7 @@ describe('case files', () => {
         'rule_engine_state',
         'rule_runs',
         'scores',
+        'verdict_log',
       ]);
       for (const t of tables) expect(t.sql).toMatch(/STRICT(, WITHOUT ROWID)?$/);
     } finally {
@@ -243,6 +244,80 @@ describe('case files', () => {
       expect(db.prepare('SELECT count(*) FROM scores').pluck().get()).toBe(0);
       db.prepare('DELETE FROM datasets').run();
       expect(db.prepare('SELECT dataset_id FROM models WHERE id = 8').pluck().get()).toBeNull();
+    } finally {
+      closeCaseDb(db);
+    }
+  });
+
+  it('migration 11: alerts take "unsure"; the verdicts and notes already there start the review journal', () => {
+    const file = path.join(tempDir(), 'm11.sentinel');
+    const v10 = openCaseDb(file, { create: true, migrations: MIGRATIONS.slice(0, 10) });
+    v10
+      .prepare("INSERT INTO datasets (id, name, format, created_at) VALUES (1, 'api', 'jsonl', 'now')")
+      .run();
+    v10.prepare("INSERT INTO rule_runs VALUES (1, 1, 100, 2, 0.5, 0, 'now')").run();
+    v10.prepare("INSERT INTO incidents VALUES (1, 1, 'exfiltration', 'HIGH', 0, 10, '[]', '[]')").run();
+    const alert = v10.prepare(
+      `INSERT INTO alerts (id, run_id, dataset_id, rule, entity_kind, entity, ip, start_ts, end_ts, observed,
+       baseline, severity, confidence, count, evidence, details, incident_id, verdict, verdict_at)
+       VALUES (?, 1, 1, 'new_field', 'key', 'k', NULL, 0, 1, 1, NULL, 'HIGH', 0.5, 1, '[1]', '{}', 1, ?, ?)`,
+    );
+    alert.run(1, 'false_positive', '2026-11-01T10:00:00Z');
+    alert.run(2, null, null);
+    expect(() => alert.run(3, 'unsure', 'now')).toThrow(/CHECK/);
+    v10.prepare("INSERT INTO labels VALUES (1, 1, 5, 'confirmed', '2026-11-02T10:00:00Z')").run();
+    v10.prepare("INSERT INTO notes VALUES (1, 1, 5, 'seen before', '2026-11-03T10:00:00Z')").run();
+    closeCaseDb(v10);
+    const db = openCaseDb(file);
+    try {
+      expect(db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
+      expect(db.prepare('SELECT id, verdict, incident_id FROM alerts ORDER BY id').all()).toEqual([
+        { id: 1, verdict: 'false_positive', incident_id: 1 },
+        { id: 2, verdict: null, incident_id: 1 },
+      ]);
+      db.prepare("UPDATE alerts SET verdict = 'unsure' WHERE id = 2").run();
+      expect(() => db.prepare("UPDATE alerts SET verdict = 'maybe' WHERE id = 2").run()).toThrow(/CHECK/);
+      expect(
+        db
+          .prepare(
+            'SELECT dataset_id, event_id, alert_id, rule, action, verdict, note FROM verdict_log ORDER BY id',
+          )
+          .all(),
+      ).toEqual([
+        {
+          dataset_id: 1,
+          event_id: null,
+          alert_id: 1,
+          rule: 'new_field',
+          action: 'verdict',
+          verdict: 'false_positive',
+          note: null,
+        },
+        {
+          dataset_id: 1,
+          event_id: 5,
+          alert_id: null,
+          rule: null,
+          action: 'verdict',
+          verdict: 'confirmed',
+          note: null,
+        },
+        {
+          dataset_id: 1,
+          event_id: 5,
+          alert_id: null,
+          rule: null,
+          action: 'note',
+          verdict: null,
+          note: 'seen before',
+        },
+      ]);
+      // the rebuilt table keeps its references both ways
+      db.prepare('DELETE FROM incidents').run();
+      expect(db.prepare('SELECT count(*) FROM alerts WHERE incident_id IS NULL').pluck().get()).toBe(2);
+      db.prepare('DELETE FROM datasets').run();
+      for (const t of ['alerts', 'verdict_log'])
+        expect(db.prepare(`SELECT count(*) FROM ${t}`).pluck().get()).toBe(0);
     } finally {
       closeCaseDb(db);
     }

@@ -161,6 +161,30 @@ describe('anomaly feed', () => {
       });
       expect(open3.total).toBe(open.total);
 
+      // "Unsure" keeps an item open, marked; a note goes with a verdict or alone; all of it is
+      // the item's history, in order.
+      await call(host, 'feed.verdict', {
+        datasetId: 1,
+        eventId: first.eventId,
+        verdict: 'unsure',
+        note: 'card holder not reachable yet',
+      });
+      await call(host, 'review.note', { datasetId: 1, eventId: first.eventId, note: 'called twice' });
+      const open4 = await call(host, 'feed.page', { datasetId: 1, view: 'open', offset: 0, limit: 5 });
+      expect(open4.total).toBe(open.total);
+      expect(open4.items.find((i) => i.eventId === first.eventId)?.verdict).toBe('unsure');
+      const history = await call(host, 'review.history', { datasetId: 1, eventId: first.eventId });
+      expect(history.map((h) => [h.action, h.verdict, h.note])).toEqual([
+        ['verdict', 'false_positive', null],
+        ['verdict', null, null],
+        ['verdict', 'unsure', 'card holder not reachable yet'],
+        ['note', null, 'called twice'],
+      ]);
+      expect((await host.call('review.note', { datasetId: 1, eventId: 99_999_999, note: 'x' })).ok).toBe(
+        false,
+      );
+      await call(host, 'feed.verdict', { datasetId: 1, eventId: first.eventId, verdict: null });
+
       // The next training takes verdicts as labels: a confirmed normal event becomes a positive.
       const normal = all.items.filter((i) => i.scenario === null).at(-1)!;
       await call(host, 'feed.verdict', { datasetId: 1, eventId: normal.eventId, verdict: 'confirmed' });

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { RulesResult, StoredAlert } from '../../src-shared/domain';
 import { EngineHost } from '../../src-main/engine/host';
 import { writeApilog } from '../../src-main/engine/simulate/apilog';
-import { hostWithCase, ingest, tempDir, writeFile, startJob, cancel } from './helpers';
+import { call, hostWithCase, ingest, tempDir, writeFile, startJob, cancel } from './helpers';
 
 async function caseWithLog(scenarios: Parameters<typeof writeApilog>[0]['scenarios'], days = 15) {
   const { host, dir, casePath } = await hostWithCase();
@@ -61,8 +61,6 @@ describe('rules over a case', () => {
     // verdicts move the rule's confidence, and all of it survives closing the case
     const v = await host.call('alert.verdict', { alertId: bf.id, verdict: 'false_positive' });
     expect(v.ok && v.value.rule).toMatchObject({ rule: 'brute_force', confidence: 95, falsePositives: 1 });
-    const again = await host.call('alert.verdict', { alertId: bf.id, verdict: 'confirmed' });
-    expect(again.ok).toBe(false);
     await host.close();
     const reopened = new EngineHost({ shell: 'cli' });
     try {
@@ -76,6 +74,77 @@ describe('rules over a case', () => {
       expect(count(casePath, 'rule_baselines')).toBeGreaterThanOrEqual(8);
     } finally {
       await reopened.close();
+    }
+  });
+
+  it("changes and undoes verdicts on rule alerts: the rule's confidence is replayed from the journal, notes and history kept", async () => {
+    const { host, casePath, datasetId } = await caseWithLog(['brute_force', 'lateral_movement']);
+    try {
+      await runRules(host, datasetId);
+      const list = await call(host, 'alerts.list', { datasetId });
+      const bf = list.find((a) => a.rule === 'brute_force')!;
+      const ct = list.filter((a) => a.rule === 'cross_table');
+      expect(ct.length).toBe(3);
+      const verdict = (alertId: number, v: 'confirmed' | 'false_positive' | 'unsure' | null, note?: string) =>
+        call(host, 'alert.verdict', { alertId, verdict: v, ...(note ? { note } : {}) });
+
+      // changed: the false positive no longer counts, the confirmation does
+      expect((await verdict(bf.id, 'false_positive')).rule).toMatchObject({
+        confidence: 95,
+        falsePositives: 1,
+      });
+      const changed = await verdict(bf.id, 'confirmed', 'same address hit three other users');
+      expect(changed.alert.verdict).toBe('confirmed');
+      expect(changed.rule).toMatchObject({ confidence: 100, falsePositives: 0, confirmed: 1 });
+      // undone: as if never judged; unsure: looked at, not counted
+      expect((await verdict(bf.id, null)).rule).toMatchObject({
+        confidence: 100,
+        falsePositives: 0,
+        confirmed: 0,
+      });
+      const unsure = await verdict(bf.id, 'unsure');
+      expect(unsure.alert.verdict).toBe('unsure');
+      expect(unsure.rule).toMatchObject({ confidence: 100, falsePositives: 0, confirmed: 0 });
+      await call(host, 'review.note', { alertId: bf.id, note: 'asked the network team' });
+      const history = await call(host, 'review.history', { alertId: bf.id });
+      expect(history.map((h) => [h.action, h.verdict, h.note])).toEqual([
+        ['verdict', 'false_positive', null],
+        ['verdict', 'confirmed', 'same address hit three other users'],
+        ['verdict', null, null],
+        ['verdict', 'unsure', null],
+        ['note', null, 'asked the network team'],
+      ]);
+
+      // clamps and reviews replay in order: three false positives, a review, then one undone
+      for (const a of ct) await verdict(a.id, 'false_positive');
+      const reviewed = await call(host, 'rule.review', { rule: 'cross_table' });
+      expect(reviewed).toMatchObject({ confidence: 85, falsePositives: 0, disabled: false });
+      const undone = await verdict(ct[1].id, null);
+      // replayed: FP (95), FP (90), review (count starts over); stepping back would say 90 and -1
+      expect(undone.rule).toMatchObject({ confidence: 90, falsePositives: 0 });
+
+      // a blank or huge note, a bogus verdict, an unknown alert: refused, nothing written
+      for (const bad of [
+        { alertId: bf.id, note: '   ' },
+        { alertId: bf.id, note: 'x'.repeat(4001) },
+        { alertId: 999_999, note: 'who?' },
+      ]) {
+        const r = await host.call('review.note', bad);
+        expect(r.ok).toBe(false);
+      }
+      expect((await host.call('alert.verdict', { alertId: bf.id, verdict: 'maybe' } as never)).ok).toBe(
+        false,
+      );
+      expect((await call(host, 'review.history', { alertId: bf.id })).length).toBe(5);
+    } finally {
+      await host.close();
+    }
+    // all of it kept in the case
+    const db = new Database(casePath, { readonly: true });
+    try {
+      expect(db.prepare("SELECT count(*) FROM verdict_log WHERE rule = 'cross_table'").pluck().get()).toBe(5);
+    } finally {
+      db.close();
     }
   });
 

@@ -2,6 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from './helpers';
 
@@ -73,6 +74,46 @@ describe('sentinel simulate / rules / alerts / verdict', () => {
     const v = sentinel('verdict', '--case', casePath, '--alert', String(list[0].id), '--confirmed', '--json');
     expect(v.code).toBe(0);
     expect(JSON.parse(v.stdout)).toMatchObject({ alert: { verdict: 'confirmed' }, rule: { confirmed: 1 } });
+    // label --alert changes the verdict (with a note), and none undoes it
+    const id = String(list[0].id);
+    const changed = sentinel(
+      'label',
+      '--case',
+      casePath,
+      '--alert',
+      id,
+      '--verdict',
+      'false_positive',
+      '--note',
+      'load test',
+      '--json',
+    );
+    expect(changed.code).toBe(0);
+    expect(JSON.parse(changed.stdout)).toMatchObject({
+      alert: { verdict: 'false_positive' },
+      rule: { confirmed: 0, falsePositives: 1 },
+    });
+    const cleared = sentinel('label', '--case', casePath, '--alert', id, '--verdict', 'none');
+    expect(cleared.code).toBe(0);
+    expect(cleared.stdout).toMatch(/verdict cleared/);
+    expect(sentinel('label', '--case', casePath, '--alert', id, '--note', 'checked the edge logs').code).toBe(
+      0,
+    );
+    expect(sentinel('label', '--case', casePath, '--alert', id, '--verdict', 'maybe').code).toBe(2);
+    expect(sentinel('label', '--case', casePath, '--alert', id).code).toBe(2);
+    const db = new Database(casePath, { readonly: true });
+    try {
+      expect(
+        db.prepare('SELECT verdict, note FROM verdict_log WHERE alert_id = ? ORDER BY id').all(list[0].id),
+      ).toEqual([
+        { verdict: 'confirmed', note: null },
+        { verdict: 'false_positive', note: 'load test' },
+        { verdict: null, note: null },
+        { verdict: null, note: 'checked the edge logs' },
+      ]);
+    } finally {
+      db.close();
+    }
     const bad = sentinel('verdict', '--case', casePath, '--alert', '999', '--fp');
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/no alert with id 999/);

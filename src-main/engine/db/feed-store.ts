@@ -21,9 +21,13 @@ export const feedOps = {
   distribution: read((s, datasetId: number, modelId?: number) =>
     scoreDistribution(s.reader, ranked(s, datasetId), modelId),
   ),
-  explainInput: read((s, datasetId: number, eventId: number) =>
-    explainInput(s.reader, s.dataset(datasetId), ranked(s, datasetId), eventId, (key, make) =>
+  explainInput: read((s, datasetId: number, eventId: number) => {
+    const ds = s.dataset(datasetId);
+    // the entity's own history is read by the entity (made once, as the events table does)
+    const entity = ds.columns.find((c) => c.role === 'entity');
+    if (entity) s.ensureIndex(ds, entity.sqlName);
+    return explainInput(s.reader, ds, ranked(s, datasetId), eventId, (key, make) =>
       s.cached('write', datasetId, key, make),
-    ),
-  ),
+    );
+  }),
 };

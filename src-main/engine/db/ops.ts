@@ -12,6 +12,7 @@ import { ingestOps } from './ingest-writer';
 import { labelOps } from './labels-store';
 import { layoutOps } from './layouts-store';
 import { modelOps } from './models-store';
+import { reviewOps } from './review-store';
 import { ruleOps } from './rules-store';
 import type { DbApiOf } from './session-ops';
 
@@ -26,6 +27,7 @@ export const DB_OPS = {
   ...feedOps,
   ...labelOps,
   ...ruleOps,
+  ...reviewOps,
   ...scenarioOps,
 };
 

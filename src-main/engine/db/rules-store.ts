@@ -4,6 +4,7 @@ import type {
   IncidentInfo,
   RuleConfidenceInfo,
   StoredAlert,
+  Verdict,
   VerdictResult,
 } from '../../../src-shared/domain';
 import { fail } from '../../../src-shared/result';
@@ -14,8 +15,9 @@ import type { IncidentRecord } from '../rules/correlate';
 import type { SavedBaselines } from '../rules/engine';
 import { convertFormat1, SLOT_CODES } from '../rules/slot-baselines';
 import { HIST_BUCKETS, METRICS, SLOTS, weekOf } from '../rules/state';
-import { applyVerdict, reviewed, type Verdict } from '../rules/feedback';
+import { applyVerdict, reviewed } from '../rules/feedback';
 import type { DB } from './open-case';
+import { logReview } from './review-store';
 import { read, write, type JobTicket } from './session-ops';
 
 export interface RulesRun {
@@ -406,29 +408,67 @@ function putState(db: DB, rule: RuleName, s: RuleState): void {
   ).run(rule, s.confidence, s.falsePositives, s.confirmed, s.disabled ? 1 : 0, now());
 }
 
-function stateOf(db: DB, cfg: RulesConfig, rule: RuleName): RuleState {
-  return (
-    readRuleStates(db).get(rule) ?? {
-      confidence: cfg.rules[rule].confidence,
-      falsePositives: 0,
-      confirmed: 0,
-      disabled: false,
-    }
-  );
+function initialState(cfg: RulesConfig, rule: RuleName): RuleState {
+  return { confidence: cfg.rules[rule].confidence, falsePositives: 0, confirmed: 0, disabled: false };
 }
 
-/** The analyst's verdict on an alert; its rule's confidence moves (see rules/feedback.ts). */
-export function recordVerdict(db: DB, cfg: RulesConfig, alertId: number, verdict: Verdict): VerdictResult {
+/**
+ * A rule's state replayed from the review journal: from its configured confidence, each of its
+ * alerts' latest verdict (at the time it was given) and each review, in order. A changed verdict
+ * counts once, where it was last given; a cleared or unsure one not at all.
+ */
+export function replayRuleState(db: DB, cfg: RulesConfig, rule: RuleName): RuleState {
+  const steps = db
+    .prepare(
+      `SELECT id, alert_id AS alertId, action, verdict FROM verdict_log
+       WHERE rule = ? AND action IN ('verdict', 'review') ORDER BY id`,
+    )
+    .all(rule) as {
+    id: number;
+    alertId: number | null;
+    action: 'verdict' | 'review';
+    verdict: string | null;
+  }[];
+  const latest = new Map<number, number>();
+  for (const st of steps) if (st.action === 'verdict' && st.alertId !== null) latest.set(st.alertId, st.id);
+  let state = initialState(cfg, rule);
+  for (const st of steps) {
+    if (st.action === 'review') state = reviewed(state);
+    else if (
+      st.alertId !== null &&
+      latest.get(st.alertId) === st.id &&
+      (st.verdict === 'confirmed' || st.verdict === 'false_positive')
+    )
+      state = applyVerdict(state, st.verdict);
+  }
+  return state;
+}
+
+/**
+ * The analyst's verdict on an alert (null clears it), with an optional note; its rule's
+ * confidence is replayed from the journal (see rules/feedback.ts), so it can be changed or undone.
+ */
+export function recordVerdict(
+  db: DB,
+  cfg: RulesConfig,
+  alertId: number,
+  verdict: Verdict | null,
+  note: string | null = null,
+): VerdictResult {
   return db.transaction(() => {
     const row = db.prepare('SELECT * FROM alerts WHERE id = ?').get(alertId) as AlertRow | undefined;
     if (!row) return fail('BAD_REQUEST', `no alert with id ${alertId} in this case`);
-    if (row.verdict) return fail('BAD_REQUEST', `alert ${alertId} already has a verdict (${row.verdict})`);
     if (!(RULE_NAMES as readonly string[]).includes(row.rule))
       return fail('BAD_REQUEST', `alert ${alertId} is of an unknown rule "${row.rule}"`);
     const rule = row.rule as RuleName;
-    const next = applyVerdict(stateOf(db, cfg, rule), verdict);
+    db.prepare('UPDATE alerts SET verdict = ?, verdict_at = ? WHERE id = ?').run(
+      verdict,
+      verdict === null ? null : now(),
+      alertId,
+    );
+    logReview(db, { datasetId: row.dataset_id, alertId, rule }, { action: 'verdict', verdict, note });
+    const next = replayRuleState(db, cfg, rule);
     putState(db, rule, next);
-    db.prepare('UPDATE alerts SET verdict = ?, verdict_at = ? WHERE id = ?').run(verdict, now(), alertId);
     return {
       alert: toAlert({ ...row, verdict }),
       rule: { rule, ...next },
@@ -436,11 +476,14 @@ export function recordVerdict(db: DB, cfg: RulesConfig, alertId: number, verdict
   })();
 }
 
-/** A rule disabled by false positives has been reviewed: it runs again. */
+/** A rule disabled by false positives has been reviewed: it runs again (journalled). */
 export function reviewRule(db: DB, cfg: RulesConfig, rule: RuleName): RuleConfidenceInfo {
-  const next = reviewed(stateOf(db, cfg, rule));
-  putState(db, rule, next);
-  return { rule, ...next };
+  return db.transaction(() => {
+    logReview(db, { rule }, { action: 'review' });
+    const next = replayRuleState(db, cfg, rule);
+    putState(db, rule, next);
+    return { rule, ...next };
+  })();
 }
 
 /** The rule engine's reads and writes; `configPath` is a rules.yaml other than the shipped one. */
@@ -455,8 +498,8 @@ export const ruleOps = {
   }),
   alerts: read((s, datasetId?: number, limit?: number) => listAlerts(s.reader, { datasetId, limit })),
   incidents: read((s, datasetId?: number) => listIncidents(s.reader, { datasetId })),
-  verdict: write((s, alertId: number, verdict: Verdict, configPath?: string) =>
-    recordVerdict(s.writer, loadRulesConfig(configPath), alertId, verdict),
+  verdict: write((s, alertId: number, verdict: Verdict | null, note?: string, configPath?: string) =>
+    recordVerdict(s.writer, loadRulesConfig(configPath), alertId, verdict, note ?? null),
   ),
   ruleConfidence: read((s, configPath?: string) => ruleConfidence(s.reader, loadRulesConfig(configPath))),
   reviewRule: write((s, rule: RuleName, configPath?: string) =>

@@ -30,7 +30,8 @@ import type { BusinessRule, ScenarioSpec, UnmatchedRule } from '../scenarios/con
 import { storedBusiness } from '../scenarios/inject';
 import { readVerdicts } from './page';
 import { percentileOf, type Ranking } from './rank';
-import { currencyOf, formatFeature, formatMoney, formatNumber, headline, humanDuration } from './sentence';
+import { describeAlert, RULE_SCENARIO } from './rule-alerts';
+import { currencyOf, formatFeature, formatMoney, headline, humanDuration } from './sentence';
 import { entityWord, featureLabel } from './words';
 
 export interface ExplainInput {
@@ -60,16 +61,6 @@ export interface ExplainInput {
   injection: { scenario: string; business: InjectionInfo['business'] } | null;
   ruleAlerts: Explanation['ruleAlerts'];
 }
-
-/** The scenario (and so the business rule) a rule's alert stands for. */
-const RULE_SCENARIO: Record<string, string> = {
-  rate_spike: 'rate_spike',
-  new_field: 'data_exfiltration',
-  data_volume: 'data_exfiltration',
-  cross_table: 'lateral_movement',
-  brute_force: 'brute_force',
-  auth_failures: 'brute_force',
-};
 
 const SAMPLE = 20_000;
 
@@ -548,33 +539,4 @@ function parseDetails(text: string): Explanation['ruleAlerts'][number]['details'
   } catch {
     return {};
   }
-}
-
-/** A rule alert in plain words. */
-function describeAlert(a: Explanation['ruleAlerts'][number]): string {
-  const d = a.details;
-  const rule = a.rule.replace(/_/g, ' ');
-  if (a.rule === 'cross_table' && typeof d.table === 'string')
-    return `the key read table ${d.table} for the first time`;
-  if (a.rule === 'new_field' && typeof d.field === 'string')
-    return `the key read field ${d.field} for the first time${d.pii ? ' (personal data)' : ''}`;
-  const n = formatNumber(a.observed);
-  const limit = a.baseline === null ? '' : ` (the rule's limit is ${formatNumber(a.baseline)})`;
-  const usual = a.baseline === null ? '' : ` against a usual ${formatNumber(a.baseline)}`;
-  switch (a.rule) {
-    case 'brute_force':
-      return `${n} failed logins from this address within a minute${limit}`;
-    case 'auth_failures':
-      return `${n} denied calls of this key within a minute${limit}`;
-    case 'rate_spike':
-      return `${n} calls of this key in the window${usual}`;
-    case 'data_volume':
-      return `this key read ${n} ${typeof d.metric === 'string' ? d.metric : 'rows'}${usual}`;
-    case 'error_rate':
-      return `${n}% of this key's answers were server errors${limit}`;
-    case 'query_latency':
-      return `p95 latency of ${n} ms${usual}`;
-  }
-  const base = usual;
-  return `rule ${rule} saw ${formatNumber(a.observed)}${typeof d.metric === 'string' ? ` ${d.metric}` : ''}${base}`;
 }

@@ -18,17 +18,21 @@ import type { Ranking } from './rank';
 export function readVerdicts(db: DB, datasetId: number): Map<number, Verdict> {
   const rows = db
     .prepare(
-      "SELECT event_id, verdict FROM labels WHERE dataset_id = ? AND verdict IN ('confirmed', 'false_positive')",
+      "SELECT event_id, verdict FROM labels WHERE dataset_id = ? AND verdict IN ('confirmed', 'false_positive', 'unsure')",
     )
     .raw()
     .all(datasetId) as [number, Verdict][];
   return new Map(rows);
 }
 
+/** A verdict that decides an item; "unsure" leaves it open, marked. */
+const decided = (v: Verdict | undefined): v is 'confirmed' | 'false_positive' =>
+  v === 'confirmed' || v === 'false_positive';
+
 function inView(view: FeedView, alert: number, verdict: Verdict | undefined): boolean {
   switch (view) {
     case 'open':
-      return alert === 1 && verdict === undefined;
+      return alert === 1 && !decided(verdict);
     case 'all':
       return true;
     default:
@@ -45,7 +49,7 @@ export function feedPage(db: DB, ds: DatasetInfo, ranking: Ranking, q: FeedQuery
   for (let r = 0; r < order.length; r++) {
     const verdict = verdicts.get(order[r]);
     counts.all++;
-    if (verdict) counts[verdict]++;
+    if (decided(verdict)) counts[verdict]++;
     else if (alert[r]) counts.open++;
     else if (ranking.warmUp[r]) warmingUp++;
     if (inView(q.view, alert[r], verdict)) {

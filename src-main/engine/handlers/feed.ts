@@ -33,8 +33,11 @@ export const feedHandlers = {
       return { ok: false, error: toAppError(e) };
     }
   },
-  'feed.verdict': async ({ datasetId, eventId, verdict }, ctx) => {
-    const r = await ctx.onCase('eventVerdict', datasetId, eventId, verdict);
+  'feed.verdict': async ({ datasetId, eventId, verdict, note }, ctx) => {
+    const r = await ctx.onCase('eventVerdict', datasetId, eventId, verdict, note);
     return r.ok ? ok({ verdict: r.value }) : r;
   },
+  /** A note on an event or a rule alert, kept in its review history. */
+  'review.note': (target, ctx) => ctx.onCase('reviewNote', target),
+  'review.history': (target, ctx) => ctx.onCase('reviewHistory', target),
 } satisfies DomainHandlers;

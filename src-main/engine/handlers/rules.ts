@@ -4,8 +4,10 @@
 import type { RulesResult } from '../../../src-shared/domain';
 import { err, ok, type Result } from '../../../src-shared/result';
 import { runCompute } from '../compute-client';
+import { alertItem } from '../feed/rule-alerts';
 import type { Job } from '../jobs';
 import { RULE_NAMES, type RuleName } from '../rules/config';
+import { loadScenarioConfig, loadUnmatchedRule, type ScenarioSpec } from '../scenarios/config';
 import type { DomainHandlers, HandlerContext } from './context';
 
 /** Runs the rules over a dataset and stores the run, inside a job (its own, or the demo's). */
@@ -46,10 +48,16 @@ export const rulesHandlers = {
     );
     return ok({ jobId });
   },
-  'alerts.list': ({ datasetId, limit }, ctx) => ctx.onCase('alerts', datasetId, limit),
+  'alerts.list': async ({ datasetId, limit }, ctx) => {
+    const r = await ctx.onCase('alerts', datasetId, limit);
+    if (!r.ok) return r;
+    const scenarios = loadScenarioConfig() as Map<string, ScenarioSpec>;
+    const unmatched = loadUnmatchedRule();
+    return ok(r.value.map((a) => alertItem(a, scenarios, unmatched)));
+  },
   'incidents.list': ({ datasetId }, ctx) => ctx.onCase('incidents', datasetId),
-  'alert.verdict': ({ alertId, verdict }, ctx) =>
-    ctx.onCase('verdict', alertId, verdict, ctx.options.rulesConfig),
+  'alert.verdict': ({ alertId, verdict, note }, ctx) =>
+    ctx.onCase('verdict', alertId, verdict, note, ctx.options.rulesConfig),
   'rules.confidence': (_p, ctx) => ctx.onCase('ruleConfidence', ctx.options.rulesConfig),
   /** A rule disabled by false positives has been reviewed: it runs again. */
   'rule.review': ({ rule }, ctx) => {

@@ -300,6 +300,7 @@ export function removeInjection(db: DB, injectionId: number): { datasetId: numbe
     // And their verdicts and notes, which would otherwise attach to a later event given the same id.
     db.prepare(`DELETE FROM labels WHERE dataset_id = ? AND event_id IN (${ids})`).run(inj.datasetId);
     db.prepare(`DELETE FROM notes WHERE dataset_id = ? AND event_id IN (${ids})`).run(inj.datasetId);
+    db.prepare(`DELETE FROM verdict_log WHERE dataset_id = ? AND event_id IN (${ids})`).run(inj.datasetId);
     // Rule alerts raised on these events no longer stand (run the rules again to recount).
     db.prepare(
       `DELETE FROM alerts WHERE dataset_id = ? AND json_valid(evidence)

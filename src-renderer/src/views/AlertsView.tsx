@@ -2,16 +2,38 @@
 // work the alerts (observed against baseline, confidence, evidence) and judge them with one key;
 // each verdict moves its rule's confidence, shown at the top with the rules disabled for review.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { DatasetInfo } from '../../../src-shared/domain';
-import { detailLabel, detailValue, formatInt, formatNumber, formatTs, spaced } from '../format';
+import type { DatasetInfo, EventFilter, Verdict } from '../../../src-shared/domain';
+import {
+  detailLabel,
+  detailValue,
+  formatInt,
+  formatMinutes,
+  formatNumber,
+  formatTs,
+  spaced,
+} from '../format';
 import { useTriageKeys } from '../hooks/useTriageKeys';
 import { useRequest } from '../hooks/useRequest';
 import { appBridge, bumpData, runJob, showError, showNotice, useStore, selectCaseBusy } from '../store';
 import { EmptyState } from './EmptyState';
 import { SeverityBadge } from './feed/Severity';
-import { VerdictBar } from './VerdictBar';
+import { ReviewNotes } from './ReviewNotes';
+import { VerdictBar, VerdictTag } from './VerdictBar';
 
 const NONE: never[] = [];
+
+const VERDICT_WORDS: Record<Verdict, string> = {
+  confirmed: 'confirmed',
+  false_positive: 'marked a false positive',
+  unsure: 'marked unsure',
+};
+
+/** Opens the Events tab on the dataset's events matching `filters`. */
+function showEvents(datasetId: number, filters: EventFilter[]): void {
+  const s = useStore.getState();
+  s.setFilters(datasetId, filters);
+  s.setTab('events');
+}
 
 /** "10-16 16:00 · 12 min" (UTC): the window's start and length. */
 function windowText(a: { start: number; end: number }, full = false): string {
@@ -36,21 +58,42 @@ export function AlertsView({ dataset }: { dataset: DatasetInfo }) {
   const index = Math.min(selected, Math.max(0, sorted.length - 1));
   const alert = sorted[index] ?? null;
 
-  const judge = useCallback(
-    async (verdict: 'confirmed' | 'false_positive') => {
-      if (!alert || alert.verdict === verdict) return;
-      const r = await appBridge().invoke('alert.verdict', { alertId: alert.id, verdict });
+  /** The last verdict given here, so U undoes it even after the selection moved on. */
+  const [last, setLast] = useState<{ alertId: number; previous: Verdict | null } | null>(null);
+  const [noteSignal, setNoteSignal] = useState(0);
+
+  const save = useCallback(
+    async (alertId: number, verdict: Verdict | null, previous: Verdict | null, undo: boolean) => {
+      const r = await appBridge().invoke('alert.verdict', { alertId, verdict });
       if (!r.ok) {
         showError(r.error, 'Could not save the verdict');
-        return;
+        return false;
       }
+      setLast(undo ? null : { alertId, previous });
       const rule = r.value.rule;
+      const what = verdict ? VERDICT_WORDS[verdict] : 'open again';
       showNotice(
-        `Alert ${alert.id} ${verdict === 'confirmed' ? 'confirmed' : 'marked a false positive'}: rule ${spaced(rule.rule)} now at confidence ${rule.confidence}${rule.disabled ? ' and disabled until reviewed' : ''}`,
+        `${undo ? 'Undone: alert' : 'Alert'} ${alertId} ${what}${undo ? '' : ' (U undoes)'}: rule ${spaced(rule.rule)} now at confidence ${rule.confidence}${rule.disabled ? ' and disabled until reviewed' : ''}`,
       );
       bumpData();
+      return true;
     },
-    [alert],
+    [],
+  );
+
+  /** A verdict on the selected alert (changeable; the selection then moves on); null undoes. */
+  const judge = useCallback(
+    async (verdict: Verdict | null) => {
+      if (verdict === null) {
+        if (last) await save(last.alertId, last.previous, null, true);
+        else if (alert?.verdict) await save(alert.id, null, alert.verdict, false);
+        return;
+      }
+      if (!alert || alert.verdict === verdict) return;
+      if (await save(alert.id, verdict, alert.verdict, false))
+        setSelected(Math.min(sorted.length - 1, index + 1));
+    },
+    [alert, last, save, sorted.length, index],
   );
 
   useTriageKeys({
@@ -60,6 +103,9 @@ export function AlertsView({ dataset }: { dataset: DatasetInfo }) {
     ),
     confirm: useCallback(() => void judge('confirmed'), [judge]),
     dismiss: useCallback(() => void judge('false_positive'), [judge]),
+    unsure: useCallback(() => void judge('unsure'), [judge]),
+    undo: useCallback(() => void judge(null), [judge]),
+    note: useCallback(() => setNoteSignal((n) => n + 1), []),
   });
 
   useEffect(() => {
@@ -76,6 +122,12 @@ export function AlertsView({ dataset }: { dataset: DatasetInfo }) {
       bumpData();
     }
   };
+
+  // the column the alert's entity is in (an address, a key), to show its events
+  const entityColumn = alert
+    ? (dataset.columns.find((c) => c.role === (alert.entityKind === 'ip' ? 'src_ip' : 'entity'))?.sqlName ??
+      null)
+    : null;
 
   if (alerts === null) return <EmptyState title="Loading alerts…" testId="alerts-loading" />;
   return (
@@ -144,7 +196,7 @@ export function AlertsView({ dataset }: { dataset: DatasetInfo }) {
                     <th>Window (UTC)</th>
                     <th className="col-amount">Observed</th>
                     <th className="col-amount col-baseline">Baseline</th>
-                    <th className="col-amount">Conf.</th>
+                    <th className="col-amount col-conf">Conf.</th>
                     <th className="col-amount col-count">Count</th>
                     <th className="col-verdict">Verdict</th>
                   </tr>
@@ -169,14 +221,10 @@ export function AlertsView({ dataset }: { dataset: DatasetInfo }) {
                       <td className="col-amount col-baseline">
                         {a.baseline === null ? '–' : formatNumber(a.baseline)}
                       </td>
-                      <td className="col-amount">{Math.round(a.confidence * 100)}</td>
+                      <td className="col-amount col-conf">{Math.round(a.confidence * 100)}</td>
                       <td className="col-amount col-count">{formatInt(a.count)}</td>
-                      <td>
-                        {a.verdict ? (
-                          <span className={`verdict-tag ${a.verdict}`}>
-                            {a.verdict === 'confirmed' ? '✔ confirmed' : '✕ false positive'}
-                          </span>
-                        ) : null}
+                      <td className="col-verdict">
+                        <VerdictTag verdict={a.verdict} />
                       </td>
                     </tr>
                   ))}
@@ -189,7 +237,8 @@ export function AlertsView({ dataset }: { dataset: DatasetInfo }) {
               </span>
               <span className="keys muted">
                 <kbd>J</kbd>
-                <kbd>K</kbd> move · <kbd>C</kbd> confirm · <kbd>F</kbd> false positive
+                <kbd>K</kbd> move · <kbd>C</kbd> confirm · <kbd>F</kbd> false positive · <kbd>S</kbd> unsure ·{' '}
+                <kbd>U</kbd> undo · <kbd>N</kbd> note
               </span>
             </div>
           </div>
@@ -210,14 +259,34 @@ export function AlertsView({ dataset }: { dataset: DatasetInfo }) {
                 </div>
                 <VerdictBar
                   verdict={alert.verdict}
-                  onVerdict={(v) => {
-                    if (v) void judge(v);
-                  }}
+                  onVerdict={(v) => void judge(v)}
+                  canUndo={Boolean(alert.verdict) || last !== null}
+                  onNote={() => setNoteSignal((n) => n + 1)}
                   testIdPrefix="alert"
                 />
               </header>
               <div className="explain-body">
+                <p className="explain-sentence" data-testid="alert-sentence">
+                  {alert.sentence}
+                </p>
                 <dl className="impact-grid">
+                  <div>
+                    <dt>What it costs</dt>
+                    <dd data-testid="alert-cost">
+                      about <b>{formatInt(Math.round(alert.business.cost))}</b>
+                    </dd>
+                  </div>
+                  <div>
+                    <dt>What to do</dt>
+                    <dd data-testid="alert-action">{alert.business.action}</dd>
+                  </div>
+                  <div>
+                    <dt>By when</dt>
+                    <dd>
+                      within <b>{formatMinutes(alert.business.slaMinutes)}</b>{' '}
+                      <span className="muted">of the alert</span>
+                    </dd>
+                  </div>
                   <div>
                     <dt>Observed</dt>
                     <dd>
@@ -243,12 +312,44 @@ export function AlertsView({ dataset }: { dataset: DatasetInfo }) {
                   ))}
                   <div>
                     <dt>Evidence</dt>
-                    <dd className="mono" data-testid="alert-evidence">
-                      {alert.evidence.length ? `events ${alert.evidence.slice(0, 20).join(', ')}` : '–'}
+                    <dd data-testid="alert-evidence">
+                      {alert.evidence.length === 0
+                        ? '–'
+                        : alert.evidence.slice(0, 20).map((id) => (
+                            <button
+                              key={id}
+                              type="button"
+                              className="link mono evidence-id"
+                              title={`Show event ${id} in Events`}
+                              onClick={() => showEvents(dataset.id, [{ column: 'id', op: 'eq', value: id }])}
+                              data-testid="evidence-id"
+                            >
+                              {id}
+                            </button>
+                          ))}
                       {alert.evidence.length > 20 ? ` and ${alert.evidence.length - 20} more` : ''}
+                      {entityColumn && (
+                        <div>
+                          <button
+                            type="button"
+                            className="btn small ghost"
+                            onClick={() =>
+                              showEvents(dataset.id, [
+                                { column: entityColumn, op: 'eq', value: alert.entity },
+                                { column: 'ts', op: 'gte', value: alert.start },
+                                { column: 'ts', op: 'lte', value: alert.end },
+                              ])
+                            }
+                            data-testid="alert-events"
+                          >
+                            Show its events in the window
+                          </button>
+                        </div>
+                      )}
                     </dd>
                   </div>
                 </dl>
+                <ReviewNotes target={{ alertId: alert.id }} openSignal={noteSignal} />
               </div>
             </aside>
           )}

@@ -1,4 +1,5 @@
-// The one-click verdict buttons of an anomaly or a rule alert (keys C, F and, where it applies, U).
+// The one-click verdict buttons of an anomaly or a rule alert, alike everywhere: C confirms, F
+// marks a false positive, S unsure, U undoes, N writes a note.
 import type { Verdict } from '../../../src-shared/domain';
 
 export function VerdictBar({
@@ -6,13 +7,16 @@ export function VerdictBar({
   onVerdict,
   canUndo,
   testIdPrefix,
+  onNote,
 }: {
   verdict: Verdict | null;
   onVerdict: (v: Verdict | null) => void;
   /** Shows an Undo button (enabled when true); undefined: no Undo here. */
   canUndo?: boolean;
-  /** Prefix of the buttons' test ids: `${prefix}-confirm`, `-fp`, `-clear`. */
+  /** Prefix of the buttons' test ids: `${prefix}-confirm`, `-fp`, `-unsure`, `-clear`, `-note`. */
   testIdPrefix: string;
+  /** Opens the note form (N). */
+  onNote?: () => void;
 }) {
   return (
     <div className="verdict-bar" role="group" aria-label="Verdict">
@@ -36,6 +40,17 @@ export function VerdictBar({
       >
         False positive <kbd>F</kbd>
       </button>
+      <button
+        type="button"
+        className={`btn small verdict unsure${verdict === 'unsure' ? ' on' : ''}`}
+        aria-pressed={verdict === 'unsure'}
+        onClick={() => onVerdict('unsure')}
+        data-testid={`${testIdPrefix}-unsure`}
+        aria-keyshortcuts="S"
+        title="Looked at, not decided: it stays open, marked"
+      >
+        Unsure <kbd>S</kbd>
+      </button>
       {canUndo !== undefined && (
         <button
           type="button"
@@ -48,6 +63,28 @@ export function VerdictBar({
           Undo <kbd>U</kbd>
         </button>
       )}
+      {onNote && (
+        <button
+          type="button"
+          className="btn small ghost"
+          onClick={onNote}
+          data-testid={`${testIdPrefix}-note`}
+          aria-keyshortcuts="N"
+        >
+          Note <kbd>N</kbd>
+        </button>
+      )}
     </div>
   );
+}
+
+const TAG: Record<Verdict, string> = {
+  confirmed: '✔ confirmed',
+  false_positive: '✕ false positive',
+  unsure: '? unsure',
+};
+
+/** A verdict in a table's cell (nothing when there is none). */
+export function VerdictTag({ verdict }: { verdict: Verdict | null }) {
+  return verdict ? <span className={`verdict-tag ${verdict}`}>{TAG[verdict]}</span> : null;
 }

@@ -10,6 +10,7 @@ import * as m0007 from './0007_import_layouts';
 import * as m0008 from './0008_column_chunks';
 import * as m0009 from './0009_log_format';
 import * as m0010 from './0010_evaluations';
+import * as m0011 from './0011_verdict_log';
 
 export interface Migration {
   version: number;
@@ -27,6 +28,7 @@ export const MIGRATIONS: Migration[] = [
   { version: 8, up: m0008.up },
   { version: 9, up: m0009.up },
   { version: 10, up: m0010.up },
+  { version: 11, up: m0011.up },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -2,10 +2,11 @@
 // when and whom to tell; the verdict buttons with their keys; the event itself.
 import type { FeedItem, Verdict } from '../../../../src-shared/domain';
 import { formatError } from '../../../../src-shared/result';
-import { formatInt, formatNumber, formatTs } from '../../format';
+import { formatInt, formatMinutes, formatNumber, formatTs } from '../../format';
 import { useRequest } from '../../hooks/useRequest';
 import { ContributionsChart } from './ContributionsChart';
 import { SeverityBadge } from './Severity';
+import { ReviewNotes } from '../ReviewNotes';
 import { VerdictBar } from '../VerdictBar';
 
 /** A cost in the data's currency when it names one. */
@@ -23,14 +24,6 @@ function formatCost(v: number, currency: string | null): string {
   return v >= 100 ? formatInt(Math.round(v)) : formatNumber(v);
 }
 
-/** Minutes as a human duration: "15 min", "4 h", "1 day". */
-function formatMinutes(m: number): string {
-  if (m < 60) return `${m} min`;
-  if (m < 1440) return m % 60 ? `${Math.floor(m / 60)} h ${m % 60} min` : `${m / 60} h`;
-  const d = Math.round((m / 1440) * 10) / 10;
-  return `${d} day${d === 1 ? '' : 's'}`;
-}
-
 function deadline(minutes: number): string {
   const d = new Date(Date.now() + minutes * 60_000);
   return d.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
@@ -41,12 +34,17 @@ export function ExplanationPanel({
   item,
   onVerdict,
   canUndo,
+  noteSignal,
+  onNote,
 }: {
   datasetId: number;
   item: FeedItem | null;
   onVerdict: (v: Verdict | null) => void;
   /** There is a verdict to take back (the selected item's, or the last one given). */
   canUndo: boolean;
+  /** Changes when N asks for the note form. */
+  noteSignal: number;
+  onNote: () => void;
 }) {
   const eventId = item?.eventId ?? null;
   const { data: ex, error } = useRequest('feed.explain', eventId === null ? null : { datasetId, eventId });
@@ -71,7 +69,13 @@ export function ExplanationPanel({
           </div>
           {current && <SeverityBadge severity={current.severity} />}
         </div>
-        <VerdictBar verdict={verdict} onVerdict={onVerdict} canUndo={canUndo} testIdPrefix="verdict" />
+        <VerdictBar
+          verdict={verdict}
+          onVerdict={onVerdict}
+          canUndo={canUndo}
+          onNote={onNote}
+          testIdPrefix="verdict"
+        />
       </header>
       {error && (
         <p className="explain-error" role="alert">
@@ -185,6 +189,7 @@ export function ExplanationPanel({
               <dd>{current.pattern.escalation.join(' → ')}</dd>
             </div>
           </dl>
+          <ReviewNotes target={{ datasetId, eventId: item.eventId }} openSignal={noteSignal} />
           <details className="event-details">
             <summary>The event</summary>
             <table>

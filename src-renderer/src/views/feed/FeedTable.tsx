@@ -4,6 +4,7 @@ import { flexRender, getCoreRowModel, useReactTable, type ColumnDef } from '@tan
 import { useEffect, useMemo, useRef } from 'react';
 import type { DatasetInfo, FeedItem } from '../../../../src-shared/domain';
 import { formatInt, formatNumber, formatTs } from '../../format';
+import { VerdictTag } from '../VerdictBar';
 
 const COLUMNS: ColumnDef<FeedItem>[] = [
   { id: 'rank', header: '#', cell: (c) => formatInt(c.row.original.rank) },
@@ -59,13 +60,7 @@ const COLUMNS: ColumnDef<FeedItem>[] = [
   {
     id: 'verdict',
     header: 'Verdict',
-    cell: (c) => {
-      const v = c.row.original.verdict;
-      if (!v) return '';
-      return (
-        <span className={`verdict-tag ${v}`}>{v === 'confirmed' ? '✔ confirmed' : '✕ false positive'}</span>
-      );
-    },
+    cell: (c) => <VerdictTag verdict={c.row.original.verdict} />,
   },
 ];
 

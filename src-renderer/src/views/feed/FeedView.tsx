@@ -1,8 +1,8 @@
 // The anomaly feed of a dataset: every scored event on one 0–100 axis, worked top-down. Views by
 // verdict, the score distribution, the explanation of the selected item, one-key verdicts. The
 // page and its verdicts are hooks (useFeedPage, useFeedVerdicts); the table is FeedTable.
-import { useCallback } from 'react';
-import type { DatasetInfo, FeedPage, FeedView as View } from '../../../../src-shared/domain';
+import { useCallback, useState } from 'react';
+import type { DatasetInfo, FeedPage, FeedView as View, Verdict } from '../../../../src-shared/domain';
 import { formatError } from '../../../../src-shared/result';
 import { formatInt, formatMs } from '../../format';
 import { useTriageKeys } from '../../hooks/useTriageKeys';
@@ -26,12 +26,24 @@ export function FeedView({ dataset }: { dataset: DatasetInfo }) {
   const feed = useFeedPage(dataset.id);
   const { view, page, error, dist, items, index, item } = feed;
   const { judge, canUndo } = useFeedVerdicts(dataset.id, item, page, error);
+  const [noteSignal, setNoteSignal] = useState(0);
 
+  // The selection moves on after a verdict: a judged item leaves "open alerts" (the next one takes
+  // its place); where it stays listed (unsure, or another view), the next row is selected.
+  const { move } = feed;
+  const give = useCallback(
+    async (v: Verdict) => {
+      if ((await judge(v)) && (view !== 'open' || v === 'unsure')) move(1);
+    },
+    [judge, view, move],
+  );
   useTriageKeys({
     move: feed.move,
-    confirm: useCallback(() => void judge('confirmed'), [judge]),
-    dismiss: useCallback(() => void judge('false_positive'), [judge]),
+    confirm: useCallback(() => void give('confirmed'), [give]),
+    dismiss: useCallback(() => void give('false_positive'), [give]),
     undo: useCallback(() => void judge(null), [judge]),
+    unsure: useCallback(() => void give('unsure'), [give]),
+    note: useCallback(() => setNoteSignal((n) => n + 1), []),
   });
 
   if (error && !page) {
@@ -149,7 +161,8 @@ export function FeedView({ dataset }: { dataset: DatasetInfo }) {
             <span className="muted">ranked in {formatMs(page.elapsedMs)}</span>
             <span className="keys muted">
               <kbd>J</kbd>
-              <kbd>K</kbd> move · <kbd>C</kbd> confirm · <kbd>F</kbd> false positive · <kbd>U</kbd> undo
+              <kbd>K</kbd> move · <kbd>C</kbd> confirm · <kbd>F</kbd> false positive · <kbd>S</kbd> unsure ·{' '}
+              <kbd>U</kbd> undo · <kbd>N</kbd> note
             </span>
             <span className="spacer" />
             <button
@@ -174,8 +187,10 @@ export function FeedView({ dataset }: { dataset: DatasetInfo }) {
         <ExplanationPanel
           datasetId={dataset.id}
           item={item}
-          onVerdict={(v) => void judge(v)}
+          onVerdict={(v) => void (v === null ? judge(null) : give(v))}
           canUndo={canUndo}
+          noteSignal={noteSignal}
+          onNote={() => setNoteSignal((n) => n + 1)}
         />
       </div>
     </div>

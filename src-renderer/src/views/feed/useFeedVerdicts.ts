@@ -8,6 +8,7 @@ import { appBridge, bumpData, showError, showNotice } from '../../store';
 const VERDICT_TEXT: Record<Verdict, string> = {
   confirmed: 'confirmed attack',
   false_positive: 'false positive',
+  unsure: 'unsure',
 };
 
 /** `page` and `error`: the feed's last answer (a new one lets the next key through). */
@@ -20,38 +21,45 @@ export function useFeedVerdicts(datasetId: number, item: FeedItem | null, page: 
   }, [page, error]);
 
   const save = useCallback(
-    async (eventId: number, v: Verdict | null, previous: Verdict | null, undo: boolean) => {
-      if (saving.current) return;
+    async (eventId: number, v: Verdict | null, previous: Verdict | null, undo: boolean): Promise<boolean> => {
+      if (saving.current) return false;
       saving.current = true;
       const r = await appBridge().invoke('feed.verdict', { datasetId, eventId, verdict: v });
       if (!r.ok) {
         saving.current = false;
         showError(r.error, 'Could not save the verdict');
-        return;
+        return false;
       }
       setLast(undo ? null : { eventId, previous });
       showNotice(
         undo
           ? `Undone: event ${eventId} is ${v ? VERDICT_TEXT[v] : 'open'} again`
-          : v
-            ? `Event ${eventId} marked ${VERDICT_TEXT[v]} (U undoes): the next training learns from it`
-            : `Verdict on event ${eventId} removed`,
+          : v === 'unsure'
+            ? `Event ${eventId} marked unsure (U undoes): it stays open`
+            : v
+              ? `Event ${eventId} marked ${VERDICT_TEXT[v]} (U undoes): the next training learns from it`
+              : `Verdict on event ${eventId} removed`,
       );
       // In "open alerts" a judged item leaves the list; the same index is then the next one.
       bumpData();
+      return true;
     },
     [datasetId],
   );
 
-  /** A verdict on the selected item; null undoes (the last verdict here, else the item's own). */
+  /**
+   * A verdict on the selected item; null undoes (the last verdict here, else the item's own).
+   * True when a verdict was given (the caller moves the selection on when the item stays listed).
+   */
   const judge = useCallback(
-    async (v: Verdict | null) => {
+    async (v: Verdict | null): Promise<boolean> => {
       if (v === null) {
         if (last) await save(last.eventId, last.previous, null, true);
         else if (item?.verdict) await save(item.eventId, null, item.verdict, false);
-        return;
+        return false;
       }
-      if (item && item.verdict !== v) await save(item.eventId, v, item.verdict, false);
+      if (item && item.verdict !== v) return save(item.eventId, v, item.verdict, false);
+      return false;
     },
     [item, last, save],
   );
