@@ -13,6 +13,7 @@ import type {
   ModelInfo,
   JobProgress,
   Explanation,
+  FeedItem,
   FeedPage,
   ScenarioInfo,
   ScoreDistribution,
@@ -262,6 +263,20 @@ export const requestSchemas = {
       view: z.enum(FEED_VIEWS),
       offset: z.number().int().min(0).max(1e9),
       limit: z.number().int().min(1).max(500),
+      fold: z.boolean().optional(),
+    })
+    .strict(),
+  /** The events of the incident an item heads in a folded view (top-ranked first). */
+  'feed.group': z.object({ datasetId: id, view: z.enum(FEED_VIEWS), eventId: id }).strict(),
+  /** Verdicts on many events at once (an incident, or undoing one), in one transaction. */
+  'feed.verdicts': z
+    .object({
+      datasetId: id,
+      items: z
+        .array(z.object({ eventId: id, verdict: z.enum(VERDICTS).nullable() }).strict())
+        .min(1)
+        .max(5000),
+      note: noteText.optional(),
     })
     .strict(),
   'feed.distribution': z
@@ -359,6 +374,8 @@ export interface RequestResults {
   'feed.distribution': ScoreDistribution;
   'feed.explain': Explanation;
   'feed.verdict': { verdict: Verdict | null };
+  'feed.group': FeedItem[];
+  'feed.verdicts': { events: number };
   'review.note': ReviewEntry;
   'review.history': ReviewEntry[];
   'rules.run': { jobId: string };

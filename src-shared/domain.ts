@@ -359,6 +359,31 @@ export interface FeedItem {
    * without labels raise no alert on it.
    */
   warmingUp: boolean;
+  /**
+   * When the feed is folded into incidents: the incident this item heads (it is its top-ranked
+   * event); null for an event on its own.
+   */
+  group: FeedGroup | null;
+}
+
+/**
+ * Items of one incident folded into one row: events of one entity close in time, of one rule
+ * alert, or of one injected scenario (and so, through them, rule alerts and model alerts on the
+ * same entity). Its events are listed with feed.group; a verdict on the row judges them all.
+ */
+export interface FeedGroup {
+  /** Events of the incident in this view. */
+  size: number;
+  /** Its first and last event's time (epoch ms). */
+  start: number | null;
+  end: number | null;
+  /** Distinct entities among its events. */
+  entities: number;
+  /** Injected scenarios and rules among its events. */
+  scenarios: string[];
+  rules: string[];
+  /** Its events' verdicts: how many are decided (confirmed or false positive). */
+  judged: number;
 }
 
 export interface FeedQuery {
@@ -366,6 +391,8 @@ export interface FeedQuery {
   view: FeedView;
   offset: number;
   limit: number;
+  /** Fold items of one incident into one row (offset and limit then count rows). */
+  fold?: boolean;
 }
 
 export interface FeedPage {
@@ -374,8 +401,12 @@ export interface FeedPage {
   models: FeedModel[];
   /** Alerts of the dataset's latest rules run that take part in the ranking. */
   ruleAlerts: number;
-  /** Events in this view, and counts of every view (for the tabs). */
+  /** Rows in this view (incidents and single events when folded, else events). */
   total: number;
+  /** The page is folded into incidents. */
+  folded: boolean;
+  /** Events in this view (equal to total when not folded). */
+  events: number;
   counts: Record<FeedView, number>;
   /** Events without a verdict held back as warming up (a detector's first day raises no alert). */
   warmingUp: number;

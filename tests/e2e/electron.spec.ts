@@ -11,6 +11,7 @@ import {
   malformedCsvShowsErrorAndAddsNothing,
   sortAndFilter,
   triageAnomaly,
+  incidentFoldsIntoOneRow,
   undoRestoresThePreviousVerdict,
   caseWorkGoesOnDuringALiveStream,
   liveAttackIsCaught,
@@ -62,6 +63,8 @@ test.describe('electron', () => {
   test('sorting and filtering work', async () => sortAndFilter(page));
   test('an anomaly is explained and judged with one key', async () => triageAnomaly(page));
   test('U undoes the last verdict, back to the one before', async () => undoRestoresThePreviousVerdict(page));
+  test('a brute force folds into one row, judged with one key, kept across a reload', async () =>
+    incidentFoldsIntoOneRow(page));
   test('a live attack is caught while the trainer watches', async () => liveAttackIsCaught(page));
   test('case work goes on during a live stream', async () => caseWorkGoesOnDuringALiveStream(page));
   test('a malformed CSV shows its error and adds nothing', async () =>

@@ -47,6 +47,8 @@ const countIn = async (page: Page, testId: string) =>
 export async function triageAnomaly(page: Page): Promise<void> {
   await page.getByTestId('dataset-item').filter({ hasText: 'card_transactions' }).click();
   await page.getByTestId('tab-anomalies').click();
+  // one row an event here (incidents fold by default: incidentFoldsIntoOneRow)
+  await page.getByTestId('feed-unfold').click();
   const rows = page.getByTestId('feed-row');
   await expect(rows.first()).toBeVisible({ timeout: 60_000 });
   const open = await countIn(page, 'feed-view-open');
@@ -68,7 +70,7 @@ export async function triageAnomaly(page: Page): Promise<void> {
   // one headline in the data's terms (the demo's cards pay in dollars), no formula; the trees'
   // exact contributions drawn as a chart
   const entity = await explanation.locator('.explain-entity').innerText();
-  await expect(explanation.getByTestId('sentence')).toContainText(`on card ${entity}`);
+  await expect(explanation.getByTestId('sentence')).toContainText(`on ${entity}: `);
   await expect(explanation.getByTestId('sentence')).toContainText(/Risk (LOW|MEDIUM|HIGH|CRITICAL)/);
   await expect(explanation.getByTestId('sentence')).toContainText(/act within \d+ (min|h)/);
   await expect(explanation.getByTestId('cost')).toContainText('$');
@@ -175,6 +177,49 @@ export async function triageAnomaly(page: Page): Promise<void> {
     'Same address hit three other users',
   );
   await page.setViewportSize({ width: 1400, height: 900 });
+}
+
+/**
+ * Incidents: a brute force (one address failing many users' logins) is one row; → lists its
+ * events, one key judges them all, the verdicts are there after a reload, and U clears them.
+ */
+export async function incidentFoldsIntoOneRow(page: Page): Promise<void> {
+  await page.getByTestId('dataset-item').filter({ hasText: 'logins' }).click();
+  await page.getByTestId('tab-anomalies').click();
+  await expect(page.getByTestId('feed-fold')).toHaveAttribute('aria-pressed', 'true');
+  const rows = page.getByTestId('feed-row');
+  await expect(rows.first()).toBeVisible({ timeout: 60_000 });
+  const brute = rows.filter({ has: page.locator('.tag.rule', { hasText: 'brute force' }) }).first();
+  const size = Number(await brute.getByTestId('incident-count').innerText());
+  expect(size).toBeGreaterThanOrEqual(10);
+  const open = await countIn(page, 'feed-view-open');
+  expect(await rows.count()).toBeLessThan(open / 5);
+  const head = await brute.getAttribute('data-event-id');
+  await brute.click();
+  await expect(page.getByTestId('explain-incident')).toContainText(`${size} events`);
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('feed-member')).toHaveCount(size);
+  await page.keyboard.press('ArrowLeft');
+  await expect(page.getByTestId('feed-member')).toHaveCount(0);
+
+  await page.keyboard.press('c');
+  await expect(page.getByTestId('feed-view-open').locator('.count')).toHaveText(
+    (open - size).toLocaleString('en-US'),
+  );
+  expect(await countIn(page, 'feed-view-confirmed')).toBe(size);
+  await expect(page.locator(`[data-testid="feed-row"][data-event-id="${head}"]`)).toHaveCount(0);
+
+  await page.reload();
+  await page.getByTestId('dataset-item').filter({ hasText: 'logins' }).click();
+  await page.getByTestId('tab-anomalies').click();
+  await page.getByTestId('feed-view-confirmed').click();
+  const kept = page.locator(`[data-testid="feed-row"][data-event-id="${head}"]`);
+  await expect(kept.getByTestId('incident-count')).toHaveText(String(size));
+  await expect(kept.locator('.verdict-tag')).toHaveText(/confirmed/);
+  await kept.click();
+  await page.keyboard.press('u');
+  await expect(page.getByTestId('feed-view-confirmed').locator('.count')).toHaveText('0');
+  expect(await countIn(page, 'feed-view-open')).toBe(open);
 }
 
 /**

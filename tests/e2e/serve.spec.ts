@@ -13,6 +13,7 @@ import {
   malformedCsvShowsErrorAndAddsNothing,
   sortAndFilter,
   triageAnomaly,
+  incidentFoldsIntoOneRow,
   undoRestoresThePreviousVerdict,
   caseWorkGoesOnDuringALiveStream,
   liveAttackIsCaught,
@@ -64,6 +65,8 @@ test('published layouts and server logs are read as they are', async ({ page }) 
 test('an anomaly is explained and judged with one key', async ({ page }) => triageAnomaly(page));
 test('U undoes the last verdict, back to the one before', async ({ page }) =>
   undoRestoresThePreviousVerdict(page));
+test('a brute force folds into one row, judged with one key, kept across a reload', async ({ page }) =>
+  incidentFoldsIntoOneRow(page));
 test('a live attack is caught while the trainer watches', async ({ page }) => liveAttackIsCaught(page));
 test('case work goes on during a live stream', async ({ page }) => caseWorkGoesOnDuringALiveStream(page));
 test('sorting and filtering work', async ({ page }) => sortAndFilter(page));

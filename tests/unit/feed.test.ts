@@ -272,7 +272,7 @@ describe('anomaly feed', () => {
 });
 
 describe('anomaly feed with rule alerts', () => {
-  it('explains an injected login burst by a login count, exactly, in a sentence naming the user and the count', async () => {
+  it('explains an injected login burst by a login count, exactly, in a sentence naming the user and the count; folds incidents into one row each', async () => {
     const { host, dir } = await hostWithCase();
     try {
       // the demo's two weeks of sign-ins with its attacks (bursts, brute force, impossible
@@ -305,12 +305,99 @@ describe('anomaly feed with rule alerts', () => {
       expect(top.contribution).toBeGreaterThan(0);
       expect(top.label).toMatch(/^logins (of this user|from this IP address) in the last/);
       expect(ex.reasons[0].feature).toBe(top.feature);
-      expect(ex.sentence).toMatch(/^Login burst on user user_\d+: logins/);
-      expect(ex.sentence).toContain(`user ${String(ex.event.user)}`);
+      expect(ex.sentence).toMatch(/^Login burst on user_\d+: logins/);
+      expect(ex.sentence).toContain(` on ${String(ex.event.user)}: `);
       expect(ex.sentence).toContain(`is ${top.shown.value} (usually`);
       expect(ex.sentence).toMatch(/act within 15 min: lock the account/);
       const sum = ex.contributions!.items.reduce((a, x) => a + x.contribution, 0);
       expect(ex.contributions!.expected + sum).toBeCloseTo(ex.contributions!.margin, 4);
+
+      // Folded into incidents: one row a burst, one row a brute force (its failures come from
+      // one address for many users), each headed by its top-ranked event.
+      await job(host, 'rules.run', { datasetId: 1 });
+      const openNow = await call(host, 'feed.page', { datasetId: 1, view: 'open', offset: 0, limit: 500 });
+      const folded = await call(host, 'feed.page', {
+        datasetId: 1,
+        view: 'open',
+        offset: 0,
+        limit: 500,
+        fold: true,
+      });
+      expect(folded.folded).toBe(true);
+      expect(folded.events).toBe(openNow.total);
+      expect(folded.total).toBeLessThan(openNow.total / 4);
+      const rowOf = async (eventId: number) => {
+        for (const row of folded.items) {
+          const members = await call(host, 'feed.group', {
+            datasetId: 1,
+            view: 'open',
+            eventId: row.eventId,
+          });
+          if (members.some((m) => m.eventId === eventId)) return { row, members };
+        }
+        throw new Error(`event ${eventId} in no row`);
+      };
+      const { row: burstRow, members } = await rowOf(burst.eventId);
+      expect(burstRow.group!.scenarios).toContain('login_burst');
+      // every open event of that burst's user in the hour is in its row
+      const sameBurst = openNow.items.filter(
+        (i) => i.entity === burst.entity && Math.abs((i.ts ?? 0) - (burst.ts ?? 0)) < 3_600_000,
+      );
+      expect(members.map((m) => m.eventId)).toEqual(expect.arrayContaining(sameBurst.map((i) => i.eventId)));
+      expect(burstRow.group!.size).toBe(members.length);
+      expect(members[0].eventId).toBe(burstRow.eventId);
+      expect(members.map((m) => m.rank)).toEqual([...members.map((m) => m.rank)].sort((a, b) => a - b));
+      const bruteRow = folded.items.find((r) => r.group?.rules.includes('brute_force'));
+      expect(bruteRow!.group!.size).toBeGreaterThanOrEqual(10);
+      expect(bruteRow!.group!.entities).toBeGreaterThan(1);
+      const rows = folded.items.map((r) => r.rank);
+      expect(rows).toEqual([...rows].sort((a, b) => a - b));
+
+      // One verdict judges the whole incident; undone, every event is open again.
+      await call(host, 'feed.verdicts', {
+        datasetId: 1,
+        items: members.map((m) => ({ eventId: m.eventId, verdict: 'confirmed' as const })),
+        note: 'account takeover, user called',
+      });
+      const after = await call(host, 'feed.page', {
+        datasetId: 1,
+        view: 'open',
+        offset: 0,
+        limit: 500,
+        fold: true,
+      });
+      expect(after.total).toBe(folded.total - 1);
+      expect(after.events).toBe(folded.events - members.length);
+      expect(after.counts.confirmed).toBe(members.length);
+      await call(host, 'feed.verdicts', {
+        datasetId: 1,
+        items: members.map((m) => ({ eventId: m.eventId, verdict: null })),
+      });
+      const back = await call(host, 'feed.page', {
+        datasetId: 1,
+        view: 'open',
+        offset: 0,
+        limit: 500,
+        fold: true,
+      });
+      expect(back.total).toBe(folded.total);
+      // a batch naming an event that is not there changes nothing
+      const bad = await host.call('feed.verdicts', {
+        datasetId: 1,
+        items: [
+          { eventId: members[0].eventId, verdict: 'confirmed' },
+          { eventId: 99_999_999, verdict: 'confirmed' },
+        ],
+      });
+      expect(bad.ok).toBe(false);
+      const unchanged = await call(host, 'feed.page', {
+        datasetId: 1,
+        view: 'open',
+        offset: 0,
+        limit: 1,
+        fold: true,
+      });
+      expect(unchanged.counts.confirmed).toBe(0);
     } finally {
       await host.close();
     }

@@ -1,12 +1,18 @@
 // The anomaly feed's reads: a dataset's ranking is made once (feed/rank.ts) and kept until the
 // next write that changes scores or events; pages, the score distribution and the input of an
 // explanation read from it.
-import type { FeedQuery } from '../../../src-shared/domain';
+import type { FeedQuery, FeedView } from '../../../src-shared/domain';
 import { explainInput } from '../feed/explain';
-import { feedPage, scoreDistribution } from '../feed/page';
+import type { FoldFacts } from '../feed/fold';
+import { feedGroup, feedPage, scoreDistribution } from '../feed/page';
 import { rankDataset, type Ranking } from '../feed/rank';
 import type { CaseSession } from './case-session';
 import { read } from './session-ops';
+
+/** What folding read of the dataset's events, kept as long as its ranking. */
+function foldCache(s: CaseSession, datasetId: number): Map<number, FoldFacts> {
+  return s.cached('write', datasetId, 'fold-facts', () => new Map<number, FoldFacts>());
+}
 
 function ranked(s: CaseSession, datasetId: number): Ranking {
   s.dataset(datasetId);
@@ -16,8 +22,18 @@ function ranked(s: CaseSession, datasetId: number): Ranking {
 export const feedOps = {
   feed: read((s, q: FeedQuery) => {
     const started = performance.now();
-    return feedPage(s.reader, s.dataset(q.datasetId), ranked(s, q.datasetId), q, started);
+    return feedPage(
+      s.reader,
+      s.dataset(q.datasetId),
+      ranked(s, q.datasetId),
+      q,
+      started,
+      foldCache(s, q.datasetId),
+    );
   }),
+  feedGroup: read((s, datasetId: number, view: FeedView, eventId: number) =>
+    feedGroup(s.reader, s.dataset(datasetId), ranked(s, datasetId), view, eventId, foldCache(s, datasetId)),
+  ),
   distribution: read((s, datasetId: number, modelId?: number) =>
     scoreDistribution(s.reader, ranked(s, datasetId), modelId),
   ),

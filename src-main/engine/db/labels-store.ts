@@ -39,4 +39,16 @@ export const labelOps = {
     },
     { keepsRankings: true },
   ),
+  /** Verdicts on many events at once (an incident, or undoing one): all of them or none. */
+  eventVerdicts: write(
+    (s, datasetId: number, items: { eventId: number; verdict: Verdict | null }[], note?: string) => {
+      const ds = s.dataset(datasetId);
+      s.writer.transaction(() => {
+        for (const { eventId, verdict } of items) setVerdict(s.writer, ds, eventId, verdict, note ?? null);
+      })();
+      s.scheduleCheckpoint();
+      return items.length;
+    },
+    { keepsRankings: true },
+  ),
 };

@@ -4,6 +4,7 @@
 import type {
   CellValue,
   DatasetInfo,
+  FeedGroup,
   FeedItem,
   FeedPage,
   FeedQuery,
@@ -13,6 +14,7 @@ import type {
 } from '../../../src-shared/domain';
 import { tableOf } from '../db/case-store';
 import type { DB } from '../db/open-case';
+import { foldFacts, foldItems, groupSummary, type FoldFacts } from './fold';
 import type { Ranking } from './rank';
 
 export function readVerdicts(db: DB, datasetId: number): Map<number, Verdict> {
@@ -40,11 +42,15 @@ function inView(view: FeedView, alert: number, verdict: Verdict | undefined): bo
   }
 }
 
-export function feedPage(db: DB, ds: DatasetInfo, ranking: Ranking, q: FeedQuery, started: number): FeedPage {
-  const verdicts = readVerdicts(db, ds.id);
+/** The ranking positions of a view's items, in rank order, and the counts of every view. */
+function viewPositions(
+  ranking: Ranking,
+  verdicts: Map<number, Verdict>,
+  view: FeedView,
+): { positions: number[]; counts: Record<FeedView, number>; warmingUp: number } {
   const counts: Record<FeedView, number> = { open: 0, all: 0, confirmed: 0, false_positive: 0 };
   let warmingUp = 0;
-  const picked: number[] = [];
+  const positions: number[] = [];
   const { order, alert } = ranking;
   for (let r = 0; r < order.length; r++) {
     const verdict = verdicts.get(order[r]);
@@ -52,17 +58,27 @@ export function feedPage(db: DB, ds: DatasetInfo, ranking: Ranking, q: FeedQuery
     if (decided(verdict)) counts[verdict]++;
     else if (alert[r]) counts.open++;
     else if (ranking.warmUp[r]) warmingUp++;
-    if (inView(q.view, alert[r], verdict)) {
-      const k = counts[q.view] - 1;
-      if (k >= q.offset && k < q.offset + q.limit) picked.push(r);
-    }
+    if (inView(view, alert[r], verdict)) positions.push(r);
   }
+  return { positions, counts, warmingUp };
+}
+
+/** The feed's items at ranking positions `picked` (with their incidents when folded). */
+function itemsAt(
+  db: DB,
+  ds: DatasetInfo,
+  ranking: Ranking,
+  verdicts: Map<number, Verdict>,
+  picked: number[],
+  groups: Map<number, FeedGroup> = new Map(),
+): FeedItem[] {
+  const { order, alert } = ranking;
   const details = eventDetails(
     db,
     ds,
     picked.map((r) => order[r]),
   );
-  const items: FeedItem[] = picked.map((r) => {
+  return picked.map((r) => {
     const id = order[r];
     const d = details.get(id);
     const modelScores: Record<number, number | null> = {};
@@ -83,20 +99,110 @@ export function feedPage(db: DB, ds: DatasetInfo, ranking: Ranking, q: FeedQuery
       rules: ranking.rules[r] ?? [],
       verdict: verdicts.get(id) ?? null,
       warmingUp: ranking.warmUp[r] === 1,
+      group: groups.get(r) ?? null,
     };
   });
+}
+
+/** The incidents of a view: groups of indices into `positions`, in rank order. */
+function foldView(
+  db: DB,
+  ds: DatasetInfo,
+  ranking: Ranking,
+  positions: number[],
+  cache: Map<number, FoldFacts>,
+): number[][] {
+  foldFacts(
+    db,
+    ds,
+    positions.map((r) => ranking.order[r]),
+    cache,
+  );
+  return foldItems(ranking, positions, cache);
+}
+
+export function feedPage(
+  db: DB,
+  ds: DatasetInfo,
+  ranking: Ranking,
+  q: FeedQuery,
+  started: number,
+  foldCache: Map<number, FoldFacts> = new Map(),
+): FeedPage {
+  const verdicts = readVerdicts(db, ds.id);
+  const { positions, counts, warmingUp } = viewPositions(ranking, verdicts, q.view);
+  let total = positions.length;
+  let picked = positions.slice(q.offset, q.offset + q.limit);
+  const groups = new Map<number, FeedGroup>();
+  if (q.fold) {
+    const incidents = foldView(db, ds, ranking, positions, foldCache);
+    total = incidents.length;
+    const shown = incidents.slice(q.offset, q.offset + q.limit);
+    picked = shown.map((g) => positions[g[0]]);
+    const scenarios = injectionScenarios(db, ds.id);
+    for (const g of shown)
+      if (g.length > 1)
+        groups.set(
+          positions[g[0]],
+          groupSummary(
+            ranking,
+            positions,
+            g,
+            foldCache,
+            (i) => scenarios.get(i) ?? null,
+            (id) => decided(verdicts.get(id)),
+          ),
+        );
+  }
   return {
     datasetId: ds.id,
     view: q.view,
     models: ranking.models,
     ruleAlerts: ranking.ruleAlerts,
-    total: counts[q.view],
+    total,
+    folded: q.fold === true,
+    events: positions.length,
     counts,
     warmingUp,
     offset: q.offset,
-    items,
+    items: itemsAt(db, ds, ranking, verdicts, picked, groups),
     elapsedMs: Math.round((performance.now() - started) * 10) / 10,
   };
+}
+
+/** The events of the incident that `eventId` is part of in a folded view, top-ranked first. */
+export function feedGroup(
+  db: DB,
+  ds: DatasetInfo,
+  ranking: Ranking,
+  view: FeedView,
+  eventId: number,
+  foldCache: Map<number, FoldFacts> = new Map(),
+  most = 500,
+): FeedItem[] {
+  const verdicts = readVerdicts(db, ds.id);
+  const { positions } = viewPositions(ranking, verdicts, view);
+  const r = ranking.position.get(eventId);
+  const at = r === undefined ? -1 : positions.indexOf(r);
+  if (at < 0) return [];
+  const group = foldView(db, ds, ranking, positions, foldCache).find((g) => g.includes(at)) ?? [at];
+  return itemsAt(
+    db,
+    ds,
+    ranking,
+    verdicts,
+    group.slice(0, most).map((i) => positions[i]),
+  );
+}
+
+/** Injection id → its scenario, for the dataset. */
+function injectionScenarios(db: DB, datasetId: number): Map<number, string> {
+  return new Map(
+    db.prepare('SELECT id, scenario FROM injections WHERE dataset_id = ?').raw().all(datasetId) as [
+      number,
+      string,
+    ][],
+  );
 }
 
 interface Detail {

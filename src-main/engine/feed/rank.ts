@@ -24,6 +24,8 @@ export interface Ranking {
   position: Map<number, number>;
   /** Rules whose alerts name each event as evidence (aligned with `order`; null when none). */
   rules: (string[] | null)[];
+  /** Ids of those alerts (aligned with `order`; null when none). */
+  alertIds: (number[] | null)[];
   /** Rule alerts of the dataset's latest rules run. */
   ruleAlerts: number;
   /** 1 for events of the dataset's first WARM_UP_MS (aligned with `order`). */
@@ -56,16 +58,18 @@ export const RULE_POINTS = { LOW: 80, MEDIUM: 90, HIGH: 97, CRITICAL: 99.5 } as 
 interface RuleHit {
   score: number;
   rules: string[];
+  alerts: number[];
 }
 
 /** Events named as evidence by the dataset's rule alerts (not those judged false positives). */
 function ruleHits(db: DB, datasetId: number): { hits: Map<number, RuleHit>; alerts: number } {
   const rows = db
     .prepare(
-      `SELECT rule, severity, confidence, evidence FROM alerts
+      `SELECT id, rule, severity, confidence, evidence FROM alerts
        WHERE dataset_id = ? AND (verdict IS NULL OR verdict != 'false_positive')`,
     )
     .all(datasetId) as {
+    id: number;
     rule: string;
     severity: keyof typeof RULE_POINTS;
     confidence: number;
@@ -84,10 +88,11 @@ function ruleHits(db: DB, datasetId: number): { hits: Map<number, RuleHit>; aler
     for (const id of ids) {
       if (typeof id !== 'number') continue;
       const h = hits.get(id);
-      if (!h) hits.set(id, { score, rules: [a.rule] });
+      if (!h) hits.set(id, { score, rules: [a.rule], alerts: [a.id] });
       else {
         h.score = Math.max(h.score, score);
         if (!h.rules.includes(a.rule)) h.rules.push(a.rule);
+        h.alerts.push(a.id);
       }
     }
   }
@@ -195,10 +200,12 @@ export function rankDataset(db: DB, datasetId: number): Ranking {
   const raw = models.map(() => new Float64Array(n));
   const position = new Map<number, number>();
   const rules: (string[] | null)[] = new Array<string[] | null>(n).fill(null);
+  const alertIds: (number[] | null)[] = new Array<number[] | null>(n).fill(null);
   const warmUp = new Uint8Array(n);
   for (let r = 0; r < n; r++) {
     const i = idx[r];
     rules[r] = hits.get(ids[i])?.rules ?? null;
+    alertIds[r] = hits.get(ids[i])?.alerts ?? null;
     order[r] = ids[i];
     warmUp[r] = early.has(ids[i]) ? 1 : 0;
     sortedCombined[r] = combined[i];
@@ -216,6 +223,7 @@ export function rankDataset(db: DB, datasetId: number): Ranking {
     sorted: perModel.map((p) => p.sorted),
     position,
     rules,
+    alertIds,
     ruleAlerts,
     warmUp,
   };

@@ -97,7 +97,9 @@ export interface HeadlineInput {
 export function headline(h: HeadlineInput): string {
   const title =
     h.pattern.matched === 'default' ? 'Unusual activity' : cap(h.pattern.scenario.replace(/_/g, ' '));
-  const on = h.target ? ` on ${h.target.word} ${h.target.value}` : '';
+  // "on card 4111…", but "on card_157202", not "on card card_157202"
+  const named = h.target && h.target.value.toLowerCase().startsWith(h.target.word.replace(/ /g, '_'));
+  const on = h.target ? ` on ${named ? '' : `${h.target.word} `}${h.target.value}` : '';
   const lead = h.lead ? `: ${h.lead}` : '';
   const cost = h.pattern.cost > 0 ? ` · est. cost ${formatMoney(h.pattern.cost, h.currency)}` : '';
   const threshold = h.alert ? '' : ' (below the alert threshold)';

@@ -18,6 +18,11 @@ async function scoreStored(model: StoredModel, columns: Float32Array[]): Promise
 
 export const feedHandlers = {
   'feed.page': (query, ctx) => ctx.onCase('feed', query),
+  'feed.group': ({ datasetId, view, eventId }, ctx) => ctx.onCase('feedGroup', datasetId, view, eventId),
+  'feed.verdicts': async ({ datasetId, items, note }, ctx) => {
+    const r = await ctx.onCase('eventVerdicts', datasetId, items, note);
+    return r.ok ? ok({ events: r.value }) : r;
+  },
   'feed.distribution': ({ datasetId, modelId }, ctx) => ctx.onCase('distribution', datasetId, modelId),
   'feed.explain': async ({ datasetId, eventId }, ctx) => {
     const input = await ctx.onCase('explainInput', datasetId, eventId);

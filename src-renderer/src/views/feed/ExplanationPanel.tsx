@@ -66,6 +66,16 @@ export function ExplanationPanel({
               event {item.eventId} · {formatTs(item.ts)} UTC
               {item.amount !== null ? ` · ${formatNumber(item.amount)}` : ''}
             </div>
+            {item.group && (
+              <div className="explain-incident" data-testid="explain-incident">
+                heads an incident of <b>{formatInt(item.group.size)} events</b>
+                {item.group.start !== null && item.group.end !== null
+                  ? ` over ${formatMinutes(Math.max(1, Math.round((item.group.end - item.group.start) / 60_000)))}`
+                  : ''}
+                {item.group.entities > 1 ? ` · ${formatInt(item.group.entities)} entities` : ''} · a verdict
+                judges them all (→ lists them)
+              </div>
+            )}
           </div>
           {current && <SeverityBadge severity={current.severity} />}
         </div>

@@ -2,11 +2,21 @@
 // The selected row is kept in view.
 import { flexRender, getCoreRowModel, useReactTable, type ColumnDef } from '@tanstack/react-table';
 import { useEffect, useMemo, useRef } from 'react';
-import type { DatasetInfo, FeedItem } from '../../../../src-shared/domain';
+import type { DatasetInfo } from '../../../../src-shared/domain';
 import { formatInt, formatNumber, formatTs } from '../../format';
 import { VerdictTag } from '../VerdictBar';
+import type { FeedRow } from './useFeedPage';
 
-const COLUMNS: ColumnDef<FeedItem>[] = [
+/** A time span in words: "12 min", "3 h", "2 days". */
+function span(ms: number): string {
+  const m = Math.round(ms / 60_000);
+  if (m < 1) return 'under a minute';
+  if (m < 120) return `${m} min`;
+  const h = Math.round(m / 60);
+  return h < 48 ? `${h} h` : `${Math.round(h / 24)} days`;
+}
+
+const COLUMNS: ColumnDef<FeedRow>[] = [
   { id: 'rank', header: '#', cell: (c) => formatInt(c.row.original.rank) },
   {
     id: 'score',
@@ -24,7 +34,32 @@ const COLUMNS: ColumnDef<FeedItem>[] = [
     },
   },
   { id: 'ts', header: 'Time (UTC)', cell: (c) => formatTs(c.row.original.ts) },
-  { id: 'entity', header: 'Entity', cell: (c) => c.row.original.entity ?? '' },
+  {
+    id: 'entity',
+    header: 'Entity',
+    cell: (c) => {
+      const r = c.row.original;
+      if (!r.group) return r.entity ?? '';
+      const g = r.group;
+      return (
+        <span className="incident-cell">
+          <span className="fold-mark" aria-hidden="true">
+            {r.open ? '▾' : '▸'}
+          </span>
+          <span className="incident-entity">
+            {g.entities > 1 ? `${formatInt(g.entities)} entities` : (r.entity ?? '')}
+          </span>
+          <span
+            className="incident-count"
+            title={`${formatInt(g.size)} events${g.start !== null && g.end !== null ? ` over ${span(g.end - g.start)}` : ''}${g.judged ? `, ${formatInt(g.judged)} judged` : ''}`}
+            data-testid="incident-count"
+          >
+            {formatInt(g.size)}
+          </span>
+        </span>
+      );
+    },
+  },
   {
     id: 'amount',
     header: 'Amount',
@@ -34,7 +69,11 @@ const COLUMNS: ColumnDef<FeedItem>[] = [
     id: 'scenario',
     header: 'Injected',
     cell: (c) =>
-      c.row.original.scenario ? (
+      c.row.original.group?.scenarios.length ? (
+        <span className="tag">
+          {c.row.original.group.scenarios.map((x) => x.replace(/_/g, ' ')).join(', ')}
+        </span>
+      ) : c.row.original.scenario ? (
         <span className="tag">{c.row.original.scenario.replace(/_/g, ' ')}</span>
       ) : c.row.original.warmingUp ? (
         <span
@@ -51,7 +90,7 @@ const COLUMNS: ColumnDef<FeedItem>[] = [
     id: 'rules',
     header: 'Rules',
     cell: (c) =>
-      c.row.original.rules.map((r) => (
+      (c.row.original.group?.rules ?? c.row.original.rules).map((r) => (
         <span key={r} className="tag rule">
           {r.replace(/_/g, ' ')}
         </span>
@@ -69,12 +108,15 @@ export function FeedTable({
   items,
   selected,
   onSelect,
+  onToggle,
   withRules,
 }: {
   dataset: DatasetInfo;
-  items: FeedItem[];
+  items: FeedRow[];
   selected: number;
   onSelect: (index: number) => void;
+  /** Opens or closes an incident's events (its row clicked again, or its mark). */
+  onToggle: (eventId: number) => void;
   /** Some items carry rule alerts: show the Rules column. */
   withRules: boolean;
 }) {
@@ -111,11 +153,23 @@ export function FeedTable({
       <tbody>
         {table.getRowModel().rows.map((row, i) => (
           <tr
-            key={row.original.eventId}
+            key={`${row.original.depth}:${row.original.eventId}`}
             aria-selected={i === selected}
-            className={i === selected ? 'selected' : undefined}
-            onClick={() => onSelect(i)}
-            data-testid="feed-row"
+            aria-expanded={row.original.open ?? undefined}
+            className={
+              [
+                i === selected ? 'selected' : '',
+                row.original.depth ? 'member' : '',
+                row.original.group ? 'incident' : '',
+              ]
+                .filter(Boolean)
+                .join(' ') || undefined
+            }
+            onClick={() => {
+              if (i === selected && row.original.group) onToggle(row.original.eventId);
+              onSelect(i);
+            }}
+            data-testid={row.original.depth ? 'feed-member' : 'feed-row'}
             data-event-id={row.original.eventId}
           >
             {row.getVisibleCells().map((cell) => (

@@ -25,7 +25,7 @@ export function FeedView({ dataset }: { dataset: DatasetInfo }) {
   const busy = useStore(selectCaseBusy);
   const feed = useFeedPage(dataset.id);
   const { view, page, error, dist, items, index, item } = feed;
-  const { judge, canUndo } = useFeedVerdicts(dataset.id, item, page, error);
+  const { judge, canUndo } = useFeedVerdicts(dataset.id, view, item, page, error);
   const [noteSignal, setNoteSignal] = useState(0);
 
   // The selection moves on after a verdict: a judged item leaves "open alerts" (the next one takes
@@ -44,6 +44,7 @@ export function FeedView({ dataset }: { dataset: DatasetInfo }) {
     undo: useCallback(() => void judge(null), [judge]),
     unsure: useCallback(() => void give('unsure'), [give]),
     note: useCallback(() => setNoteSignal((n) => n + 1), []),
+    expand: feed.expand,
   });
 
   if (error && !page) {
@@ -86,6 +87,29 @@ export function FeedView({ dataset }: { dataset: DatasetInfo }) {
             </button>
           ))}
         </div>
+        {view !== 'all' && (
+          <div className="segmented" role="group" aria-label="Rows">
+            <button
+              type="button"
+              className={feed.fold ? 'seg on' : 'seg'}
+              aria-pressed={feed.fold}
+              onClick={() => feed.setFold(true)}
+              title="One row an incident: events of one entity close in time, of one rule alert or one injected scenario (→ opens its events)"
+              data-testid="feed-fold"
+            >
+              Incidents
+            </button>
+            <button
+              type="button"
+              className={feed.fold ? 'seg' : 'seg on'}
+              aria-pressed={!feed.fold}
+              onClick={() => feed.setFold(false)}
+              data-testid="feed-unfold"
+            >
+              Events
+            </button>
+          </div>
+        )}
         <div className="feed-models" title="The combined score is the mean of each model's percentile rank">
           Ranked by{' '}
           {page.models.map((m, i) => (
@@ -150,6 +174,7 @@ export function FeedView({ dataset }: { dataset: DatasetInfo }) {
                 items={items}
                 selected={index}
                 onSelect={feed.select}
+                onToggle={feed.toggleRow}
                 withRules={page.ruleAlerts > 0}
               />
             )}
@@ -157,6 +182,7 @@ export function FeedView({ dataset }: { dataset: DatasetInfo }) {
           <div className="feed-foot">
             <span data-testid="feed-range">
               {formatInt(from)}–{formatInt(to)} of {formatInt(page.total)}
+              {page.folded ? ` incidents · ${formatInt(page.events)} events` : ''}
             </span>
             <span className="muted">ranked in {formatMs(page.elapsedMs)}</span>
             <span className="keys muted">
