@@ -1,5 +1,5 @@
 // End-to-end in Debian Chromium against serve mode (the built CLI: `npm run build` first).
-import { test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -49,8 +49,20 @@ test.afterAll(() => {
   server?.kill('SIGTERM');
 });
 
+// No journey may leave an error in the browser's console (a missing favicon, a CSP warning, a
+// failed request, an exception in the renderer).
+let consoleErrors: string[] = [];
 test.beforeEach(async ({ page }) => {
+  consoleErrors = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => consoleErrors.push(String(e)));
   await page.goto(url);
+});
+
+test.afterEach(() => {
+  expect(consoleErrors).toEqual([]);
 });
 
 test('the demo case appears', async ({ page }) => demoCaseAppears(page));
