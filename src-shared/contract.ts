@@ -279,9 +279,7 @@ export const requestSchemas = {
       note: noteText.optional(),
     })
     .strict(),
-  'feed.distribution': z
-    .object({ datasetId: z.number().int().positive(), modelId: z.number().int().positive().optional() })
-    .strict(),
+  'feed.distribution': z.object({ datasetId: z.number().int().positive() }).strict(),
   'feed.explain': z
     .object({ datasetId: z.number().int().positive(), eventId: z.number().int().positive() })
     .strict(),

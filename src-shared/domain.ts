@@ -286,7 +286,13 @@ export interface ScoreResult {
   modelId: number;
   datasetId: number;
   rows: number;
+  /** Events at or above this model's threshold (its first day's left out for detectors). */
   anomalies: number;
+  /**
+   * Open alerts of the feed once these scores are in: what the analyst sees (every model of the
+   * feed and the rule alerts combined, verdicts given taken out).
+   */
+  openAlerts: number;
   threshold: number;
   seconds: number;
 }
@@ -415,12 +421,17 @@ export interface FeedPage {
   elapsedMs: number;
 }
 
+/** How the feed's combined scores (0–100) spread over a dataset's ranked events. */
 export interface ScoreDistribution {
   datasetId: number;
+  /** The feed's newest model (null when only rule alerts rank the events). */
   model: FeedModel | null;
-  /** Equal-width bins over the model's scores, with counts of all, alerted and confirmed-or-injected events. */
+  /** Equal-width bins over 0–100, with counts of all and of confirmed-or-injected events. */
   bins: { lo: number; hi: number; count: number; positives: number }[];
+  /** Where alerts start on the same scale: the lowest combined score of an alert (null: none). */
   threshold: number | null;
+  /** Events that are alerts (whatever their verdict). */
+  alerts: number;
 }
 
 export interface Reason {

@@ -150,7 +150,7 @@ export const modelCommands: CommandGroup = {
         print(
           json,
           r,
-          `${ds.name}: ${r.rows.toLocaleString('en-US')} events scored with model ${r.modelId}, ${r.anomalies.toLocaleString('en-US')} at or above ${r.threshold.toFixed(4)}, in ${r.seconds.toFixed(2)} s`,
+          `${ds.name}: ${r.rows.toLocaleString('en-US')} events scored with model ${r.modelId}, ${r.anomalies.toLocaleString('en-US')} at or above ${r.threshold.toFixed(4)}, in ${r.seconds.toFixed(2)} s; ${r.openAlerts.toLocaleString('en-US')} open alerts in the feed`,
         );
       });
       return 0;

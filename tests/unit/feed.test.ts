@@ -37,8 +37,8 @@ async function scoredCase() {
   const gbdt = await job(env.host, 'model.train', { datasetId: 1, model: 'gbdt', trees: 30 });
   await job(env.host, 'model.score', { datasetId: 1, modelId: gbdt.model.id });
   const iforest = await job(env.host, 'model.train', { datasetId: 1, model: 'iforest' });
-  await job(env.host, 'model.score', { datasetId: 1, modelId: iforest.model.id });
-  return { ...env, gbdt, iforest };
+  const scored = await job(env.host, 'model.score', { datasetId: 1, modelId: iforest.model.id });
+  return { ...env, gbdt, iforest, scored };
 }
 
 describe('anomaly feed', () => {
@@ -53,7 +53,7 @@ describe('anomaly feed', () => {
   });
 
   it('ranks on one 0–100 axis across models, explains in business terms, and learns from verdicts', async () => {
-    const { host, gbdt, iforest } = await scoredCase();
+    const { host, gbdt, iforest, scored } = await scoredCase();
     try {
       const all = await call(host, 'feed.page', {
         datasetId: 1,
@@ -62,6 +62,8 @@ describe('anomaly feed', () => {
         limit: 50,
       });
       expect(all.models.map((m) => m.kind).sort()).toEqual(['gbdt', 'iforest']);
+      // the score job's count is the feed's: its open alerts, every model combined
+      expect(scored.openAlerts).toBe(all.counts.open);
       expect(all.counts.all).toBeGreaterThan(6000);
       // One axis, descending, within 0–100; the mean of two percentile ranks.
       const scores = all.items.map((i) => i.score);
@@ -198,11 +200,21 @@ describe('anomaly feed', () => {
       const positives = (retrained.test?.positives ?? 0) + (retrained.validation?.positives ?? 0);
       expect(positives).toBeGreaterThan(0);
 
+      // the histogram speaks the feed's 0–100 scale: where alerts start is the lowest alert's score
       const dist = await call(host, 'feed.distribution', { datasetId: 1 });
-      expect(dist.bins.length).toBe(40);
+      expect(dist.bins.length).toBe(50);
+      expect(dist.bins[0].lo).toBe(0);
+      expect(dist.bins.at(-1)!.hi).toBe(100);
       expect(dist.bins.reduce((s, b) => s + b.count, 0)).toBe(all.counts.all);
       expect(dist.bins.reduce((s, b) => s + b.positives, 0)).toBeGreaterThan(0);
-      expect(dist.threshold).not.toBeNull();
+      const alerted: number[] = [];
+      for (let offset = 0; offset < all.counts.all; offset += 500) {
+        const p = await call(host, 'feed.page', { datasetId: 1, view: 'all', offset, limit: 500 });
+        for (const i of p.items) if (i.alert) alerted.push(i.score);
+      }
+      expect(alerted.length).toBe(dist.alerts);
+      expect(dist.threshold).toBeCloseTo(Math.min(...alerted), 1);
+      expect(dist.alerts).toBeGreaterThanOrEqual(all.counts.open);
     } finally {
       await host.close();
     }

@@ -34,9 +34,7 @@ export const feedOps = {
   feedGroup: read((s, datasetId: number, view: FeedView, eventId: number) =>
     feedGroup(s.reader, s.dataset(datasetId), ranked(s, datasetId), view, eventId, foldCache(s, datasetId)),
   ),
-  distribution: read((s, datasetId: number, modelId?: number) =>
-    scoreDistribution(s.reader, ranked(s, datasetId), modelId),
-  ),
+  distribution: read((s, datasetId: number) => scoreDistribution(s.reader, ranked(s, datasetId))),
   explainInput: read((s, datasetId: number, eventId: number) => {
     const ds = s.dataset(datasetId);
     // the entity's own history is read by the entity (made once, as the events table does)

@@ -490,7 +490,7 @@ export async function explain(
     [...ruleWhy, ...featureWhy].join('; ') ||
     'no single feature stands out: the models score the combination';
   const summary =
-    `Why: ${why}. How bad: ${severity}, ${input.alert ? 'above' : 'below'} the alert threshold, ` +
+    `Why: ${why}. How bad: ${severity}, ${input.alert ? 'an alert' : "not an alert (no model's threshold reached, no rule)"}, ` +
     `looks like ${pattern.scenario.replace(/_/g, ' ')}. Cost: about ${formatMoney(pattern.cost, currency)}. ` +
     `Do: ${pattern.action}, within ${humanDuration(pattern.slaMinutes * 60)}; escalate to ${pattern.escalation.join(', then ')}.`;
   const targetRole = TARGET_ROLE[pattern.scenario] ?? 'entity';

@@ -238,27 +238,14 @@ function eventDetails(db: DB, ds: DatasetInfo, ids: number[]): Map<number, Detai
   return out;
 }
 
-/** Histogram of one model's raw scores (the first of the feed's models by default). */
-export function scoreDistribution(
-  db: DB,
-  ranking: Ranking,
-  modelId: number | undefined,
-  bins = 40,
-): ScoreDistribution {
-  const k = modelId === undefined ? 0 : ranking.models.findIndex((m) => m.id === modelId);
-  const model = ranking.models[k] ?? null;
-  if (!model) return { datasetId: ranking.datasetId, model: null, bins: [], threshold: null };
-  const raw = ranking.raw[k];
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const v of raw) {
-    if (Number.isNaN(v)) continue;
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  if (lo === Infinity) return { datasetId: ranking.datasetId, model, bins: [], threshold: model.threshold };
-  if (hi === lo) hi = lo + 1;
-  const width = (hi - lo) / bins;
+/**
+ * Histogram of the feed's combined score, 0–100 (the one scale of the feed, its severity and its
+ * counts), with where alerts start: the lowest combined score of an event that is an alert.
+ */
+export function scoreDistribution(db: DB, ranking: Ranking, bins = 50): ScoreDistribution {
+  const n = ranking.order.length;
+  if (!n) return { datasetId: ranking.datasetId, model: null, bins: [], threshold: null, alerts: 0 };
+  const width = 100 / bins;
   const verdicts = readVerdicts(db, ranking.datasetId);
   const injected = new Set(
     db
@@ -267,19 +254,30 @@ export function scoreDistribution(
       .all(ranking.datasetId) as number[],
   );
   const out = Array.from({ length: bins }, (_, i) => ({
-    lo: lo + i * width,
-    hi: lo + (i + 1) * width,
+    lo: i * width,
+    hi: (i + 1) * width,
     count: 0,
     positives: 0,
   }));
-  for (let r = 0; r < raw.length; r++) {
-    const v = raw[r];
-    if (Number.isNaN(v)) continue;
-    const b = Math.min(bins - 1, Math.floor((v - lo) / width));
+  let alerts = 0;
+  let lowest = Infinity;
+  for (let r = 0; r < n; r++) {
+    const v = ranking.combined[r];
+    const b = Math.max(0, Math.min(bins - 1, Math.floor(v / width)));
     out[b].count++;
+    if (ranking.alert[r]) {
+      alerts++;
+      lowest = Math.min(lowest, v);
+    }
     const id = ranking.order[r];
     const verdict = verdicts.get(id);
     if (verdict === 'confirmed' || (verdict === undefined && injected.has(id))) out[b].positives++;
   }
-  return { datasetId: ranking.datasetId, model, bins: out, threshold: model.threshold };
+  return {
+    datasetId: ranking.datasetId,
+    model: ranking.models[0] ?? null,
+    bins: out,
+    threshold: alerts ? Math.round(lowest * 100) / 100 : null,
+    alerts,
+  };
 }

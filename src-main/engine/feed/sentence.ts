@@ -102,7 +102,7 @@ export function headline(h: HeadlineInput): string {
   const on = h.target ? ` on ${named ? '' : `${h.target.word} `}${h.target.value}` : '';
   const lead = h.lead ? `: ${h.lead}` : '';
   const cost = h.pattern.cost > 0 ? ` · est. cost ${formatMoney(h.pattern.cost, h.currency)}` : '';
-  const threshold = h.alert ? '' : ' (below the alert threshold)';
+  const threshold = h.alert ? '' : " (not an alert: no model's threshold reached)";
   return (
     `${title}${on}${lead}. Risk ${h.severity}${threshold}${cost} · ` +
     `act within ${humanDuration(h.pattern.slaMinutes * 60)}: ${lowerFirst(h.pattern.action)}.`

@@ -23,7 +23,7 @@ export const feedHandlers = {
     const r = await ctx.onCase('eventVerdicts', datasetId, items, note);
     return r.ok ? ok({ events: r.value }) : r;
   },
-  'feed.distribution': ({ datasetId, modelId }, ctx) => ctx.onCase('distribution', datasetId, modelId),
+  'feed.distribution': ({ datasetId }, ctx) => ctx.onCase('distribution', datasetId),
   'feed.explain': async ({ datasetId, eventId }, ctx) => {
     const input = await ctx.onCase('explainInput', datasetId, eventId);
     if (!input.ok) return input;

@@ -128,11 +128,14 @@ export async function scoreStep(ctx: HandlerContext, job: Job, req: ScoreTask): 
       result.scores,
     );
   if (!stored.ok) return stored;
+  // what the feed shows now: the toast and the feed say the same number
+  const feed = await ctx.db().call('feed', { datasetId: req.datasetId, view: 'open', offset: 0, limit: 1 });
   return ok({
     modelId: stored.value,
     datasetId: req.datasetId,
     rows,
     anomalies: result.anomalies,
+    openAlerts: feed.ok ? feed.value.counts.open : result.anomalies,
     threshold: result.threshold,
     seconds: (performance.now() - started) / 1000,
   });

@@ -24,7 +24,7 @@ export function jobNotice(f: Extract<JobFinished, { ok: true }>): string {
       return `Evaluated ${formatCount(f.result.entries.length, 'model kind')} on “${f.result.dataset}”${best ? `: best PR AUC ${best.test!.prAuc!.toFixed(3)} (${best.kind})` : ''}`;
     }
     case 'score':
-      return `Scored ${formatCount(f.result.rows, 'event')}: ${formatCount(f.result.anomalies, 'event')} above the threshold`;
+      return `Scored ${formatCount(f.result.rows, 'event')}: ${formatCount(f.result.openAlerts, 'open alert')} in the feed`;
     case 'refresh': {
       const { built, trained, scored } = f.result;
       const last = scored[scored.length - 1];
@@ -33,7 +33,7 @@ export function jobNotice(f: Extract<JobFinished, { ok: true }>): string {
           ? 'No labels in this dataset: trained an Isolation Forest. '
           : '') +
         (last
-          ? `Scores updated: ${formatCount(last.rows, 'event')}, ${formatCount(last.anomalies, 'event')} above the threshold`
+          ? `Scores updated: ${formatCount(last.rows, 'event')}, ${formatCount(last.openAlerts, 'open alert')} in the feed`
           : `Features: ${built.features.length} for ${formatCount(built.written, 'event')} (${built.mode})`)
       );
     }

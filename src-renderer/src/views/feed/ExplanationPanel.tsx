@@ -158,7 +158,11 @@ export function ExplanationPanel({
               <dt>How bad</dt>
               <dd>
                 <SeverityBadge severity={current.severity} />{' '}
-                <span className="muted">{item.alert ? 'above' : 'below'} the alert threshold</span>
+                <span className="muted">
+                  {item.alert
+                    ? "an alert: above a model's threshold or caught by a rule"
+                    : "not an alert: no model's threshold reached, no rule"}
+                </span>
               </dd>
             </div>
             <div>

@@ -1,5 +1,6 @@
-// How one model's scores spread over the dataset (log scale: attacks are rare), with its alert
-// threshold and, in the severity colour, events known to be attacks (injected or confirmed).
+// How the feed's combined scores (0–100, the scale of the feed's rows, its severity and its counts)
+// spread over the dataset (log scale: attacks are rare), with where alerts start and, in the
+// severity colour, events known to be attacks (injected or confirmed).
 import { useMemo } from 'react';
 import type { EChartsCoreOption } from 'echarts/core';
 import type { ScoreDistribution } from '../../../../src-shared/domain';
@@ -7,15 +8,14 @@ import { chartColors, useChart } from '../../charts/useChart';
 import { formatInt } from '../../format';
 import { useStore } from '../../store';
 
-const fmt = (v: number) =>
-  Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toFixed(3);
+const fmt = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(1));
 
 export function ScoreHistogram({ dist }: { dist: ScoreDistribution | null }) {
   const theme = useStore((s) => s.theme);
   const option = useMemo((): EChartsCoreOption | null => {
     if (!dist || !dist.bins.length) return null;
     const c = chartColors();
-    const labels = dist.bins.map((b) => fmt((b.lo + b.hi) / 2));
+    const labels = dist.bins.map((b) => fmt(b.lo));
     // Log axes cannot show 0: empty bins are left out. Known attacks overlay the bar of all events
     // (stacking on a log axis drops bars whose base is empty).
     const all = dist.bins.map((b) => (b.count > 0 ? b.count : null));
@@ -39,7 +39,11 @@ export function ScoreHistogram({ dist }: { dist: ScoreDistribution | null }) {
       xAxis: {
         type: 'category',
         data: labels,
-        axisLabel: { color: c.faint, fontSize: 10, interval: 9 },
+        axisLabel: {
+          color: c.faint,
+          fontSize: 10,
+          interval: (i: number) => i % 10 === 0 || i === dist.bins.length - 1,
+        },
         axisLine: { lineStyle: { color: c.border } },
         axisTick: { show: false },
       },
@@ -82,11 +86,15 @@ export function ScoreHistogram({ dist }: { dist: ScoreDistribution | null }) {
   return (
     <figure className="histogram" data-testid="score-histogram" aria-label="Score distribution">
       <figcaption>
-        {dist?.model ? (
+        {dist && dist.bins.length ? (
           <>
-            Scores of <b>{dist.model.name}</b>
-            {dist.threshold !== null && (
-              <span className="threshold-note">┊ alert at ≥ {fmt(dist.threshold)}</span>
+            Scores <b>0–100</b>
+            {dist.threshold !== null ? (
+              <span className="threshold-note" data-testid="histogram-threshold">
+                ┊ {formatInt(dist.alerts)} alerts from {dist.threshold.toFixed(1)} up
+              </span>
+            ) : (
+              <span className="threshold-note">┊ no alerts</span>
             )}
             <span className="legend">
               <i className="swatch normal" /> events <i className="swatch attack" /> known attacks
