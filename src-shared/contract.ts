@@ -300,6 +300,23 @@ export const requestSchemas = {
     z.object({ alertId: id }).strict(),
   ]),
   'rules.run': z.object({ datasetId: z.number().int().positive() }).strict(),
+  /**
+   * A case report (a job): confirmed and open incidents with their headline, contributions,
+   * timeline, notes and verdict history, the models and rules behind them and the data they came
+   * from; HTML, or PDF printed by the browser engine. `out` defaults to a file beside the case.
+   */
+  'report.build': z
+    .object({
+      datasetId: id.optional(),
+      format: z.enum(['html', 'pdf']).optional(),
+      out: z
+        .string()
+        .min(1)
+        .max(4096)
+        .regex(/\.(html?|pdf)$/i, 'a report is written as .html or .pdf')
+        .optional(),
+    })
+    .strict(),
   'alerts.list': z
     .object({
       datasetId: z.number().int().positive().optional(),
@@ -377,6 +394,7 @@ export interface RequestResults {
   'review.note': ReviewEntry;
   'review.history': ReviewEntry[];
   'rules.run': { jobId: string };
+  'report.build': { jobId: string };
   'alerts.list': AlertItem[];
   'incidents.list': IncidentInfo[];
   'alert.verdict': VerdictResult;
@@ -406,6 +424,7 @@ export const JOB_METHODS = {
   'scores.refresh': 'refresh',
   'rules.run': 'rules',
   'stream.start': 'stream',
+  'report.build': 'report',
 } as const satisfies Partial<Record<Method, JobKind>>;
 export type JobMethod = keyof typeof JOB_METHODS;
 export type JobResultOf<M extends JobMethod> = JobResults[(typeof JOB_METHODS)[M]];

@@ -698,3 +698,16 @@ export interface StreamResult {
   alerts: number;
   seconds: number;
 }
+
+// ---- case report (issue 13) ------------------------------------------------------------------
+
+/** A case report written: where, in which format, what it holds. */
+export interface ReportResult {
+  path: string;
+  format: 'html' | 'pdf';
+  bytes: number;
+  /** Incidents and rule alerts it reports. */
+  items: number;
+  /** The report itself when it is HTML (a page offers it as a download). */
+  html: string | null;
+}

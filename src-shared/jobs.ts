@@ -6,6 +6,7 @@ import type {
   FeaturesResult,
   IngestResult,
   RefreshResult,
+  ReportResult,
   RulesResult,
   ScoreResult,
   StreamResult,
@@ -37,6 +38,7 @@ export const JOB_KINDS = {
   refresh: kind<RefreshResult>()({ noun: 'Score update', touchesCase: true }),
   rules: kind<RulesResult>()({ noun: 'Rules run', touchesCase: true }),
   stream: kind<StreamResult>()({ noun: 'Live stream', touchesCase: false }),
+  report: kind<ReportResult>()({ noun: 'Case report', touchesCase: true }),
 };
 
 export type JobKind = keyof typeof JOB_KINDS;

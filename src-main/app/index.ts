@@ -7,6 +7,7 @@ import { formatError } from '../../src-shared/result';
 import { EngineHost } from '../engine/host';
 import { demoStatus, retireDemo } from '../engine/demo/demo-case';
 import { connectIpc } from './ipc';
+import { printPdf } from './print-pdf';
 import { buildMenu } from './menu';
 import { RecentCases } from './recent';
 import { hardenApp, hardenSession, secureWebPreferences } from './security';
@@ -25,7 +26,7 @@ function caseFromArgs(): string | null {
 async function main(): Promise<void> {
   await app.whenReady();
   hardenSession();
-  const host = new EngineHost({ shell: 'electron' });
+  const host = new EngineHost({ shell: 'electron', printPdf });
   const recent = new RecentCases(app.getPath('userData'));
   const win = new BrowserWindow({
     width: 1440,

@@ -7,6 +7,7 @@ import { feedCommands } from './feed-commands';
 import { evaluateCommand } from './evaluate-command';
 import { modelCommands } from './model-commands';
 import { nabCommands } from './nab-commands';
+import { reportCommand } from './report-command';
 import { rulesCommands } from './rules-commands';
 import { scenarioCommands } from './scenario-commands';
 import { serveCommand } from './serve-command';
@@ -18,6 +19,7 @@ const GROUPS: CommandGroup[] = [
   modelCommands,
   evaluateCommand,
   feedCommands,
+  reportCommand,
   serveCommand,
   rulesCommands,
   nabCommands,

@@ -21,6 +21,7 @@ const PATH_FIELDS: { [M in Method]?: Record<string, PathKind> } = {
   'case.create': { path: 'case' },
   'demo.create': { path: 'case' },
   'model.train': { out: 'export' },
+  'report.build': { out: 'export' },
   'ingest.start': { path: 'data' },
   'ingest.preview': { path: 'data' },
   'model.score': { path: 'data' },

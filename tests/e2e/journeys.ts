@@ -1,5 +1,6 @@
 // The user journeys, written once against a Page, run in Chromium against serve mode and in
 // Electron where its binary exists.
+import { execFileSync } from 'node:child_process';
 import { expect, type Page } from '@playwright/test';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -220,6 +221,22 @@ export async function incidentFoldsIntoOneRow(page: Page): Promise<void> {
   await page.keyboard.press('u');
   await expect(page.getByTestId('feed-view-confirmed').locator('.count')).toHaveText('0');
   expect(await countIn(page, 'feed-view-open')).toBe(open);
+}
+
+/** A case report as PDF: printed by the browser engine beside the case, its text read back. */
+export async function reportIsPrinted(page: Page): Promise<void> {
+  await page.getByTestId('dataset-item').filter({ hasText: 'card_transactions' }).click();
+  await page.getByTestId('tab-anomalies').click();
+  await expect(page.getByTestId('feed-row').first()).toBeVisible({ timeout: 60_000 });
+  await page.getByTestId('report-pdf').click();
+  const notice = page.getByTestId('notice').filter({ hasText: 'Case report written' });
+  await expect(notice).toBeVisible({ timeout: 120_000 });
+  const file = /Case report written: (\S+\.pdf)/.exec(await notice.innerText())![1];
+  const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+  expect(text).toContain('Case report: demo.sentinel');
+  expect(text).toContain('card_transactions');
+  expect(text).toMatch(/Open incidents \(the 25 highest of \d+\)/);
+  expect(text).toContain('Exact contributions (TreeSHAP');
 }
 
 /**

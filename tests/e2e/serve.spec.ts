@@ -14,6 +14,7 @@ import {
   sortAndFilter,
   triageAnomaly,
   incidentFoldsIntoOneRow,
+  reportIsPrinted,
   undoRestoresThePreviousVerdict,
   caseWorkGoesOnDuringALiveStream,
   liveAttackIsCaught,
@@ -79,6 +80,7 @@ test('U undoes the last verdict, back to the one before', async ({ page }) =>
   undoRestoresThePreviousVerdict(page));
 test('a brute force folds into one row, judged with one key, kept across a reload', async ({ page }) =>
   incidentFoldsIntoOneRow(page));
+test('a case report is printed to PDF', async ({ page }) => reportIsPrinted(page));
 test('a live attack is caught while the trainer watches', async ({ page }) => liveAttackIsCaught(page));
 test('case work goes on during a live stream', async ({ page }) => caseWorkGoesOnDuringALiveStream(page));
 test('sorting and filtering work', async ({ page }) => sortAndFilter(page));

@@ -24,6 +24,11 @@ export interface HostOptions {
   paths?: PathPolicy;
   /** How long a read of the case may run before it is stopped (see DbClient). */
   readBudgetMs?: number;
+  /**
+   * Prints an HTML file to PDF with the shell's browser engine (Electron's printToPDF); absent,
+   * the machine's Chromium prints it headless (serve mode and the CLI).
+   */
+  printPdf?: (htmlFile: string, pdfFile: string) => Promise<void>;
 }
 
 /** The open case: its DB worker and what it holds. */

@@ -1,12 +1,13 @@
 // The anomaly feed: pages and the score distribution (ranked in the DB worker), explanations
 // (features re-scored at typical values), and the analyst's verdicts.
-import { AppFailure, ok, toAppError } from '../../../src-shared/result';
+import type { Explanation } from '../../../src-shared/domain';
+import { AppFailure, ok, toAppError, type Result } from '../../../src-shared/result';
 import { explain } from '../feed/explain';
 import { loadFeatureConfig } from '../features/config';
 import { scoresInProcess, scoreWithDetector, type StoredModel } from '../models/score-dataset';
 import { scoreOnnx } from '../onnx-client';
 import { loadScenarioConfig, loadUnmatchedRule, type ScenarioSpec } from '../scenarios/config';
-import type { DomainHandlers } from './context';
+import type { DomainHandlers, HandlerContext } from './context';
 
 /** Scores a few rows with a stored model: in this thread for detectors, else in the ONNX worker. */
 async function scoreStored(model: StoredModel, columns: Float32Array[]): Promise<Float64Array> {
@@ -14,6 +15,26 @@ async function scoreStored(model: StoredModel, columns: Float32Array[]): Promise
   const r = await scoreOnnx(model.body, model.name, columns);
   if (!r.ok) throw new AppFailure(r.error);
   return r.value.scores;
+}
+
+/** Why an event ranks where it does, in business terms (the panel's, the report's). */
+export async function explainEvent(
+  ctx: HandlerContext,
+  datasetId: number,
+  eventId: number,
+): Promise<Result<Explanation>> {
+  const input = await ctx.onCase('explainInput', datasetId, eventId);
+  if (!input.ok) return input;
+  try {
+    const config = {
+      specs: loadFeatureConfig().features,
+      scenarios: loadScenarioConfig() as Map<string, ScenarioSpec>,
+      unmatched: loadUnmatchedRule(),
+    };
+    return ok(await explain(input.value, scoreStored, config));
+  } catch (e) {
+    return { ok: false, error: toAppError(e) };
+  }
 }
 
 export const feedHandlers = {
@@ -24,20 +45,7 @@ export const feedHandlers = {
     return r.ok ? ok({ events: r.value }) : r;
   },
   'feed.distribution': ({ datasetId }, ctx) => ctx.onCase('distribution', datasetId),
-  'feed.explain': async ({ datasetId, eventId }, ctx) => {
-    const input = await ctx.onCase('explainInput', datasetId, eventId);
-    if (!input.ok) return input;
-    try {
-      const config = {
-        specs: loadFeatureConfig().features,
-        scenarios: loadScenarioConfig() as Map<string, ScenarioSpec>,
-        unmatched: loadUnmatchedRule(),
-      };
-      return ok(await explain(input.value, scoreStored, config));
-    } catch (e) {
-      return { ok: false, error: toAppError(e) };
-    }
-  },
+  'feed.explain': ({ datasetId, eventId }, ctx) => explainEvent(ctx, datasetId, eventId),
   'feed.verdict': async ({ datasetId, eventId, verdict, note }, ctx) => {
     const r = await ctx.onCase('eventVerdict', datasetId, eventId, verdict, note);
     return r.ok ? ok({ verdict: r.value }) : r;

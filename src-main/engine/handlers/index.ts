@@ -11,6 +11,7 @@ import { feedHandlers } from './feed';
 import { ingestHandlers } from './ingest';
 import { modelsHandlers } from './models';
 import { refreshHandlers } from './refresh';
+import { reportHandlers } from './report';
 import { rulesHandlers } from './rules';
 import { scenariosHandlers } from './scenarios';
 import { streamHandlers } from './stream';
@@ -26,6 +27,7 @@ export const HANDLERS: HandlerMap = {
   ...evaluateHandlers,
   ...refreshHandlers,
   ...feedHandlers,
+  ...reportHandlers,
   ...rulesHandlers,
   ...scenariosHandlers,
   ...streamHandlers,

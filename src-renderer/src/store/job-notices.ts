@@ -39,6 +39,8 @@ export function jobNotice(f: Extract<JobFinished, { ok: true }>): string {
     }
     case 'rules':
       return `Rules over ${formatCount(f.result.events, 'event')}: ${formatCount(f.result.alerts, 'alert')}, ${formatCount(f.result.incidents, 'incident')}`;
+    case 'report':
+      return `Case report written: ${f.result.path}`;
     case 'stream':
       return `Live stream ended: ${formatCount(f.result.events, 'event')}, ${formatCount(f.result.alerts, 'alert')}`;
   }

@@ -5,6 +5,7 @@ import { useMemo, useState } from 'react';
 import type { EChartsCoreOption } from 'echarts/core';
 import { MODEL_KIND_LABEL, type DatasetInfo, type EvaluationResult } from '../../../src-shared/domain';
 import { evaluationCsv } from '../../../src-shared/evaluation-csv';
+import { downloadFile } from '../download';
 import { chartColors, useChart } from '../charts/useChart';
 import { formatInt } from '../format';
 import { useRequest } from '../hooks/useRequest';
@@ -58,12 +59,7 @@ function Curves({ e, which }: { e: EvaluationResult; which: 'roc' | 'pr' }) {
 }
 
 function download(e: EvaluationResult) {
-  const blob = new Blob([evaluationCsv(e)], { type: 'text/csv' });
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(blob);
-  a.download = `${e.dataset}-evaluation-${e.id}.csv`;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  downloadFile(`${e.dataset}-evaluation-${e.id}.csv`, evaluationCsv(e), 'text/csv');
 }
 
 export function EvaluationView({ dataset }: { dataset: DatasetInfo }) {

@@ -6,7 +6,8 @@ import type { DatasetInfo, FeedPage, FeedView as View, Verdict } from '../../../
 import { formatError } from '../../../../src-shared/result';
 import { formatInt, formatMs } from '../../format';
 import { useTriageKeys } from '../../hooks/useTriageKeys';
-import { selectCaseBusy, trainAndScore, updateScores, useStore } from '../../store';
+import { downloadFile } from '../../download';
+import { runJob, selectCaseBusy, trainAndScore, updateScores, useStore } from '../../store';
 import { EmptyState } from '../EmptyState';
 import { ExplanationPanel } from './ExplanationPanel';
 import { FeedTable } from './FeedTable';
@@ -20,6 +21,13 @@ const VIEWS: { view: View; label: string }[] = [
   { view: 'confirmed', label: 'Confirmed' },
   { view: 'false_positive', label: 'False positives' },
 ];
+
+/** Writes the case report of a dataset (a job); HTML is also downloaded from the page. */
+async function writeReport(datasetId: number, format: 'html' | 'pdf'): Promise<void> {
+  const done = await runJob('report.build', { datasetId, format }, 'Could not write the case report');
+  if (done?.ok && done.kind === 'report' && done.result.html)
+    downloadFile(done.result.path.split(/[\\/]/).pop() ?? 'report.html', done.result.html, 'text/html');
+}
 
 export function FeedView({ dataset }: { dataset: DatasetInfo }) {
   const busy = useStore(selectCaseBusy);
@@ -140,6 +148,28 @@ export function FeedView({ dataset }: { dataset: DatasetInfo }) {
         >
           Update scores
         </button>
+        <div className="segmented" role="group" aria-label="Case report">
+          <button
+            type="button"
+            className="seg"
+            disabled={busy}
+            onClick={() => void writeReport(dataset.id, 'html')}
+            title="A report of this dataset's confirmed and open incidents, with headlines, contributions, notes and verdict history: downloaded as HTML and kept beside the case"
+            data-testid="report-html"
+          >
+            Report
+          </button>
+          <button
+            type="button"
+            className="seg"
+            disabled={busy}
+            onClick={() => void writeReport(dataset.id, 'pdf')}
+            title="The same report as a PDF, printed by the browser engine, beside the case"
+            data-testid="report-pdf"
+          >
+            PDF
+          </button>
+        </div>
       </div>
       {!page.models.length && (
         <div className="feed-hint" data-testid="feed-train-hint">
