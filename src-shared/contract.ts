@@ -2,6 +2,7 @@
 // (Electron IPC, serve-mode WebSocket, or the CLI calling the host directly).
 import { z } from 'zod';
 import type {
+  EntityStory,
   AlertItem,
   ReviewEntry,
   AppState,
@@ -266,6 +267,18 @@ export const requestSchemas = {
       fold: z.boolean().optional(),
     })
     .strict(),
+  /** An entity's story: its timeline, features against its own and its peers', similar items, notes. */
+  'entity.story': z
+    .object({
+      datasetId: id,
+      value: z.string().min(1).max(500),
+      /** The column to find it in (sqlName); the dataset's entity column by default. */
+      column: z
+        .string()
+        .regex(/^[a-z_][a-z0-9_]{0,63}$/)
+        .optional(),
+    })
+    .strict(),
   /** The events of the incident an item heads in a folded view (top-ranked first). */
   'feed.group': z.object({ datasetId: id, view: z.enum(FEED_VIEWS), eventId: id }).strict(),
   /** Verdicts on many events at once (an incident, or undoing one), in one transaction. */
@@ -390,6 +403,7 @@ export interface RequestResults {
   'feed.explain': Explanation;
   'feed.verdict': { verdict: Verdict | null };
   'feed.group': FeedItem[];
+  'entity.story': EntityStory;
   'feed.verdicts': { events: number };
   'review.note': ReviewEntry;
   'review.history': ReviewEntry[];

@@ -711,3 +711,35 @@ export interface ReportResult {
   /** The report itself when it is HTML (a page offers it as a download). */
   html: string | null;
 }
+
+// ---- the entity's story (issue 13) -----------------------------------------------------------
+
+/** One event of an entity on its timeline. */
+export interface StoryEvent {
+  eventId: number;
+  ts: number | null;
+  /** Combined 0–100 score; null when nothing ranked it. */
+  score: number | null;
+  alert: boolean;
+  verdict: Verdict | null;
+  rules: string[];
+}
+
+/** An entity (a card, a user, an address, a key) and what happened to it. */
+export interface EntityStory {
+  datasetId: number;
+  /** The column it was found by (its sqlName) and its value. */
+  column: string;
+  value: string;
+  /** Its events, newest first (at most `shown`), and how many it has in all. */
+  events: StoryEvent[];
+  total: number;
+  alerts: number;
+  verdicts: { confirmed: number; falsePositive: number; unsure: number };
+  /** Its features: the latest event's value against its own median and its peers' (the dataset's). */
+  features: { feature: string; label: string; latest: string; own: string; peers: string }[];
+  /** Judged or alerted items of other entities nearest its latest event in feature space. */
+  similar: { eventId: number; entity: string | null; score: number; verdict: Verdict | null; distance: number }[];
+  /** Notes and verdicts on its events, newest first. */
+  notes: (ReviewEntry & { eventId: number })[];
+}

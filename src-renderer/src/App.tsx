@@ -7,6 +7,7 @@ import { DemoProgress } from './views/DemoProgress';
 import { DropOverlay } from './views/DropOverlay';
 import { EmptyState } from './views/EmptyState';
 import { ImportDialog } from './views/import/ImportDialog';
+import { EntityStoryView } from './views/EntityStoryView';
 import { ErrorBanner, Notices } from './views/ErrorBanner';
 import { DatasetTabs } from './views/DatasetTabs';
 import { LiveView } from './views/LiveView';
@@ -65,6 +66,7 @@ export function App() {
       <StatusBar />
       <Notices />
       <ImportDialog />
+      <EntityStoryView />
       {dragging && <DropOverlay />}
     </div>
   );

@@ -77,6 +77,15 @@ export async function triageAnomaly(page: Page): Promise<void> {
   await expect(explanation.getByTestId('cost')).toContainText('$');
   await expect(explanation.getByTestId('contributions-chart').locator('canvas')).toBeVisible();
   await expect(explanation.getByTestId('contributions')).toContainText('TreeSHAP');
+  // the entity's story: its timeline, its features against its own history and its peers
+  await explanation.getByTestId('open-entity').click();
+  const story = page.getByTestId('entity-story');
+  await expect(story.getByTestId('story-summary')).toContainText('events');
+  await expect(story.getByTestId('story-timeline').locator('canvas')).toBeVisible();
+  await expect(story.getByTestId('story-features').locator('tbody tr').first()).toBeVisible();
+  await expect(story.getByTestId('story-alerts').locator('li').first()).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(story).toHaveCount(0);
   const judged = await rows.nth(1).getAttribute('data-event-id');
 
   await page.keyboard.press('f');
@@ -165,6 +174,10 @@ export async function triageAnomaly(page: Page): Promise<void> {
   await page.keyboard.press('Control+Enter');
   await expect(detail.getByTestId('review-list')).toContainText('Same address hit three other users');
   await expect(detail.getByTestId('review-list')).toContainText('verdict cleared');
+  // the address's story: the failures the rule saw, marked
+  await detail.getByTestId('alert-open-entity').click();
+  await expect(page.getByTestId('entity-story').getByTestId('story-alerts')).toContainText('brute force');
+  await page.keyboard.press('Escape');
   // an evidence id opens its event among the dataset's events
   const evidence = detail.getByTestId('evidence-id').first();
   const evidenceId = await evidence.innerText();

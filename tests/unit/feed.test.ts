@@ -393,6 +393,47 @@ describe('anomaly feed with rule alerts', () => {
         fold: true,
       });
       expect(back.total).toBe(folded.total);
+      // The burst user's story: its events on the 0–100 scale with its alerts, its features
+      // against its own history and its peers, look-alikes elsewhere, the notes on its events.
+      await call(host, 'review.note', {
+        datasetId: 1,
+        eventId: burst.eventId,
+        note: 'user says it was not them',
+      });
+      const story = await call(host, 'entity.story', { datasetId: 1, value: burst.entity! });
+      expect(story.value).toBe(burst.entity);
+      expect(story.total).toBeGreaterThanOrEqual(members.length);
+      expect(story.events.map((e) => e.eventId)).toEqual(
+        expect.arrayContaining(members.map((m) => m.eventId)),
+      );
+      expect(story.events.filter((e) => e.alert).length).toBeGreaterThanOrEqual(members.length);
+      const times = story.events.map((e) => e.ts ?? 0);
+      expect(times).toEqual([...times].sort((a, b) => b - a));
+      expect(story.features.length).toBe(gbdt.model.featureNames.length);
+      expect(story.features.every((f) => f.own !== '' && f.peers !== '' && !/_/.test(f.label))).toBe(true);
+      expect(story.similar.length).toBeGreaterThan(0);
+      expect(story.similar.every((x) => x.entity !== burst.entity)).toBe(true);
+      expect(story.notes.map((n) => n.note)).toContain('user says it was not them');
+      // an address's story: the brute force's failures, many users
+      const ipColumn = (await call(host, 'case.info', {})).datasets[0].columns.find(
+        (c) => c.role === 'src_ip',
+      )!;
+      const bruteMembers = await call(host, 'feed.group', {
+        datasetId: 1,
+        view: 'open',
+        eventId: bruteRow!.eventId,
+      });
+      const ipOf = await call(host, 'feed.explain', { datasetId: 1, eventId: bruteRow!.eventId });
+      const address = String(ipOf.event[ipColumn.name]);
+      const ipStory = await call(host, 'entity.story', {
+        datasetId: 1,
+        value: address,
+        column: ipColumn.sqlName,
+      });
+      expect(ipStory.events.filter((e) => e.rules.includes('brute_force')).length).toBe(bruteMembers.length);
+      const nobody = await host.call('entity.story', { datasetId: 1, value: 'user_nobody' });
+      expect(!nobody.ok && nobody.error.message).toMatch(/no event .* user = "user_nobody"/);
+
       // a batch naming an event that is not there changes nothing
       const bad = await host.call('feed.verdicts', {
         datasetId: 1,

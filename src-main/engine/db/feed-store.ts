@@ -2,7 +2,8 @@
 // next write that changes scores or events; pages, the score distribution and the input of an
 // explanation read from it.
 import type { FeedQuery, FeedView } from '../../../src-shared/domain';
-import { explainInput } from '../feed/explain';
+import { explainInput, featureSample } from '../feed/explain';
+import { entityStory } from '../feed/story';
 import type { FoldFacts } from '../feed/fold';
 import { feedGroup, feedPage, scoreDistribution } from '../feed/page';
 import { rankDataset, type Ranking } from '../feed/rank';
@@ -35,6 +36,16 @@ export const feedOps = {
     feedGroup(s.reader, s.dataset(datasetId), ranked(s, datasetId), view, eventId, foldCache(s, datasetId)),
   ),
   distribution: read((s, datasetId: number) => scoreDistribution(s.reader, ranked(s, datasetId))),
+  entityStory: read((s, datasetId: number, value: string, column?: string) => {
+    const ds = s.dataset(datasetId);
+    const col = column ?? ds.columns.find((c) => c.role === 'entity')?.sqlName;
+    if (col && ds.columns.some((c) => c.sqlName === col)) s.ensureIndex(ds, col);
+    return entityStory(s.reader, ds, ranked(s, datasetId), value, column, (refs) =>
+      s.cached('write', datasetId, `story-sample:${refs.map((r) => r.name).join('|')}`, () =>
+        featureSample(s.reader, ds, refs),
+      ),
+    );
+  }),
   explainInput: read((s, datasetId: number, eventId: number) => {
     const ds = s.dataset(datasetId);
     // the entity's own history is read by the entity (made once, as the events table does)

@@ -65,7 +65,7 @@ export interface ExplainInput {
 const SAMPLE = 20_000;
 
 /** The features of an even sample of the dataset's events (at most SAMPLE of them). */
-function featureSample(db: DB, ds: DatasetInfo, refs: FeatureRef[]): Float32Array[] {
+export function featureSample(db: DB, ds: DatasetInfo, refs: FeatureRef[]): Float32Array[] {
   const n = db
     .prepare(`SELECT count(*) FROM ${tableOf(ds.id)}`)
     .pluck()

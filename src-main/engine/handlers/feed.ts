@@ -40,6 +40,7 @@ export async function explainEvent(
 export const feedHandlers = {
   'feed.page': (query, ctx) => ctx.onCase('feed', query),
   'feed.group': ({ datasetId, view, eventId }, ctx) => ctx.onCase('feedGroup', datasetId, view, eventId),
+  'entity.story': ({ datasetId, value, column }, ctx) => ctx.onCase('entityStory', datasetId, value, column),
   'feed.verdicts': async ({ datasetId, items, note }, ctx) => {
     const r = await ctx.onCase('eventVerdicts', datasetId, items, note);
     return r.ok ? ok({ events: r.value }) : r;

@@ -1,6 +1,6 @@
-// ECharts in React: only the parts we use (bars, lines, grid, legend, tooltip, mark lines, canvas), one theme
+// ECharts in React: only the parts we use (bars, lines, scatter, grid, legend, tooltip, mark lines, canvas), one theme
 // read from the app's CSS variables so charts follow dark and light.
-import { BarChart, LineChart } from 'echarts/charts';
+import { BarChart, LineChart, ScatterChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, MarkLineComponent, TooltipComponent } from 'echarts/components';
 import { init, use, type EChartsCoreOption, type ECharts } from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
@@ -9,6 +9,7 @@ import { useEffect, useRef, type RefObject } from 'react';
 use([
   BarChart,
   LineChart,
+  ScatterChart,
   GridComponent,
   LegendComponent,
   TooltipComponent,

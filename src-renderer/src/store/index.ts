@@ -57,6 +57,7 @@ export const {
   setTableStatus,
   toggleTheme,
   setTab,
+  openStory,
   setLiveOpen,
   startStream,
   launchAttack,

@@ -40,8 +40,19 @@ export function applyTheme(theme: Theme): void {
   document.documentElement.style.colorScheme = theme;
 }
 
+/** The entity whose story is open over the current view. */
+export interface StoryTarget {
+  datasetId: number;
+  value: string;
+  /** The column it is in (sqlName); the dataset's entity column when absent. */
+  column?: string;
+}
+
 export interface UiSlice {
   theme: Theme;
+  story: StoryTarget | null;
+  /** Opens an entity's story (null closes it). */
+  openStory(target: StoryTarget | null): void;
   tab: Tab;
   queries: Record<number, QueryState>;
   tableStatus: TableStatus | null;
@@ -60,6 +71,8 @@ export const createUiSlice: Slice<UiSlice> = (set, get) => {
     set((s) => ({ queries: { ...s.queries, [datasetId]: f(s.queries[datasetId] ?? EMPTY_QUERY) } }));
   return {
     theme: readStoredTheme(),
+    story: null,
+    openStory: (story) => set({ story }),
     tab: 'anomalies',
     queries: {},
     tableStatus: null,

@@ -248,7 +248,26 @@ export function AlertsView({ dataset }: { dataset: DatasetInfo }) {
                 <div className="explain-title">
                   <div>
                     <div className="explain-entity">
-                      {spaced(alert.rule)} on {alert.entity}
+                      {spaced(alert.rule)} on{' '}
+                      {entityColumn ? (
+                        <button
+                          type="button"
+                          className="link entity-link"
+                          title="Its story: timeline, history, peers, similar items, notes"
+                          onClick={() =>
+                            useStore.getState().openStory({
+                              datasetId: dataset.id,
+                              value: alert.entity,
+                              column: entityColumn,
+                            })
+                          }
+                          data-testid="alert-open-entity"
+                        >
+                          {alert.entity}
+                        </button>
+                      ) : (
+                        alert.entity
+                      )}
                     </div>
                     <div className="explain-sub">
                       alert {alert.id} · {windowText(alert, true)} UTC

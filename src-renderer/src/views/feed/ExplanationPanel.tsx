@@ -4,6 +4,7 @@ import type { FeedItem, Verdict } from '../../../../src-shared/domain';
 import { formatError } from '../../../../src-shared/result';
 import { formatInt, formatMinutes, formatNumber, formatTs } from '../../format';
 import { useRequest } from '../../hooks/useRequest';
+import { openStory } from '../../store';
 import { ContributionsChart } from './ContributionsChart';
 import { SeverityBadge } from './Severity';
 import { ReviewNotes } from '../ReviewNotes';
@@ -61,7 +62,21 @@ export function ExplanationPanel({
             {item.score.toFixed(1)}
           </span>
           <div>
-            <div className="explain-entity">{item.entity ?? `event ${item.eventId}`}</div>
+            <div className="explain-entity">
+              {item.entity ? (
+                <button
+                  type="button"
+                  className="link entity-link"
+                  title="Its story: timeline, history, peers, similar items, notes"
+                  onClick={() => openStory({ datasetId, value: item.entity! })}
+                  data-testid="open-entity"
+                >
+                  {item.entity}
+                </button>
+              ) : (
+                `event ${item.eventId}`
+              )}
+            </div>
             <div className="explain-sub">
               event {item.eventId} · {formatTs(item.ts)} UTC
               {item.amount !== null ? ` · ${formatNumber(item.amount)}` : ''}

@@ -192,7 +192,9 @@ export function FeedView({ dataset }: { dataset: DatasetInfo }) {
         <div className="feed-left">
           {page.models.length > 0 && <ScoreHistogram dist={dist} />}
           <div className="feed-table-wrap">
-            {items.length === 0 ? (
+            {items.length === 0 && feed.loading ? (
+              <div className="skeleton-lines" aria-busy="true" data-testid="feed-rows-loading" />
+            ) : items.length === 0 ? (
               <EmptyState
                 title={view === 'open' ? 'No open alerts' : 'Nothing here'}
                 detail={view === 'open' ? noOpenAlerts(page) : 'Verdicts you give appear here.'}

@@ -38,25 +38,35 @@ export function useFeedPage(datasetId: number) {
     opened === null ? null : { datasetId, view, eventId: opened },
   ).data;
 
+  // The rows shown are those of the query asked: while another view loads, the last page's rows
+  // (another order, or folded differently) must not be clicked or judged as if they were its.
+  const current =
+    page &&
+    page.datasetId === datasetId &&
+    page.view === view &&
+    page.folded === fold &&
+    page.offset === offset
+      ? page
+      : null;
   const items = useMemo((): FeedRow[] => {
-    if (page?.datasetId !== datasetId) return [];
+    if (!current) return [];
     const rows: FeedRow[] = [];
-    for (const item of page.items) {
+    for (const item of current.items) {
       const isOpen = item.group ? item.eventId === opened : null;
       rows.push({ ...item, depth: 0, open: isOpen });
       if (isOpen && members) for (const m of members) rows.push({ ...m, group: null, depth: 1, open: null });
     }
     return rows;
-  }, [page, datasetId, opened, members]);
+  }, [current, opened, members]);
 
   useEffect(() => {
-    if (page && page.items.length === 0 && page.offset > 0 && page.total > 0)
-      setOffset(Math.max(0, Math.floor((page.total - 1) / FEED_PAGE) * FEED_PAGE));
-  }, [page]);
+    if (current && current.items.length === 0 && current.offset > 0 && current.total > 0)
+      setOffset(Math.max(0, Math.floor((current.total - 1) / FEED_PAGE) * FEED_PAGE));
+  }, [current]);
   const index = Math.min(selected, Math.max(0, items.length - 1));
-  const total = page?.datasetId === datasetId ? page.total : 0;
+  const total = current ? current.total : 0;
   /** Rows of the page that are pages' rows (not an opened incident's events). */
-  const pageRows = page?.datasetId === datasetId ? page.items.length : 0;
+  const pageRows = current ? current.items.length : 0;
   const move = useCallback(
     (by: 1 | -1) => {
       if (by === 1 && index === items.length - 1 && offset + pageRows < total) {
@@ -99,6 +109,8 @@ export function useFeedPage(datasetId: number) {
     view,
     fold,
     page,
+    /** The page shown is of an earlier query: the one asked is on its way. */
+    loading: page !== null && current === null,
     error,
     dist,
     items,
