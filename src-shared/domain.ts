@@ -739,7 +739,13 @@ export interface EntityStory {
   /** Its features: the latest event's value against its own median and its peers' (the dataset's). */
   features: { feature: string; label: string; latest: string; own: string; peers: string }[];
   /** Judged or alerted items of other entities nearest its latest event in feature space. */
-  similar: { eventId: number; entity: string | null; score: number; verdict: Verdict | null; distance: number }[];
+  similar: {
+    eventId: number;
+    entity: string | null;
+    score: number;
+    verdict: Verdict | null;
+    distance: number;
+  }[];
   /** Notes and verdicts on its events, newest first. */
   notes: (ReviewEntry & { eventId: number })[];
 }

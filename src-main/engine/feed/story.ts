@@ -23,7 +23,11 @@ const median = (xs: number[]): number | null => {
   return v.length ? v[Math.floor(v.length / 2)] : null;
 };
 const shown = (v: number | null) =>
-  v === null ? '–' : Number.isInteger(v) ? v.toLocaleString('en-US') : v.toLocaleString('en-US', { maximumFractionDigits: 2 });
+  v === null
+    ? '–'
+    : Number.isInteger(v)
+      ? v.toLocaleString('en-US')
+      : v.toLocaleString('en-US', { maximumFractionDigits: 2 });
 
 export function entityStory(
   db: DB,
@@ -44,10 +48,19 @@ export function entityStory(
         : `dataset "${ds.name}" has no entity column: name the column to look in`,
     );
   const table = tableOf(ds.id);
-  const total = db.prepare(`SELECT count(*) FROM ${table} WHERE "${column.sqlName}" = ?`).pluck().get(value) as number;
-  if (!total) return fail('BAD_REQUEST', `no event of dataset "${ds.name}" has ${column.name} = ${JSON.stringify(value)}`);
+  const total = db
+    .prepare(`SELECT count(*) FROM ${table} WHERE "${column.sqlName}" = ?`)
+    .pluck()
+    .get(value) as number;
+  if (!total)
+    return fail(
+      'BAD_REQUEST',
+      `no event of dataset "${ds.name}" has ${column.name} = ${JSON.stringify(value)}`,
+    );
   const rows = db
-    .prepare(`SELECT _id, _ts FROM ${table} WHERE "${column.sqlName}" = ? ORDER BY _ts DESC, _id DESC LIMIT ${SHOWN}`)
+    .prepare(
+      `SELECT _id, _ts FROM ${table} WHERE "${column.sqlName}" = ? ORDER BY _ts DESC, _id DESC LIMIT ${SHOWN}`,
+    )
     .raw()
     .all(value) as [number, number | null][];
   const verdicts = readVerdicts(db, ds.id);
@@ -107,7 +120,17 @@ export function entityStory(
     alerts,
     verdicts: counts,
     features,
-    similar: similarItems(db, ds, ranking, refs, peers, latestAt >= 0 ? own.map((c) => c[latestAt]) : null, value, column.sqlName, verdicts),
+    similar: similarItems(
+      db,
+      ds,
+      ranking,
+      refs,
+      peers,
+      latestAt >= 0 ? own.map((c) => c[latestAt]) : null,
+      value,
+      column.sqlName,
+      verdicts,
+    ),
     notes: entityNotes(db, ds.id, ids),
   };
 }
@@ -177,13 +200,11 @@ function similarItems(
 
 function entityNotes(db: DB, datasetId: number, ids: number[]): EntityStory['notes'] {
   if (!ids.length) return [];
-  return (
-    db
-      .prepare(
-        `SELECT id, at, action, verdict, note, event_id AS eventId FROM verdict_log
+  return db
+    .prepare(
+      `SELECT id, at, action, verdict, note, event_id AS eventId FROM verdict_log
          WHERE dataset_id = ? AND alert_id IS NULL AND event_id IN (SELECT value FROM json_each(?))
          ORDER BY id DESC LIMIT 200`,
-      )
-      .all(datasetId, JSON.stringify(ids)) as (ReviewEntry & { eventId: number })[]
-  );
+    )
+    .all(datasetId, JSON.stringify(ids)) as (ReviewEntry & { eventId: number })[];
 }
