@@ -2,21 +2,13 @@
 // hidden window with no script and no preload, then Electron's printToPDF.
 import { BrowserWindow } from 'electron';
 import { writeFileSync } from 'node:fs';
+import { secureWebPreferences } from './security';
 
 export async function printPdf(htmlFile: string, pdfFile: string): Promise<void> {
   const win = new BrowserWindow({
     show: false,
-    webPreferences: {
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      javascript: false,
-      disableBlinkFeatures: 'Auxclick',
-    },
+    // the app's hardened settings, no preload, and no script at all
+    webPreferences: { ...secureWebPreferences(), javascript: false },
   });
   try {
     await win.loadFile(htmlFile);

@@ -30,7 +30,7 @@ import type { BusinessRule, ScenarioSpec, UnmatchedRule } from '../scenarios/con
 import { storedBusiness } from '../scenarios/inject';
 import { readVerdicts } from './page';
 import { percentileOf, type Ranking } from './rank';
-import { describeAlert, RULE_SCENARIO } from './rule-alerts';
+import { describeAlert, patternOf, RULE_SCENARIO } from './rule-alerts';
 import { currencyOf, formatFeature, formatMoney, headline, humanDuration } from './sentence';
 import { entityWord, featureLabel } from './words';
 
@@ -363,23 +363,12 @@ function matchPattern(
   ) => {
     const amount = valueOf('amount') ?? 0;
     const count1h = valueOf('count_1h');
-    const cost = b.cost({
+    return patternOf(scenario, description, matched, b, {
       events: count1h ?? 1,
       amount_total: valueOf('velocity_1h') ?? amount,
       amount_max: valueOf('amount_max_24h') ?? amount,
       duration_minutes: count1h === null ? 0 : 60,
     });
-    return {
-      scenario,
-      description,
-      matched,
-      risk: b.risk,
-      cost: Number.isFinite(cost) ? Math.round(cost * 100) / 100 : 0,
-      costFormula: b.costFormula,
-      slaMinutes: b.slaMinutes,
-      action: b.action,
-      escalation: b.escalation,
-    };
   };
   const unmatched = () =>
     fromRule('unmatched', config.unmatched.description, 'default', config.unmatched.business);

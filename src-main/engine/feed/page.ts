@@ -178,7 +178,7 @@ export function feedGroup(
   view: FeedView,
   eventId: number,
   foldCache: Map<number, FoldFacts> = new Map(),
-  most = 500,
+  most = 5000,
 ): FeedItem[] {
   const verdicts = readVerdicts(db, ds.id);
   const { positions } = viewPositions(ranking, verdicts, view);

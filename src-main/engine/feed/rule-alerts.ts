@@ -2,7 +2,7 @@
 // the business rule) it stands for, and the headline with risk, cost, deadline and action that
 // the alerts list shows beside each alert.
 import type { AlertItem, Explanation, StoredAlert } from '../../../src-shared/domain';
-import type { ScenarioSpec, UnmatchedRule } from '../scenarios/config';
+import type { BusinessRule, ScenarioSpec, UnmatchedRule } from '../scenarios/config';
 import { formatNumber, headline } from './sentence';
 
 /** The scenario (and so the business rule) a rule's alert stands for. */
@@ -14,6 +14,28 @@ export const RULE_SCENARIO: Record<string, string> = {
   brute_force: 'brute_force',
   auth_failures: 'brute_force',
 };
+
+/** An attack pattern with its business rule, its cost worked out for the facts given. */
+export function patternOf(
+  scenario: string,
+  description: string,
+  matched: 'rule' | 'signals' | 'default',
+  b: BusinessRule,
+  facts: Parameters<BusinessRule['cost']>[0],
+): Explanation['pattern'] {
+  const cost = b.cost(facts);
+  return {
+    scenario,
+    description,
+    matched,
+    risk: b.risk,
+    cost: Number.isFinite(cost) ? Math.round(cost * 100) / 100 : 0,
+    costFormula: b.costFormula,
+    slaMinutes: b.slaMinutes,
+    action: b.action,
+    escalation: b.escalation,
+  };
+}
 
 type AlertFacts = Pick<Explanation['ruleAlerts'][number], 'rule' | 'observed' | 'baseline' | 'details'>;
 
@@ -57,25 +79,19 @@ export function alertItem(
   unmatched: UnmatchedRule,
 ): AlertItem {
   const spec = scenarios.get(RULE_SCENARIO[a.rule] ?? '');
-  const b = spec?.business ?? unmatched.business;
-  const cost = b.cost({
-    events: Math.max(1, a.evidence.length, a.count),
-    amount_total: 0,
-    amount_max: 0,
-    duration_minutes: Math.max(0, (a.end - a.start) / 60_000),
-  });
   const text = describeAlert(a);
-  const pattern = {
-    scenario: spec?.name ?? a.rule,
-    description: spec?.description ?? unmatched.description,
-    matched: 'rule' as const,
-    risk: b.risk,
-    cost: Number.isFinite(cost) ? Math.round(cost * 100) / 100 : 0,
-    costFormula: b.costFormula,
-    slaMinutes: b.slaMinutes,
-    action: b.action,
-    escalation: b.escalation,
-  };
+  const pattern = patternOf(
+    spec?.name ?? a.rule,
+    spec?.description ?? unmatched.description,
+    'rule',
+    spec?.business ?? unmatched.business,
+    {
+      events: Math.max(1, a.evidence.length, a.count),
+      amount_total: 0,
+      amount_max: 0,
+      duration_minutes: Math.max(0, (a.end - a.start) / 60_000),
+    },
+  );
   return {
     ...a,
     text,
@@ -91,8 +107,8 @@ export function alertItem(
       risk: a.severity,
       cost: pattern.cost,
       currency: null,
-      slaMinutes: b.slaMinutes,
-      action: b.action,
+      slaMinutes: pattern.slaMinutes,
+      action: pattern.action,
     },
   };
 }

@@ -9,6 +9,8 @@ import type { FeedItem, FeedView } from '../../../../src-shared/domain';
 import { useRequest } from '../../hooks/useRequest';
 
 export const FEED_PAGE = 100;
+/** Events of an opened incident listed under its row, at most. */
+const SHOWN_MEMBERS = 500;
 
 /** A row of the feed's table: an event, an incident's row (depth 0), or one of its events (depth 1). */
 export type FeedRow = FeedItem & {
@@ -54,7 +56,10 @@ export function useFeedPage(datasetId: number) {
     for (const item of current.items) {
       const isOpen = item.group ? item.eventId === opened : null;
       rows.push({ ...item, depth: 0, open: isOpen });
-      if (isOpen && members) for (const m of members) rows.push({ ...m, group: null, depth: 1, open: null });
+      // an incident's events under its row: the first SHOWN_MEMBERS (a verdict on the row judges all)
+      if (isOpen && members)
+        for (const m of members.slice(0, SHOWN_MEMBERS))
+          rows.push({ ...m, group: null, depth: 1, open: null });
     }
     return rows;
   }, [current, opened, members]);
