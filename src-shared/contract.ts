@@ -271,14 +271,17 @@ export const requestSchemas = {
   'entity.story': z
     .object({
       datasetId: id,
-      value: z.string().min(1).max(500),
+      /** The entity's value; or `eventId`: the entity of that event. */
+      value: z.string().min(1).max(500).optional(),
+      eventId: id.optional(),
       /** The column to find it in (sqlName); the dataset's entity column by default. */
       column: z
         .string()
         .regex(/^[a-z_][a-z0-9_]{0,63}$/)
         .optional(),
     })
-    .strict(),
+    .strict()
+    .refine((p) => (p.value === undefined) !== (p.eventId === undefined), 'give the value or the event id'),
   /** The events of the incident an item heads in a folded view (top-ranked first). */
   'feed.group': z.object({ datasetId: id, view: z.enum(FEED_VIEWS), eventId: id }).strict(),
   /** Verdicts on many events at once (an incident, or undoing one), in one transaction. */

@@ -178,11 +178,13 @@ export async function triageAnomaly(page: Page): Promise<void> {
   await detail.getByTestId('alert-open-entity').click();
   await expect(page.getByTestId('entity-story').getByTestId('story-alerts')).toContainText('brute force');
   await page.keyboard.press('Escape');
-  // an evidence id opens its event among the dataset's events
-  const evidence = detail.getByTestId('evidence-id').first();
-  const evidenceId = await evidence.innerText();
-  await evidence.click();
-  await expect(page.getByTestId('filter-chip').first()).toContainText(evidenceId);
+  // an evidence id opens the story of its event's user (a failure the rule counted); the
+  // window's events open among the dataset's events
+  await detail.getByTestId('evidence-id').first().click();
+  await expect(page.getByTestId('entity-story').getByTestId('story-alerts')).toContainText('brute force');
+  await page.keyboard.press('Escape');
+  await detail.getByTestId('alert-events').click();
+  await expect(page.getByTestId('filter-chip').first()).toBeVisible();
   await page.reload();
   await page.getByTestId('dataset-item').filter({ hasText: 'logins' }).click();
   await page.keyboard.press('3');

@@ -414,6 +414,11 @@ describe('anomaly feed with rule alerts', () => {
       expect(story.similar.length).toBeGreaterThan(0);
       expect(story.similar.every((x) => x.entity !== burst.entity)).toBe(true);
       expect(story.notes.map((n) => n.note)).toContain('user says it was not them');
+      // found from one of its events (an evidence id), the same story
+      const byEvent = await call(host, 'entity.story', { datasetId: 1, eventId: burst.eventId });
+      expect(byEvent.value).toBe(burst.entity);
+      expect(byEvent.total).toBe(story.total);
+      expect((await host.call('entity.story', { datasetId: 1, value: 'x', eventId: 1 })).ok).toBe(false);
       // an address's story: the brute force's failures, many users
       const ipColumn = (await call(host, 'case.info', {})).datasets[0].columns.find(
         (c) => c.role === 'src_ip',

@@ -36,7 +36,7 @@ export const feedOps = {
     feedGroup(s.reader, s.dataset(datasetId), ranked(s, datasetId), view, eventId, foldCache(s, datasetId)),
   ),
   distribution: read((s, datasetId: number) => scoreDistribution(s.reader, ranked(s, datasetId))),
-  entityStory: read((s, datasetId: number, value: string, column?: string) => {
+  entityStory: read((s, datasetId: number, value: string | { eventId: number }, column?: string) => {
     const ds = s.dataset(datasetId);
     const col = column ?? ds.columns.find((c) => c.role === 'entity')?.sqlName;
     if (col && ds.columns.some((c) => c.sqlName === col)) s.ensureIndex(ds, col);

@@ -1,7 +1,14 @@
 // An entity's story, read on the DB worker: its events on the feed's 0–100 scale with their
 // verdicts and rule alerts, its features against its own history and its peers', the judged or
 // alerted items of other entities nearest it in feature space, and the notes on its events.
-import type { DatasetInfo, EntityStory, ReviewEntry, StoryEvent, Verdict } from '../../../src-shared/domain';
+import type {
+  CellValue,
+  DatasetInfo,
+  EntityStory,
+  ReviewEntry,
+  StoryEvent,
+  Verdict,
+} from '../../../src-shared/domain';
 import { domainOf } from '../../../src-shared/domain';
 import { fail } from '../../../src-shared/result';
 import { tableOf } from '../db/case-store';
@@ -11,6 +18,7 @@ import { readFeatures, resolveFeatures, type FeatureRef } from '../models/featur
 import { modelColumnFeatures, readStoredModel } from '../models/score-dataset';
 import { readVerdicts } from './page';
 import type { Ranking } from './rank';
+import { currencyOf, formatFeature } from './sentence';
 import { entityWord, featureLabel } from './words';
 
 /** Events of the entity on its timeline, at most. */
@@ -22,18 +30,13 @@ const median = (xs: number[]): number | null => {
   const v = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
   return v.length ? v[Math.floor(v.length / 2)] : null;
 };
-const shown = (v: number | null) =>
-  v === null
-    ? '–'
-    : Number.isInteger(v)
-      ? v.toLocaleString('en-US')
-      : v.toLocaleString('en-US', { maximumFractionDigits: 2 });
 
 export function entityStory(
   db: DB,
   ds: DatasetInfo,
   ranking: Ranking,
-  value: string,
+  /** The entity's value, or an event whose entity it is. */
+  given: string | { eventId: number },
   columnName: string | undefined,
   sample: (refs: FeatureRef[]) => Float32Array[],
 ): EntityStory {
@@ -48,6 +51,14 @@ export function entityStory(
         : `dataset "${ds.name}" has no entity column: name the column to look in`,
     );
   const table = tableOf(ds.id);
+  let value: string;
+  if (typeof given === 'string') value = given;
+  else {
+    const v = db.prepare(`SELECT "${column.sqlName}" FROM ${table} WHERE _id = ?`).pluck().get(given.eventId);
+    if (v === undefined) return fail('BAD_REQUEST', `dataset "${ds.name}" has no event ${given.eventId}`);
+    if (v === null) return fail('BAD_REQUEST', `event ${given.eventId} has no ${column.name}`);
+    value = String(v);
+  }
   const total = db
     .prepare(`SELECT count(*) FROM ${table} WHERE "${column.sqlName}" = ?`)
     .pluck()
@@ -103,12 +114,21 @@ export function entityStory(
   const specs = new Map(loadFeatureConfig().features.map((s) => [s.name, s]));
   const word = entityWord(ds.columns.find((c) => c.role === 'entity')?.name ?? null);
   const domain = domainOf(ds.columns.map((c) => c.role));
+  // values as their meaning asks: durations, yes/no, hours; amounts in the events' currency
+  const latestRow = (db.prepare(`SELECT * FROM ${table} WHERE _id = ?`).get(ids[0]) ?? {}) as Record<
+    string,
+    CellValue
+  >;
+  const currency = currencyOf(
+    Object.fromEntries(ds.columns.map((c) => [c.name, latestRow[c.sqlName] ?? null])),
+  );
+  const shown = (f: number, v: number | null) => formatFeature(specs.get(refs[f].name), v, currency);
   const features = refs.map((ref, f) => ({
     feature: ref.name,
     label: featureLabel(specs.get(ref.name), ref.name, word, domain),
-    latest: shown(latestAt >= 0 && Number.isFinite(own[f][latestAt]) ? own[f][latestAt] : null),
-    own: shown(median(Array.from(own[f] ?? []))),
-    peers: shown(median(Array.from(peers[f] ?? []))),
+    latest: shown(f, latestAt >= 0 && Number.isFinite(own[f][latestAt]) ? own[f][latestAt] : null),
+    own: shown(f, median(Array.from(own[f] ?? []))),
+    peers: shown(f, median(Array.from(peers[f] ?? []))),
   }));
 
   return {

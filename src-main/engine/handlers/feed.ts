@@ -40,7 +40,8 @@ export async function explainEvent(
 export const feedHandlers = {
   'feed.page': (query, ctx) => ctx.onCase('feed', query),
   'feed.group': ({ datasetId, view, eventId }, ctx) => ctx.onCase('feedGroup', datasetId, view, eventId),
-  'entity.story': ({ datasetId, value, column }, ctx) => ctx.onCase('entityStory', datasetId, value, column),
+  'entity.story': ({ datasetId, value, eventId, column }, ctx) =>
+    ctx.onCase('entityStory', datasetId, value ?? { eventId: eventId! }, column),
   'feed.verdicts': async ({ datasetId, items, note }, ctx) => {
     const r = await ctx.onCase('eventVerdicts', datasetId, items, note);
     return r.ok ? ok({ events: r.value }) : r;

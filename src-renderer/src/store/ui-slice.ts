@@ -43,7 +43,9 @@ export function applyTheme(theme: Theme): void {
 /** The entity whose story is open over the current view. */
 export interface StoryTarget {
   datasetId: number;
-  value: string;
+  /** The entity's value; or `eventId`: the entity of that event. */
+  value?: string;
+  eventId?: number;
   /** The column it is in (sqlName); the dataset's entity column when absent. */
   column?: string;
 }

@@ -28,6 +28,9 @@ const VERDICT_WORDS: Record<Verdict, string> = {
   unsure: 'marked unsure',
 };
 
+/** What the dataset's entity column holds, in words ("user", "card"). */
+const entityWordOf = (d: DatasetInfo) => d.columns.find((c) => c.role === 'entity')?.name ?? 'entity';
+
 /** Opens the Events tab on the dataset's events matching `filters`. */
 function showEvents(datasetId: number, filters: EventFilter[]): void {
   const s = useStore.getState();
@@ -339,8 +342,10 @@ export function AlertsView({ dataset }: { dataset: DatasetInfo }) {
                               key={id}
                               type="button"
                               className="link mono evidence-id"
-                              title={`Show event ${id} in Events`}
-                              onClick={() => showEvents(dataset.id, [{ column: 'id', op: 'eq', value: id }])}
+                              title={`The story of event ${id}'s ${entityWordOf(dataset)}`}
+                              onClick={() =>
+                                useStore.getState().openStory({ datasetId: dataset.id, eventId: id })
+                              }
                               data-testid="evidence-id"
                             >
                               {id}

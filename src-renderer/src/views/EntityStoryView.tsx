@@ -81,7 +81,12 @@ export function EntityStoryView() {
   const close = () => useStore.getState().openStory(null);
   const { data, error } = useRequest('entity.story', target);
   const story =
-    data && target && data.value === target.value && data.datasetId === target.datasetId ? data : null;
+    data &&
+    target &&
+    data.datasetId === target.datasetId &&
+    (target.value === undefined || data.value === target.value)
+      ? data
+      : null;
   if (!target) return null;
   const judged = story?.events.filter((e) => e.alert || e.verdict) ?? [];
   return (
@@ -95,7 +100,9 @@ export function EntityStoryView() {
         >
           <header className="dialog-head">
             <Dialog.Title className="dialog-title">
-              <span className="mono">{target.value}</span>
+              <span className="mono">
+                {target.value ?? story?.value ?? `the entity of event ${target.eventId}`}
+              </span>
             </Dialog.Title>
             {story && (
               <p className="dialog-sub muted" data-testid="story-summary">

@@ -8,6 +8,7 @@ export function VerdictBar({
   canUndo,
   testIdPrefix,
   onNote,
+  measured = false,
 }: {
   verdict: Verdict | null;
   onVerdict: (v: Verdict | null) => void;
@@ -17,6 +18,8 @@ export function VerdictBar({
   testIdPrefix: string;
   /** Opens the note form (N). */
   onNote?: () => void;
+  /** The item is a measurement (service metrics): the verbs are to acknowledge, not to confirm an attack. */
+  measured?: boolean;
 }) {
   return (
     <div className="verdict-bar" role="group" aria-label="Verdict">
@@ -28,7 +31,7 @@ export function VerdictBar({
         data-testid={`${testIdPrefix}-confirm`}
         aria-keyshortcuts="C"
       >
-        Confirm attack <kbd>C</kbd>
+        {measured ? 'Acknowledge' : 'Confirm attack'} <kbd>C</kbd>
       </button>
       <button
         type="button"
@@ -38,7 +41,7 @@ export function VerdictBar({
         data-testid={`${testIdPrefix}-fp`}
         aria-keyshortcuts="F"
       >
-        False positive <kbd>F</kbd>
+        {measured ? 'Not an issue' : 'False positive'} <kbd>F</kbd>
       </button>
       <button
         type="button"

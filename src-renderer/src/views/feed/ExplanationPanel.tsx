@@ -37,6 +37,7 @@ export function ExplanationPanel({
   canUndo,
   noteSignal,
   onNote,
+  measured = false,
 }: {
   datasetId: number;
   item: FeedItem | null;
@@ -46,6 +47,8 @@ export function ExplanationPanel({
   /** Changes when N asks for the note form. */
   noteSignal: number;
   onNote: () => void;
+  /** The dataset holds measurements (service metrics): acknowledge, not confirm an attack. */
+  measured?: boolean;
 }) {
   const eventId = item?.eventId ?? null;
   const { data: ex, error } = useRequest('feed.explain', eventId === null ? null : { datasetId, eventId });
@@ -99,6 +102,7 @@ export function ExplanationPanel({
           onVerdict={onVerdict}
           canUndo={canUndo}
           onNote={onNote}
+          measured={measured}
           testIdPrefix="verdict"
         />
       </header>

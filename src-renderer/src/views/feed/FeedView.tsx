@@ -3,6 +3,7 @@
 // page and its verdicts are hooks (useFeedPage, useFeedVerdicts); the table is FeedTable.
 import { useCallback, useState } from 'react';
 import type { DatasetInfo, FeedPage, FeedView as View, Verdict } from '../../../../src-shared/domain';
+import { domainOf } from '../../../../src-shared/domain';
 import { formatError } from '../../../../src-shared/result';
 import { formatInt, formatMs } from '../../format';
 import { useTriageKeys } from '../../hooks/useTriageKeys';
@@ -249,6 +250,7 @@ export function FeedView({ dataset }: { dataset: DatasetInfo }) {
           canUndo={canUndo}
           noteSignal={noteSignal}
           onNote={() => setNoteSignal((n) => n + 1)}
+          measured={domainOf(dataset.columns.map((c) => c.role)) === 'metrics'}
         />
       </div>
     </div>
