@@ -410,7 +410,11 @@ describe('anomaly feed with rule alerts', () => {
       const times = story.events.map((e) => e.ts ?? 0);
       expect(times).toEqual([...times].sort((a, b) => b - a));
       expect(story.features.length).toBe(gbdt.model.featureNames.length);
-      expect(story.features.every((f) => f.own !== '' && f.peers !== '' && !/_/.test(f.label))).toBe(true);
+      // in words, as the panel says them (a dataset column's encoding too, never col.x.freq)
+      expect(story.features.every((f) => f.own !== '' && f.peers !== '' && !/^col\./.test(f.label))).toBe(
+        true,
+      );
+      expect(story.features.filter((f) => /_/.test(f.label) && !/"/.test(f.label))).toEqual([]);
       expect(story.similar.length).toBeGreaterThan(0);
       expect(story.similar.every((x) => x.entity !== burst.entity)).toBe(true);
       expect(story.notes.map((n) => n.note)).toContain('user says it was not them');

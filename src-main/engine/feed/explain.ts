@@ -170,7 +170,7 @@ function treeContributions(
 }
 
 /** A dataset column's feature in words: "V14", "how common this merchant is", "payload: length". */
-function columnLabel(f: ColumnFeature): string {
+export function columnLabel(f: ColumnFeature): string {
   const col = `"${f.source}"`;
   switch (f.kind) {
     case 'number':

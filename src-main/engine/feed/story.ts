@@ -16,6 +16,7 @@ import type { DB } from '../db/open-case';
 import { loadFeatureConfig } from '../features/config';
 import { readFeatures, resolveFeatures, type FeatureRef } from '../models/feature-source';
 import { modelColumnFeatures, readStoredModel } from '../models/score-dataset';
+import { columnLabel } from './explain';
 import { readVerdicts } from './page';
 import type { Ranking } from './rank';
 import { currencyOf, formatFeature } from './sentence';
@@ -125,7 +126,10 @@ export function entityStory(
   const shown = (f: number, v: number | null) => formatFeature(specs.get(refs[f].name), v, currency);
   const features = refs.map((ref, f) => ({
     feature: ref.name,
-    label: featureLabel(specs.get(ref.name), ref.name, word, domain),
+    label:
+      ref.from === 'column'
+        ? columnLabel(ref.feature)
+        : featureLabel(specs.get(ref.name), ref.name, word, domain),
     latest: shown(f, latestAt >= 0 && Number.isFinite(own[f][latestAt]) ? own[f][latestAt] : null),
     own: shown(f, median(Array.from(own[f] ?? []))),
     peers: shown(f, median(Array.from(peers[f] ?? []))),
